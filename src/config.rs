@@ -1,0 +1,623 @@
+//! Configuration: everything the engine knows about a story that is not in the
+//! articles themselves.
+//!
+//! `config.toml` holds the domain knowledge (entity gazetteer, relation rules,
+//! question intents, slash commands, article boilerplate); Rust holds none of
+//! it. Layering follows the usual bot habit: built-in defaults, then the TOML
+//! file, then the environment (`DISCORD_API_BASE`, `DISCORD_GUILD_IDS`).
+//! Secrets (`DISCORD_TOKEN`, `DISCORD_PUBLIC_KEY`) come only from the
+//! environment and live in [`Secret`], whose `Debug` and `Display` print `***`.
+//!
+//! [`Config::parse`] is pure (a `&str` in, a validated config out) so tests
+//! never touch the disk; [`Config::load`] is the thin file wrapper. Every
+//! regex is compiled and every command name checked here, so a bad rule stops
+//! start-up with its name instead of failing later.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use regex::Regex;
+use serde::Deserialize;
+
+/// The configuration shipped in the repository, embedded in the binary.
+pub const EMBEDDED_CONFIG: &str = include_str!("../config.toml");
+
+/// Why a configuration was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config {path}: {source}")]
+    Io {
+        /// The file that was asked for.
+        path: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// TOML syntax error or an unknown / mistyped key.
+    #[error("invalid config: {0}")]
+    Toml(String),
+    /// A regex in a named rule does not compile.
+    #[error("invalid pattern in {what} `{name}`: {message}")]
+    Pattern {
+        /// Which kind of item holds the pattern (rule, intent, boilerplate...).
+        what: &'static str,
+        /// The item's name.
+        name: String,
+        /// What the regex compiler said.
+        message: String,
+    },
+    /// Anything else that makes the config unusable, named precisely.
+    #[error("invalid config: {0}")]
+    Invalid(String),
+}
+
+/// A secret value from the environment; never printed.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret string.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+    /// Reads a secret from an environment variable; empty counts as unset.
+    pub fn from_env(var: &str) -> Option<Self> {
+        std::env::var(var).ok().filter(|v| !v.trim().is_empty()).map(|v| Secret(v.trim().to_string()))
+    }
+    /// The secret itself, for the one place that must send it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// What the story is and who drives it.
+    pub story: StoryConfig,
+    /// How articles are read.
+    #[serde(default)]
+    pub corpus: CorpusConfig,
+    /// How mentions are tagged in sentences.
+    #[serde(default)]
+    pub tagging: TaggingConfig,
+    /// The entity gazetteer.
+    #[serde(default, rename = "entity")]
+    pub entities: Vec<EntityConfig>,
+    /// Relations and their rules.
+    #[serde(default, rename = "relation")]
+    pub relations: Vec<RelationConfig>,
+    /// Question understanding.
+    #[serde(default)]
+    pub query: QueryConfig,
+    /// Slash commands offered on Discord and on the CLI.
+    #[serde(default, rename = "command")]
+    pub commands: Vec<CommandConfig>,
+    /// Discord settings (no secrets here).
+    #[serde(default)]
+    pub discord: DiscordConfig,
+    /// HTTP interactions endpoint settings.
+    #[serde(default)]
+    pub http: HttpConfig,
+}
+
+/// The story the corpus is about.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoryConfig {
+    /// A short human title, shown in footers and hints.
+    pub title: String,
+    /// The canonical name of the story's protagonist: the agent of agentless
+    /// passives ("X was eliminated from consideration").
+    pub actor: String,
+}
+
+/// Article reading settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CorpusConfig {
+    /// Larger files are reported and skipped.
+    pub max_bytes: u64,
+    /// File extensions read from a corpus folder.
+    pub extensions: Vec<String>,
+    /// Words that end with a period without ending a sentence (no trailing dot).
+    pub abbreviations: Vec<String>,
+    /// A line matching one of these is site boilerplate and is dropped.
+    pub boilerplate: Vec<String>,
+    /// A line matching one of these ends the article: it and all after it go.
+    pub cut_from: Vec<String>,
+    /// Patterns with a named group `outlet` that reveal the publisher.
+    pub outlet_patterns: Vec<String>,
+    /// Display names for outlets found as hosts or categories.
+    pub outlet_names: BTreeMap<String, String>,
+}
+
+impl Default for CorpusConfig {
+    fn default() -> Self {
+        CorpusConfig {
+            max_bytes: 4 * 1024 * 1024,
+            extensions: vec!["txt".into(), "md".into()],
+            abbreviations: Vec::new(),
+            boilerplate: Vec::new(),
+            cut_from: Vec::new(),
+            outlet_patterns: Vec::new(),
+            outlet_names: BTreeMap::new(),
+        }
+    }
+}
+
+/// Mention tagging settings.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct TaggingConfig {
+    /// Capitalised words that never start or form a proper name on their own.
+    pub not_names: Vec<String>,
+    /// Lower-case words allowed inside a multi-word name ("of", "de").
+    pub name_joiners: Vec<String>,
+    /// Words (after a name) that mark an organisation: "Inc", "Group".
+    pub org_suffixes: Vec<String>,
+    /// Job titles: a name after one of these is a person ("CEO Tim Cook").
+    pub roles: Vec<String>,
+    /// References resolved to the nearest fitting antecedent.
+    pub pronouns: Vec<PronounConfig>,
+    /// Patterns that introduce names the gazetteer does not know.
+    pub discover: Vec<DiscoverConfig>,
+    /// Words that hedge a claim ("reportedly").
+    pub hedges: Vec<String>,
+    /// Phrases that attribute a claim, with a named group `source`.
+    pub attributions: Vec<String>,
+    /// Words that negate a claim ("not", "never").
+    pub negations: Vec<String>,
+}
+
+/// A pronoun or generic description and what it may refer to.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PronounConfig {
+    /// Regex for the reference ("it", "the (?:Chinese )?company").
+    pub pattern: String,
+    /// The entity kind it refers to.
+    pub kind: String,
+}
+
+/// A pattern that reveals unknown names and their kind.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiscoverConfig {
+    /// Rule name, for errors and `check`.
+    pub name: String,
+    /// Regex over the sentence; `{NAME}` stands for a proper name and `{NAMES}` for a list.
+    pub pattern: String,
+    /// The kind given to the names found.
+    pub kind: String,
+}
+
+/// One gazetteer entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntityConfig {
+    /// Canonical name.
+    pub name: String,
+    /// Kind: org, person, product, place, event, outlet, regulator...
+    pub kind: String,
+    /// Other spellings, matched as words.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Descriptive references, as regexes ("the iPhone maker").
+    #[serde(default)]
+    pub descriptions: Vec<String>,
+}
+
+/// A relation and the rules that find it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationConfig {
+    /// Machine name ("rejected").
+    pub name: String,
+    /// Verb phrase used in answers ("rejected").
+    pub label: String,
+    /// Words in a question that point at this relation.
+    #[serde(default)]
+    pub ask: Vec<String>,
+    /// Relations that contradict this one for the same subject and object.
+    #[serde(default)]
+    pub conflicts: Vec<String>,
+    /// Whether the relation is part of the story's status line, and its rank.
+    #[serde(default)]
+    pub status: Option<u32>,
+    /// Rules.
+    #[serde(default, rename = "rule")]
+    pub rules: Vec<RuleConfig>,
+}
+
+/// A pattern over a tagged sentence.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleConfig {
+    /// Unique name, reported in evidence and errors.
+    pub name: String,
+    /// The pattern; see config.toml's header for the placeholders.
+    pub pattern: String,
+    /// The rule does not fire when this regex matches the sentence.
+    #[serde(default)]
+    pub unless: Option<String>,
+    /// Subject when the pattern captures none: "actor" (the story's actor),
+    /// "sentence" (the sentence's first organisation) or a canonical name.
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// Object when the pattern captures none (a topic such as "partnership").
+    #[serde(default)]
+    pub object: Option<String>,
+    /// The fact is negated ("did not proceed").
+    #[serde(default)]
+    pub negated: bool,
+}
+
+/// Question understanding.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct QueryConfig {
+    /// Words ignored when matching questions to sentences.
+    pub stopwords: Vec<String>,
+    /// Word forms treated as one ("fell" = "fall").
+    pub synonyms: Vec<Vec<String>>,
+    /// Intents tried in order; the first that matches wins.
+    pub intents: Vec<IntentConfig>,
+    /// Hints shown when a question is not answered.
+    pub hints: Vec<String>,
+    /// Minimum similarity (0..1) for a fuzzy entity match.
+    pub fuzzy_threshold: Option<f64>,
+}
+
+/// A question intent.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntentConfig {
+    /// Name (shown by `check` and in logs).
+    pub name: String,
+    /// Regexes over the lower-cased question; any may match.
+    pub patterns: Vec<String>,
+    /// What to do: list, reason, date, place, who, yesno, status, sources,
+    /// timeline, quotes, about, numbers, role.
+    pub answer: String,
+    /// Relations to look in; empty means "choose by the question's words".
+    #[serde(default)]
+    pub relations: Vec<String>,
+    /// Answer with subjects instead of objects.
+    #[serde(default)]
+    pub subjects: bool,
+}
+
+/// A slash command.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommandConfig {
+    /// Command name, Discord rules (lowercase, 1-32 chars).
+    pub name: String,
+    /// Description, 1-100 characters.
+    pub description: String,
+    /// What it does, as an intent answer kind (see [`IntentConfig::answer`]).
+    pub answer: String,
+    /// Relations it looks in.
+    #[serde(default)]
+    pub relations: Vec<String>,
+    /// Options.
+    #[serde(default, rename = "option")]
+    pub options: Vec<CommandOption>,
+}
+
+/// A slash-command option (always a string on the wire).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommandOption {
+    /// Option name, Discord rules.
+    pub name: String,
+    /// Description, 1-100 characters.
+    pub description: String,
+    /// Whether the user must give it.
+    #[serde(default)]
+    pub required: bool,
+    /// Offer entity names as the user types.
+    #[serde(default)]
+    pub autocomplete: bool,
+}
+
+/// Discord settings.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct DiscordConfig {
+    /// Register commands in these guilds only; empty means global.
+    pub guild_ids: Vec<u64>,
+    /// REST base URL override (a proxy such as twilight-http-proxy).
+    pub api_base: Option<String>,
+    /// Seconds a user waits between two questions.
+    pub cooldown_seconds: Option<f64>,
+    /// Answers slower than this are deferred first (milliseconds).
+    pub defer_after_ms: Option<u64>,
+    /// File that stores the hash of the last registered command set.
+    pub state_file: Option<String>,
+}
+
+/// HTTP interactions endpoint settings.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    /// Bodies larger than this get 413.
+    pub max_body_bytes: Option<usize>,
+}
+
+impl Config {
+    /// Reads and validates a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Io { path: path.display().to_string(), source })?;
+        Config::parse(&text)
+    }
+
+    /// The embedded default configuration.
+    pub fn embedded() -> Result<Config, ConfigError> {
+        Config::parse(EMBEDDED_CONFIG)
+    }
+
+    /// Parses and validates TOML, then applies the environment overlay.
+    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        let mut config: Config = toml::from_str(text).map_err(|e| ConfigError::Toml(e.to_string()))?;
+        config.apply_env();
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn apply_env(&mut self) {
+        if let Ok(base) = std::env::var("DISCORD_API_BASE") {
+            if !base.trim().is_empty() {
+                self.discord.api_base = Some(base.trim().to_string());
+            }
+        }
+        if let Ok(ids) = std::env::var("DISCORD_GUILD_IDS") {
+            let parsed: Vec<u64> = ids.split(',').filter_map(|s| s.trim().parse().ok()).collect();
+            if !parsed.is_empty() {
+                self.discord.guild_ids = parsed;
+            }
+        }
+    }
+
+    /// Checks everything that can be checked before the corpus is read.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        check_patterns("boilerplate", "corpus.boilerplate", &self.corpus.boilerplate)?;
+        check_patterns("boilerplate", "corpus.cut_from", &self.corpus.cut_from)?;
+        check_patterns("outlet pattern", "corpus.outlet_patterns", &self.corpus.outlet_patterns)?;
+        check_patterns("attribution", "tagging.attributions", &self.tagging.attributions)?;
+        for p in &self.tagging.pronouns {
+            check_pattern("pronoun", &p.pattern, &p.pattern)?;
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for e in &self.entities {
+            if e.name.trim().is_empty() {
+                return Err(ConfigError::Invalid("an [[entity]] has an empty name".into()));
+            }
+            if !names.insert(e.name.to_lowercase()) {
+                return Err(ConfigError::Invalid(format!("entity `{}` is listed twice", e.name)));
+            }
+            for d in &e.descriptions {
+                check_pattern("entity description", &e.name, d)?;
+            }
+        }
+        let mut rule_names = std::collections::BTreeSet::new();
+        let relation_names: std::collections::BTreeSet<&str> =
+            self.relations.iter().map(|r| r.name.as_str()).collect();
+        for r in &self.relations {
+            for c in &r.conflicts {
+                if !relation_names.contains(c.as_str()) {
+                    return Err(ConfigError::Invalid(format!(
+                        "relation `{}` conflicts with unknown relation `{}`",
+                        r.name, c
+                    )));
+                }
+            }
+            for rule in &r.rules {
+                if !rule_names.insert(rule.name.clone()) {
+                    return Err(ConfigError::Invalid(format!("rule name `{}` is used twice", rule.name)));
+                }
+                // The full compile (placeholders expanded) happens in extract; a
+                // failure there is reported with the same rule name.
+                if let Some(u) = &rule.unless {
+                    check_pattern("rule", &rule.name, u)?;
+                }
+            }
+        }
+        for d in &self.tagging.discover {
+            if !rule_names.insert(d.name.clone()) {
+                return Err(ConfigError::Invalid(format!("rule name `{}` is used twice", d.name)));
+            }
+        }
+        for i in &self.query.intents {
+            check_patterns("intent", &i.name, &i.patterns)?;
+            check_answer_kind(&format!("intent `{}`", i.name), &i.answer)?;
+            for rel in &i.relations {
+                if !relation_names.contains(rel.as_str()) {
+                    return Err(ConfigError::Invalid(format!(
+                        "intent `{}` names unknown relation `{}`",
+                        i.name, rel
+                    )));
+                }
+            }
+        }
+        self.validate_commands(&relation_names)?;
+        if let Some(base) = &self.discord.api_base {
+            if !(base.starts_with("http://") || base.starts_with("https://")) {
+                return Err(ConfigError::Invalid(format!(
+                    "discord.api_base must start with http:// or https:// (got `{base}`)"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_commands(&self, relations: &std::collections::BTreeSet<&str>) -> Result<(), ConfigError> {
+        if self.commands.len() > 100 {
+            return Err(ConfigError::Invalid("Discord allows at most 100 slash commands".into()));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for c in &self.commands {
+            check_command_name("command", &c.name)?;
+            check_description(&format!("command `{}`", c.name), &c.description)?;
+            check_answer_kind(&format!("command `{}`", c.name), &c.answer)?;
+            if !seen.insert(c.name.clone()) {
+                return Err(ConfigError::Invalid(format!("command `{}` is defined twice", c.name)));
+            }
+            if c.options.len() > 25 {
+                return Err(ConfigError::Invalid(format!(
+                    "command `{}` has {} options; Discord allows at most 25",
+                    c.name,
+                    c.options.len()
+                )));
+            }
+            let mut seen_required_end = false;
+            for o in &c.options {
+                check_command_name(&format!("option of command `{}`", c.name), &o.name)?;
+                check_description(&format!("option `{}` of command `{}`", o.name, c.name), &o.description)?;
+                if o.required && seen_required_end {
+                    return Err(ConfigError::Invalid(format!(
+                        "command `{}`: required option `{}` follows an optional one (Discord refuses that)",
+                        c.name, o.name
+                    )));
+                }
+                if !o.required {
+                    seen_required_end = true;
+                }
+            }
+            for rel in &c.relations {
+                if !relations.contains(rel.as_str()) {
+                    return Err(ConfigError::Invalid(format!(
+                        "command `{}` names unknown relation `{}`",
+                        c.name, rel
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The command with this name, if any.
+    pub fn command(&self, name: &str) -> Option<&CommandConfig> {
+        self.commands.iter().find(|c| c.name == name)
+    }
+}
+
+/// Answer kinds understood by the query engine.
+pub const ANSWER_KINDS: &[&str] = &[
+    "list", "reason", "date", "place", "who", "yesno", "status", "sources", "timeline", "quotes", "about",
+    "numbers", "fact", "ask",
+];
+
+fn check_answer_kind(what: &str, kind: &str) -> Result<(), ConfigError> {
+    if ANSWER_KINDS.contains(&kind) {
+        Ok(())
+    } else {
+        Err(ConfigError::Invalid(format!(
+            "{what}: unknown answer kind `{kind}` (expected one of {})",
+            ANSWER_KINDS.join(", ")
+        )))
+    }
+}
+
+/// Discord's rule for command and option names: 1-32 of `-_'`, letters and
+/// digits, and no upper-case letters.
+pub fn check_command_name(what: &str, name: &str) -> Result<(), ConfigError> {
+    let count = name.chars().count();
+    let ok_chars = name.chars().all(|c| c == '-' || c == '_' || c == '\'' || c.is_alphanumeric());
+    let lower = name.chars().all(|c| !c.is_uppercase());
+    if (1..=32).contains(&count) && ok_chars && lower {
+        Ok(())
+    } else {
+        Err(ConfigError::Invalid(format!(
+            "{what} name `{name}` is not a valid Discord name (1-32 lower-case letters, digits, - _ ')"
+        )))
+    }
+}
+
+fn check_description(what: &str, text: &str) -> Result<(), ConfigError> {
+    let n = text.chars().count();
+    if (1..=100).contains(&n) {
+        Ok(())
+    } else {
+        Err(ConfigError::Invalid(format!("{what}: description must be 1-100 characters (has {n})")))
+    }
+}
+
+fn check_patterns(what: &'static str, name: &str, patterns: &[String]) -> Result<(), ConfigError> {
+    patterns.iter().try_for_each(|p| check_pattern(what, name, p))
+}
+
+fn check_pattern(what: &'static str, name: &str, pattern: &str) -> Result<(), ConfigError> {
+    Regex::new(pattern)
+        .map(|_| ())
+        .map_err(|e| ConfigError::Pattern { what, name: name.to_string(), message: e.to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+[story]
+title = "t"
+actor = "Acme"
+"#;
+
+    #[test]
+    fn secret_never_prints() {
+        let s = Secret::new("abc.def");
+        assert_eq!(format!("{s:?} {s}"), "*** ***");
+    }
+
+    #[test]
+    fn embedded_config_is_valid() {
+        Config::embedded().unwrap();
+    }
+
+    #[test]
+    fn unknown_key_is_refused_with_its_name() {
+        let err = Config::parse(&format!("{MINIMAL}\nfrobnicate = 1\n")).unwrap_err().to_string();
+        assert!(err.contains("frobnicate"), "{err}");
+    }
+
+    #[test]
+    fn bad_command_name_is_refused() {
+        let text = format!("{MINIMAL}\n[[command]]\nname = \"Who Rejected\"\ndescription = \"x\"\nanswer = \"list\"\n");
+        let err = Config::parse(&text).unwrap_err().to_string();
+        assert!(err.contains("Who Rejected"), "{err}");
+    }
+
+    #[test]
+    fn long_description_is_refused() {
+        let text = format!(
+            "{MINIMAL}\n[[command]]\nname = \"x\"\ndescription = \"{}\"\nanswer = \"list\"\n",
+            "d".repeat(101)
+        );
+        assert!(Config::parse(&text).unwrap_err().to_string().contains("1-100"));
+    }
+
+    #[test]
+    fn bad_unless_regex_names_the_rule() {
+        let text = format!(
+            "{MINIMAL}\n[[relation]]\nname = \"r\"\nlabel = \"r\"\n[[relation.rule]]\nname = \"r.broken\"\npattern = \"x\"\nunless = \"(\"\n"
+        );
+        let err = Config::parse(&text).unwrap_err().to_string();
+        assert!(err.contains("r.broken"), "{err}");
+    }
+}

@@ -1,0 +1,570 @@
+//! Corpus: article files in, [`Article`]s with metadata and sentences out.
+//!
+//! First stage of the pipeline. It understands the shapes articles arrive in
+//! (YAML front matter, a leading `date YYYY-MM-DD` line, a repeated title,
+//! bullets, site boilerplate, a markdown source link, non-breaking spaces,
+//! curly quotes) and splits paragraphs into sentences without breaking on
+//! "U.S.", "Qwen 2.5" or inside a quotation. Every sentence keeps its byte
+//! span in the original file, so a citation quotes the article verbatim.
+//!
+//! A bad file (unreadable, binary, empty, not UTF-8, too large) becomes a
+//! [`Problem`] naming the file and, where it can, the line; the other
+//! articles are still served.
+
+use std::path::Path;
+
+use regex::Regex;
+use serde::Serialize;
+
+use crate::config::{ConfigError, CorpusConfig};
+use crate::date::{month_from_name, Date};
+
+/// One article as read from its file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Article {
+    /// The file name, which is the article's id in citations.
+    pub id: String,
+    /// Headline, where the text gives one.
+    pub title: Option<String>,
+    /// Publication date.
+    pub date: Option<Date>,
+    /// Publisher.
+    pub outlet: Option<String>,
+    /// Link to the original.
+    pub url: Option<String>,
+    /// Sentences in reading order (headings included, marked).
+    pub sentences: Vec<Sentence>,
+}
+
+/// One sentence of an article.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sentence {
+    /// Position in the article, from 0.
+    pub index: usize,
+    /// Byte span in the original file.
+    pub span: (usize, usize),
+    /// The sentence exactly as written (trimmed).
+    pub text: String,
+    /// The sentence with typography folded (curly quotes, non-breaking
+    /// spaces), which is what the rules match against.
+    #[serde(skip)]
+    pub norm: String,
+    /// A headline or section heading rather than running text.
+    pub heading: bool,
+    /// Paragraph number, for resolving references across sentences.
+    #[serde(skip)]
+    pub paragraph: usize,
+}
+
+/// A file that could not be read as an article.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Problem {
+    /// The file.
+    pub file: String,
+    /// The line, when the problem has one.
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{}: {}", self.file, l, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// The compiled reading rules.
+#[derive(Debug, Clone)]
+pub struct Reader {
+    max_bytes: u64,
+    extensions: Vec<String>,
+    abbreviations: Vec<String>,
+    boilerplate: Vec<Regex>,
+    cut_from: Vec<Regex>,
+    outlet_patterns: Vec<Regex>,
+    outlet_names: Vec<(String, String)>,
+    link: Regex,
+    date_words: Regex,
+}
+
+impl Reader {
+    /// Compiles the corpus section of the config.
+    pub fn new(cfg: &CorpusConfig) -> Result<Reader, ConfigError> {
+        let compile = |what: &'static str, name: &str, ps: &[String]| -> Result<Vec<Regex>, ConfigError> {
+            ps.iter()
+                .map(|p| {
+                    Regex::new(p).map_err(|e| ConfigError::Pattern {
+                        what,
+                        name: name.to_string(),
+                        message: e.to_string(),
+                    })
+                })
+                .collect()
+        };
+        Ok(Reader {
+            max_bytes: cfg.max_bytes,
+            extensions: cfg.extensions.iter().map(|e| e.to_ascii_lowercase()).collect(),
+            abbreviations: cfg.abbreviations.clone(),
+            boilerplate: compile("boilerplate", "corpus.boilerplate", &cfg.boilerplate)?,
+            cut_from: compile("boilerplate", "corpus.cut_from", &cfg.cut_from)?,
+            outlet_patterns: compile("outlet pattern", "corpus.outlet_patterns", &cfg.outlet_patterns)?,
+            outlet_names: cfg.outlet_names.iter().map(|(k, v)| (k.to_lowercase(), v.clone())).collect(),
+            link: Regex::new(r"^\[([^\]]+)\]\((https?://[^)\s]+)\)\s*$").expect("static regex"),
+            date_words: Regex::new(
+                r"(?i)\b(\d{1,2}) (January|February|March|April|May|June|July|August|September|October|November|December) (\d{4})\b|\b(January|February|March|April|May|June|July|August|September|October|November|December) (\d{1,2}), (\d{4})\b",
+            )
+            .expect("static regex"),
+        })
+    }
+
+    /// Reads every article file in a folder, sorted by name. Files that fail
+    /// are returned as problems; the folder itself failing is an error.
+    pub fn read_dir(&self, dir: &Path) -> std::io::Result<(Vec<Article>, Vec<Problem>)> {
+        let mut names: Vec<_> = std::fs::read_dir(dir)?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .filter(|p| {
+                p.extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| self.extensions.contains(&e.to_ascii_lowercase()))
+            })
+            .collect();
+        names.sort();
+        let mut articles = Vec::new();
+        let mut problems = Vec::new();
+        for path in names {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
+            match self.read_file(&path) {
+                Ok(a) => articles.push(a),
+                Err(p) => {
+                    tracing::warn!(file = %p.file, line = ?p.line, problem = %p.message, "article skipped");
+                    problems.push(Problem { file: name, ..p })
+                }
+            }
+        }
+        Ok((articles, problems))
+    }
+
+    fn read_file(&self, path: &Path) -> Result<Article, Problem> {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
+        let problem = |line: Option<usize>, message: String| Problem { file: name.clone(), line, message };
+        let meta = std::fs::metadata(path).map_err(|e| problem(None, format!("cannot read: {e}")))?;
+        if meta.len() > self.max_bytes {
+            return Err(problem(
+                None,
+                format!("{} bytes is over the {}-byte limit (corpus.max_bytes)", meta.len(), self.max_bytes),
+            ));
+        }
+        let bytes = std::fs::read(path).map_err(|e| problem(None, format!("cannot read: {e}")))?;
+        self.parse_bytes(&name, &bytes)
+    }
+
+    /// Checks raw bytes (size, binary, UTF-8) and parses them.
+    pub fn parse_bytes(&self, name: &str, bytes: &[u8]) -> Result<Article, Problem> {
+        let problem = |line: Option<usize>, message: String| Problem { file: name.to_string(), line, message };
+        let line_of = |pos: usize| bytes[..pos].iter().filter(|&&b| b == b'\n').count() + 1;
+        if bytes.len() as u64 > self.max_bytes {
+            return Err(problem(None, format!("{} bytes is over the {}-byte limit", bytes.len(), self.max_bytes)));
+        }
+        if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+            return Err(problem(Some(line_of(pos)), "binary data (NUL byte), not an article".into()));
+        }
+        let text = std::str::from_utf8(bytes)
+            .map_err(|e| problem(Some(line_of(e.valid_up_to())), format!("not valid UTF-8: {e}")))?;
+        self.parse(name, text)
+    }
+
+    /// Parses an article's text. Pure: tests call this with string fixtures.
+    pub fn parse(&self, name: &str, text: &str) -> Result<Article, Problem> {
+        let problem = |line: Option<usize>, message: &str| Problem {
+            file: name.to_string(),
+            line,
+            message: message.to_string(),
+        };
+        if text.trim().is_empty() {
+            return Err(problem(None, "empty article"));
+        }
+        let lines = split_lines(text);
+        let mut article =
+            Article { id: name.to_string(), title: None, date: None, outlet: None, url: None, sentences: Vec::new() };
+        let mut i = 0;
+        let mut categories: Vec<String> = Vec::new();
+        // YAML front matter: a `---` line, `key: value` lines, a closing `---`.
+        if lines.first().is_some_and(|l| l.text.trim() == "---") {
+            let close = lines.iter().skip(1).position(|l| l.text.trim() == "---");
+            let Some(close) = close.map(|c| c + 1) else {
+                return Err(problem(Some(1), "front matter opened with `---` is never closed"));
+            };
+            let mut key = String::new();
+            for l in &lines[1..close] {
+                let t = l.text;
+                if let Some(item) = t.trim_start().strip_prefix("- ") {
+                    if matches!(key.as_str(), "categories" | "category" | "source" | "publisher" | "site") {
+                        categories.push(unquote(item).to_string());
+                    }
+                    continue;
+                }
+                let Some((k, v)) = t.split_once(':') else { continue };
+                key = k.trim().to_ascii_lowercase();
+                let v = unquote(v.trim());
+                if v.is_empty() {
+                    continue;
+                }
+                match key.as_str() {
+                    "title" | "headline" => article.title = Some(v.to_string()),
+                    "date" | "published" | "pubdate" => article.date = Date::parse_iso_prefix(v),
+                    "url" | "link" | "source_url" | "canonical_url" => article.url = Some(v.to_string()),
+                    "outlet" | "publisher" | "site" | "source" => article.outlet = Some(v.to_string()),
+                    _ => {}
+                }
+            }
+            i = close + 1;
+        }
+        // Everything after the metadata, as (line, kind) before sentence splitting.
+        let mut body: Vec<&Line> = Vec::new();
+        let mut trailer = String::new();
+        for l in &lines[i..] {
+            let t = l.text.trim_matches(is_space);
+            if body.is_empty() && article.date.is_none() {
+                // A leading `date YYYY-MM-DD <rest>` line: the rest is often
+                // site furniture that names the outlet.
+                if let Some(rest) = t.strip_prefix("date ") {
+                    if let Some(d) = Date::parse_iso_prefix(rest) {
+                        article.date = Some(d);
+                        trailer = rest[10..].trim().to_string();
+                        continue;
+                    }
+                }
+            }
+            if self.cut_from.iter().any(|r| r.is_match(t)) {
+                break;
+            }
+            if let Some(c) = self.link.captures(t) {
+                article.url.get_or_insert_with(|| c[2].to_string());
+                categories.push(c[1].to_string());
+                continue;
+            }
+            if t.is_empty() || self.boilerplate.iter().any(|r| r.is_match(t)) {
+                continue;
+            }
+            body.push(l);
+        }
+        // Outlet: explicit metadata, then telltale boilerplate, then the
+        // link's host or the front matter's category.
+        if article.outlet.is_none() {
+            let whole = format!("{trailer}\n{text}");
+            article.outlet = self
+                .outlet_patterns
+                .iter()
+                .find_map(|r| r.captures(&whole).and_then(|c| c.name("outlet")).map(|m| m.as_str().to_string()));
+        }
+        if article.outlet.is_none() {
+            if let Some(host) = article.url.as_deref().and_then(url_host) {
+                article.outlet = Some(host.to_string());
+            } else if let Some(c) = categories.first() {
+                article.outlet = Some(c.clone());
+            }
+        }
+        if let Some(o) = article.outlet.take() {
+            let key = o.to_lowercase();
+            let key = key.trim_start_matches("www.");
+            let named = self
+                .outlet_names
+                .iter()
+                .find(|(k, _)| key == k || key.starts_with(&format!("{k}.")))
+                .map(|(_, v)| v.clone());
+            article.outlet = Some(named.unwrap_or(o));
+        }
+        if article.date.is_none() {
+            article.date = self.find_date(text);
+        }
+        // The first line without sentence punctuation is the headline; a
+        // repeat of it right after is dropped.
+        let mut paragraph = 0;
+        let mut k = 0;
+        if article.title.is_none() {
+            if let Some(first) = body.first() {
+                if is_heading(first.text.trim_matches(is_space)) {
+                    article.title = Some(first.text.trim_matches(is_space).to_string());
+                }
+            }
+        }
+        for l in body {
+            let t = l.text.trim_matches(is_space);
+            if k > 0 && article.title.as_deref() == Some(t) && article.sentences.len() <= 1 {
+                continue;
+            }
+            k += 1;
+            paragraph += 1;
+            let lead = l.text.len() - l.text.trim_start_matches(is_space).len();
+            let (start, content) = strip_bullet(l.start + lead, t);
+            if is_heading(content) || content.len() < t.len() && !ends_sentence(content) {
+                self.push_sentence(&mut article, start, content, true, paragraph);
+                continue;
+            }
+            for (s, e) in self.split_sentences(content) {
+                self.push_sentence(&mut article, start + s, &content[s..e], false, paragraph);
+            }
+        }
+        if article.sentences.iter().all(|s| s.heading) {
+            return Err(problem(None, "no running text after removing metadata and boilerplate"));
+        }
+        Ok(article)
+    }
+
+    fn push_sentence(&self, article: &mut Article, start: usize, text: &str, heading: bool, paragraph: usize) {
+        let text = text.trim_matches(is_space);
+        if text.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+            return;
+        }
+        article.sentences.push(Sentence {
+            index: article.sentences.len(),
+            span: (start, start + text.len()),
+            text: text.to_string(),
+            norm: normalize(text),
+            heading,
+            paragraph,
+        });
+    }
+
+    fn find_date(&self, text: &str) -> Option<Date> {
+        let c = self.date_words.captures(text)?;
+        if let Some(d) = c.get(1) {
+            Date::ymd(c[3].parse().ok()?, month_from_name(&c[2])?, d.as_str().parse().ok()?)
+        } else {
+            Date::ymd(c[6].parse().ok()?, month_from_name(&c[4])?, c[5].parse().ok()?)
+        }
+    }
+
+    /// Splits a paragraph into sentences, as byte ranges into it.
+    pub fn split_sentences(&self, para: &str) -> Vec<(usize, usize)> {
+        let with_quotes = self.split_inner(para, true);
+        // A quotation that never closes would swallow the paragraph: split
+        // as if there were no quotes at all.
+        if with_quotes.len() == 1 && para.len() > 600 {
+            return self.split_inner(para, false);
+        }
+        with_quotes
+    }
+
+    fn split_inner(&self, para: &str, track_quotes: bool) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut depth: i32 = 0;
+        let mut straight_open = false;
+        let chars: Vec<(usize, char)> = para.char_indices().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let (pos, c) = chars[i];
+            match c {
+                '“' => depth += 1,
+                '”' => depth = (depth - 1).max(0),
+                '"' => straight_open = !straight_open,
+                _ => {}
+            }
+            let inside = track_quotes && (depth > 0 || straight_open);
+            if matches!(c, '.' | '!' | '?') && !inside {
+                // Take closing quotes and brackets with the sentence.
+                let mut j = i + 1;
+                while j < chars.len() && matches!(chars[j].1, '”' | '"' | '’' | '\'' | ')' | ']') {
+                    if chars[j].1 == '"' {
+                        straight_open = !straight_open;
+                    }
+                    j += 1;
+                }
+                let end = chars.get(j).map_or(para.len(), |x| x.0);
+                let next_is_space = j >= chars.len() || is_space(chars[j].1);
+                let mut k = j;
+                while k < chars.len() && is_space(chars[k].1) {
+                    k += 1;
+                }
+                let next = chars.get(k).map(|x| x.1);
+                let starts_new = match next {
+                    None => true,
+                    Some(n) => n.is_uppercase() || n.is_ascii_digit() || matches!(n, '“' | '"' | '‘' | '(' | '['),
+                };
+                if next_is_space && starts_new && !(c == '.' && self.is_abbreviation(&para[start..pos])) {
+                    out.push((start, end));
+                    start = chars.get(k).map_or(para.len(), |x| x.0);
+                    i = k;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        if start < para.len() && !para[start..].trim_matches(is_space).is_empty() {
+            out.push((start, para.len()));
+        }
+        out
+    }
+
+    /// Whether the text before a period ends with an abbreviation or initial.
+    fn is_abbreviation(&self, before: &str) -> bool {
+        let word = before.rsplit(|c: char| is_space(c) || c == '(' || c == '“' || c == '"').next().unwrap_or("");
+        if word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase()) {
+            return true; // an initial: "J. Smith"
+        }
+        self.abbreviations.iter().any(|a| a == word)
+    }
+}
+
+struct Line<'a> {
+    start: usize,
+    text: &'a str,
+}
+
+fn split_lines(text: &str) -> Vec<Line<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for part in text.split_inclusive('\n') {
+        let t = part.trim_end_matches(['\n', '\r']);
+        out.push(Line { start, text: t });
+        start += part.len();
+    }
+    out
+}
+
+/// Whitespace including the non-breaking space news sites sprinkle around.
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}' || c == '\u{feff}'
+}
+
+fn unquote(s: &str) -> &str {
+    let s = s.trim();
+    s.strip_prefix('"').and_then(|x| x.strip_suffix('"')).unwrap_or(s)
+}
+
+fn url_host(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    Some(rest.split(['/', '?', '#', ':']).next()?.trim_start_matches("www."))
+}
+
+fn ends_sentence(t: &str) -> bool {
+    t.trim_end_matches(is_space).ends_with(['.', '!', '?', '"', '”', ')', '’'])
+}
+
+/// A short line with no closing punctuation: a headline or section heading.
+fn is_heading(t: &str) -> bool {
+    !t.is_empty() && t.len() < 300 && !ends_sentence(t)
+}
+
+fn strip_bullet(start: usize, t: &str) -> (usize, &str) {
+    for marker in ["• ", "- ", "* ", "– ", "· ", "— "] {
+        if let Some(rest) = t.strip_prefix(marker) {
+            let rest_trim = rest.trim_start_matches(is_space);
+            return (start + (t.len() - rest_trim.len()), rest_trim);
+        }
+    }
+    (start, t)
+}
+
+/// Folds typography so rules see plain ASCII punctuation and spaces.
+pub fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last_space = false;
+    for c in s.chars() {
+        let c = match c {
+            '’' | '‘' | '′' => '\'',
+            '“' | '”' | '″' => '"',
+            '–' | '—' => '-',
+            c if is_space(c) => ' ',
+            c => c,
+        };
+        if c == ' ' {
+            if last_space {
+                continue;
+            }
+            last_space = true;
+        } else {
+            last_space = false;
+        }
+        out.push(c);
+    }
+    out.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reader() -> Reader {
+        Reader::new(&CorpusConfig {
+            abbreviations: vec!["U.S".into(), "Inc".into(), "Mr".into()],
+            boilerplate: vec!["^Subscribe$".into(), "syndicated feed".into()],
+            cut_from: vec!["^Leave a Reply$".into()],
+            outlet_patterns: vec![r"(?P<outlet>[A-Z]\w+) content and product recommendations".into()],
+            outlet_names: [("example.com".to_string(), "Example News".to_string())].into_iter().collect(),
+            ..CorpusConfig::default()
+        })
+        .unwrap()
+    }
+
+    fn sentences(a: &Article) -> Vec<&str> {
+        a.sentences.iter().map(|s| s.text.as_str()).collect()
+    }
+
+    #[test]
+    fn splitting_survives_abbreviations_decimals_and_quotes() {
+        let r = reader();
+        let para = "Acme Inc. sold 1.5 per cent more in the U.S. market. Mr. Smith left. “We won. We are glad,” Jo said. Next one.";
+        let parts: Vec<&str> = r.split_sentences(para).into_iter().map(|(s, e)| &para[s..e]).collect();
+        assert_eq!(
+            parts,
+            vec![
+                "Acme Inc. sold 1.5 per cent more in the U.S. market.",
+                "Mr. Smith left.",
+                "“We won. We are glad,” Jo said.",
+                "Next one."
+            ]
+        );
+    }
+
+    #[test]
+    fn front_matter_link_and_title_are_metadata() {
+        let text = "---\ntitle: \"Big news\"\ndate: \"2025-02-12 00:35:28\"\ncategories:\n  - \"example\"\n---\n\nAcme bought Globex.\u{a0}\n[example](https://www.example.com/a)\n";
+        let a = reader().parse("a.txt", text).unwrap();
+        assert_eq!(a.title.as_deref(), Some("Big news"));
+        assert_eq!(a.date.unwrap().to_string(), "2025-02-12");
+        assert_eq!(a.url.as_deref(), Some("https://www.example.com/a"));
+        assert_eq!(a.outlet.as_deref(), Some("Example News"));
+        assert_eq!(sentences(&a), vec!["Acme bought Globex."]);
+    }
+
+    #[test]
+    fn date_line_repeated_title_bullets_and_boilerplate() {
+        let text = " date 2025-02-13 Wired content and product recommendations are editorially independent.\nAcme Buys Globex\n\nAcme Buys Globex\n\n  • Globex agreed\nAcme bought Globex on Monday.\nSubscribe\nLeave a Reply\nNot an article line.";
+        let a = reader().parse("b.txt", text).unwrap();
+        assert_eq!(a.date.unwrap().to_string(), "2025-02-13");
+        assert_eq!(a.outlet.as_deref(), Some("Wired"));
+        assert_eq!(a.title.as_deref(), Some("Acme Buys Globex"));
+        assert_eq!(sentences(&a), vec!["Acme Buys Globex", "Globex agreed", "Acme bought Globex on Monday."]);
+        assert!(a.sentences[1].heading);
+    }
+
+    #[test]
+    fn spans_quote_the_original_bytes() {
+        let text = "Head Line\n\nIt’s “curly”\u{a0}text. And more.";
+        let a = reader().parse("c.txt", text).unwrap();
+        for s in &a.sentences {
+            assert_eq!(&text[s.span.0..s.span.1], s.text);
+        }
+        assert_eq!(a.sentences[1].norm, "It's \"curly\" text.");
+    }
+
+    #[test]
+    fn bad_files_are_problems_with_lines() {
+        let r = reader();
+        assert_eq!(r.parse_bytes("e.txt", b"  \n").unwrap_err().message, "empty article");
+        let p = r.parse_bytes("bin.txt", b"ok\nline\0two").unwrap_err();
+        assert_eq!(p.line, Some(2));
+        let p = r.parse_bytes("u.txt", b"ok\nok\nbad \xff here").unwrap_err();
+        assert_eq!(p.line, Some(3));
+        assert!(p.message.contains("UTF-8"));
+        let p = r.parse("fm.txt", "---\ntitle: x\n").unwrap_err();
+        assert_eq!((p.line, p.message.contains("never closed")), (Some(1), true));
+    }
+}

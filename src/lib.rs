@@ -1,0 +1,176 @@
+//! factdesk: answers a team's questions about a news story from facts
+//! extracted from the articles, every answer cited to the sentence.
+//!
+//! # Layout
+//!
+//! The data flows one way:
+//!
+//! ```text
+//! seeds/*.txt --corpus--> Article{id, title, date, outlet, url, sentences}
+//!             --extract--> Fact{subject, relation, object, qualifiers, evidence[]}
+//!             --facts----> FactTable (merged across sources, conflicts marked)
+//!             --query----> Answer (from a Request: slash command or question)
+//!             --render---> plain text | JSON | Discord message
+//!             --discord--> gateway (serenity) | HTTP interactions endpoint
+//! ```
+//!
+//! - [`config`]: config.toml, the only place domain knowledge lives.
+//! - [`corpus`]: article files, metadata, sentence splitting.
+//! - [`extract`]: mention tagging and relation rules over tagged sentences.
+//! - [`facts`]: the merged fact table with provenance and disagreements.
+//! - [`query`]: requests, intents, answers, retrieval fallback.
+//! - [`render`]: text, JSON and Discord embeds within Discord's limits.
+//! - [`discord`]: the one interaction handler and its two transports.
+//!
+//! [`Engine`] ties them together: built once at start-up, then shared
+//! read-only by every transport.
+
+pub mod config;
+pub mod corpus;
+pub mod date;
+pub mod discord;
+pub mod eval;
+pub mod extract;
+pub mod facts;
+pub mod query;
+pub mod render;
+
+use std::path::Path;
+
+use config::{Config, ConfigError};
+use corpus::{Article, Problem, Reader};
+use extract::Extractor;
+use facts::FactTable;
+use query::{Answer, Request};
+
+include!(concat!(env!("OUT_DIR"), "/embedded_seeds.rs"));
+
+/// Why the engine could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The configuration is unusable.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The corpus folder cannot be listed.
+    #[error("cannot read corpus folder {path}: {source}")]
+    Corpus {
+        /// The folder.
+        path: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// Not one article could be read.
+    #[error("no readable article in {0}")]
+    Empty(String),
+}
+
+/// The whole pipeline, built once and then read-only.
+pub struct Engine {
+    config: Config,
+    articles: Vec<Article>,
+    problems: Vec<Problem>,
+    extractor: Extractor,
+    facts: FactTable,
+    answerer: query::Answerer,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("articles", &self.articles.len())
+            .field("facts", &self.facts.len())
+            .field("problems", &self.problems.len())
+            .finish()
+    }
+}
+
+impl Engine {
+    /// Loads a config file (or the embedded one) and a corpus folder (or the
+    /// embedded seeds). Bad articles are kept as [`Engine::problems`].
+    pub fn load(config: Option<&Path>, corpus: Option<&Path>) -> Result<Engine, LoadError> {
+        let config = match config {
+            Some(p) => Config::load(p)?,
+            None => Config::embedded()?,
+        };
+        let reader = Reader::new(&config.corpus)?;
+        let (articles, problems) = match corpus {
+            Some(dir) => reader
+                .read_dir(dir)
+                .map_err(|source| LoadError::Corpus { path: dir.display().to_string(), source })?,
+            None => read_embedded(&reader, &config),
+        };
+        if articles.is_empty() {
+            let place = corpus.map_or("the embedded seeds".to_string(), |p| p.display().to_string());
+            return Err(LoadError::Empty(place));
+        }
+        Ok(Engine::build(config, articles, problems)?)
+    }
+
+    /// Builds the engine from articles already read (tests, benchmarks).
+    pub fn build(config: Config, articles: Vec<Article>, problems: Vec<Problem>) -> Result<Engine, ConfigError> {
+        let extractor = Extractor::new(&config)?;
+        let extraction = extractor.extract_all(&articles);
+        let facts = FactTable::build(&config, extraction);
+        let answerer = query::Answerer::new(&config)?;
+        Ok(Engine { config, articles, problems, extractor, facts, answerer })
+    }
+
+    /// Answers one request. Never fails: "no answer" is an answer.
+    pub fn answer(&self, request: &Request) -> Answer {
+        self.answerer.answer(request, &self.facts, &self.articles, &self.config)
+    }
+
+    /// Parses the CLI form of a request (`/why entity:X`, `/ask ...`, text).
+    pub fn parse_request(&self, input: &str) -> Request {
+        Request::parse(input, |cmd| {
+            self.config.command(cmd).and_then(|c| c.options.first()).map(|o| o.name.clone())
+        })
+    }
+
+    /// Entity names for autocomplete: prefix matches first, then fuzzy, at
+    /// most `limit`.
+    pub fn complete_entity(&self, partial: &str, limit: usize) -> Vec<String> {
+        self.answerer.complete(partial, &self.facts, limit)
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The articles read.
+    pub fn articles(&self) -> &[Article] {
+        &self.articles
+    }
+
+    /// Files that could not be read as articles.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    /// The fact table.
+    pub fn facts(&self) -> &FactTable {
+        &self.facts
+    }
+
+    /// The compiled extractor (rule statistics for `check`).
+    pub fn extractor(&self) -> &Extractor {
+        &self.extractor
+    }
+}
+
+fn read_embedded(reader: &Reader, config: &Config) -> (Vec<Article>, Vec<Problem>) {
+    let mut articles = Vec::new();
+    let mut problems = Vec::new();
+    for (name, bytes) in EMBEDDED_SEEDS {
+        let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+        if !config.corpus.extensions.contains(&ext) {
+            continue;
+        }
+        match reader.parse_bytes(name, bytes) {
+            Ok(a) => articles.push(a),
+            Err(p) => problems.push(p),
+        }
+    }
+    (articles, problems)
+}

@@ -1,0 +1,148 @@
+//! The answer value every renderer consumes.
+//!
+//! An answer is a headline, a list of items (each a claim with the numbers of
+//! the citations that support it), notes where sources disagree, hints when
+//! nothing was found, and one numbered list of citations. "No answer" is a
+//! normal value (`answered = false` with hints), not an error.
+
+use serde::Serialize;
+
+use crate::date::Date;
+
+/// An answer to one request.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Answer {
+    /// The request as the user gave it (cleaned).
+    pub question: String,
+    /// Whether the articles answer it.
+    pub answered: bool,
+    /// Which intent or command produced it.
+    pub intent: String,
+    /// One-line summary.
+    pub headline: String,
+    /// The claims, each with its citation numbers.
+    pub items: Vec<Item>,
+    /// Where the sources differ, one line each, with citation numbers.
+    pub disagreements: Vec<Item>,
+    /// What can be asked instead (unanswered questions).
+    pub hints: Vec<String>,
+    /// The sentences the claims rest on, numbered from 1.
+    pub citations: Vec<Citation>,
+    /// Newest publication date among the cited articles.
+    pub as_of: Option<Date>,
+    /// The input was longer than the engine reads.
+    pub truncated: bool,
+}
+
+/// One claim of an answer.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Item {
+    /// The claim in words.
+    pub text: String,
+    /// Citation numbers (1-based) that support it.
+    pub cites: Vec<usize>,
+}
+
+/// A cited sentence.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Citation {
+    /// The number shown in the answer.
+    pub n: usize,
+    /// The article's file name.
+    pub source: String,
+    /// The article's headline, when it has one.
+    pub title: Option<String>,
+    /// The publisher, when known.
+    pub outlet: Option<String>,
+    /// Publication date.
+    pub date: Option<Date>,
+    /// Link to the article, when known.
+    pub url: Option<String>,
+    /// The sentence, verbatim.
+    pub quote: String,
+}
+
+impl Answer {
+    /// An empty answer for a request; fill it with [`Answer::cite`] and items.
+    pub fn new(question: &str, intent: &str) -> Answer {
+        Answer {
+            question: question.to_string(),
+            answered: false,
+            intent: intent.to_string(),
+            headline: String::new(),
+            items: Vec::new(),
+            disagreements: Vec::new(),
+            hints: Vec::new(),
+            citations: Vec::new(),
+            as_of: None,
+            truncated: false,
+        }
+    }
+
+    /// Adds a citation (or finds the same sentence already cited) and
+    /// returns its number.
+    pub fn cite(&mut self, c: Citation) -> usize {
+        if let Some(existing) = self.citations.iter().find(|x| x.source == c.source && x.quote == c.quote) {
+            return existing.n;
+        }
+        let n = self.citations.len() + 1;
+        if let Some(d) = c.date {
+            self.as_of = Some(self.as_of.map_or(d, |a| a.max(d)));
+        }
+        self.citations.push(Citation { n, ..c });
+        n
+    }
+
+    /// Number of distinct articles cited.
+    pub fn source_count(&self) -> usize {
+        let mut s: Vec<&str> = self.citations.iter().map(|c| c.source.as_str()).collect();
+        s.sort();
+        s.dedup();
+        s.len()
+    }
+
+    /// The whole answer as plain text with `[n]` markers (no citation list):
+    /// the `text` field of the JSON contract.
+    pub fn body_text(&self) -> String {
+        let mut out = String::new();
+        if !self.headline.is_empty() {
+            out.push_str(&self.headline);
+        }
+        for item in &self.items {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str("- ");
+            out.push_str(&item.text);
+            out.push_str(&markers(&item.cites));
+        }
+        if !self.disagreements.is_empty() {
+            out.push_str("\nSources differ:");
+            for d in &self.disagreements {
+                out.push_str("\n- ");
+                out.push_str(&d.text);
+                out.push_str(&markers(&d.cites));
+            }
+        }
+        if !self.hints.is_empty() {
+            out.push_str("\nYou can ask:");
+            for h in &self.hints {
+                out.push_str("\n- ");
+                out.push_str(h);
+            }
+        }
+        out
+    }
+}
+
+/// `[1][3]` for a list of citation numbers.
+pub fn markers(cites: &[usize]) -> String {
+    let mut s = String::new();
+    if !cites.is_empty() {
+        s.push(' ');
+    }
+    for c in cites {
+        s.push_str(&format!("[{c}]"));
+    }
+    s
+}
