@@ -95,6 +95,9 @@ pub struct Config {
     /// How mentions are tagged in sentences.
     #[serde(default)]
     pub tagging: TaggingConfig,
+    /// Named regex fragments usable as `{NAME}` in rule patterns.
+    #[serde(default)]
+    pub macros: BTreeMap<String, String>,
     /// The entity gazetteer.
     #[serde(default, rename = "entity")]
     pub entities: Vec<EntityConfig>,
@@ -233,12 +236,22 @@ pub struct RelationConfig {
     /// Words in a question that point at this relation.
     #[serde(default)]
     pub ask: Vec<String>,
+    /// "A with B" is "B with A" (partnered, competes): merged as one fact.
+    #[serde(default)]
+    pub symmetric: bool,
     /// Relations that contradict this one for the same subject and object.
     #[serde(default)]
     pub conflicts: Vec<String>,
     /// Whether the relation is part of the story's status line, and its rank.
     #[serde(default)]
     pub status: Option<u32>,
+    /// How a fact reads: `{subject}`, `{label}`, `{object}` and qualifier
+    /// names in braces. Default: "{subject} {label} {object}".
+    #[serde(default)]
+    pub template: Option<String>,
+    /// How a negated fact reads. Default: "{subject} did not {label} {object}".
+    #[serde(default)]
+    pub negated_template: Option<String>,
     /// Rules.
     #[serde(default, rename = "rule")]
     pub rules: Vec<RuleConfig>,
@@ -275,6 +288,8 @@ pub struct QueryConfig {
     pub stopwords: Vec<String>,
     /// Word forms treated as one ("fell" = "fall").
     pub synonyms: Vec<Vec<String>>,
+    /// Nouns that name the story's topic ("deal"): weak evidence of a relation.
+    pub topic_words: Vec<String>,
     /// Intents tried in order; the first that matches wins.
     pub intents: Vec<IntentConfig>,
     /// Hints shown when a question is not answered.

@@ -474,6 +474,10 @@ pub fn normalize(s: &str) -> String {
             c if is_space(c) => ' ',
             c => c,
         };
+        if matches!(c, ',' | ';' | ':') && last_space && out.ends_with(' ') {
+            // "Tencent , ByteDance": a stray space before punctuation.
+            out.pop();
+        }
         if c == ' ' {
             if last_space {
                 continue;

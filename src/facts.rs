@@ -1,25 +1,363 @@
-//! Facts: stub.
-use std::collections::BTreeMap;
+//! Facts: raw facts merged into one row per (subject, relation, object,
+//! polarity), with every piece of evidence, a count of sources, and the
+//! places where sources disagree.
+//!
+//! Third stage of the pipeline. Disagreements are kept, never resolved:
+//! when two articles give different dates, figures or reasons for the same
+//! fact, or when one says "dropped" and another "still working with" (the
+//! `conflicts` of a relation in config.toml), both stay, side by side, and
+//! the answer says so. Order is deterministic (relation order in the config,
+//! then support), so fact ids and golden files are stable.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
 use crate::config::Config;
-use crate::extract::Extraction;
-/// Table.
+use crate::date::Date;
+use crate::extract::{EntityInfo, Evidence, Extraction, SentenceInfo};
+
+/// Qualifiers whose values are compared across sources.
+const COMPARED: &[&str] = &["date", "value", "reason", "place"];
+
+/// One merged fact.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fact {
+    /// Stable id (`F1`, `F2`, ...).
+    pub id: String,
+    /// Canonical subject.
+    pub subject: String,
+    /// Relation name.
+    pub relation: String,
+    /// Canonical object or topic.
+    pub object: String,
+    /// Stated as not happening.
+    pub negated: bool,
+    /// Qualifier values, distinct, in evidence order.
+    pub qualifiers: BTreeMap<String, Vec<String>>,
+    /// Every sentence that states it.
+    pub evidence: Vec<Evidence>,
+    /// Number of distinct articles.
+    pub sources: usize,
+    /// Every source hedges it.
+    pub hedged: bool,
+    /// Qualifiers on which articles differ.
+    pub disagreements: Vec<Disagreement>,
+}
+
+/// Articles giving different values for one qualifier of a fact.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Disagreement {
+    /// The qualifier (date, value, reason...) or `relation` for a conflict.
+    pub what: String,
+    /// Each value with the articles that give it.
+    pub values: Vec<(String, Vec<String>)>,
+}
+
+/// Two facts that contradict each other (e.g. dropped vs still partnered).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Conflict {
+    /// One fact id.
+    pub a: String,
+    /// The other fact id.
+    pub b: String,
+}
+
+impl Fact {
+    /// The date the fact happened: the earliest event date the sentences
+    /// give, else the earliest publication date.
+    pub fn date(&self) -> Option<Date> {
+        self.evidence
+            .iter()
+            .filter_map(|e| e.date)
+            .filter(|d| d.is_full())
+            .min()
+            .or_else(|| self.evidence.iter().filter_map(|e| e.date).min())
+            .or_else(|| self.evidence.iter().filter_map(|e| e.published).min())
+    }
+
+    /// The latest publication date among its sources.
+    pub fn last_reported(&self) -> Option<Date> {
+        self.evidence.iter().filter_map(|e| e.published).max()
+    }
+
+    /// First value of a qualifier.
+    pub fn qualifier(&self, key: &str) -> Option<&str> {
+        self.qualifiers.get(key).and_then(|v| v.first()).map(|s| s.as_str())
+    }
+}
+
+/// The merged, indexed fact table.
 #[derive(Debug, Default)]
-pub struct FactTable { hits: BTreeMap<String, usize> }
+pub struct FactTable {
+    facts: Vec<Fact>,
+    by_relation: HashMap<String, Vec<usize>>,
+    entities: BTreeMap<String, EntityInfo>,
+    sentences: Vec<SentenceInfo>,
+    rule_hits: BTreeMap<String, usize>,
+    conflicts: Vec<Conflict>,
+}
+
 impl FactTable {
-    /// Build.
-    pub fn build(_c: &Config, _e: Extraction) -> FactTable { FactTable::default() }
-    /// Len.
-    pub fn len(&self) -> usize { 0 }
-    /// Empty.
-    pub fn is_empty(&self) -> bool { true }
-    /// JSON.
-    pub fn to_json(&self) -> serde_json::Value { serde_json::json!([]) }
-    /// Text.
-    pub fn to_text(&self) -> String { String::new() }
-    /// Counts.
-    pub fn count_by_relation(&self) -> BTreeMap<String, usize> { BTreeMap::new() }
-    /// Entities.
-    pub fn entities(&self) -> Vec<String> { vec![] }
-    /// Hits.
-    pub fn rule_hits(&self) -> &BTreeMap<String, usize> { &self.hits }
+    /// Merges raw facts and indexes them.
+    pub fn build(config: &Config, extraction: Extraction) -> FactTable {
+        let order: HashMap<&str, usize> =
+            config.relations.iter().enumerate().map(|(i, r)| (r.name.as_str(), i)).collect();
+        let symmetric: BTreeSet<&str> =
+            config.relations.iter().filter(|r| r.symmetric).map(|r| r.name.as_str()).collect();
+        let actor = config.story.actor.as_str();
+        let mut merged: BTreeMap<(String, String, String, bool), Vec<Evidence>> = BTreeMap::new();
+        for mut f in extraction.facts {
+            // One order for symmetric relations: the story's actor first,
+            // else alphabetical.
+            if symmetric.contains(f.relation.as_str())
+                && (f.object == actor || (f.subject != actor && f.object < f.subject))
+            {
+                std::mem::swap(&mut f.subject, &mut f.object);
+            }
+            let ev = merged.entry((f.relation, f.subject, f.object, f.negated)).or_default();
+            // One sentence counts once per fact, whatever rules fired on it.
+            if let Some(existing) =
+                ev.iter_mut().find(|e| e.source == f.evidence.source && e.sentence == f.evidence.sentence)
+            {
+                for (k, v) in f.evidence.qualifiers {
+                    existing.qualifiers.entry(k).or_insert(v);
+                }
+                existing.date = existing.date.or(f.evidence.date);
+                continue;
+            }
+            ev.push(f.evidence);
+        }
+        let mut facts: Vec<Fact> = merged
+            .into_iter()
+            .map(|((relation, subject, object, negated), evidence)| {
+                let mut qualifiers: BTreeMap<String, Vec<String>> = BTreeMap::new();
+                for e in &evidence {
+                    for (k, v) in &e.qualifiers {
+                        let vals = qualifiers.entry(k.clone()).or_default();
+                        if !vals.iter().any(|x| x.eq_ignore_ascii_case(v)) {
+                            vals.push(v.clone());
+                        }
+                    }
+                }
+                let sources: BTreeSet<&str> = evidence.iter().map(|e| e.source.as_str()).collect();
+                let disagreements = disagreements(&evidence);
+                Fact {
+                    id: String::new(),
+                    hedged: evidence.iter().all(|e| e.hedged),
+                    sources: sources.len(),
+                    subject,
+                    relation,
+                    object,
+                    negated,
+                    qualifiers,
+                    evidence,
+                    disagreements,
+                }
+            })
+            .collect();
+        facts.sort_by(|a, b| {
+            let ra = order.get(a.relation.as_str()).copied().unwrap_or(usize::MAX);
+            let rb = order.get(b.relation.as_str()).copied().unwrap_or(usize::MAX);
+            ra.cmp(&rb)
+                .then(b.sources.cmp(&a.sources))
+                .then(a.subject.cmp(&b.subject))
+                .then(a.object.cmp(&b.object))
+                .then(a.negated.cmp(&b.negated))
+        });
+        let mut by_relation: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, f) in facts.iter_mut().enumerate() {
+            f.id = format!("F{}", i + 1);
+            by_relation.entry(f.relation.clone()).or_default().push(i);
+        }
+        let conflicts = find_conflicts(config, &facts);
+        FactTable {
+            facts,
+            by_relation,
+            entities: extraction.entities,
+            sentences: extraction.sentences,
+            rule_hits: extraction.rule_hits,
+            conflicts,
+        }
+    }
+
+    /// Number of facts.
+    pub fn len(&self) -> usize {
+        self.facts.len()
+    }
+
+    /// Whether there are no facts.
+    pub fn is_empty(&self) -> bool {
+        self.facts.is_empty()
+    }
+
+    /// All facts in table order.
+    pub fn all(&self) -> &[Fact] {
+        &self.facts
+    }
+
+    /// Facts of one relation, in table order.
+    pub fn relation(&self, name: &str) -> impl Iterator<Item = &Fact> {
+        self.by_relation.get(name).into_iter().flatten().map(|&i| &self.facts[i])
+    }
+
+    /// A fact by id (case-insensitive, `F` optional).
+    pub fn by_id(&self, id: &str) -> Option<&Fact> {
+        let id = id.trim().trim_start_matches(['F', 'f', '#']);
+        let n: usize = id.parse().ok()?;
+        self.facts.get(n.checked_sub(1)?)
+    }
+
+    /// Facts that contradict `fact` (cross-relation conflicts and the same
+    /// fact with the other polarity).
+    pub fn conflicting(&self, fact: &Fact) -> Vec<&Fact> {
+        self.conflicts
+            .iter()
+            .filter_map(|c| {
+                if c.a == fact.id {
+                    self.by_id(&c.b)
+                } else if c.b == fact.id {
+                    self.by_id(&c.a)
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+
+    /// Entities seen in the corpus.
+    pub fn entities(&self) -> &BTreeMap<String, EntityInfo> {
+        &self.entities
+    }
+
+    /// Per-sentence mention summaries (for retrieval).
+    pub fn sentences(&self) -> &[SentenceInfo] {
+        &self.sentences
+    }
+
+    /// How often each rule fired.
+    pub fn rule_hits(&self) -> &BTreeMap<String, usize> {
+        &self.rule_hits
+    }
+
+    /// Fact counts per relation, by name.
+    pub fn count_by_relation(&self) -> BTreeMap<String, usize> {
+        self.by_relation.iter().map(|(k, v)| (k.clone(), v.len())).collect()
+    }
+
+    /// The table as the `facts --json` contract.
+    pub fn to_json(&self) -> Value {
+        Value::Array(
+            self.facts
+                .iter()
+                .map(|f| {
+                    json!({
+                        "id": f.id,
+                        "subject": f.subject,
+                        "relation": f.relation,
+                        "object": f.object,
+                        "negated": f.negated,
+                        "qualifiers": f.qualifiers,
+                        "sources": f.sources,
+                        "hedged": f.hedged,
+                        "disagreements": f.disagreements,
+                        "conflicts_with": self.conflicting(f).iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
+                        "evidence": f.evidence.iter().map(|e| json!({
+                            "source": e.source,
+                            "sentence": e.sentence,
+                            "span": [e.span.0, e.span.1],
+                            "quote": e.quote,
+                            "rule": e.rule,
+                            "hedged": e.hedged,
+                            "attribution": e.attribution,
+                            "published": e.published,
+                            "date": e.date,
+                            "qualifiers": e.qualifiers,
+                        })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect(),
+        )
+    }
+
+    /// One line per fact, for terminals.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for f in &self.facts {
+            let neg = if f.negated { "NOT " } else { "" };
+            out.push_str(&format!(
+                "{:<5} {} {}{} {}  ({} source{})",
+                f.id,
+                f.subject,
+                neg,
+                f.relation,
+                f.object,
+                f.sources,
+                if f.sources == 1 { "" } else { "s" }
+            ));
+            for (k, v) in &f.qualifiers {
+                out.push_str(&format!("  {k}={}", v.join(" | ")));
+            }
+            if !f.disagreements.is_empty() {
+                out.push_str("  [sources differ]");
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+fn disagreements(evidence: &[Evidence]) -> Vec<Disagreement> {
+    let mut out = Vec::new();
+    for key in COMPARED {
+        let mut values: Vec<(String, Vec<String>)> = Vec::new();
+        for e in evidence {
+            let v = if *key == "date" {
+                e.date.filter(|d| d.is_full()).map(|d| d.to_string())
+            } else {
+                e.qualifiers.get(*key).cloned()
+            };
+            let Some(v) = v else { continue };
+            match values.iter_mut().find(|(x, _)| x.eq_ignore_ascii_case(&v)) {
+                Some((_, srcs)) => {
+                    if !srcs.contains(&e.source) {
+                        srcs.push(e.source.clone());
+                    }
+                }
+                None => values.push((v, vec![e.source.clone()])),
+            }
+        }
+        // Only a difference between articles counts; one article wording a
+        // reason twice is not a disagreement.
+        let articles: BTreeSet<&String> = values.iter().flat_map(|(_, s)| s.iter()).collect();
+        if values.len() > 1 && articles.len() > 1 {
+            out.push(Disagreement { what: key.to_string(), values });
+        }
+    }
+    out
+}
+
+fn find_conflicts(config: &Config, facts: &[Fact]) -> Vec<Conflict> {
+    let mut out = Vec::new();
+    let conflicts: Vec<(&str, &str)> = config
+        .relations
+        .iter()
+        .flat_map(|r| r.conflicts.iter().map(move |c| (r.name.as_str(), c.as_str())))
+        .collect();
+    for (i, a) in facts.iter().enumerate() {
+        for b in &facts[i + 1..] {
+            if a.subject != b.subject || a.object != b.object {
+                continue;
+            }
+            let polar = a.relation == b.relation && a.negated != b.negated;
+            let crossed = !a.negated
+                && !b.negated
+                && conflicts.iter().any(|&(x, y)| (x == a.relation && y == b.relation) || (y == a.relation && x == b.relation));
+            if polar || crossed {
+                out.push(Conflict { a: a.id.clone(), b: b.id.clone() });
+            }
+        }
+    }
+    out
 }

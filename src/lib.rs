@@ -111,7 +111,7 @@ impl Engine {
         let extractor = Extractor::new(&config)?;
         let extraction = extractor.extract_all(&articles);
         let facts = FactTable::build(&config, extraction);
-        let answerer = query::Answerer::new(&config)?;
+        let answerer = query::Answerer::new(&config, &facts, &articles)?;
         Ok(Engine { config, articles, problems, extractor, facts, answerer })
     }
 
@@ -130,7 +130,7 @@ impl Engine {
     /// Entity names for autocomplete: prefix matches first, then fuzzy, at
     /// most `limit`.
     pub fn complete_entity(&self, partial: &str, limit: usize) -> Vec<String> {
-        self.answerer.complete(partial, &self.facts, limit)
+        self.answerer.complete(partial, limit)
     }
 
     /// The configuration in force.

@@ -1,19 +1,494 @@
-//! Extract: stub.
-use std::collections::BTreeMap;
-use crate::config::{Config, ConfigError};
-use crate::corpus::Article;
+//! Extract: articles in, raw facts with evidence out.
+//!
+//! Second stage of the pipeline. For each sentence: tag mentions
+//! ([`mentions`]), resolve pronouns and descriptions to the entity they
+//! stand for, write the tagged sentence, and run the relation rules
+//! ([`rules`]) over it. Nothing here knows the story: entities, rules and
+//! hedging words all come from config.toml.
+//!
+//! Articles are independent once the corpus-wide list of discovered names
+//! is known, so extraction is two passes: discovery over every sentence, then
+//! per-article extraction (data-parallel if a corpus ever needs it).
 
-/// Compiled rules.
-#[derive(Debug)]
-pub struct Extractor { rules: Vec<String> }
-/// Extraction output.
+pub mod mentions;
+pub mod rules;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use regex::bytes::RegexSet;
+use serde::Serialize;
+
+use crate::config::{Config, ConfigError};
+use crate::corpus::{Article, Sentence};
+use crate::date::Date;
+
+use mentions::{Learnt, Mention, Tag, Tagger};
+use rules::{token_ids, Rule};
+
+/// One piece of evidence for a fact.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Evidence {
+    /// Article file name.
+    pub source: String,
+    /// Sentence index in the article.
+    pub sentence: usize,
+    /// Byte span of the sentence in the article file.
+    pub span: (usize, usize),
+    /// The sentence, verbatim.
+    pub quote: String,
+    /// The rule that fired.
+    pub rule: String,
+    /// The sentence hedges ("reportedly", "according to").
+    pub hedged: bool,
+    /// Who the sentence attributes the claim to.
+    pub attribution: Option<String>,
+    /// The article's publication date.
+    pub published: Option<Date>,
+    /// The date the sentence gives for the event, resolved.
+    pub date: Option<Date>,
+    /// Qualifiers this sentence gives (reason, place, value...).
+    pub qualifiers: BTreeMap<String, String>,
+}
+
+/// A fact as one sentence states it, before merging.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawFact {
+    /// Canonical subject.
+    pub subject: String,
+    /// Relation name.
+    pub relation: String,
+    /// Canonical object (an entity or a topic).
+    pub object: String,
+    /// The sentence says it did not / will not happen.
+    pub negated: bool,
+    /// Where it was found.
+    pub evidence: Evidence,
+}
+
+/// What the extractor knows about a sentence, for retrieval.
+#[derive(Debug, Clone)]
+pub struct SentenceInfo {
+    /// Index into the article list.
+    pub article: usize,
+    /// Index into the article's sentences.
+    pub sentence: usize,
+    /// Canonical names of the entities mentioned (pronouns resolved).
+    pub entities: Vec<String>,
+    /// Dates mentioned.
+    pub dates: Vec<Date>,
+    /// Mentions a date (even unresolved).
+    pub has_date: bool,
+    /// Mentions a number, a percentage or money.
+    pub has_figure: bool,
+    /// Mentions money.
+    pub has_money: bool,
+}
+
+/// An entity seen in the corpus.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityInfo {
+    /// Canonical name.
+    pub name: String,
+    /// Kind label.
+    pub kind: String,
+    /// How many times it is mentioned.
+    pub mentions: usize,
+    /// In the gazetteer (rather than discovered).
+    pub known: bool,
+}
+
+/// Everything extraction produced.
 #[derive(Debug, Default)]
-pub struct Extraction {}
+pub struct Extraction {
+    /// Raw facts, in article and sentence order.
+    pub facts: Vec<RawFact>,
+    /// Per-sentence mention summaries.
+    pub sentences: Vec<SentenceInfo>,
+    /// Entities by canonical name.
+    pub entities: BTreeMap<String, EntityInfo>,
+    /// How often each rule fired.
+    pub rule_hits: BTreeMap<String, usize>,
+}
+
+/// The compiled extractor.
+#[derive(Debug)]
+pub struct Extractor {
+    tagger: Tagger,
+    rules: Vec<Rule>,
+    prefilter: RegexSet,
+    actor: String,
+    known: BTreeSet<String>,
+    discover_names: Vec<String>,
+}
+
 impl Extractor {
-    /// Compiles.
-    pub fn new(_c: &Config) -> Result<Extractor, ConfigError> { Ok(Extractor { rules: vec![] }) }
-    /// Runs.
-    pub fn extract_all(&self, _a: &[Article]) -> Extraction { Extraction {} }
-    /// Rules that never fired.
-    pub fn silent_rules(&self, hits: &BTreeMap<String, usize>) -> Vec<String> { self.rules.iter().filter(|r| !hits.contains_key(*r)).cloned().collect() }
+    /// Compiles tagging and relation rules; a bad rule is an error naming it.
+    pub fn new(config: &Config) -> Result<Extractor, ConfigError> {
+        let tagger = Tagger::new(config)?;
+        let rules = rules::compile(config)?;
+        // One pass over a sentence tells which rules can match at all; the
+        // set is large (Unicode classes), hence the raised limit.
+        let prefilter = regex::bytes::RegexSetBuilder::new(rules.iter().map(|r| r.regex.as_str()))
+            .unicode(false)
+            .size_limit(64 << 20)
+            .build()
+            .map_err(|e| ConfigError::Invalid(format!("relation rules together: {e}")))?;
+        Ok(Extractor {
+            tagger,
+            rules,
+            prefilter,
+            actor: config.story.actor.clone(),
+            known: config.entities.iter().map(|e| e.name.clone()).collect(),
+            discover_names: config.tagging.discover.iter().map(|d| d.name.clone()).collect(),
+        })
+    }
+
+    /// Rule names that never fired in `hits`.
+    pub fn silent_rules(&self, hits: &BTreeMap<String, usize>) -> Vec<String> {
+        self.rules
+            .iter()
+            .map(|r| &r.name)
+            .chain(self.discover_names.iter())
+            .filter(|n| !hits.contains_key(*n))
+            .cloned()
+            .collect()
+    }
+
+    /// Extracts facts from all articles.
+    pub fn extract_all(&self, articles: &[Article]) -> Extraction {
+        let mut out = Extraction::default();
+        // Pass 1: names the corpus itself introduces ("rivals such as X").
+        let mut learnt = Learnt::new();
+        for a in articles {
+            for s in a.sentences.iter().filter(|s| !s.heading) {
+                for fired in self.tagger.discover(&s.norm, &mut learnt) {
+                    *out.rule_hits.entry(fired).or_default() += 1;
+                }
+            }
+        }
+        // Pass 2: tag, resolve, match.
+        for (ai, a) in articles.iter().enumerate() {
+            self.extract_article(ai, a, &learnt, &mut out);
+        }
+        out
+    }
+
+    fn extract_article(&self, ai: usize, article: &Article, learnt: &Learnt, out: &mut Extraction) {
+        // The first entity of each kind in the previous sentence: what a
+        // reference opening the next sentence most likely points at.
+        let mut prev_subjects: Vec<(String, String)> = Vec::new();
+        for s in &article.sentences {
+            let mut mentions = self.tagger.tag(&s.norm, article.date, s.heading, learnt);
+            resolve_pronouns(&s.norm, &mut mentions, &prev_subjects);
+            let tagged = tagged_sentence(&s.norm, &mentions);
+            // Summaries for retrieval and the entity list.
+            let mut info = SentenceInfo {
+                article: ai,
+                sentence: s.index,
+                entities: Vec::new(),
+                dates: Vec::new(),
+                has_date: false,
+                has_figure: false,
+                has_money: false,
+            };
+            for m in &mentions {
+                match &m.tag {
+                    Tag::Entity { name, kind } => {
+                        if !info.entities.contains(name) {
+                            info.entities.push(name.clone());
+                        }
+                        let e = out.entities.entry(name.clone()).or_insert_with(|| EntityInfo {
+                            name: name.clone(),
+                            kind: kind.clone(),
+                            mentions: 0,
+                            known: self.known.contains(name),
+                        });
+                        e.mentions += 1;
+                    }
+                    Tag::Date(d) => {
+                        info.has_date = true;
+                        info.dates.extend(d.iter().copied());
+                    }
+                    Tag::Money => {
+                        info.has_money = true;
+                        info.has_figure = true;
+                    }
+                    Tag::Percent | Tag::Number => info.has_figure = true,
+                    _ => {}
+                }
+            }
+            if !s.heading {
+                let mut firsts: Vec<(String, String)> = Vec::new();
+                for m in &mentions {
+                    if let Tag::Entity { name, kind } = &m.tag {
+                        if !firsts.iter().any(|(_, k)| k == kind) {
+                            firsts.push((name.clone(), kind.clone()));
+                        }
+                    }
+                }
+                if !firsts.is_empty() {
+                    prev_subjects = firsts;
+                }
+            }
+            out.sentences.push(info);
+            self.apply_rules(article, s, &tagged, &mentions, out);
+        }
+    }
+
+    fn apply_rules(&self, article: &Article, s: &Sentence, tagged: &str, mentions: &[Mention], out: &mut Extraction) {
+        let matched = self.prefilter.matches(tagged.as_bytes());
+        if !matched.matched_any() {
+            return;
+        }
+        let hedged = self.tagger.hedged(&s.norm);
+        let attribution = self.tagger.attribution(&s.norm);
+        for i in matched.iter() {
+            let rule = &self.rules[i];
+            if rule.unless.as_ref().is_some_and(|u| u.is_match(&s.norm)) {
+                continue;
+            }
+            for caps in rule.regex.captures_iter(tagged.as_bytes()) {
+                // Rules run on bytes (ASCII classes are far cheaper to
+                // compile); every capture boundary sits next to ASCII, so
+                // the pieces are valid UTF-8.
+                let text = |m: regex::bytes::Match<'_>| String::from_utf8_lossy(m.as_bytes()).into_owned();
+                let names = |group: &str| -> Vec<String> {
+                    caps.name(group)
+                        .map(|m| {
+                            token_ids(&text(m), rule.lists.iter().any(|l| l == group))
+                                .into_iter()
+                                .filter_map(|id| entity_name(mentions.get(id)?))
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                };
+                let mut objects = names("object");
+                if objects.is_empty() {
+                    if let Some(t) = caps.name("topic") {
+                        objects.push(untag(&text(t), mentions));
+                    } else if let Some(o) = &rule.object {
+                        objects.push(o.clone());
+                    }
+                }
+                let mut subjects = names("subject");
+                if subjects.is_empty() {
+                    subjects = match rule.subject.as_deref() {
+                        Some("actor") | None => vec![self.actor.clone()],
+                        Some("none") => vec![String::new()],
+                        Some("sentence") => first_entity(mentions, &objects).into_iter().collect(),
+                        Some(name) => vec![name.to_string()],
+                    };
+                }
+                let mut qualifiers = BTreeMap::new();
+                let mut date = None;
+                for name in rule.regex.capture_names().flatten() {
+                    if matches!(name, "subject" | "object" | "topic" | "neg") {
+                        continue;
+                    }
+                    if let Some(m) = caps.name(name) {
+                        let m_text = text(m);
+                        let ids = token_ids(&m_text, false);
+                        let single = match ids.as_slice() {
+                            [id] if m_text.trim().starts_with(OPEN) && m_text.trim().ends_with(CLOSE) => mentions.get(*id),
+                            _ => None,
+                        };
+                        let value = if name == "date" {
+                            let d = ids.iter().find_map(|&id| match mentions.get(id).map(|m| &m.tag) {
+                                Some(Tag::Date(d)) => *d,
+                                _ => None,
+                            });
+                            date = d;
+                            d.map(|d| d.to_string()).unwrap_or_else(|| untag(&m_text, mentions))
+                        } else if let Some(Mention { tag: Tag::Entity { name, .. }, .. }) = single {
+                            // One entity: its canonical name, not the wording.
+                            name.clone()
+                        } else {
+                            untag(&m_text, mentions)
+                        };
+                        let value = value.trim().trim_end_matches([',', '.', ';']).trim().to_string();
+                        if !value.is_empty() {
+                            qualifiers.insert(name.to_string(), value);
+                        }
+                    }
+                }
+                // Events and places inside the matched words qualify the fact
+                // ("confirmed ... at the summit in Dubai").
+                let inner: Vec<usize> = ["what", "topic", "reason", "because", "quote"]
+                    .iter()
+                    .filter_map(|g| caps.name(g))
+                    .flat_map(|m| token_ids(&text(m), false))
+                    .collect();
+                let whole_ids: Vec<usize> = caps
+                    .get(0)
+                    .map(|m| token_ids(&text(m), false))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|id| !inner.contains(id))
+                    .collect();
+                for (key, kinds) in [("event", &["EVENT"][..]), ("place", &["PLACE"][..])] {
+                    if qualifiers.contains_key(key) {
+                        continue;
+                    }
+                    let found = whole_ids.iter().find_map(|&id| match mentions.get(id).map(|m| &m.tag) {
+                        Some(Tag::Entity { name, kind }) if kinds.contains(&kind.as_str()) => Some(name.clone()),
+                        _ => None,
+                    });
+                    if let Some(v) = found {
+                        qualifiers.insert(key.to_string(), v);
+                    }
+                }
+                if date.is_none() {
+                    // A date inside the matched words dates the event.
+                    let whole = caps.get(0).map(text).unwrap_or_default();
+                    date = token_ids(&whole, false).into_iter().find_map(|id| match mentions.get(id).map(|m| &m.tag) {
+                        Some(Tag::Date(d)) => *d,
+                        _ => None,
+                    });
+                }
+                let negated = rule.negated ^ caps.name("neg").is_some();
+                let evidence = Evidence {
+                    source: article.id.clone(),
+                    sentence: s.index,
+                    span: s.span,
+                    quote: s.text.clone(),
+                    rule: rule.name.clone(),
+                    hedged: hedged || attribution.is_some(),
+                    attribution: attribution.clone(),
+                    published: article.date,
+                    date,
+                    qualifiers,
+                };
+                let mut fired = false;
+                for subj in &subjects {
+                    for obj in &objects {
+                        if subj == obj {
+                            continue;
+                        }
+                        fired = true;
+                        out.facts.push(RawFact {
+                            subject: subj.clone(),
+                            relation: rule.relation.clone(),
+                            object: obj.clone(),
+                            negated,
+                            evidence: evidence.clone(),
+                        });
+                    }
+                }
+                if fired {
+                    *out.rule_hits.entry(rule.name.clone()).or_default() += 1;
+                }
+            }
+        }
+    }
+}
+
+fn entity_name(m: &Mention) -> Option<String> {
+    match &m.tag {
+        Tag::Entity { name, .. } => Some(name.clone()),
+        Tag::Quote => Some(m.text.trim_matches('"').trim_end_matches([',', ' ']).to_string()),
+        _ => Some(m.text.clone()),
+    }
+}
+
+/// The first organisation-like entity of a sentence that is not an object.
+fn first_entity(mentions: &[Mention], objects: &[String]) -> Option<String> {
+    mentions.iter().find_map(|m| match &m.tag {
+        Tag::Entity { name, kind } if (kind == "ORG" || kind == "NAME") && !objects.contains(name) => Some(name.clone()),
+        _ => None,
+    })
+}
+
+/// Words that make what follows the object of a verb or preposition.
+static OBJECT_OF: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\b(?:with|to|by|from|for|on|over|against|of|into|toward|towards)\s*$").expect("static regex")
+});
+
+/// Resolves pronouns and generic descriptions in place: a reference that
+/// opens the sentence is the previous sentence's subject; "it" later on is
+/// this sentence's subject; a description ("the Chinese company") is the
+/// nearest fitting entity before it, except the subject of its own clause.
+fn resolve_pronouns(norm: &str, mentions: &mut Vec<Mention>, prev_subjects: &[(String, String)]) {
+    let fits = |want: &str, kind: &str| want == kind || (want == "ORG" && kind == "NAME");
+    let mut resolved: Vec<(usize, Option<(String, String)>)> = Vec::new();
+    for (i, m) in mentions.iter().enumerate() {
+        let Tag::Pronoun(want) = &m.tag else { continue };
+        let at_start = norm[..m.start].trim().is_empty();
+        let before: Vec<(usize, String, String)> = mentions[..i]
+            .iter()
+            .filter_map(|x| match &x.tag {
+                Tag::Entity { name, kind } if fits(want, kind) => Some((x.end, name.clone(), kind.clone())),
+                _ => None,
+            })
+            .collect();
+        let prev = prev_subjects.iter().find(|(_, k)| fits(want, k)).cloned();
+        let short = m.text.split_whitespace().count() == 1;
+        let choice = if at_start || before.is_empty() {
+            prev
+        } else if short {
+            before.first().map(|(_, n, k)| (n.clone(), k.clone()))
+        } else {
+            let (end, name, kind) = before.last().expect("not empty");
+            let between = &norm[*end..m.start];
+            // "X partnered with the company": the company is not X.
+            let same_clause = !between.contains([',', ';']) && !between.contains(" but ") && OBJECT_OF.is_match(between);
+            if same_clause && before.len() > 1 {
+                let (_, n, k) = &before[before.len() - 2];
+                Some((n.clone(), k.clone()))
+            } else if same_clause {
+                prev.filter(|(n, _)| n != name).or(Some((name.clone(), kind.clone())))
+            } else {
+                Some((name.clone(), kind.clone()))
+            }
+        };
+        resolved.push((i, choice));
+    }
+    for (i, choice) in resolved.iter().rev() {
+        match choice {
+            Some((name, kind)) => mentions[*i].tag = Tag::Entity { name: name.clone(), kind: kind.clone() },
+            None => {
+                mentions.remove(*i);
+            }
+        }
+    }
+}
+
+/// Opens a mention token in a tagged sentence (shown as ⟦ in docs).
+pub const OPEN: char = '\u{1}';
+/// Closes a mention token (shown as ⟧ in docs).
+pub const CLOSE: char = '\u{2}';
+
+/// The sentence with every mention replaced by `⟦LABEL#index⟧`.
+pub fn tagged_sentence(norm: &str, mentions: &[Mention]) -> String {
+    let mut out = String::with_capacity(norm.len() + mentions.len() * 8);
+    let mut last = 0;
+    for (i, m) in mentions.iter().enumerate() {
+        out.push_str(&norm[last..m.start]);
+        out.push(OPEN);
+        out.push_str(m.tag.label());
+        out.push('#');
+        out.push_str(&i.to_string());
+        out.push(CLOSE);
+        last = m.end;
+    }
+    out.push_str(&norm[last..]);
+    out
+}
+
+/// A captured piece of a tagged sentence back in words (entities by their
+/// surface text).
+fn untag(span: &str, mentions: &[Mention]) -> String {
+    let mut out = String::new();
+    let mut rest = span;
+    while let Some(start) = rest.find(OPEN) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let Some(end) = after.find(CLOSE) else { break };
+        let id = after[..end].split_once('#').and_then(|(_, id)| id.parse::<usize>().ok());
+        if let Some(m) = id.and_then(|id| mentions.get(id)) {
+            out.push_str(&m.text);
+        }
+        rest = &after[end + CLOSE.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
 }

@@ -10,26 +10,230 @@
 
 mod answer;
 mod request;
+mod respond;
+pub mod retrieval;
+pub mod understand;
 
 pub use answer::{markers, Answer, Citation, Item};
 pub use request::{clean, Request, MAX_QUESTION_CHARS};
 
-use crate::config::{Config, ConfigError};
+use regex::Regex;
+
+use crate::config::{Config, ConfigError, IntentConfig};
 use crate::corpus::Article;
 use crate::facts::FactTable;
 
-/// Stub answerer.
+use respond::Ctx;
+use retrieval::{Index, Need};
+use understand::{Lexicon, Understanding};
+
+/// The compiled question-answering side: intents, lexicon, sentence index.
 #[derive(Debug)]
-pub struct Answerer {}
-impl Answerer {
-    /// New.
-    pub fn new(_c: &Config) -> Result<Answerer, ConfigError> { Ok(Answerer {}) }
-    /// Answer.
-    pub fn answer(&self, r: &Request, _f: &FactTable, _a: &[Article], _c: &Config) -> Answer {
-        let mut a = Answer::new(&r.display(), "none");
-        a.headline = "The articles don't say.".into();
-        a
-    }
-    /// Complete.
-    pub fn complete(&self, _p: &str, _f: &FactTable, _l: usize) -> Vec<String> { vec![] }
+pub struct Answerer {
+    intents: Vec<(IntentConfig, Vec<Regex>)>,
+    lexicon: Lexicon,
+    index: Index,
+    hints: Vec<String>,
 }
+
+impl Answerer {
+    /// Compiles intents and indexes the corpus.
+    pub fn new(config: &Config, facts: &FactTable, articles: &[Article]) -> Result<Answerer, ConfigError> {
+        let intents = config
+            .query
+            .intents
+            .iter()
+            .map(|i| {
+                let res = i
+                    .patterns
+                    .iter()
+                    .map(|p| {
+                        Regex::new(p).map_err(|e| ConfigError::Pattern { what: "intent", name: i.name.clone(), message: e.to_string() })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((i.clone(), res))
+            })
+            .collect::<Result<Vec<_>, ConfigError>>()?;
+        let lexicon = Lexicon::new(config, facts);
+        let index = Index::build(articles, facts, &lexicon);
+        Ok(Answerer { intents, lexicon, index, hints: config.query.hints.clone() })
+    }
+
+    /// Entity names for autocomplete.
+    pub fn complete(&self, partial: &str, limit: usize) -> Vec<String> {
+        self.lexicon.complete(partial, limit)
+    }
+
+    /// Answers a request.
+    pub fn answer(&self, request: &Request, facts: &FactTable, articles: &[Article], config: &Config) -> Answer {
+        let ctx = Ctx::new(facts, articles, config, &self.lexicon, &self.index);
+        let mut ans = match request {
+            Request::Question { text, truncated } => {
+                let mut a = self.ask(&ctx, text);
+                a.truncated = *truncated;
+                a
+            }
+            Request::Command { name, options } => self.command(&ctx, name, options),
+        };
+        if !ans.answered {
+            self.not_found(&ctx, &mut ans);
+        }
+        ans
+    }
+
+    fn command(&self, ctx: &Ctx<'_>, name: &str, options: &std::collections::BTreeMap<String, String>) -> Answer {
+        let display = Request::Command { name: name.to_string(), options: options.clone() }.display();
+        let Some(cmd) = ctx.config.command(name) else {
+            let mut a = Answer::new(&display, "unknown-command");
+            a.headline = format!("There is no /{name} command.");
+            return a;
+        };
+        let mut ans = Answer::new(&display, &cmd.name);
+        let first = cmd.options.first().and_then(|o| options.get(&o.name)).map(|s| s.as_str()).unwrap_or("");
+        let u = self.lexicon.understand(first);
+        match cmd.answer.as_str() {
+            "list" => respond::list(ctx, &mut ans, &cmd.relations, &u, false),
+            "status" => respond::status(ctx, &mut ans),
+            "sources" => respond::sources(ctx, &mut ans),
+            "timeline" => respond::timeline(ctx, &mut ans),
+            "numbers" => respond::numbers(ctx, &mut ans, &Understanding { terms: Vec::new(), ..u }, &self.relations_for(ctx, cmd.relations.clone(), "numbers")),
+            "quotes" => {
+                let speaker = if first.is_empty() { None } else { self.lexicon.resolve(first) };
+                if first.is_empty() || speaker.is_some() {
+                    let rel = self.relations_for(ctx, cmd.relations.clone(), "quotes");
+                    respond::quotes(ctx, &mut ans, &rel, speaker.as_ref().map(|s| s.name.as_str()), &[]);
+                }
+            }
+            "about" => {
+                if let Some(e) = self.lexicon.resolve(first) {
+                    respond::about(ctx, &mut ans, &e.name);
+                }
+            }
+            "reason" => {
+                let u = match self.lexicon.resolve(first) {
+                    Some(e) => Understanding { entities: vec![e], ..u },
+                    None => u,
+                };
+                respond::reason(ctx, &mut ans, &cmd.relations, &u);
+            }
+            "date" => {
+                let rel = if cmd.relations.is_empty() { self.lexicon.choose_relations(ctx.config, &u.lower) } else { cmd.relations.clone() };
+                let u = Understanding { entities: Vec::new(), terms: Vec::new(), ..u };
+                respond::date(ctx, &mut ans, &rel, &u);
+            }
+            "fact" => respond::fact(ctx, &mut ans, first),
+            _ => return self.ask(ctx, first),
+        }
+        ans
+    }
+
+    /// Relations named by a command or intent, else the ones an intent of
+    /// that answer kind names in the config.
+    fn relations_for(&self, ctx: &Ctx<'_>, named: Vec<String>, kind: &str) -> Vec<String> {
+        if !named.is_empty() {
+            return named;
+        }
+        self.intents
+            .iter()
+            .find(|(i, _)| i.answer == kind && !i.relations.is_empty())
+            .map(|(i, _)| i.relations.clone())
+            .or_else(|| ctx.config.commands.iter().find(|c| c.answer == kind && !c.relations.is_empty()).map(|c| c.relations.clone()))
+            .unwrap_or_default()
+    }
+
+    fn ask(&self, ctx: &Ctx<'_>, question: &str) -> Answer {
+        let u = self.lexicon.understand(question);
+        let lower = u.lower.trim_end_matches(['?', '!', '.', ' ']).to_string();
+        let intent = self.intents.iter().find(|(_, res)| res.iter().any(|r| r.is_match(&lower)));
+        let Some((intent, res)) = intent else {
+            let mut ans = Answer::new(question, "retrieval");
+            respond::retrieve(ctx, &mut ans, &u, Need::Any);
+            return ans;
+        };
+        let mut ans = Answer::new(question, &intent.name);
+        let chosen = if intent.relations.is_empty() { self.lexicon.choose_relations(ctx.config, &lower) } else { intent.relations.clone() };
+        let need = need_of(&lower);
+        match intent.answer.as_str() {
+            "sources" => respond::sources(ctx, &mut ans),
+            "status" => respond::status(ctx, &mut ans),
+            "timeline" => respond::timeline(ctx, &mut ans),
+            "quotes" => {
+                let who = res.iter().find_map(|r| r.captures(&lower).and_then(|c| c.name("who")).map(|m| m.start()));
+                let speaker = u.entities.iter().find(|e| who.is_some_and(|w| e.span.0 >= w) && e.kind != "ORG").or_else(|| u.entities.iter().find(|e| e.kind == "PERSON"));
+                let about: Vec<&str> = u.entities.iter().filter(|e| Some(&e.name) != speaker.map(|s| &s.name)).map(|e| e.name.as_str()).collect();
+                let rel = self.relations_for(ctx, intent.relations.clone(), "quotes");
+                respond::quotes(ctx, &mut ans, &rel, speaker.map(|s| s.name.as_str()), &about);
+            }
+            "numbers" => {
+                let rel = self.relations_for(ctx, intent.relations.clone(), "numbers");
+                respond::numbers(ctx, &mut ans, &u, &rel);
+            }
+            "about" => {
+                // "Who is X?" only when the rest of the question is X.
+                let rest = lower.splitn(3, ' ').nth(2).unwrap_or("").trim_start_matches("about ");
+                match u.entities.first() {
+                    Some(e) if u.entities.len() == 1 && rest.trim_start_matches("the ").len() <= e.span.1 - e.span.0 + 3 => respond::about(ctx, &mut ans, &e.name),
+                    _ => respond::list(ctx, &mut ans, &chosen, &u, false),
+                }
+            }
+            "list" => {
+                if !chosen.is_empty() {
+                    respond::list(ctx, &mut ans, &chosen, &u, intent.subjects);
+                }
+            }
+            "who" => respond::who(ctx, &mut ans, &chosen, &u),
+            "reason" => respond::reason(ctx, &mut ans, &chosen, &u),
+            "date" => {
+                if !chosen.is_empty() {
+                    respond::date(ctx, &mut ans, &chosen, &u)
+                }
+            }
+            "place" => {
+                if !chosen.is_empty() {
+                    respond::place(ctx, &mut ans, &chosen, &u)
+                }
+            }
+            "yesno" => {
+                respond::yesno(ctx, &mut ans, &chosen, &u);
+            }
+            _ => {}
+        }
+        if !ans.answered {
+            respond::retrieve(ctx, &mut ans, &u, need);
+        }
+        ans
+    }
+
+    fn not_found(&self, ctx: &Ctx<'_>, ans: &mut Answer) {
+        ans.answered = false;
+        ans.items.clear();
+        ans.disagreements.clear();
+        ans.citations.clear();
+        ans.as_of = None;
+        ans.headline = "The articles don't say.".into();
+        ans.hints = self.hints.clone();
+        let u = self.lexicon.understand(&ans.question);
+        for e in u.entities.iter().filter(|e| ctx.facts.entities().contains_key(&e.name)).take(2) {
+            ans.hints.insert(0, format!("/about entity:{}", e.name));
+        }
+    }
+}
+
+/// What a retrieved sentence must contain for this question.
+fn need_of(lower: &str) -> Need {
+    let cost = ["cost", "price", "priced", "pay", "worth", "spend", "fee"];
+    if lower.starts_with("when") || lower.contains("what date") || lower.contains("what day") || lower.contains("what year") {
+        Need::Date
+    } else if lower.starts_with("how much") || lower.starts_with("how many") || lower.contains("what percent") {
+        if cost.iter().any(|c| lower.split(|ch: char| !ch.is_alphanumeric()).any(|w| w == *c)) {
+            Need::Money
+        } else {
+            Need::Figure
+        }
+    } else if lower.starts_with("who") || lower.starts_with("which") {
+        Need::Entity
+    } else {
+        Need::Any
+    }
+}
+

@@ -1,0 +1,503 @@
+//! Mention tagging: finds entities, dates, figures and quotations in a
+//! sentence and resolves what news writing leaves implicit.
+//!
+//! Order matters and is fixed: quotations first (rules must not read inside
+//! them), then gazetteer aliases and descriptions, money, percentages, dates,
+//! plain numbers, then proper names the gazetteer does not know, then
+//! pronouns. A later tag never overlaps an earlier one. The tagged sentence
+//! replaces each mention with a token such as `⟦ORG#3⟧`, which is what the
+//! relation rules match.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use regex::Regex;
+
+use crate::config::{Config, ConfigError};
+use crate::date::{month_from_name, weekday_from_name, Date};
+
+/// What a mention is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tag {
+    /// An entity with its canonical name and kind label (ORG, PERSON, ...).
+    Entity {
+        /// Canonical name.
+        name: String,
+        /// Kind label, upper-case.
+        kind: String,
+    },
+    /// A reference to be resolved ("it", "the company") of a kind.
+    Pronoun(String),
+    /// A date, resolved against the article's date where it was relative.
+    Date(Option<Date>),
+    /// A percentage.
+    Percent,
+    /// An amount of money.
+    Money,
+    /// Another number.
+    Number,
+    /// A quotation (the text inside the marks).
+    Quote,
+}
+
+impl Tag {
+    /// The token label used in tagged sentences.
+    pub fn label(&self) -> &str {
+        match self {
+            Tag::Entity { kind, .. } => kind,
+            Tag::Pronoun(_) => "PRON",
+            Tag::Date(_) => "DATE",
+            Tag::Percent => "PCT",
+            Tag::Money => "MONEY",
+            Tag::Number => "NUM",
+            Tag::Quote => "QUOTE",
+        }
+    }
+}
+
+/// A tagged span of a normalised sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// Byte start in the normalised sentence.
+    pub start: usize,
+    /// Byte end.
+    pub end: usize,
+    /// What it is.
+    pub tag: Tag,
+    /// The surface text.
+    pub text: String,
+}
+
+/// Kind labels that are entities (for `{ENT}`).
+pub const LITERAL_LABELS: &[&str] = &["DATE", "PCT", "MONEY", "NUM", "QUOTE", "PRON"];
+
+/// Compiled tagging rules.
+#[derive(Debug)]
+pub struct Tagger {
+    aliases: Option<Regex>,
+    alias_map: HashMap<String, usize>,
+    entities: Vec<(String, String)>,
+    descriptions: Vec<(Regex, usize)>,
+    pronouns: Vec<(Regex, String)>,
+    quote: Regex,
+    money: Regex,
+    percent: Regex,
+    date: Regex,
+    number: Regex,
+    word: Regex,
+    not_names: HashSet<String>,
+    joiners: HashSet<String>,
+    org_suffixes: HashSet<String>,
+    roles: Option<Regex>,
+    discover: Vec<(String, Regex, String)>,
+    hedges: Option<Regex>,
+    attributions: Vec<Regex>,
+}
+
+/// Names learnt from the corpus with their kinds (from discovery patterns).
+pub type Learnt = BTreeMap<String, String>;
+
+const NAME: &str = r"[A-Z][\w&'.-]*[\w&]|[a-z]+[A-Z][\w&-]*|[A-Z]";
+
+impl Tagger {
+    /// Compiles the gazetteer and tagging rules.
+    pub fn new(config: &Config) -> Result<Tagger, ConfigError> {
+        let bad = |what: &'static str, name: &str, e: regex::Error| ConfigError::Pattern {
+            what,
+            name: name.to_string(),
+            message: e.to_string(),
+        };
+        let mut alias_map = HashMap::new();
+        let mut alias_list: Vec<String> = Vec::new();
+        let mut entities = Vec::new();
+        let mut descriptions = Vec::new();
+        for (i, e) in config.entities.iter().enumerate() {
+            entities.push((e.name.clone(), e.kind.to_uppercase()));
+            for a in std::iter::once(&e.name).chain(e.aliases.iter()) {
+                let key = fold(a);
+                if let Some(prev) = alias_map.insert(key.clone(), i) {
+                    if prev != i {
+                        return Err(ConfigError::Invalid(format!(
+                            "alias `{a}` belongs to both `{}` and `{}`",
+                            config.entities[prev].name, e.name
+                        )));
+                    }
+                }
+                alias_list.push(a.clone());
+            }
+            for d in &e.descriptions {
+                let re = Regex::new(&format!(r"(?i)\b(?:{d})\b")).map_err(|x| bad("entity description", &e.name, x))?;
+                descriptions.push((re, i));
+            }
+        }
+        // Longest alias first so "Apple Intelligence" wins over "Apple".
+        alias_list.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        alias_list.dedup();
+        let aliases = if alias_list.is_empty() {
+            None
+        } else {
+            let alts: Vec<String> = alias_list.iter().map(|a| alias_pattern(a)).collect();
+            Some(Regex::new(&format!(r"(?i)(?:^|\b)(?:{})(?:\b|$)", alts.join("|"))).map_err(|x| bad("entity alias", "gazetteer", x))?)
+        };
+        let pronouns = config
+            .tagging
+            .pronouns
+            .iter()
+            .map(|p| {
+                Regex::new(&format!(r"(?i)\b(?:{})\b", p.pattern))
+                    .map(|r| (r, p.kind.to_uppercase()))
+                    .map_err(|e| bad("pronoun", &p.pattern, e))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let words = |v: &[String]| v.iter().map(|w| w.to_lowercase()).collect::<HashSet<_>>();
+        let roles = if config.tagging.roles.is_empty() {
+            None
+        } else {
+            let alts: Vec<String> = config.tagging.roles.iter().map(|r| regex::escape(r)).collect();
+            Some(Regex::new(&format!(r"(?i)\b(?:{})$", alts.join("|"))).map_err(|e| bad("role", "tagging.roles", e))?)
+        };
+        let discover = config
+            .tagging
+            .discover
+            .iter()
+            .map(|d| {
+                let names = format!(r"(?P<names>(?:{NAME})(?: (?:{NAME}))*(?:(?:, | and |, and )(?:{NAME})(?: (?:{NAME}))*)*)");
+                let pat = d.pattern.replace("{NAMES}", &names).replace("{NAME}", &names);
+                Regex::new(&pat).map(|r| (d.name.clone(), r, d.kind.to_uppercase())).map_err(|e| bad("rule", &d.name, e))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let hedges = if config.tagging.hedges.is_empty() {
+            None
+        } else {
+            Some(Regex::new(&format!(r"(?i)\b(?:{})\b", config.tagging.hedges.join("|"))).map_err(|e| bad("hedge", "tagging.hedges", e))?)
+        };
+        let attributions = config
+            .tagging
+            .attributions
+            .iter()
+            .map(|a| Regex::new(a).map_err(|e| bad("attribution", a, e)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let months = "January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec";
+        let date = format!(
+            r"(?i)\b(?:(?P<rel>today|yesterday|tomorrow|this (?:week|month|year)|last (?:week|month|year)|next (?:week|month|year)|the previous year|a year (?:earlier|ago))|(?:on |last |this |next )?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?P<d1>\d{{1,2}}) (?P<m1>{months})\.?(?:,? (?P<y1>\d{{4}}))?|(?P<m2>{months})\.?(?: (?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)?(?:,? (?P<y2>\d{{4}}))?(?P<prev> of (?:the previous|last) year)?|(?P<q>Q[1-4]|(?:first|second|third|fourth)[- ]quarter) (?P<y3>\d{{4}})|(?P<y4>(?:19|20)\d{{2}})\b)"
+        );
+        Ok(Tagger {
+            aliases,
+            alias_map,
+            entities,
+            descriptions,
+            pronouns,
+            quote: Regex::new(r#""([^"]{12,})""#).expect("static"),
+            money: Regex::new(r"(?i)(?:(?:US|HK|A|C)?\$|€|£|¥|RMB ?)\d[\d,]*(?:\.\d+)?(?: ?(?:million|billion|trillion|bn|m)\b)?|\b\d[\d,]*(?:\.\d+)?(?: (?:million|billion|trillion))? (?:dollars|yuan|euros|pounds|yen)\b").expect("static"),
+            percent: Regex::new(r"(?i)\b\d+(?:\.\d+)?(?: ?%| ?per ?cent\b| ?percent\b| percentage points?\b)").expect("static"),
+            date: Regex::new(&date).expect("static"),
+            number: Regex::new(r"(?i)\b\d[\d,]*(?:\.\d+)?(?: (?:million|billion|trillion|thousand|hundred))?\b").expect("static"),
+            word: Regex::new(r"[\w&'.-]+").expect("static"),
+            not_names: words(&config.tagging.not_names),
+            joiners: words(&config.tagging.name_joiners),
+            org_suffixes: words(&config.tagging.org_suffixes),
+            roles,
+            discover,
+            hedges,
+            attributions,
+        })
+    }
+
+    /// Names (with kinds) that discovery patterns reveal in a sentence.
+    pub fn discover(&self, norm: &str, learnt: &mut Learnt) -> Vec<String> {
+        let mut fired = Vec::new();
+        for (name, re, kind) in &self.discover {
+            for c in re.captures_iter(norm) {
+                let Some(list) = c.name("names") else { continue };
+                let mut any = false;
+                for part in list.as_str().split(", and ").flat_map(|p| p.split(", ")).flat_map(|p| p.split(" and ")) {
+                    let part = part.trim().trim_end_matches("'s");
+                    if part.is_empty() || self.alias_map.contains_key(&fold(part)) || self.is_not_name(part) {
+                        continue;
+                    }
+                    learnt.entry(part.to_string()).or_insert_with(|| kind.clone());
+                    any = true;
+                }
+                if any {
+                    fired.push(name.clone());
+                }
+            }
+        }
+        fired
+    }
+
+    fn is_not_name(&self, s: &str) -> bool {
+        s.split(' ').all(|w| self.not_names.contains(&w.to_lowercase()))
+    }
+
+    /// Whether a sentence hedges its claim ("reportedly").
+    pub fn hedged(&self, norm: &str) -> bool {
+        self.hedges.as_ref().is_some_and(|h| h.is_match(norm))
+    }
+
+    /// Who a sentence attributes its claim to ("according to X").
+    pub fn attribution(&self, norm: &str) -> Option<String> {
+        self.attributions
+            .iter()
+            .find_map(|r| r.captures(norm).and_then(|c| c.name("source")).map(|m| m.as_str().trim().to_string()))
+    }
+
+    /// Tags a normalised sentence. `heading` sentences get gazetteer tags
+    /// only (Title Case would make every word a name).
+    pub fn tag(&self, norm: &str, article_date: Option<Date>, heading: bool, learnt: &Learnt) -> Vec<Mention> {
+        let mut out: Vec<Mention> = Vec::new();
+        let push = |out: &mut Vec<Mention>, start: usize, end: usize, tag: Tag| {
+            if start >= end || out.iter().any(|m| start < m.end && m.start < end) {
+                return false;
+            }
+            out.push(Mention { start, end, tag, text: norm[start..end].to_string() });
+            true
+        };
+        for m in self.quote.find_iter(norm) {
+            push(&mut out, m.start(), m.end(), Tag::Quote);
+        }
+        // Descriptions first: "the iPhone maker" holds the alias "iPhone".
+        for (re, i) in &self.descriptions {
+            for m in re.find_iter(norm) {
+                let (name, kind) = &self.entities[*i];
+                push(&mut out, m.start(), m.end(), Tag::Entity { name: name.clone(), kind: kind.clone() });
+            }
+        }
+        if let Some(re) = &self.aliases {
+            for m in re.find_iter(norm) {
+                let text = m.as_str();
+                // Case-insensitive match, but the name must be capitalised as
+                // a name is: "the Information" yes, "information" no.
+                let core = strip_article(text);
+                if !core.chars().next().is_some_and(|c| c.is_uppercase()) && !core.chars().any(|c| c.is_uppercase()) {
+                    continue;
+                }
+                if let Some(&i) = self.alias_map.get(&fold(text)) {
+                    let (name, kind) = &self.entities[i];
+                    push(&mut out, m.start(), m.end(), Tag::Entity { name: name.clone(), kind: kind.clone() });
+                }
+            }
+        }
+        for m in self.money.find_iter(norm) {
+            push(&mut out, m.start(), m.end(), Tag::Money);
+        }
+        for m in self.percent.find_iter(norm) {
+            push(&mut out, m.start(), m.end(), Tag::Percent);
+        }
+        for c in self.date.captures_iter(norm) {
+            let m = c.get(0).expect("group 0");
+            let d = resolve_date(&c, article_date);
+            // A bare month word like "May" or "March" is only a date with a
+            // day, a year or a preposition before it.
+            if c.name("m2").is_some() && c.name("d2").is_none() && c.name("y2").is_none() {
+                let before = norm[..m.start()].trim_end().rsplit(' ').next().unwrap_or("").to_lowercase();
+                if !matches!(before.as_str(), "in" | "by" | "until" | "since" | "from" | "early" | "late" | "mid" | "before" | "after" | "of" | "through") {
+                    continue;
+                }
+            }
+            push(&mut out, m.start(), m.end(), Tag::Date(d));
+        }
+        for m in self.number.find_iter(norm) {
+            push(&mut out, m.start(), m.end(), Tag::Number);
+        }
+        if !heading {
+            self.tag_names(norm, &mut out, learnt);
+        }
+        for (re, kind) in &self.pronouns {
+            for m in re.find_iter(norm) {
+                push(&mut out, m.start(), m.end(), Tag::Pronoun(kind.clone()));
+            }
+        }
+        out.sort_by_key(|m| m.start);
+        out
+    }
+
+    /// Proper names the gazetteer does not know: runs of capitalised words.
+    fn tag_names(&self, norm: &str, out: &mut Vec<Mention>, learnt: &Learnt) {
+        let words: Vec<(usize, usize)> = self.word.find_iter(norm).map(|m| (m.start(), m.end())).collect();
+        let taken = |s: usize, e: usize, out: &Vec<Mention>| out.iter().any(|m| s < m.end && m.start < e);
+        let mut i = 0;
+        let mut found = Vec::new();
+        while i < words.len() {
+            let (s, e) = words[i];
+            let w = clean_word(&norm[s..e]);
+            if !is_capitalised(w) || taken(s, e, out) || self.not_names.contains(&w.to_lowercase()) || is_compound_adjective(w) {
+                i += 1;
+                continue;
+            }
+            // Extend the run over adjacent capitalised words (and joiners
+            // such as "of" between two of them), stopping at punctuation.
+            let mut j = i;
+            let mut end = s + w.len();
+            while j + 1 < words.len() {
+                let gap = &norm[end..words[j + 1].0];
+                let raw_cur = &norm[words[j].0..words[j].1];
+                if gap != " " || raw_cur.ends_with("'s") || raw_cur.ends_with('.') && !raw_cur.ends_with(".S.") {
+                    break;
+                }
+                let (ns, ne) = words[j + 1];
+                let next = clean_word(&norm[ns..ne]);
+                if taken(ns, ne, out) {
+                    break;
+                }
+                if is_capitalised(next) && !self.not_names.contains(&next.to_lowercase()) || next.chars().all(|c| c.is_ascii_digit() || c == '.') && next.len() <= 4 {
+                    j += 1;
+                    end = ns + next.len();
+                } else if self.joiners.contains(next) && j + 2 < words.len() && is_capitalised(clean_word(&norm[words[j + 2].0..words[j + 2].1])) && &norm[ne..words[j + 2].0] == " " {
+                    j += 2;
+                    end = words[j].0 + clean_word(&norm[words[j].0..words[j].1]).len();
+                } else {
+                    break;
+                }
+            }
+            let text = &norm[s..end];
+            let sentence_start = norm[..s].trim().is_empty() || norm[..s].trim_end().ends_with(['"', ':']);
+            let single = j == i;
+            let known = learnt.get(text);
+            // A lone capitalised word opening the sentence is usually just
+            // a capitalised word; trust it only when the corpus knows it.
+            if sentence_start && single && known.is_none() {
+                i = j + 1;
+                continue;
+            }
+            let kind = match known {
+                Some(k) => k.clone(),
+                None => self.guess_kind(norm, s, end),
+            };
+            found.push((s, end, text.to_string(), kind));
+            i = j + 1;
+        }
+        for (s, e, text, kind) in found {
+            out.push(Mention { start: s, end: e, tag: Tag::Entity { name: text.clone(), kind }, text });
+        }
+    }
+
+    /// The kind of an unknown name from its neighbours.
+    fn guess_kind(&self, norm: &str, start: usize, end: usize) -> String {
+        let before = norm[..start].trim_end();
+        let after = norm[end..].trim_start();
+        let next_word = after.split([' ', ',', '.']).next().unwrap_or("").to_lowercase();
+        if self.org_suffixes.contains(&next_word) {
+            return "ORG".into();
+        }
+        if let Some(r) = &self.roles {
+            if r.is_match(before) {
+                return "PERSON".into();
+            }
+            let appos = after.strip_prefix(", ").unwrap_or("");
+            let appos = appos.strip_prefix("the ").or_else(|| appos.strip_prefix("a ")).unwrap_or(appos);
+            let head: String = appos.split(',').next().unwrap_or("").to_string();
+            if !head.is_empty() && r.find(&head).is_some_and(|m| m.start() < 30) {
+                return "PERSON".into();
+            }
+        }
+        "NAME".into()
+    }
+
+    /// The role word right before a mention ("CEO" in "Apple CEO Tim Cook").
+    pub fn role_before(&self, before: &str) -> Option<String> {
+        self.roles.as_ref().and_then(|r| r.find(before.trim_end())).map(|m| m.as_str().to_string())
+    }
+}
+
+fn resolve_date(c: &regex::Captures<'_>, base: Option<Date>) -> Option<Date> {
+    if let Some(rel) = c.name("rel") {
+        let b = base?;
+        let r = rel.as_str().to_lowercase();
+        return Some(match r.as_str() {
+            "today" => b,
+            "yesterday" => b.add_days(-1),
+            "tomorrow" => b.add_days(1),
+            "this week" => b,
+            "last week" => b.add_days(-7),
+            "next week" => b.add_days(7),
+            "this month" => Date { day: 0, ..b },
+            "last month" => {
+                let d = Date { day: 1, ..b }.add_days(-1);
+                Date { day: 0, ..d }
+            }
+            "next month" => {
+                let d = Date { day: 28, ..b }.add_days(7);
+                Date { day: 0, ..d }
+            }
+            "this year" => Date { year: b.year, month: 0, day: 0 },
+            "next year" => Date { year: b.year + 1, month: 0, day: 0 },
+            _ => Date { year: b.year - 1, month: 0, day: 0 },
+        });
+    }
+    if let Some(wd) = c.name("wd") {
+        let b = base?;
+        let w = weekday_from_name(wd.as_str())?;
+        let back = (b.weekday() as i64 - w as i64).rem_euclid(7);
+        return Some(b.add_days(-back));
+    }
+    if let Some(d) = c.name("d1") {
+        let m = month_from_name(&c["m1"])?;
+        let y = c.name("y1").and_then(|y| y.as_str().parse().ok()).or(base.map(|b| b.year))?;
+        return Date::ymd(y, m, d.as_str().parse().ok()?);
+    }
+    if let Some(mn) = c.name("m2") {
+        let m = month_from_name(mn.as_str())?;
+        let mut y = c.name("y2").and_then(|y| y.as_str().parse().ok()).or(base.map(|b| b.year))?;
+        if c.name("prev").is_some() {
+            y -= 1;
+        }
+        return match c.name("d2") {
+            Some(d) => Date::ymd(y, m, d.as_str().parse().ok()?),
+            None => Some(Date { year: y, month: m, day: 0 }),
+        };
+    }
+    if let Some(y) = c.name("y3") {
+        let q = c["q"].to_lowercase();
+        let n = match q.chars().next() {
+            Some('q') => q[1..].parse::<u32>().ok()?,
+            Some('f') if q.starts_with("first") => 1,
+            Some('f') => 4,
+            Some('s') => 2,
+            _ => 3,
+        };
+        return Some(Date { year: y.as_str().parse().ok()?, month: n * 3, day: 0 });
+    }
+    let y = c.name("y4")?.as_str().parse().ok()?;
+    Some(Date { year: y, month: 0, day: 0 })
+}
+
+/// Lower-cases and drops a leading article, for alias look-up.
+pub fn fold(s: &str) -> String {
+    strip_article(s).to_lowercase()
+}
+
+fn strip_article(s: &str) -> &str {
+    for a in ["the ", "The ", "THE "] {
+        if let Some(r) = s.strip_prefix(a) {
+            return r;
+        }
+    }
+    s
+}
+
+fn alias_pattern(alias: &str) -> String {
+    let core = regex::escape(strip_article(alias)).replace(r"\ ", r"\s+").replace(' ', r"\s+");
+    format!(r"(?:the\s+)?{core}")
+}
+
+fn clean_word(w: &str) -> &str {
+    let w = w.strip_suffix("'s").unwrap_or(w);
+    w.trim_end_matches(['.', '\'', '-']).trim_start_matches(['\'', '-'])
+}
+
+/// "AI-powered", "US-listed": a capitalised word joined to a lower-case one.
+fn is_compound_adjective(w: &str) -> bool {
+    let mut parts = w.split('-');
+    parts.next();
+    parts.any(|p| p.chars().next().is_some_and(|c| c.is_lowercase()))
+}
+
+fn is_capitalised(w: &str) -> bool {
+    let mut chars = w.chars();
+    match chars.next() {
+        Some(c) if c.is_uppercase() => true,
+        // iPhone, eWEEK: lower-case first letter, capital inside.
+        Some(c) if c.is_lowercase() => w.len() > 2 && chars.any(|c| c.is_uppercase()),
+        _ => false,
+    }
+}

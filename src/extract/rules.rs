@@ -1,0 +1,168 @@
+//! Relation rules: patterns over tagged sentences.
+//!
+//! A rule is a regex in which placeholders stand for tagged mentions:
+//! `{subject:ORG}` captures one organisation as the subject, `{object:ORG+}`
+//! a list ("Tencent, ByteDance and DeepSeek"), `{DATE}` any date without
+//! capturing it, `{ADV}` a macro from `[macros]`. Other named groups
+//! (`(?P<reason>...)`) become qualifiers; `(?P<neg>...)` marks negation.
+//! Kinds: `ORG` and `PERSON` also accept names of unknown kind (`NAME`), and
+//! `ENT` accepts any entity.
+
+use std::collections::BTreeMap;
+
+use regex::bytes::{Regex, RegexBuilder};
+use regex::Regex as TextRegex;
+
+use crate::config::{Config, ConfigError, RuleConfig};
+
+use super::mentions::LITERAL_LABELS;
+
+/// A compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    /// Rule name (unique).
+    pub name: String,
+    /// Relation it produces.
+    pub relation: String,
+    /// The expanded regex.
+    pub regex: Regex,
+    /// Groups that hold lists of mentions.
+    pub lists: Vec<String>,
+    /// Veto regex over the normalised sentence.
+    pub unless: Option<TextRegex>,
+    /// Subject when none is captured.
+    pub subject: Option<String>,
+    /// Object when none is captured.
+    pub object: Option<String>,
+    /// The fact is negative.
+    pub negated: bool,
+}
+
+/// Compiles every rule of every relation, expanding placeholders. A rule that
+/// does not compile stops start-up with its name.
+pub fn compile(config: &Config) -> Result<Vec<Rule>, ConfigError> {
+    let mut kinds: Vec<String> = config.entities.iter().map(|e| e.kind.to_uppercase()).collect();
+    kinds.extend(["ORG", "PERSON", "NAME", "PLACE", "PRODUCT", "EVENT", "OUTLET"].map(String::from));
+    kinds.extend(config.tagging.discover.iter().map(|d| d.kind.to_uppercase()));
+    kinds.sort();
+    kinds.dedup();
+    let mut out = Vec::new();
+    for relation in &config.relations {
+        for rule in &relation.rules {
+            out.push(compile_rule(&relation.name, rule, &config.macros, &kinds)?);
+        }
+    }
+    Ok(out)
+}
+
+fn compile_rule(
+    relation: &str,
+    rule: &RuleConfig,
+    macros: &BTreeMap<String, String>,
+    kinds: &[String],
+) -> Result<Rule, ConfigError> {
+    let err = |message: String| ConfigError::Pattern { what: "rule", name: rule.name.clone(), message };
+    let placeholder = TextRegex::new(r"\{(?:([a-z_]+):)?([A-Z][A-Z_|]*)(\+)?\}").expect("static");
+    let mut lists = Vec::new();
+    let mut failure = None;
+    let expanded = placeholder.replace_all(&rule.pattern, |c: &regex::Captures<'_>| {
+        let role = c.get(1).map(|m| m.as_str());
+        let name = &c[2];
+        if role.is_none() && c.get(3).is_none() {
+            if let Some(m) = macros.get(name) {
+                return format!("(?:{m})");
+            }
+        }
+        let mut labels: Vec<String> = Vec::new();
+        for k in name.split('|') {
+            match k {
+                "ENT" => labels.extend(kinds.iter().cloned()),
+                "ORG" => labels.extend(["ORG".into(), "NAME".into()]),
+                "PERSON" => labels.extend(["PERSON".into(), "NAME".into()]),
+                k if kinds.iter().any(|x| x == k) || LITERAL_LABELS.contains(&k) => labels.push(k.to_string()),
+                k => {
+                    failure.get_or_insert(format!("unknown placeholder `{{{k}}}` (not a kind or a macro)"));
+                }
+            }
+        }
+        labels.sort();
+        labels.dedup();
+        let one = format!("\\x01(?:{})#\\d+\\x02", labels.join("|"));
+        let body = if c.get(3).is_some() {
+            // A list element may carry a possessive or hyphenated modifier
+            // ("TikTok-parent ByteDance") and an article or adjective ("a
+            // resurgent Huawei"); the modifier's own mention is skipped when
+            // the list is read.
+            let elem = format!("(?:(?:a|an|the) )?(?:[a-z][\\w-]* ){{0,2}}(?:\\x01[A-Z]+#\\d+\\x02(?:'s|-)[\\w ]*? )?{one}");
+            if let Some(r) = role {
+                lists.push(r.to_string());
+            }
+            format!("{elem}(?:(?:,? and |,? or |, ){elem})*")
+        } else {
+            one
+        };
+        match role {
+            Some(r) => format!("(?P<{r}>{body})"),
+            None => format!("(?:{body})"),
+        }
+    });
+    if let Some(f) = failure {
+        return Err(err(f));
+    }
+    // Token markers are ASCII control characters; macros may still write
+    // ⟦ ⟧ for readability.
+    let expanded = expanded.replace('⟦', "\\x01").replace('⟧', "\\x02");
+    let regex = RegexBuilder::new(&expanded).unicode(false).build().map_err(|e| err(e.to_string()))?;
+    let unless = match &rule.unless {
+        Some(u) => Some(TextRegex::new(u).map_err(|e| err(format!("in `unless`: {e}")))?),
+        None => None,
+    };
+    Ok(Rule {
+        name: rule.name.clone(),
+        relation: relation.to_string(),
+        regex,
+        lists,
+        unless,
+        subject: rule.subject.clone(),
+        object: rule.object.clone(),
+        negated: rule.negated,
+    })
+}
+
+/// Mention indices of the tokens inside a captured span of a tagged
+/// sentence. In list captures, a mention directly followed by `'s` or `-` is
+/// a modifier and is skipped.
+pub fn token_ids(span: &str, list: bool) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut rest = span;
+    while let Some(start) = rest.find(super::OPEN) {
+        let after = &rest[start..];
+        let Some(end) = after.find(super::CLOSE) else { break };
+        let token = &after[1..end];
+        let tail = &after[end + 1..];
+        if let Some((_, id)) = token.split_once('#') {
+            if let Ok(id) = id.parse::<usize>() {
+                let modifier = list && (tail.starts_with("'s ") || tail.starts_with('-'));
+                if !modifier {
+                    out.push(id);
+                }
+            }
+        }
+        rest = tail;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_tokens_skip_possessive_modifiers() {
+        let t = |s: &str| s.replace('⟦', "\u{1}").replace('⟧', "\u{2}");
+        let s = t("⟦ORG#1⟧, ⟦NAME#2⟧'s parent company ⟦ORG#3⟧, and ⟦ORG#4⟧");
+        assert_eq!(token_ids(&s, true), vec![1, 3, 4]);
+        assert_eq!(token_ids(&t("⟦NAME#2⟧-parent ⟦ORG#3⟧"), true), vec![3]);
+        assert_eq!(token_ids(&t("⟦ORG#7⟧"), false), vec![7]);
+    }
+}

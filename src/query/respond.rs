@@ -1,0 +1,725 @@
+//! Answer builders, one per answer kind (list, reason, date, place, who,
+//! yes/no, numbers, status, timeline, quotes, about, sources, fact) plus the
+//! retrieval fallback. Each reads facts, cites their evidence, and fills an
+//! [`Answer`]; none invents text beyond joining what the facts hold.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::config::Config;
+use crate::corpus::Article;
+use crate::date::Date;
+use crate::extract::Evidence;
+use crate::facts::{Fact, FactTable};
+
+use super::answer::{Answer, Citation, Item};
+use super::retrieval::{Index, Need};
+use super::understand::{word_spans, Lexicon, Understanding};
+
+/// Everything a builder reads.
+pub struct Ctx<'a> {
+    /// The fact table.
+    pub facts: &'a FactTable,
+    /// The articles.
+    pub articles: &'a [Article],
+    /// The config.
+    pub config: &'a Config,
+    /// Question lexicon.
+    pub lexicon: &'a Lexicon,
+    /// Sentence index.
+    pub index: &'a Index,
+    /// Article index by file name.
+    pub by_id: HashMap<&'a str, usize>,
+    /// Sentence-info index by (article, sentence).
+    pub info_at: HashMap<(usize, usize), usize>,
+}
+
+/// Citations per item, at most.
+const CITES_PER_ITEM: usize = 3;
+/// Items per answer before "and N more" (the renderers shorten further).
+const MAX_ITEMS: usize = 12;
+
+impl<'a> Ctx<'a> {
+    /// Builds the look-up tables.
+    pub fn new(facts: &'a FactTable, articles: &'a [Article], config: &'a Config, lexicon: &'a Lexicon, index: &'a Index) -> Ctx<'a> {
+        Ctx {
+            facts,
+            articles,
+            config,
+            lexicon,
+            index,
+            by_id: articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect(),
+            info_at: facts.sentences().iter().enumerate().map(|(i, s)| ((s.article, s.sentence), i)).collect(),
+        }
+    }
+
+    fn cite_sentence(&self, ans: &mut Answer, article: usize, sentence: usize) -> usize {
+        let a = &self.articles[article];
+        ans.cite(Citation {
+            n: 0,
+            source: a.id.clone(),
+            title: a.title.clone(),
+            outlet: a.outlet.clone(),
+            date: a.date,
+            url: a.url.clone(),
+            quote: a.sentences[sentence].text.clone(),
+        })
+    }
+
+    fn cite(&self, ans: &mut Answer, e: &Evidence) -> Option<usize> {
+        let ai = *self.by_id.get(e.source.as_str())?;
+        Some(self.cite_sentence(ans, ai, e.sentence))
+    }
+
+    /// Cites up to `max` pieces of evidence, one per article first.
+    fn cite_fact(&self, ans: &mut Answer, f: &Fact, max: usize) -> Vec<usize> {
+        let mut chosen: Vec<&Evidence> = Vec::new();
+        let mut seen = BTreeSet::new();
+        for e in &f.evidence {
+            if chosen.len() < max && seen.insert(e.source.as_str()) {
+                chosen.push(e);
+            }
+        }
+        for e in &f.evidence {
+            if chosen.len() >= max {
+                break;
+            }
+            if !chosen.iter().any(|c| std::ptr::eq(*c, e)) {
+                chosen.push(e);
+            }
+        }
+        let mut out: Vec<usize> = chosen.into_iter().filter_map(|e| self.cite(ans, e)).collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Entities mentioned in the sentences that state a fact.
+    fn fact_entities(&self, f: &Fact) -> BTreeSet<&'a str> {
+        let mut out = BTreeSet::new();
+        for e in &f.evidence {
+            let Some(&ai) = self.by_id.get(e.source.as_str()) else { continue };
+            if let Some(&i) = self.info_at.get(&(ai, e.sentence)) {
+                out.extend(self.facts.sentences()[i].entities.iter().map(|s| s.as_str()));
+            }
+        }
+        out
+    }
+
+    /// How well a fact's sentences match the question's content words.
+    fn relevance(&self, f: &Fact, u: &Understanding) -> usize {
+        if u.terms.is_empty() {
+            return 0;
+        }
+        let mut words: BTreeSet<String> = BTreeSet::new();
+        for e in &f.evidence {
+            let lower = e.quote.to_lowercase();
+            for (s, en) in word_spans(&lower) {
+                words.insert(self.lexicon.term(&lower[s..en]));
+            }
+        }
+        u.terms.iter().filter(|t| words.contains(*t)).count()
+    }
+
+    /// Applies "in China" / "outside China": keeps facts whose sentences
+    /// name the place (or, for outside, do not), unless that keeps nothing.
+    fn place_filter<'f>(&self, facts: Vec<&'f Fact>, u: &Understanding) -> Vec<&'f Fact> {
+        let mut out = facts;
+        if !u.outside.is_empty() {
+            let kept: Vec<&Fact> = out
+                .iter()
+                .copied()
+                .filter(|f| {
+                    let ents = self.fact_entities(f);
+                    !u.outside.iter().any(|p| ents.contains(p.as_str()) || f.qualifiers.values().flatten().any(|v| v.contains(p.as_str())))
+                })
+                .collect();
+            out = kept;
+        }
+        if !u.within.is_empty() {
+            let kept: Vec<&Fact> =
+                out.iter().copied().filter(|f| u.within.iter().all(|p| self.fact_entities(f).contains(p.as_str()))).collect();
+            if !kept.is_empty() {
+                out = kept;
+            }
+        }
+        out
+    }
+
+    /// A fact in words, from its relation's template.
+    pub fn sentence(&self, f: &Fact) -> String {
+        let rel = self.config.relations.iter().find(|r| r.name == f.relation);
+        let label = rel.map_or(f.relation.as_str(), |r| r.label.as_str());
+        let template = match (f.negated, rel) {
+            (true, Some(r)) => r.negated_template.clone().unwrap_or_else(|| "{subject} did not {label} {object}".into()),
+            (false, Some(r)) => r.template.clone().unwrap_or_else(|| "{subject} {label} {object}".into()),
+            (true, None) => "{subject} did not {label} {object}".into(),
+            (false, None) => "{subject} {label} {object}".into(),
+        };
+        let subject = if f.subject.is_empty() { "It (source unnamed)" } else { f.subject.as_str() };
+        let mut out = template.replace("{subject}", subject).replace("{label}", label).replace("{object}", &f.object);
+        for (k, v) in &f.qualifiers {
+            out = out.replace(&format!("{{{k}}}"), v.first().map_or("", |s| s.as_str()));
+        }
+        // Qualifiers the fact does not have leave their braces: drop them.
+        let mut clean = String::new();
+        let mut skip = false;
+        for c in out.chars() {
+            match c {
+                '{' => skip = true,
+                '}' => skip = false,
+                c if !skip => clean.push(c),
+                _ => {}
+            }
+        }
+        let words: Vec<&str> = clean.split_whitespace().collect();
+        let mut s = words.join(" ");
+        if f.hedged && !s.is_empty() {
+            s.push_str(" (reportedly)");
+        }
+        s
+    }
+
+    /// Extra detail for list items: role, reasons, date, place.
+    fn details(&self, f: &Fact, used: &[&str]) -> String {
+        let mut parts = Vec::new();
+        if let Some(role) = f.qualifier("role").filter(|_| !used.contains(&"role")) {
+            parts.push(format!("as {role}"));
+        }
+        let reasons: Vec<&String> = f.qualifiers.get("reason").into_iter().flatten().chain(f.qualifiers.get("because").into_iter().flatten()).collect();
+        if !reasons.is_empty() && !used.contains(&"reason") {
+            let shown: Vec<String> = reasons.iter().take(3).map(|r| r.to_string()).collect();
+            parts.push(format!("reason: {}", shown.join("; ")));
+        }
+        if let Some(d) = event_date(f).filter(|_| !used.contains(&"date")) {
+            parts.push(format!("{d}"));
+        }
+        let mut at = Vec::new();
+        if let Some(e) = f.qualifier("event") {
+            at.push(e.to_string());
+        }
+        if let Some(p) = f.qualifier("place") {
+            at.push(p.to_string());
+        }
+        if !at.is_empty() && !used.contains(&"place") {
+            parts.push(format!("at {}", at.join(", ")));
+        }
+        if f.hedged {
+            parts.push("reportedly".into());
+        }
+        parts.push(format!("{} source{}", f.sources, if f.sources == 1 { "" } else { "s" }));
+        format!(" ({})", parts.join("; "))
+    }
+
+    fn add_disagreements(&self, ans: &mut Answer, facts: &[&Fact]) {
+        for f in facts {
+            for d in &f.disagreements {
+                if d.what == "reason" && ans.intent != "reason" {
+                    continue;
+                }
+                let mut sides = Vec::new();
+                let mut cites = Vec::new();
+                for (value, sources) in &d.values {
+                    let mut c = Vec::new();
+                    for e in f.evidence.iter().filter(|e| sources.contains(&e.source)) {
+                        if let Some(n) = self.cite(ans, e) {
+                            if !c.contains(&n) {
+                                c.push(n);
+                            }
+                        }
+                    }
+                    sides.push(format!("{value} {}", super::answer::markers(&c).trim()));
+                    cites.extend(c);
+                }
+                ans.disagreements.push(Item {
+                    text: format!("{}: the {} differs between articles: {}", self.sentence(f), d.what, sides.join(" vs ")),
+                    cites: Vec::new(),
+                });
+            }
+            for other in self.facts.conflicting(f) {
+                let a = self.cite_fact(ans, f, 2);
+                let b = self.cite_fact(ans, other, 2);
+                let text = format!(
+                    "{} {} but {} {}",
+                    self.sentence(f),
+                    super::answer::markers(&a).trim(),
+                    self.sentence(other),
+                    super::answer::markers(&b).trim()
+                );
+                if !ans.disagreements.iter().any(|d| d.text == text) {
+                    ans.disagreements.push(Item { text, cites: Vec::new() });
+                }
+            }
+        }
+    }
+}
+
+/// The event date of a fact (a date a sentence gives), not its publication.
+fn event_date(f: &Fact) -> Option<Date> {
+    let full: Vec<Date> = f.evidence.iter().filter_map(|e| e.date).filter(|d| d.is_full()).collect();
+    full.into_iter().min().or_else(|| f.evidence.iter().filter_map(|e| e.date).min())
+}
+
+fn named<'u>(u: &'u Understanding) -> Vec<&'u str> {
+    u.entities.iter().filter(|e| e.kind != "PLACE").map(|e| e.name.as_str()).collect()
+}
+
+/// Facts of the given relations that involve the question's entities.
+fn involving<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) -> Vec<&'f Fact> {
+    let names = named(u);
+    let all: Vec<&Fact> = relations.iter().flat_map(|r| ctx.facts.relation(r)).collect();
+    if names.is_empty() {
+        return all;
+    }
+    // Facts that involve every named entity, else any of them.
+    let every: Vec<&Fact> = all
+        .iter()
+        .copied()
+        .filter(|f| names.iter().all(|n| f.subject == *n || f.object == *n || ctx.fact_entities(f).contains(n)))
+        .filter(|f| names.iter().any(|n| f.subject == *n || f.object == *n))
+        .collect();
+    if !every.is_empty() {
+        return every;
+    }
+    all.into_iter().filter(|f| names.iter().any(|n| f.subject == *n || f.object == *n)).collect()
+}
+
+fn finish(ans: &mut Answer) {
+    if ans.items.len() > MAX_ITEMS {
+        let more = ans.items.len() - MAX_ITEMS;
+        ans.items.truncate(MAX_ITEMS);
+        ans.items.push(Item { text: format!("and {more} more"), cites: Vec::new() });
+    }
+    ans.answered = !ans.items.is_empty();
+}
+
+/// Lists the entities on the other side of the question's entity.
+pub fn list(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understanding, want_subjects: bool) {
+    let names = named(u);
+    let mut facts: Vec<&Fact> = involving(ctx, relations, u);
+    facts = ctx.place_filter(facts, u);
+    if facts.iter().any(|f| !f.negated) {
+        facts.retain(|f| !f.negated);
+    }
+    // Which side answers: the side that is not the question's entity.
+    let mut groups: Vec<(String, Vec<&Fact>)> = Vec::new();
+    for f in &facts {
+        let object_is_entity = ctx.facts.entities().contains_key(&f.object);
+        let side = if want_subjects || names.contains(&f.object.as_str()) && !names.contains(&f.subject.as_str()) {
+            f.subject.clone()
+        } else if names.contains(&f.subject.as_str()) || object_is_entity {
+            f.object.clone()
+        } else {
+            f.subject.clone()
+        };
+        if side.is_empty() {
+            continue;
+        }
+        match groups.iter_mut().find(|(n, _)| *n == side) {
+            Some((_, v)) => v.push(f),
+            None => groups.push((side, vec![f])),
+        }
+    }
+    groups.sort_by(|a, b| {
+        let sa: usize = a.1.iter().map(|f| f.sources).max().unwrap_or(0);
+        let sb: usize = b.1.iter().map(|f| f.sources).max().unwrap_or(0);
+        let ra: usize = a.1.iter().map(|f| ctx.relevance(f, u)).max().unwrap_or(0);
+        let rb: usize = b.1.iter().map(|f| ctx.relevance(f, u)).max().unwrap_or(0);
+        rb.cmp(&ra).then(sb.cmp(&sa)).then(a.1[0].date().cmp(&b.1[0].date())).then(a.0.cmp(&b.0))
+    });
+    let mut subjects: BTreeSet<&str> = BTreeSet::new();
+    for (name, fs) in &groups {
+        let mut cites = Vec::new();
+        for f in fs {
+            subjects.insert(f.subject.as_str());
+            cites.extend(ctx.cite_fact(ans, f, CITES_PER_ITEM));
+        }
+        cites.sort();
+        cites.dedup();
+        let best = fs.iter().max_by_key(|f| (f.qualifiers.len(), f.sources)).expect("non-empty group");
+        let object_is_entity = ctx.facts.entities().contains_key(&best.object);
+        let text = if object_is_entity && !best.qualifiers.contains_key("role") {
+            format!("{name}{}", ctx.details(best, &[]))
+        } else {
+            format!("{}{}", ctx.sentence(best), ctx.details(best, &["role"]))
+        };
+        ans.items.push(Item { text, cites });
+    }
+    let label = relations
+        .first()
+        .and_then(|r| ctx.config.relations.iter().find(|x| &x.name == r))
+        .map_or("", |r| r.label.as_str());
+    let names_list: Vec<&str> = groups.iter().map(|(n, _)| n.as_str()).collect();
+    if !names_list.is_empty() {
+        ans.headline = if subjects.len() == 1 && !want_subjects && !names_list.contains(subjects.iter().next().expect("one")) {
+            format!("{} {}: {}", subjects.iter().next().expect("one"), label, names_list.join(", "))
+        } else {
+            names_list.join(", ")
+        };
+    }
+    let shown: Vec<&Fact> = groups.iter().flat_map(|(_, v)| v.iter().copied()).collect();
+    ctx.add_disagreements(ans, &shown);
+    finish(ans);
+}
+
+/// Reasons given for the facts that involve the question's entities.
+pub fn reason(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understanding) {
+    let with_reasons = |rels: &[String]| -> Vec<&Fact> {
+        involving(ctx, rels, u)
+            .into_iter()
+            .filter(|f| f.qualifiers.contains_key("reason") || f.qualifiers.contains_key("because"))
+            .collect()
+    };
+    let mut facts = if relations.is_empty() { Vec::new() } else { with_reasons(relations) };
+    if facts.is_empty() && !named(u).is_empty() {
+        let all: Vec<String> = ctx.config.relations.iter().map(|r| r.name.clone()).collect();
+        facts = with_reasons(&all);
+    }
+    facts = ctx.place_filter(facts, u);
+    facts.sort_by(|a, b| ctx.relevance(b, u).cmp(&ctx.relevance(a, u)).then(b.sources.cmp(&a.sources)));
+    if let Some(first) = facts.first() {
+        let main: Vec<&Fact> = facts.iter().copied().filter(|f| f.relation == first.relation).collect();
+        let heads: Vec<String> = main.iter().map(|f| ctx.sentence(f)).collect();
+        ans.headline = format!("{}. Reasons the articles give:", dedup(heads).join("; "));
+        for f in &main {
+            for e in &f.evidence {
+                for key in ["reason", "because"] {
+                    if let Some(r) = e.qualifiers.get(key) {
+                        let n = ctx.cite(ans, e).into_iter().collect::<Vec<_>>();
+                        let text = if e.hedged { format!("{r} (reportedly)") } else { r.clone() };
+                        match ans.items.iter_mut().find(|i| i.text.eq_ignore_ascii_case(&text)) {
+                            Some(i) => i.cites.extend(n),
+                            None => ans.items.push(Item { text, cites: n }),
+                        }
+                    }
+                }
+            }
+        }
+        let sources: BTreeSet<&str> = main.iter().flat_map(|f| f.evidence.iter().filter(|e| e.qualifiers.contains_key("reason")).map(|e| e.source.as_str())).collect();
+        if ans.items.len() > 1 && sources.len() > 1 {
+            ans.disagreements.push(Item {
+                text: "The articles give different reasons; each is listed with its source.".into(),
+                cites: Vec::new(),
+            });
+        }
+        ctx.add_disagreements(ans, &main);
+    }
+    finish(ans);
+}
+
+/// Dates for the facts that involve the question's entities.
+pub fn date(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understanding) {
+    let mut facts: Vec<&Fact> = involving(ctx, relations, u)
+        .into_iter()
+        .filter(|f| event_date(f).is_some() || f.qualifiers.contains_key("date") || f.negated)
+        .collect();
+    facts = ctx.place_filter(facts, u);
+    facts.sort_by(|a, b| ctx.relevance(b, u).cmp(&ctx.relevance(a, u)).then(b.sources.cmp(&a.sources)).then(a.id.cmp(&b.id)));
+    let mut dates: BTreeSet<String> = BTreeSet::new();
+    for f in &facts {
+        let when = match event_date(f) {
+            Some(d) if d.is_full() => Some(d.to_string()),
+            _ => f.qualifier("date").map(|s| s.to_string()).or_else(|| event_date(f).map(|d| d.to_string())),
+        };
+        let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
+        let text = match &when {
+            Some(w) => {
+                dates.insert(w.clone());
+                format!("{}: {w}", ctx.sentence(f))
+            }
+            None => ctx.sentence(f),
+        };
+        ans.items.push(Item { text, cites });
+    }
+    if !ans.items.is_empty() {
+        ans.headline = match dates.len() {
+            1 => format!("{}", dates.iter().next().expect("one")),
+            0 => "No date is given".into(),
+            _ => "Dates reported:".into(),
+        };
+    }
+    ctx.add_disagreements(ans, &facts);
+    finish(ans);
+}
+
+/// Places and events for the facts that involve the question's entities.
+pub fn place(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understanding) {
+    let facts: Vec<&Fact> = involving(ctx, relations, u)
+        .into_iter()
+        .filter(|f| f.qualifiers.contains_key("event") || f.qualifiers.contains_key("place"))
+        .collect();
+    let mut places: Vec<String> = Vec::new();
+    for f in &facts {
+        let mut at = Vec::new();
+        at.extend(f.qualifiers.get("event").into_iter().flatten().cloned());
+        at.extend(f.qualifiers.get("place").into_iter().flatten().cloned());
+        let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
+        let where_ = at.join(", ");
+        if !places.contains(&where_) {
+            places.push(where_.clone());
+        }
+        ans.items.push(Item { text: format!("{}: at {where_}", ctx.sentence(f)), cites });
+    }
+    if let Some(p) = places.first() {
+        ans.headline = format!("At {p}");
+    }
+    finish(ans);
+}
+
+/// Who did it, earliest first ("who first reported").
+pub fn who(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understanding) {
+    let mut facts: Vec<&Fact> = relations.iter().flat_map(|r| ctx.facts.relation(r)).filter(|f| !f.subject.is_empty()).collect();
+    facts.sort_by(|a, b| a.date().is_none().cmp(&b.date().is_none()).then(a.date().cmp(&b.date())).then(b.sources.cmp(&a.sources)));
+    let _ = u;
+    for f in &facts {
+        let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
+        let when = f.date().map_or(String::new(), |d| format!(" ({d})"));
+        ans.items.push(Item { text: format!("{}{when}", f.subject), cites });
+    }
+    if let Some(f) = facts.first() {
+        let label = ctx.config.relations.iter().find(|r| r.name == f.relation).map_or("", |r| r.label.as_str());
+        ans.headline = match f.date() {
+            Some(d) => format!("{} {label} it first ({d})", f.subject),
+            None => format!("{} {label} it", f.subject),
+        };
+    }
+    finish(ans);
+}
+
+/// Yes or no from a fact's polarity, or from a contradicting relation.
+pub fn yesno(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understanding) -> bool {
+    let names = named(u);
+    if names.is_empty() || relations.is_empty() {
+        return false;
+    }
+    let facts = involving(ctx, relations, u);
+    let facts: Vec<&Fact> = facts.into_iter().filter(|f| names.iter().all(|n| f.subject == *n || f.object == *n || names.len() == 1)).collect();
+    if let Some(f) = facts.iter().max_by_key(|f| (ctx.relevance(f, u), f.sources)) {
+        let word = if f.negated { "No" } else { "Yes" };
+        let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
+        ans.headline = format!("{word}: {}", ctx.sentence(f));
+        ans.items.push(Item { text: format!("{}{}", ctx.sentence(f), ctx.details(f, &[])), cites });
+        ctx.add_disagreements(ans, &[f]);
+        finish(ans);
+        return true;
+    }
+    // "Did Apple pick Baidu?" with only "Apple rejected Baidu" on file.
+    for r in relations {
+        let Some(rel) = ctx.config.relations.iter().find(|x| &x.name == r) else { continue };
+        let other: Vec<String> = rel.conflicts.clone();
+        let facts: Vec<&Fact> = involving(ctx, &other, u).into_iter().filter(|f| names.iter().all(|n| f.subject == *n || f.object == *n)).collect();
+        if let Some(f) = facts.first() {
+            let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
+            ans.headline = format!("No: {}", ctx.sentence(f));
+            ans.items.push(Item { text: format!("{}{}", ctx.sentence(f), ctx.details(f, &[])), cites });
+            finish(ans);
+            return true;
+        }
+    }
+    false
+}
+
+/// Figures: metric facts about the question's entities and words.
+pub fn numbers(ctx: &Ctx<'_>, ans: &mut Answer, u: &Understanding, relations: &[String]) {
+    let names = named(u);
+    let mut facts: Vec<&Fact> = relations.iter().flat_map(|r| ctx.facts.relation(r)).collect();
+    if !names.is_empty() {
+        facts.retain(|f| names.iter().any(|n| f.subject == *n || ctx.fact_entities(f).contains(n)));
+    }
+    if !u.terms.is_empty() {
+        let best = facts.iter().map(|f| ctx.relevance(f, u)).max().unwrap_or(0);
+        facts.retain(|f| best > 0 && ctx.relevance(f, u) == best);
+    }
+    facts.sort_by(|a, b| names.iter().any(|n| b.subject == *n).cmp(&names.iter().any(|n| a.subject == *n)).then(b.sources.cmp(&a.sources)).then(a.id.cmp(&b.id)));
+    for f in &facts {
+        let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
+        ans.items.push(Item { text: ctx.sentence(f), cites });
+    }
+    if let Some(f) = facts.first() {
+        ans.headline = ctx.sentence(f);
+    }
+    ctx.add_disagreements(ans, &facts);
+    finish(ans);
+}
+
+/// The latest reported state, then how it got there.
+pub fn status(ctx: &Ctx<'_>, ans: &mut Answer) {
+    let mut ranked: Vec<(u32, &str)> =
+        ctx.config.relations.iter().filter_map(|r| r.status.filter(|&s| s > 0).map(|s| (s, r.name.as_str()))).collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0));
+    let mut latest: Vec<String> = Vec::new();
+    let mut newest: Option<Date> = None;
+    for (i, (_, rel)) in ranked.iter().enumerate() {
+        let facts: Vec<&Fact> = ctx.facts.relation(rel).collect();
+        if facts.is_empty() {
+            continue;
+        }
+        let label = ctx.config.relations.iter().find(|r| r.name == *rel).map_or(*rel, |r| r.label.as_str());
+        let mut parts = Vec::new();
+        let mut cites = Vec::new();
+        for f in facts.iter().take(6) {
+            parts.push(ctx.sentence(f));
+            cites.extend(ctx.cite_fact(ans, f, 2));
+            newest = newest.max(f.last_reported());
+        }
+        cites.sort();
+        cites.dedup();
+        let parts = dedup(parts);
+        if latest.len() < 2 && i < 3 {
+            latest.push(parts.join("; "));
+        }
+        let mut label_cap = label.to_string();
+        if let Some(c) = label_cap.get_mut(0..1) {
+            c.make_ascii_uppercase();
+        }
+        ans.items.push(Item { text: format!("{label_cap}: {}", parts.join("; ")), cites });
+    }
+    if !latest.is_empty() {
+        let as_of = newest.map_or(String::new(), |d| format!(" (as of {d})"));
+        ans.headline = format!("Latest{as_of}: {}", latest.join(". "));
+        ans.headline.push_str(". How it got there, newest stage first:");
+    }
+    finish(ans);
+}
+
+/// Every dated fact in date order.
+pub fn timeline(ctx: &Ctx<'_>, ans: &mut Answer) {
+    let mut dated: Vec<(Date, &Fact)> = ctx
+        .facts
+        .all()
+        .iter()
+        .filter(|f| ctx.config.relations.iter().any(|r| r.name == f.relation && r.status.is_some()) || f.evidence.iter().any(|e| e.date.is_some()))
+        .filter_map(|f| event_date(f).or_else(|| f.date()).map(|d| (d, f)))
+        .collect();
+    dated.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.id.cmp(&b.1.id)));
+    for (d, f) in dated.iter().take(40) {
+        let cites = ctx.cite_fact(ans, f, 2);
+        ans.items.push(Item { text: format!("{d}: {}", ctx.sentence(f)), cites });
+    }
+    if let (Some(first), Some(last)) = (dated.first(), dated.last()) {
+        ans.headline = format!("From {} to {}", first.0, last.0);
+    }
+    finish(ans);
+}
+
+/// Quotations, optionally by one speaker and about other entities.
+pub fn quotes(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], speaker: Option<&str>, about: &[&str]) {
+    let mut facts: Vec<&Fact> = relations.iter().flat_map(|r| ctx.facts.relation(r)).collect();
+    if let Some(s) = speaker {
+        facts.retain(|f| f.subject == s);
+    }
+    if !about.is_empty() {
+        let focused: Vec<&Fact> =
+            facts.iter().copied().filter(|f| about.iter().all(|a| ctx.fact_entities(f).contains(a) || f.object.contains(a))).collect();
+        if !focused.is_empty() {
+            facts = focused;
+        }
+    }
+    // Direct quotations first, then reported speech.
+    facts.sort_by_key(|f| (!f.evidence.iter().any(|e| e.rule.contains("quote")), f.id.clone()));
+    for f in &facts {
+        let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
+        ans.items.push(Item { text: ctx.sentence(f), cites });
+    }
+    if !facts.is_empty() {
+        ans.headline = match speaker {
+            Some(s) => format!("What {s} said:"),
+            None => "Quotations in the articles:".into(),
+        };
+    }
+    finish(ans);
+}
+
+/// Who or what an entity is, and what the articles say it did.
+pub fn about(ctx: &Ctx<'_>, ans: &mut Answer, entity: &str) {
+    let info = ctx.facts.entities().get(entity);
+    let mut facts: Vec<&Fact> =
+        ctx.facts.all().iter().filter(|f| f.subject == entity || f.object == entity).collect();
+    // Roles first ("chairman of Alibaba"), then by support.
+    facts.sort_by_key(|f| (!f.qualifiers.contains_key("role") || f.subject != entity, std::cmp::Reverse(f.sources), f.id.clone()));
+    let roles: Vec<String> = facts
+        .iter()
+        .filter(|f| f.subject == entity && f.qualifiers.contains_key("role") && f.object != entity)
+        .map(|f| format!("{} of {}", f.qualifier("role").unwrap_or(""), f.object))
+        .collect();
+    for f in facts.iter().take(10) {
+        let cites = ctx.cite_fact(ans, f, 2);
+        ans.items.push(Item { text: ctx.sentence(f), cites });
+    }
+    if facts.is_empty() {
+        // Known but in no fact: quote where it is mentioned.
+        let mut n = 0;
+        for s in ctx.facts.sentences().iter().filter(|s| s.entities.iter().any(|e| e == entity)) {
+            let c = ctx.cite_sentence(ans, s.article, s.sentence);
+            ans.items.push(Item { text: "Mentioned:".into(), cites: vec![c] });
+            n += 1;
+            if n == 3 {
+                break;
+            }
+        }
+    }
+    let kind = info.map_or(String::new(), |i| format!(" ({})", i.kind.to_lowercase()));
+    ans.headline = if roles.is_empty() { format!("{entity}{kind}") } else { format!("{entity}: {}", dedup(roles).join("; ")) };
+    finish(ans);
+}
+
+/// The articles behind the answers.
+pub fn sources(ctx: &Ctx<'_>, ans: &mut Answer) {
+    for (i, a) in ctx.articles.iter().enumerate() {
+        let lede = a.sentences.iter().find(|s| !s.heading).unwrap_or(&a.sentences[0]);
+        let c = ctx.cite_sentence(ans, i, lede.index);
+        let outlet = a.outlet.clone().unwrap_or_else(|| "unknown outlet".into());
+        let date = a.date.map_or("undated".to_string(), |d| d.to_string());
+        let title = a.title.clone().unwrap_or_else(|| lede.text.chars().take(80).collect());
+        ans.items.push(Item { text: format!("{outlet}, {date}: {title} ({})", a.id), cites: vec![c] });
+    }
+    ans.headline = format!("{} articles", ctx.articles.len());
+    ans.answered = !ans.items.is_empty();
+}
+
+/// One fact with all its evidence.
+pub fn fact(ctx: &Ctx<'_>, ans: &mut Answer, id: &str) {
+    if let Some(f) = ctx.facts.by_id(id) {
+        ans.headline = format!("{}: {}", f.id, ctx.sentence(f));
+        for e in &f.evidence {
+            let c = ctx.cite(ans, e).into_iter().collect();
+            let mut text = format!("rule {}", e.rule);
+            if let Some(a) = &e.attribution {
+                text.push_str(&format!(", attributed to {a}"));
+            }
+            for (k, v) in &e.qualifiers {
+                text.push_str(&format!(", {k}: {v}"));
+            }
+            ans.items.push(Item { text, cites: c });
+        }
+        ctx.add_disagreements(ans, &[f]);
+    }
+    ans.answered = !ans.items.is_empty();
+}
+
+/// The fallback: sentences that match the question and hold what it needs.
+pub fn retrieve(ctx: &Ctx<'_>, ans: &mut Answer, u: &Understanding, need: Need) {
+    let hits = ctx.index.search(u, need, ctx.facts, 2);
+    let Some(best) = hits.first() else { return };
+    let best_score = best.score;
+    for h in hits.iter().filter(|h| h.score >= best_score * 0.8) {
+        let c = ctx.cite_sentence(ans, h.article, h.sentence);
+        let text = ctx.articles[h.article].sentences[h.sentence].text.clone();
+        ans.items.push(Item { text: format!("\"{text}\""), cites: vec![c] });
+    }
+    ans.headline = match need {
+        Need::Entity => format!("{} (from the sentence below)", best.new_entities.join(", ")),
+        _ => "The closest the articles come:".into(),
+    };
+    ans.intent = format!("{}+retrieval", ans.intent);
+    finish(ans);
+}
+
+fn dedup(v: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in v {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}

@@ -1,0 +1,351 @@
+//! Question understanding: which entities a question names (aliases, then
+//! fuzzy matching for typos), which places it includes or excludes, which
+//! content words it carries, and which relations its words point at.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::config::Config;
+use crate::extract::mentions::fold;
+use crate::facts::FactTable;
+
+/// An entity named in a question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Named {
+    /// Canonical name.
+    pub name: String,
+    /// Kind label (ORG, PERSON...).
+    pub kind: String,
+    /// Byte span in the lower-cased question.
+    pub span: (usize, usize),
+}
+
+/// What a question is about.
+#[derive(Debug, Clone)]
+pub struct Understanding {
+    /// The lower-cased question.
+    pub lower: String,
+    /// Entities named, in order.
+    pub entities: Vec<Named>,
+    /// Places the question restricts to ("in China").
+    pub within: Vec<String>,
+    /// Places the question excludes ("outside China").
+    pub outside: Vec<String>,
+    /// Content words (stemmed, synonyms folded), entities excluded.
+    pub terms: Vec<String>,
+}
+
+/// Entity names and aliases for question matching.
+#[derive(Debug)]
+pub struct Lexicon {
+    /// (folded alias, canonical, kind), longest first.
+    aliases: Vec<(String, String, String)>,
+    stopwords: HashSet<String>,
+    synonyms: HashMap<String, String>,
+    topic_words: HashSet<String>,
+    fuzzy: f64,
+}
+
+impl Lexicon {
+    /// Builds the lexicon from the gazetteer and the entities the corpus has.
+    pub fn new(config: &Config, facts: &FactTable) -> Lexicon {
+        let mut aliases: Vec<(String, String, String)> = Vec::new();
+        for e in &config.entities {
+            let kind = e.kind.to_uppercase();
+            for a in std::iter::once(&e.name).chain(&e.aliases) {
+                aliases.push((fold(a), e.name.clone(), kind.clone()));
+            }
+        }
+        for (name, info) in facts.entities() {
+            if !info.known {
+                aliases.push((fold(name), name.clone(), info.kind.clone()));
+            }
+        }
+        aliases.retain(|(a, _, _)| a.len() >= 2);
+        aliases.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        aliases.dedup_by(|a, b| a.0 == b.0);
+        let mut synonyms = HashMap::new();
+        for group in &config.query.synonyms {
+            if let Some(head) = group.first() {
+                for w in group {
+                    synonyms.insert(w.to_lowercase(), stem(&head.to_lowercase()));
+                }
+            }
+        }
+        Lexicon {
+            aliases,
+            stopwords: config.query.stopwords.iter().map(|w| w.to_lowercase()).collect(),
+            synonyms,
+            topic_words: config.query.topic_words.iter().map(|w| w.to_lowercase()).collect(),
+            fuzzy: config.query.fuzzy_threshold.unwrap_or(0.8),
+        }
+    }
+
+    /// Canonical names matching a partial string: prefix matches first,
+    /// then substring, then fuzzy.
+    pub fn complete(&self, partial: &str, limit: usize) -> Vec<String> {
+        let p = fold(partial.trim());
+        let mut scored: Vec<(u8, usize, String)> = Vec::new();
+        for (alias, name, _) in &self.aliases {
+            let rank = if p.is_empty() || alias.starts_with(&p) || fold(name).starts_with(&p) {
+                0
+            } else if alias.contains(&p) {
+                1
+            } else if p.len() >= 3 && similarity(&p, &alias[..alias.len().min(p.len() + 1)]) >= 0.6 {
+                2
+            } else {
+                continue;
+            };
+            scored.push((rank, name.len(), name.clone()));
+        }
+        scored.sort();
+        let mut out: Vec<String> = Vec::new();
+        for (_, _, n) in scored {
+            if !out.contains(&n) {
+                out.push(n);
+            }
+            if out.len() == limit {
+                break;
+            }
+        }
+        out
+    }
+
+    /// The best entity for a free string (an option value): exact alias,
+    /// then fuzzy.
+    pub fn resolve(&self, text: &str) -> Option<Named> {
+        let u = self.understand(text);
+        if let Some(e) = u.entities.into_iter().next() {
+            return Some(e);
+        }
+        let f = fold(text.trim());
+        self.aliases
+            .iter()
+            .map(|(a, n, k)| (similarity(&f, a), n, k))
+            .filter(|(s, _, _)| *s >= self.fuzzy)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, n, k)| Named { name: n.clone(), kind: k.clone(), span: (0, text.len()) })
+    }
+
+    /// Reads a question.
+    pub fn understand(&self, question: &str) -> Understanding {
+        let lower = question.to_lowercase().replace(['’', '‘'], "'");
+        let mut entities: Vec<Named> = Vec::new();
+        let taken = |s: usize, e: usize, ents: &Vec<Named>| ents.iter().any(|n| s < n.span.1 && n.span.0 < e);
+        for (alias, name, kind) in &self.aliases {
+            let mut from = 0;
+            while let Some(pos) = lower[from..].find(alias.as_str()) {
+                let s = from + pos;
+                let e = s + alias.len();
+                from = e;
+                let before_ok = s == 0 || !lower[..s].chars().next_back().is_some_and(|c| c.is_alphanumeric());
+                let after = &lower[e..];
+                let after_ok = after.is_empty()
+                    || after.starts_with("'s")
+                    || !after.chars().next().is_some_and(|c| c.is_alphanumeric());
+                if before_ok && after_ok && !taken(s, e, &entities) {
+                    entities.push(Named { name: name.clone(), kind: kind.clone(), span: (s, e) });
+                }
+            }
+        }
+        // Typos: words (and word pairs) close to an alias.
+        let words = word_spans(&lower);
+        for i in 0..words.len() {
+            for len in [2usize, 1] {
+                if i + len > words.len() {
+                    continue;
+                }
+                let (s, e) = (words[i].0, words[i + len - 1].1);
+                let w = &lower[s..e];
+                if w.len() < 4 || taken(s, e, &entities) || self.stopwords.contains(w) {
+                    continue;
+                }
+                let best = self
+                    .aliases
+                    .iter()
+                    .filter(|(a, _, _)| a.len() >= 4 && (a.len() as i64 - w.len() as i64).abs() <= 2)
+                    .map(|(a, n, k)| (similarity(w, a), n, k))
+                    .filter(|(sc, _, _)| *sc >= self.fuzzy && *sc < 1.0)
+                    .max_by(|a, b| a.0.total_cmp(&b.0));
+                if let Some((_, n, k)) = best {
+                    entities.push(Named { name: n.clone(), kind: k.clone(), span: (s, e) });
+                }
+            }
+        }
+        entities.sort_by_key(|n| n.span.0);
+        let mut within = Vec::new();
+        let mut outside = Vec::new();
+        for n in entities.iter().filter(|n| n.kind == "PLACE") {
+            let before = lower[..n.span.0].trim_end();
+            if before.ends_with("outside") || before.ends_with("outside of") || before.ends_with("beyond") || before.ends_with("except") {
+                outside.push(n.name.clone());
+            } else if before.ends_with(" in") || before.ends_with(" within") || before.ends_with(" for") {
+                within.push(n.name.clone());
+            }
+        }
+        let mut terms = Vec::new();
+        for (s, e) in words {
+            if taken(s, e, &entities) {
+                continue;
+            }
+            let w = &lower[s..e];
+            if self.stopwords.contains(w) || w.len() < 2 {
+                continue;
+            }
+            let t = self.term(w);
+            if !terms.contains(&t) {
+                terms.push(t);
+            }
+        }
+        Understanding { lower, entities, within, outside, terms }
+    }
+
+    /// A word as a retrieval term: synonym group, else crude stem.
+    pub fn term(&self, w: &str) -> String {
+        match self.synonyms.get(w) {
+            Some(t) => t.clone(),
+            None => stem(w),
+        }
+    }
+
+    /// Whether a word is a stopword.
+    pub fn is_stopword(&self, w: &str) -> bool {
+        self.stopwords.contains(w)
+    }
+
+    /// Scores each relation by the `ask` words found in the question; verbs
+    /// right after the question word weigh more, topic nouns less. Returns
+    /// the relations with the best score (empty when nothing matched).
+    pub fn choose_relations(&self, config: &Config, lower: &str) -> Vec<String> {
+        let words = word_spans(lower);
+        let early_end = words.get(4).map_or(lower.len(), |w| w.1);
+        let mut best: Vec<(f64, usize, String)> = Vec::new();
+        for (order, r) in config.relations.iter().enumerate() {
+            let mut score = 0.0;
+            for k in &r.ask {
+                let k = k.to_lowercase();
+                let Some(pos) = find_word_prefix(lower, &k) else { continue };
+                let mut w = 1.0;
+                if k.contains(' ') {
+                    w += 1.0;
+                }
+                if pos < early_end {
+                    w += 1.0;
+                }
+                let word_end = lower[pos..].find(|c: char| !c.is_alphanumeric() && c != '-').map_or(lower.len(), |e| pos + e);
+                if self.topic_words.contains(&lower[pos..word_end]) {
+                    w *= 0.4;
+                }
+                score += w;
+            }
+            if score > 0.0 {
+                best.push((score, order, r.name.clone()));
+            }
+        }
+        best.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let top = best.first().map_or(0.0, |b| b.0);
+        best.into_iter().filter(|b| b.0 >= top && top > 0.0).map(|b| b.2).collect()
+    }
+}
+
+/// Byte spans of the words of a lower-cased text.
+pub fn word_spans(s: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices() {
+        let part = c.is_alphanumeric() || c == '-' || (c == '.' && start.is_some());
+        match (part, start) {
+            (true, None) => start = Some(i),
+            (false, Some(st)) => {
+                out.push((st, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(st) = start {
+        out.push((st, s.len()));
+    }
+    out.into_iter()
+        .map(|(s0, e0)| {
+            let w = &s[s0..e0];
+            let t = w.trim_end_matches('.');
+            (s0, s0 + t.len())
+        })
+        .filter(|(a, b)| b > a)
+        .collect()
+}
+
+/// Position of `k` in `s` starting at a word boundary.
+fn find_word_prefix(s: &str, k: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(p) = s[from..].find(k) {
+        let pos = from + p;
+        let ok = pos == 0 || !s[..pos].chars().next_back().is_some_and(|c| c.is_alphanumeric());
+        if ok {
+            return Some(pos);
+        }
+        from = pos + k.len().max(1);
+    }
+    None
+}
+
+/// A crude English stem: enough to match "rejected" with "rejecting".
+pub fn stem(w: &str) -> String {
+    let w = w.trim_end_matches("'s");
+    for suffix in ["ations", "ation", "ings", "ing", "edly", "ed", "ies", "es", "ly", "s"] {
+        if let Some(base) = w.strip_suffix(suffix) {
+            if base.len() >= 3 {
+                return if suffix == "ies" { format!("{base}y") } else { base.to_string() };
+            }
+        }
+    }
+    w.to_string()
+}
+
+/// Similarity in 0..1 from the optimal string alignment distance.
+pub fn similarity(a: &str, b: &str) -> f64 {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let (n, m) = (a.len(), b.len());
+    if n == 0 || m == 0 {
+        return 0.0;
+    }
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=m {
+        d[0][j] = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    1.0 - d[n][m] as f64 / n.max(m) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_and_similarity() {
+        assert_eq!(stem("rejected"), "reject");
+        assert_eq!(stem("companies"), "company");
+        assert!(similarity("appel", "apple") >= 0.6);
+        assert!(similarity("deepseak", "deepseek") > 0.85);
+        assert!(similarity("weather", "apple") < 0.5);
+    }
+
+    #[test]
+    fn words_keep_decimals_and_hyphens() {
+        let s = "qwen 2.5 e-commerce?";
+        let w: Vec<&str> = word_spans(s).into_iter().map(|(a, b)| &s[a..b]).collect();
+        assert_eq!(w, vec!["qwen", "2.5", "e-commerce"]);
+    }
+}
