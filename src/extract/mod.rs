@@ -282,7 +282,7 @@ impl Extractor {
                 let mut qualifiers = BTreeMap::new();
                 let mut date = None;
                 for name in rule.regex.capture_names().flatten() {
-                    if matches!(name, "subject" | "object" | "topic" | "neg") {
+                    if matches!(name, "subject" | "object" | "topic" | "neg" | "context") {
                         continue;
                     }
                     if let Some(m) = caps.name(name) {
@@ -313,7 +313,7 @@ impl Extractor {
                 }
                 // Events and places inside the matched words qualify the fact
                 // ("confirmed ... at the summit in Dubai").
-                let inner: Vec<usize> = ["what", "topic", "reason", "because", "quote"]
+                let inner: Vec<usize> = ["what", "topic", "reason", "because", "quote", "context"]
                     .iter()
                     .filter_map(|g| caps.name(g))
                     .flat_map(|m| token_ids(&text(m), false))
@@ -329,8 +329,12 @@ impl Extractor {
                     if qualifiers.contains_key(key) {
                         continue;
                     }
-                    let found = whole_ids.iter().find_map(|&id| match mentions.get(id).map(|m| &m.tag) {
-                        Some(Tag::Entity { name, kind }) if kinds.contains(&kind.as_str()) => Some(name.clone()),
+                    let found = whole_ids.iter().find_map(|&id| match mentions.get(id) {
+                        Some(Mention { tag: Tag::Entity { name, kind }, start, .. })
+                            if kinds.contains(&kind.as_str()) && !excluded_place(&s.norm[..*start]) =>
+                        {
+                            Some(name.clone())
+                        }
                         _ => None,
                     });
                     if let Some(v) = found {
@@ -339,8 +343,10 @@ impl Extractor {
                 }
                 if date.is_none() {
                     // A date inside the matched words dates the event.
-                    let whole = caps.get(0).map(text).unwrap_or_default();
-                    date = token_ids(&whole, false).into_iter().find_map(|id| match mentions.get(id).map(|m| &m.tag) {
+                    date = whole_ids
+                        .iter()
+                        .copied()
+                        .find_map(|id| match mentions.get(id).map(|m| &m.tag) {
                         Some(Tag::Date(d)) => *d,
                         _ => None,
                     });
@@ -396,6 +402,13 @@ fn first_entity(mentions: &[Mention], objects: &[String]) -> Option<String> {
         Tag::Entity { name, kind } if (kind == "ORG" || kind == "NAME") && !objects.contains(name) => Some(name.clone()),
         _ => None,
     })
+}
+
+/// "outside of mainland China": the place is where it is not.
+fn excluded_place(before: &str) -> bool {
+    let tail: String = before.chars().rev().take(30).collect::<String>().chars().rev().collect();
+    let tail = tail.to_lowercase();
+    ["outside", "beyond", "except", "excluding"].iter().any(|w| tail.contains(w))
 }
 
 /// Words that make what follows the object of a verb or preposition.

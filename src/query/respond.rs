@@ -190,7 +190,7 @@ impl<'a> Ctx<'a> {
             let shown: Vec<String> = reasons.iter().take(3).map(|r| r.to_string()).collect();
             parts.push(format!("reason: {}", shown.join("; ")));
         }
-        if let Some(d) = event_date(f).filter(|_| !used.contains(&"date")) {
+        if let Some(d) = event_date(f).filter(|d| d.is_full() && !used.contains(&"date")) {
             parts.push(format!("{d}"));
         }
         let mut at = Vec::new();
@@ -263,24 +263,38 @@ fn named<'u>(u: &'u Understanding) -> Vec<&'u str> {
     u.entities.iter().filter(|e| e.kind != "PLACE").map(|e| e.name.as_str()).collect()
 }
 
-/// Facts of the given relations that involve the question's entities.
+/// Facts of the given relations that involve the question's entities: all
+/// of them if some fact has them all, else any. When no fact involves them
+/// and they are only things (products, places, events), the relation's
+/// facts stand on their own ("which model will power the product?").
 fn involving<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) -> Vec<&'f Fact> {
     let names = named(u);
     let all: Vec<&Fact> = relations.iter().flat_map(|r| ctx.facts.relation(r)).collect();
     if names.is_empty() {
         return all;
     }
-    // Facts that involve every named entity, else any of them.
-    let every: Vec<&Fact> = all
-        .iter()
-        .copied()
-        .filter(|f| names.iter().all(|n| f.subject == *n || f.object == *n || ctx.fact_entities(f).contains(n)))
-        .filter(|f| names.iter().any(|n| f.subject == *n || f.object == *n))
-        .collect();
-    if !every.is_empty() {
-        return every;
+    let is_party = |f: &Fact, n: &str| f.subject == n || f.object == n || f.object.contains(n);
+    // The story's actor is implied in most questions; the other names are
+    // what the question is really about.
+    let actor = ctx.config.story.actor.as_str();
+    let focus: Vec<&str> = names.iter().copied().filter(|n| *n != actor).collect();
+    let levels: [&dyn Fn(&Fact) -> bool; 3] = [
+        &|f| names.iter().all(|n| is_party(f, n)),
+        &|f| focus.iter().all(|n| is_party(f, n)) && names.iter().all(|n| is_party(f, n) || ctx.fact_entities(f).contains(n)),
+        &|f| if focus.is_empty() { names.iter().any(|n| is_party(f, n)) } else { focus.iter().any(|n| is_party(f, n)) },
+    ];
+    for level in levels {
+        let found: Vec<&Fact> = all.iter().copied().filter(|f| level(f)).collect();
+        if !found.is_empty() {
+            return found;
+        }
     }
-    all.into_iter().filter(|f| names.iter().any(|n| f.subject == *n || f.object == *n)).collect()
+    let only_things = u.entities.iter().all(|e| !matches!(e.kind.as_str(), "ORG" | "PERSON" | "NAME"));
+    if only_things {
+        all
+    } else {
+        Vec::new()
+    }
 }
 
 fn finish(ans: &mut Answer) {
@@ -295,8 +309,16 @@ fn finish(ans: &mut Answer) {
 /// Lists the entities on the other side of the question's entity.
 pub fn list(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understanding, want_subjects: bool) {
     let names = named(u);
-    let mut facts: Vec<&Fact> = involving(ctx, relations, u);
-    facts = ctx.place_filter(facts, u);
+    // Relations in order: the first that has matching facts answers.
+    let mut facts: Vec<&Fact> = Vec::new();
+    let mut used = relations.first();
+    for r in relations {
+        facts = ctx.place_filter(involving(ctx, std::slice::from_ref(r), u), u);
+        if !facts.is_empty() {
+            used = Some(r);
+            break;
+        }
+    }
     if facts.iter().any(|f| !f.negated) {
         facts.retain(|f| !f.negated);
     }
@@ -344,8 +366,7 @@ pub fn list(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
         };
         ans.items.push(Item { text, cites });
     }
-    let label = relations
-        .first()
+    let label = used
         .and_then(|r| ctx.config.relations.iter().find(|x| &x.name == r))
         .map_or("", |r| r.label.as_str());
     let names_list: Vec<&str> = groups.iter().map(|(n, _)| n.as_str()).collect();
@@ -413,8 +434,15 @@ pub fn date(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
         .filter(|f| event_date(f).is_some() || f.qualifiers.contains_key("date") || f.negated)
         .collect();
     facts = ctx.place_filter(facts, u);
-    facts.sort_by(|a, b| ctx.relevance(b, u).cmp(&ctx.relevance(a, u)).then(b.sources.cmp(&a.sources)).then(a.id.cmp(&b.id)));
-    let mut dates: BTreeSet<String> = BTreeSet::new();
+    let in_place = |f: &Fact| u.within.iter().any(|p| f.qualifiers.get("place").is_some_and(|v| v.contains(p)));
+    facts.sort_by(|a, b| {
+        in_place(b)
+            .cmp(&in_place(a))
+            .then(ctx.relevance(b, u).cmp(&ctx.relevance(a, u)))
+            .then(b.sources.cmp(&a.sources))
+            .then(a.id.cmp(&b.id))
+    });
+    let mut first_when: Option<Option<String>> = None;
     for f in &facts {
         let when = match event_date(f) {
             Some(d) if d.is_full() => Some(d.to_string()),
@@ -422,20 +450,18 @@ pub fn date(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
         };
         let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
         let text = match &when {
-            Some(w) => {
-                dates.insert(w.clone());
-                format!("{}: {w}", ctx.sentence(f))
-            }
+            Some(w) => format!("{}: {w}", ctx.sentence(f)),
             None => ctx.sentence(f),
         };
+        if first_when.is_none() {
+            first_when = Some(when.clone());
+            ans.headline = match &when {
+                Some(w) if facts.len() == 1 || facts.iter().all(|g| event_date(g).map(|d| d.to_string()).as_ref() == Some(w)) => w.clone(),
+                Some(_) => text.clone(),
+                None => ctx.sentence(f),
+            };
+        }
         ans.items.push(Item { text, cites });
-    }
-    if !ans.items.is_empty() {
-        ans.headline = match dates.len() {
-            1 => format!("{}", dates.iter().next().expect("one")),
-            0 => "No date is given".into(),
-            _ => "Dates reported:".into(),
-        };
     }
     ctx.add_disagreements(ans, &facts);
     finish(ans);
@@ -547,8 +573,9 @@ pub fn status(ctx: &Ctx<'_>, ans: &mut Answer) {
         ctx.config.relations.iter().filter_map(|r| r.status.filter(|&s| s > 0).map(|s| (s, r.name.as_str()))).collect();
     ranked.sort_by(|a, b| b.0.cmp(&a.0));
     let mut latest: Vec<String> = Vec::new();
+    let mut pending: Vec<String> = Vec::new();
     let mut newest: Option<Date> = None;
-    for (i, (_, rel)) in ranked.iter().enumerate() {
+    for (_, rel) in &ranked {
         let facts: Vec<&Fact> = ctx.facts.relation(rel).collect();
         if facts.is_empty() {
             continue;
@@ -560,11 +587,15 @@ pub fn status(ctx: &Ctx<'_>, ans: &mut Answer) {
             parts.push(ctx.sentence(f));
             cites.extend(ctx.cite_fact(ans, f, 2));
             newest = newest.max(f.last_reported());
+            // What is still open ("launch date yet to be confirmed").
+            if f.negated {
+                pending.push(ctx.sentence(f));
+            }
         }
         cites.sort();
         cites.dedup();
         let parts = dedup(parts);
-        if latest.len() < 2 && i < 3 {
+        if latest.is_empty() {
             latest.push(parts.join("; "));
         }
         let mut label_cap = label.to_string();
@@ -573,6 +604,7 @@ pub fn status(ctx: &Ctx<'_>, ans: &mut Answer) {
         }
         ans.items.push(Item { text: format!("{label_cap}: {}", parts.join("; ")), cites });
     }
+    latest.extend(dedup(pending));
     if !latest.is_empty() {
         let as_of = newest.map_or(String::new(), |d| format!(" (as of {d})"));
         ans.headline = format!("Latest{as_of}: {}", latest.join(". "));
@@ -581,19 +613,25 @@ pub fn status(ctx: &Ctx<'_>, ans: &mut Answer) {
     finish(ans);
 }
 
-/// Every dated fact in date order.
+/// Dated events in date order: facts whose sentences give a date, then the
+/// story's stages by the date they were first reported.
 pub fn timeline(ctx: &Ctx<'_>, ans: &mut Answer) {
-    let mut dated: Vec<(Date, &Fact)> = ctx
+    let stage = |f: &Fact| ctx.config.relations.iter().any(|r| r.name == f.relation && r.status.is_some_and(|s| s > 0));
+    let mut dated: Vec<(Date, bool, &Fact)> = ctx
         .facts
         .all()
         .iter()
-        .filter(|f| ctx.config.relations.iter().any(|r| r.name == f.relation && r.status.is_some()) || f.evidence.iter().any(|e| e.date.is_some()))
-        .filter_map(|f| event_date(f).or_else(|| f.date()).map(|d| (d, f)))
+        .filter_map(|f| match event_date(f) {
+            Some(d) => Some((d, true, f)),
+            None if stage(f) => f.evidence.iter().filter_map(|e| e.published).min().map(|d| (d, false, f)),
+            None => None,
+        })
         .collect();
-    dated.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.id.cmp(&b.1.id)));
-    for (d, f) in dated.iter().take(40) {
+    dated.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.id.cmp(&b.2.id)));
+    for (d, event, f) in dated.iter().take(40) {
         let cites = ctx.cite_fact(ans, f, 2);
-        ans.items.push(Item { text: format!("{d}: {}", ctx.sentence(f)), cites });
+        let when = if *event { d.to_string() } else { format!("{d} (reported)") };
+        ans.items.push(Item { text: format!("{when}: {}", ctx.sentence(f)), cites });
     }
     if let (Some(first), Some(last)) = (dated.first(), dated.last()) {
         ans.headline = format!("From {} to {}", first.0, last.0);
