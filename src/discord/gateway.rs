@@ -24,8 +24,9 @@
 //!
 //! Deadlines: Discord drops an interaction not answered within 3 seconds.
 //! The answer runs on a blocking thread; if it is not ready after
-//! `discord.defer_after_ms` (default 1500), the interaction is deferred
-//! (type 5) and the original response edited when the answer is ready.
+//! `discord.defer_after_ms` (default 1500; 0 defers every command), the
+//! interaction is deferred (type 5) and the original response edited when
+//! the answer is ready. A slow answer to a mention shows "typing…" instead.
 //!
 //! Cooldown: per user, `discord.cooldown_seconds` (default 2) between two
 //! questions. Slash commands get an ephemeral "slow down"; a mention gets a
@@ -43,6 +44,7 @@ use serenity::all::{
     ResumedEvent,
 };
 use tokio::signal::unix::{signal, Signal, SignalKind};
+use tokio::task::{JoinError, JoinHandle};
 
 use super::registration::{self, RegistrationError};
 use super::rest::{Rest, RestError, DISCORD_BASE};
@@ -210,6 +212,16 @@ impl Core {
         }
     }
 
+    /// The task's result if it is ready within `defer_after`; `None` means
+    /// it is slow. A zero `defer_after` counts every answer as slow, which
+    /// makes "always defer" a setting (and the deferred path testable).
+    async fn in_time<T>(&self, task: &mut JoinHandle<T>) -> Option<Result<T, JoinError>> {
+        if self.defer_after.is_zero() {
+            return None;
+        }
+        tokio::time::timeout(self.defer_after, task).await.ok()
+    }
+
     /// Answers one interaction given as Discord's JSON.
     async fn interaction(&self, id: u64, token: &str, interaction: Value) {
         let _guard = InFlight::new(&self.in_flight);
@@ -229,20 +241,15 @@ impl Core {
 
         let engine = self.engine.clone();
         let mut task = tokio::task::spawn_blocking(move || handle_interaction(&engine, &interaction));
-        let (outcome, deferred, sent) = match tokio::time::timeout(self.defer_after, &mut task).await {
-            Ok(joined) => {
+        // Autocomplete cannot be deferred (and is answered from memory).
+        let quick = if typ == kind::AUTOCOMPLETE { Some((&mut task).await) } else { self.in_time(&mut task).await };
+        let (outcome, deferred, sent) = match quick {
+            Some(joined) => {
                 let outcome = outcome_or_apology(joined, &command);
                 let sent = self.rest.interaction_callback(id, token, &outcome.response).await;
                 (outcome, false, sent)
             }
-            // Autocomplete cannot be deferred; it is answered from memory and
-            // never gets here in practice, but if it does, answer late.
-            Err(_) if typ == kind::AUTOCOMPLETE => {
-                let outcome = outcome_or_apology(task.await, &command);
-                let sent = self.rest.interaction_callback(id, token, &outcome.response).await;
-                (outcome, false, sent)
-            }
-            Err(_) => {
+            None => {
                 let deferred = self.rest.interaction_callback(id, token, &json!({ "type": 5 })).await;
                 let outcome = outcome_or_apology(task.await, &command);
                 let sent = match deferred {
@@ -286,9 +293,9 @@ impl Core {
 
         let engine = self.engine.clone();
         let mut task = tokio::task::spawn_blocking(move || handle_question(&engine, &question));
-        let (joined, slow) = match tokio::time::timeout(self.defer_after, &mut task).await {
-            Ok(joined) => (joined, false),
-            Err(_) => {
+        let (joined, slow) = match self.in_time(&mut task).await {
+            Some(joined) => (joined, false),
+            None => {
                 // No 3-second window for messages; "typing…" tells the user
                 // an answer is coming.
                 if let Err(e) = self.rest.trigger_typing(reference.channel).await {
@@ -345,7 +352,7 @@ fn deferred_edit_body(response: &Value) -> Value {
     data
 }
 
-fn outcome_or_apology(joined: Result<Outcome, tokio::task::JoinError>, command: &str) -> Outcome {
+fn outcome_or_apology(joined: Result<Outcome, JoinError>, command: &str) -> Outcome {
     joined.unwrap_or_else(|e| {
         tracing::error!(command, error = %e, "answering an interaction failed");
         Outcome {
@@ -369,8 +376,8 @@ fn log_answer(
     let latency_ms = started.elapsed().as_millis() as u64;
     let user = user.unwrap_or(0);
     match error {
-        None => tracing::info!(via, command, user, latency_ms, ?answered, deferred, "answered"),
-        Some(e) => tracing::error!(via, command, user, latency_ms, deferred, error = %e, "answer not delivered"),
+        None => tracing::info!(via, %command, user, latency_ms, answered, deferred, "answered"),
+        Some(e) => tracing::error!(via, %command, user, latency_ms, deferred, error = %e, "answer not delivered"),
     }
 }
 
