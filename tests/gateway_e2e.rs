@@ -236,10 +236,12 @@ async fn bot_registers_answers_and_stops_cleanly_on_sigterm() {
     assert_eq!(reply["message_reference"]["channel_id"], json!(DM_CHANNEL_ID));
     assert_eq!(reply["message_reference"].get("guild_id"), None);
 
-    // A message that does not mention the bot is none of its business.
-    let mut chatter = message_create("lunch?", false);
+    // A message that does not mention the bot is none of its business (and,
+    // without MESSAGE_CONTENT, arrives without its text).
+    let mut chatter = message_create("who did Acme reject?", false);
     chatter["author"]["id"] = json!("1006");
-    s.fake.dispatch_when_live("MESSAGE_CREATE", checked_message(chatter), WAIT).await.unwrap();
+    let chatter = checked_message(without_message_content(chatter));
+    s.fake.dispatch_when_live("MESSAGE_CREATE", chatter, WAIT).await.unwrap();
 
     // Nothing but the two replies was posted (the bot's message and the
     // chatter had time to be handled while the replies were computed).
@@ -299,6 +301,55 @@ async fn unchanged_commands_are_not_registered_again_on_restart() {
     assert_eq!(puts[1].body.as_ref(), Some(&expected));
     third.live().await;
     third.stop().await;
+}
+
+/// With guild ids, commands go to each guild and never globally; moving
+/// back to global registration empties the guilds, so no one ever sees
+/// every command twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_live_in_exactly_one_scope() {
+    let fake = FakeDiscord::start().await;
+    let state = TempDir::new("scope");
+    let global = BotOptions::new(&fake.api_base(), &state);
+    let guilds = BotOptions { guild_ids: Some(format!("{GUILD_ID}, 42")), ..global.clone() };
+    let app = APPLICATION_ID;
+    let puts = |fake: &FakeDiscord| -> Vec<(String, Value)> {
+        // In arrival order: guilds in ascending id order, as registered.
+        fake.requests()
+            .into_iter()
+            .filter(|r| r.method == "PUT")
+            .map(|r| (r.path.clone(), r.body.clone().unwrap_or(Value::Null)))
+            .collect::<Vec<_>>()
+    };
+
+    let mut bot = Bot::spawn(&guilds);
+    fake.wait_for_live_session(WAIT).await.expect("live");
+    let commands = fixture_commands();
+    assert_eq!(
+        puts(&fake),
+        vec![
+            (format!("{API_PREFIX}/applications/{app}/guilds/42/commands"), commands.clone()),
+            (format!("{API_PREFIX}/applications/{app}/guilds/{GUILD_ID}/commands"), commands.clone()),
+        ]
+    );
+    bot.sigterm();
+    assert_eq!(bot.wait_exit(SHUTDOWN).await.and_then(|s| s.code()), Some(0));
+    drop(bot);
+
+    let s = Session { bot: Bot::spawn(&global), fake, _state: state };
+    s.fake.wait_for_requests(5, |r| r.method == "PUT", WAIT).await.expect("global PUT and guild clean-up");
+    s.live().await;
+    let all = puts(&s.fake);
+    assert_eq!(
+        all[2..].to_vec(),
+        vec![
+            (format!("{API_PREFIX}/applications/{app}/commands"), commands.clone()),
+            (format!("{API_PREFIX}/applications/{app}/guilds/42/commands"), json!([])),
+            (format!("{API_PREFIX}/applications/{app}/guilds/{GUILD_ID}/commands"), json!([])),
+        ],
+        "{all:#?}"
+    );
+    s.stop().await;
 }
 
 /// serenity resumes after Discord closes the socket with 4000 and after an

@@ -65,6 +65,8 @@ pub struct BotOptions {
     pub token: Option<String>,
     /// `FACTDESK_LOG`.
     pub log: String,
+    /// `DISCORD_GUILD_IDS`; `None` leaves it unset (global commands).
+    pub guild_ids: Option<String>,
 }
 
 impl BotOptions {
@@ -78,6 +80,7 @@ impl BotOptions {
             token: Some(TEST_TOKEN.to_string()),
             // Debug, not the default info: the token must not leak even there.
             log: "debug".to_string(),
+            guild_ids: None,
         }
     }
 }
@@ -122,6 +125,9 @@ impl Bot {
             .stderr(Stdio::piped());
         if let Some(t) = &options.token {
             cmd.env("DISCORD_TOKEN", t);
+        }
+        if let Some(ids) = &options.guild_ids {
+            cmd.env("DISCORD_GUILD_IDS", ids);
         }
         let mut child = cmd.spawn().expect("spawn factdesk");
         let pid = child.id();

@@ -545,6 +545,9 @@ async fn serve_gateway_connection(shared: Arc<Shared>, stream: TcpStream) {
         uri = req.uri().to_string();
         Ok(resp)
     };
+    // Without TCP_NODELAY a dispatch sent right after READY/RESUMED waits
+    // for the bot's delayed ACK (Nagle): ~40 ms of latency that is the
+    // fake's, not the bot's. (Added in the factdesk copy.)
     let _ = stream.set_nodelay(true);
     let Ok(ws) = tokio_tungstenite::accept_hdr_async(stream, callback).await else { return };
     let (mut sink, mut source) = ws.split();
@@ -1125,6 +1128,24 @@ pub fn message_create(content: &str, mentions_bot: bool) -> Value {
     m["guild_id"] = json!(GUILD_ID);
     m["member"] = guild_member(false);
     m
+}
+
+/// What Discord actually delivers to a bot WITHOUT the privileged MESSAGE_CONTENT intent:
+/// guild messages that do not mention the bot arrive with empty `content`, `embeds`,
+/// `attachments` and `components` (DMs and mentions keep them). The fake does not filter by
+/// intents itself; apply this to a `message_create(..)` payload to get the realistic one.
+pub fn without_message_content(mut d: Value) -> Value {
+    let in_guild = d.get("guild_id").is_some_and(|g| !g.is_null());
+    let mentions_bot = d["mentions"]
+        .as_array()
+        .is_some_and(|m| m.iter().any(|u| u["id"] == json!(BOT_USER_ID)));
+    if in_guild && !mentions_bot {
+        d["content"] = json!("");
+        d["embeds"] = json!([]);
+        d["attachments"] = json!([]);
+        d["components"] = json!([]);
+    }
+    d
 }
 
 /// `d` of a MESSAGE_CREATE in a DM channel with the bot (no guild_id, no member).
