@@ -89,6 +89,10 @@ impl Session {
         session
     }
 
+    fn health_file(&self) -> std::path::PathBuf {
+        self._state.path().join("healthy")
+    }
+
     async fn live(&self) -> usize {
         self.fake.wait_for_live_session(WAIT).await.expect("the bot never completed IDENTIFY/RESUME")
     }
@@ -133,6 +137,7 @@ impl Session {
         let status = self.bot.wait_exit(SHUTDOWN).await.expect("the bot did not stop after SIGTERM");
         println!("shutdown after SIGTERM took {} ms", started.elapsed().as_millis());
         assert_eq!(status.code(), Some(0), "exit status after SIGTERM: {status:?}");
+        assert!(!self.health_file().exists(), "a stopped bot must not look healthy");
         let output = self.bot.output();
         assert_no_token(&output);
         output
@@ -175,6 +180,14 @@ async fn bot_registers_answers_and_stops_cleanly_on_sigterm() {
     assert_eq!(puts.len(), 1, "{puts:#?}");
     assert_eq!(puts[0].path, format!("{API_PREFIX}/applications/{app}/commands"));
     assert_eq!(puts[0].body.as_ref(), Some(&fixture_commands()));
+
+    // The liveness file a container HEALTHCHECK looks at.
+    let health = s.health_file();
+    let deadline = Instant::now() + WAIT;
+    while !health.exists() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(std::fs::read_to_string(&health).unwrap().starts_with("connected "));
 
     let identify = s.fake.wait_for_gateway_op(2, WAIT).await.expect("IDENTIFY");
     assert_eq!(identify.payload["d"]["intents"], json!(INTENTS), "only non-privileged intents");

@@ -67,6 +67,8 @@ pub struct BotOptions {
     pub log: String,
     /// `DISCORD_GUILD_IDS`; `None` leaves it unset (global commands).
     pub guild_ids: Option<String>,
+    /// `FACTDESK_HEALTH_FILE`.
+    pub health_file: PathBuf,
 }
 
 impl BotOptions {
@@ -81,6 +83,7 @@ impl BotOptions {
             // Debug, not the default info: the token must not leak even there.
             log: "debug".to_string(),
             guild_ids: None,
+            health_file: state.path().join("healthy"),
         }
     }
 }
@@ -118,6 +121,7 @@ impl Bot {
         cmd.env("NO_PROXY", "127.0.0.1,localhost")
             .env("DISCORD_API_BASE", &options.api_base)
             .env("FACTDESK_STATE_FILE", &options.state_file)
+            .env("FACTDESK_HEALTH_FILE", &options.health_file)
             .env("FACTDESK_LOG", &options.log)
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
