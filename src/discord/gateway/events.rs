@@ -232,8 +232,10 @@ fn log_answer(
     let latency_ms = started.elapsed().as_millis() as u64;
     let user = user.unwrap_or(0);
     match error {
-        None => tracing::info!(via, %command, user, latency_ms, answered, deferred, "answered"),
-        Some(e) => tracing::error!(via, %command, user, latency_ms, deferred, error = %e, "answer not delivered"),
+        None => tracing::info!(via = %via, command = %command, user, latency_ms, answered, deferred, "answered"),
+        Some(e) => {
+            tracing::error!(via = %via, command = %command, user, latency_ms, deferred, error = %e, "answer not delivered")
+        }
     }
 }
 
