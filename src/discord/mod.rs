@@ -7,6 +7,8 @@
 
 pub mod gateway;
 pub mod http;
+pub mod registration;
+pub mod rest;
 
 use std::collections::HashMap;
 use std::sync::Mutex;
