@@ -527,7 +527,6 @@ async fn a_failing_gateway_url_stops_the_bot_instead_of_falling_back() {
 /// say." with no citations and completes no entity. Once it lands, answers
 /// cite the fixture articles sentence by sentence.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs the answering engine (the stub cites nothing); remove once it lands"]
 async fn answers_cite_the_fixture_articles() {
     let fixture_sentences = [
         "Acme rejected Globex after months of tests, the Daily Planet reported on Friday.",

@@ -147,7 +147,7 @@ impl Answerer {
         let intent = self.intents.iter().find(|(_, res)| res.iter().any(|r| r.is_match(&lower)));
         let Some((intent, res)) = intent else {
             let mut ans = Answer::new(question, "retrieval");
-            respond::retrieve(ctx, &mut ans, &u, Need::Any);
+            respond::retrieve(ctx, &mut ans, &u, need_of(&lower));
             return ans;
         };
         let mut ans = Answer::new(question, &intent.name);

@@ -8,6 +8,15 @@ use crate::config::Config;
 use crate::extract::mentions::fold;
 use crate::facts::FactTable;
 
+/// English function words, used when the config lists none: they carry no
+/// story knowledge, only the grammar of questions.
+const DEFAULT_STOPWORDS: &[&str] = &[
+    "a", "an", "the", "of", "to", "in", "on", "at", "for", "by", "with", "from", "and", "or", "but", "is", "are", "was",
+    "were", "be", "been", "do", "does", "did", "has", "have", "had", "will", "would", "can", "could", "should", "what",
+    "which", "who", "whom", "when", "where", "why", "how", "that", "this", "it", "its", "they", "their", "about", "me",
+    "you", "your", "we", "us", "tell", "know", "s",
+];
+
 /// An entity named in a question.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Named {
@@ -73,7 +82,11 @@ impl Lexicon {
         }
         Lexicon {
             aliases,
-            stopwords: config.query.stopwords.iter().map(|w| w.to_lowercase()).collect(),
+            stopwords: if config.query.stopwords.is_empty() {
+                DEFAULT_STOPWORDS.iter().map(|w| w.to_string()).collect()
+            } else {
+                config.query.stopwords.iter().map(|w| w.to_lowercase()).collect()
+            },
             synonyms,
             topic_words: config.query.topic_words.iter().map(|w| w.to_lowercase()).collect(),
             fuzzy: config.query.fuzzy_threshold.unwrap_or(0.8),
