@@ -1,1 +1,784 @@
-fn main(){}
+//! Engine benchmarks: how fast factdesk reads and extracts a large corpus,
+//! how quickly it answers, and how much memory it takes.
+//!
+//! A plain `harness = false` binary on `std` alone (no criterion), so the
+//! dependency tree stays what the bot ships with.
+//!
+//! # What is measured
+//!
+//! 1. **Throughput.** A synthetic corpus (about 13 MB, 2,000 articles of
+//!    3-10 KB) is generated deterministically by recombining the sentences of
+//!    the embedded seed articles, with some rival names swapped for invented
+//!    ones and some discovery-style sentences ("rivals such as X and Y") so
+//!    the unknown-name path is exercised too. Each repetition times, apart:
+//!    - *parse*: `Reader::parse` over every article (metadata, boilerplate,
+//!      sentence splitting);
+//!    - *extract*: `Engine::build` (mention tagging, relation rules, the
+//!      merged fact table and the answerer's index).
+//!
+//!    Reported as MB/s of article text (1 MB = 10^6 bytes), median of the
+//!    repetitions, against wall time and against the CPU time of the
+//!    process (summed over its threads); the extractor is single-threaded
+//!    today, so the CPU figure is the per-core one and is not skewed by
+//!    other work on a shared machine. A one-off breakdown of `Engine::build`
+//!    into its phases shows where the time goes.
+//! 2. **Question latency.** About 20 fixed questions and slash commands,
+//!    each timed as `engine.answer(&engine.parse_request(q))` after a
+//!    warm-up, on the seeds engine and on the large-corpus engine: p50, p99
+//!    and mean in microseconds, per question and over all of them (every
+//!    question weighted equally).
+//! 3. **Memory and start-up.** Peak RSS (`VmHWM` in /proc/self/status) once
+//!    each engine is built, reset between the two where the kernel allows;
+//!    the start-up time of the seeds engine (`Engine::load(None, None)`:
+//!    embedded config, regex compilation, the five seeds).
+//!
+//! # Running
+//!
+//! ```text
+//! cargo bench --bench engine                          # full run, release profile
+//! FACTDESK_BENCH_QUICK=1 cargo bench --bench engine   # smoke run: 1 MB, few iterations (CI)
+//! FACTDESK_BENCH_MB=50 cargo bench --bench engine     # another corpus size, in MB
+//! ```
+//!
+//! The report goes to stdout and ends with a one-line `summary:`.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use factdesk::config::Config;
+use factdesk::corpus::{Article, Reader};
+use factdesk::extract::Extractor;
+use factdesk::facts::FactTable;
+use factdesk::query::Answerer;
+use factdesk::Engine;
+
+/// How much work one run does; the quick settings keep a CI smoke run to a
+/// few seconds while still going through every code path.
+struct Settings {
+    quick: bool,
+    /// Bytes of article text to generate.
+    corpus_bytes: usize,
+    /// Repetitions of parse + build (the median is reported).
+    build_runs: usize,
+    /// Repetitions of the seeds engine start-up.
+    startup_runs: usize,
+    /// Untimed calls per question before sampling (caches, lazy paths).
+    warmup: usize,
+    /// Timed calls per question: at most this many...
+    max_samples: usize,
+    /// ...or fewer once this much time is spent on one question...
+    budget: Duration,
+    /// ...but never fewer than this many.
+    min_samples: usize,
+}
+
+impl Settings {
+    fn from_env() -> Settings {
+        let quick = std::env::var("FACTDESK_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
+        let mb = std::env::var("FACTDESK_BENCH_MB").ok().and_then(|v| v.parse::<f64>().ok());
+        let base = if quick {
+            Settings {
+                quick,
+                corpus_bytes: 1_000_000,
+                build_runs: 1,
+                startup_runs: 3,
+                warmup: 3,
+                max_samples: 50,
+                budget: Duration::from_millis(50),
+                min_samples: 5,
+            }
+        } else {
+            Settings {
+                quick,
+                corpus_bytes: 13_000_000,
+                build_runs: 3,
+                startup_runs: 7,
+                warmup: 20,
+                max_samples: 2_000,
+                budget: Duration::from_millis(750),
+                min_samples: 30,
+            }
+        };
+        match mb {
+            Some(mb) if mb > 0.0 => Settings { corpus_bytes: (mb * 1e6) as usize, ..base },
+            _ => base,
+        }
+    }
+}
+
+fn main() {
+    let bench_start = Instant::now();
+    let settings = Settings::from_env();
+    let mode = if settings.quick { "quick (FACTDESK_BENCH_QUICK=1)" } else { "full" };
+    println!("factdesk engine benchmark: {mode}, {} profile", if cfg!(debug_assertions) { "debug" } else { "release" });
+    println!();
+
+    // Start-up and the seeds engine come first, before the big corpus
+    // exists, so their peak RSS is the bot's real footprint.
+    let startup = bench_startup(&settings);
+    let reset = reset_peak_rss();
+    let seeds_engine = Engine::load(None, None).expect("the embedded config and seeds load");
+    let seeds_rss = memory(reset);
+    print_startup(&startup, &seeds_engine, &seeds_rss);
+
+    let config = Config::embedded().expect("embedded config");
+    let corpus = Corpus::generate(&config, settings.corpus_bytes);
+    println!(
+        "corpus: {} articles, {} sentences pooled from {} seeds, {} invented names, generated in {}",
+        corpus.articles.len(),
+        corpus.pool_size,
+        factdesk::EMBEDDED_SEEDS.len(),
+        corpus.invented,
+        fmt_dur(corpus.generated_in),
+    );
+    println!();
+
+    let reader = Reader::new(&config.corpus).expect("corpus config compiles");
+    let reset = reset_peak_rss();
+    let throughput = bench_throughput(&settings, &config, &reader, &corpus);
+    let big_engine = throughput.engine.as_ref().expect("at least one build run");
+    let big_rss = memory(reset);
+    print_throughput(&throughput, &corpus, &big_rss);
+
+    let phases = bench_phases(&config, &reader, &corpus);
+    print_phases(&phases, &throughput);
+
+    let questions = questions();
+    let seeds_latency = bench_latency(&settings, &seeds_engine, &questions);
+    let big_latency = bench_latency(&settings, big_engine, &questions);
+    print_latency(&questions, &[("seeds", &seeds_latency), (&corpus.label(), &big_latency)]);
+
+    let elapsed = bench_start.elapsed();
+    let (s50, s99, _) = seeds_latency.overall();
+    let (b50, b99, _) = big_latency.overall();
+    println!("bench took {}", fmt_dur(elapsed));
+    println!();
+    println!(
+        "summary: {} MB parse {:.1} / extract {:.1} / overall {:.1} MB/s per core, {} facts from {} sentences; \
+         latency p50/p99 seeds {:.0}/{:.0} us, {} {:.0}/{:.0} us; peak RSS seeds {} / {} {}; start-up {}; took {}",
+        fmt_mb(corpus.bytes),
+        throughput.parse.cpu_mbps(corpus.bytes),
+        throughput.build.cpu_mbps(corpus.bytes),
+        throughput.total().cpu_mbps(corpus.bytes),
+        big_engine.facts().len(),
+        throughput.sentences,
+        s50,
+        s99,
+        corpus.label(),
+        b50,
+        b99,
+        fmt_kb(seeds_rss.peak_kb),
+        corpus.label(),
+        fmt_kb(big_rss.peak_kb),
+        fmt_dur(startup.median()),
+        fmt_dur(elapsed),
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Corpus generation
+
+/// The synthetic corpus: article files as (name, text), as a folder would
+/// hold them.
+struct Corpus {
+    articles: Vec<(String, String)>,
+    bytes: usize,
+    pool_size: usize,
+    invented: usize,
+    generated_in: Duration,
+}
+
+/// Rivals whose names get swapped for invented ones now and then, so the
+/// extractor meets names the gazetteer does not know.
+const SWAPPABLE: &[&str] = &["Baidu", "Tencent", "ByteDance", "DeepSeek", "Huawei", "Xiaomi"];
+
+const OUTLETS: &[&str] = &["Technology News", "Business Desk", "Markets", "Asia Tech", "AI Weekly"];
+
+impl Corpus {
+    /// Recombines the seed sentences into articles until `target` bytes.
+    /// Deterministic: the same seed gives the same corpus on every machine.
+    fn generate(config: &Config, target: usize) -> Corpus {
+        let started = Instant::now();
+        let reader = Reader::new(&config.corpus).expect("corpus config compiles");
+        let mut pool: Vec<String> = Vec::new();
+        let mut titles: Vec<String> = Vec::new();
+        for (name, bytes) in factdesk::EMBEDDED_SEEDS {
+            let Ok(article) = reader.parse_bytes(name, bytes) else { continue };
+            titles.extend(article.title.clone());
+            for s in &article.sentences {
+                if s.heading {
+                    titles.push(s.text.clone());
+                } else if balanced_quotes(&s.text) {
+                    // An unclosed quotation would glue the rest of its
+                    // synthetic paragraph into one sentence, which no real
+                    // article does.
+                    pool.push(s.text.clone());
+                }
+            }
+        }
+        titles.sort();
+        titles.dedup();
+        assert!(!pool.is_empty() && !titles.is_empty(), "the embedded seeds yield sentences");
+
+        let mut rng = SplitMix64(0x5EED_FAC7_DE5C);
+        let orgs = invented_orgs();
+        let people = invented_people();
+        let mut articles = Vec::new();
+        let mut bytes = 0;
+        while bytes < target {
+            let n = articles.len();
+            let size = rng.range(3_000, 10_000);
+            let mut text = String::with_capacity(size + 1_000);
+            // The `date YYYY-MM-DD <furniture>` first line of one seed shape,
+            // with dates spread over a quarter so relative dates resolve
+            // differently across articles.
+            let day = rng.range(0, 88);
+            let (month, dom) = (1 + day / 31, 1 + day % 28);
+            text.push_str(&format!("date 2025-{month:02}-{dom:02} {}\n", rng.pick(OUTLETS)));
+            text.push_str(rng.pick::<String>(&titles));
+            text.push_str("\n\n");
+            while text.len() < size {
+                let sentences = rng.range(2, 7);
+                let mut para: Vec<String> = Vec::with_capacity(sentences + 1);
+                for _ in 0..sentences {
+                    let mut s = rng.pick(&pool).clone();
+                    // One sentence in five: a rival renamed.
+                    if rng.chance(1, 5) {
+                        let from = rng.pick(SWAPPABLE);
+                        if s.contains(from) {
+                            s = s.replace(from, rng.pick::<String>(&orgs));
+                        }
+                    }
+                    para.push(s);
+                }
+                // One paragraph in eight: a sentence that introduces names
+                // the way news writing does, for the discovery pass.
+                if rng.chance(1, 8) {
+                    para.push(discovery_sentence(&mut rng, &orgs, &people));
+                }
+                text.push_str(&para.join(" "));
+                text.push_str("\n\n");
+            }
+            bytes += text.len();
+            articles.push((format!("syn_{n:05}.txt"), text));
+        }
+        Corpus {
+            articles,
+            bytes,
+            pool_size: pool.len(),
+            invented: orgs.len() + people.len(),
+            generated_in: started.elapsed(),
+        }
+    }
+
+    fn label(&self) -> String {
+        format!("{}MB", (self.bytes as f64 / 1e6).round())
+    }
+}
+
+fn balanced_quotes(s: &str) -> bool {
+    s.matches('“').count() == s.matches('”').count() && s.matches('"').count() % 2 == 0
+}
+
+fn discovery_sentence(rng: &mut SplitMix64, orgs: &[String], people: &[String]) -> String {
+    let (a, b) = (rng.pick(orgs), rng.pick(orgs));
+    let p = rng.pick(people);
+    match rng.range(0, 4) {
+        0 => format!("Apple also held talks with rivals such as {a} and {b}, the report said."),
+        1 => format!("{a}, a Shenzhen-based AI startup, was also considered for the deal."),
+        2 => format!("Chief executive {p} said {a} had not been approached by Apple."),
+        _ => format!("Analysts said domestic players like {a}, {b} and Tencent would keep competing for partners."),
+    }
+}
+
+/// Company names that sound like tech firms and collide with nothing in
+/// the gazetteer.
+fn invented_orgs() -> Vec<String> {
+    let heads = ["Zen", "Quor", "Lumi", "Vex", "Tal", "Mor", "Kai", "Ori", "Sel", "Nov", "Pax", "Yun"];
+    let tails = ["trix", "ava", "ion", "aro", "ent", "ix", "ora", "ex"];
+    let mut out = Vec::new();
+    for (i, h) in heads.iter().enumerate() {
+        for (j, t) in tails.iter().enumerate() {
+            // Some with a suffix, so multi-word names go through too.
+            let suffix = match (i + j) % 4 {
+                0 => " AI",
+                1 => " Labs",
+                _ => "",
+            };
+            out.push(format!("{h}{t}{suffix}"));
+        }
+    }
+    out
+}
+
+fn invented_people() -> Vec<String> {
+    let first = ["Lena", "Marco", "Wei", "Priya", "Tomas", "Aiko", "Daniel", "Sofia"];
+    let last = ["Hartmann", "Okafor", "Lindqvist", "Zhou", "Moreau", "Castell"];
+    first.iter().flat_map(|f| last.iter().map(move |l| format!("{f} {l}"))).collect()
+}
+
+/// SplitMix64: tiny, fast and good enough to shuffle sentences; a fixed
+/// seed keeps the corpus (and so the figures) reproducible.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `lo..hi` (the modulo bias is irrelevant here).
+    fn range(&mut self, lo: usize, hi: usize) -> usize {
+        lo + (self.next() % (hi - lo) as u64) as usize
+    }
+
+    fn chance(&mut self, n: u64, d: u64) -> bool {
+        self.next() % d < n
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.range(0, items.len())]
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Throughput
+
+/// Wall and CPU time of one timed section.
+#[derive(Clone, Copy, Default)]
+struct Timing {
+    wall: Duration,
+    cpu: Option<Duration>,
+}
+
+impl Timing {
+    fn measure<T>(f: impl FnOnce() -> T) -> (T, Timing) {
+        let cpu0 = process_cpu();
+        let t0 = Instant::now();
+        let out = f();
+        let wall = t0.elapsed();
+        let cpu = process_cpu().zip(cpu0).map(|(b, a)| b.saturating_sub(a));
+        (out, Timing { wall, cpu })
+    }
+
+    fn wall_mbps(&self, bytes: usize) -> f64 {
+        bytes as f64 / 1e6 / self.wall.as_secs_f64()
+    }
+
+    /// Per-core throughput: CPU time where the kernel reports it.
+    fn cpu_mbps(&self, bytes: usize) -> f64 {
+        bytes as f64 / 1e6 / self.cpu.unwrap_or(self.wall).as_secs_f64()
+    }
+}
+
+impl std::ops::Add for Timing {
+    type Output = Timing;
+    fn add(self, o: Timing) -> Timing {
+        Timing { wall: self.wall + o.wall, cpu: self.cpu.zip(o.cpu).map(|(a, b)| a + b) }
+    }
+}
+
+struct Throughput {
+    /// Per repetition.
+    parse_runs: Vec<Timing>,
+    build_runs: Vec<Timing>,
+    /// Medians (by wall time).
+    parse: Timing,
+    build: Timing,
+    sentences: usize,
+    problems: usize,
+    /// The last engine built, kept for the latency runs.
+    engine: Option<Engine>,
+}
+
+impl Throughput {
+    fn total(&self) -> Timing {
+        self.parse + self.build
+    }
+}
+
+fn bench_throughput(settings: &Settings, config: &Config, reader: &Reader, corpus: &Corpus) -> Throughput {
+    let mut out = Throughput {
+        parse_runs: Vec::new(),
+        build_runs: Vec::new(),
+        parse: Timing::default(),
+        build: Timing::default(),
+        sentences: 0,
+        problems: 0,
+        engine: None,
+    };
+    for _ in 0..settings.build_runs {
+        // Free the previous engine first: peak RSS should be one engine's.
+        out.engine = None;
+        let (articles, parse) = Timing::measure(|| parse_all(reader, corpus));
+        let (articles, problems) = articles;
+        out.sentences = articles.iter().map(|a| a.sentences.len()).sum();
+        out.problems = problems;
+        // The config clone is outside the timed section: the bot owns its
+        // config already when it builds.
+        let config = config.clone();
+        let (engine, build) = Timing::measure(|| Engine::build(config, articles, vec![]).expect("engine builds"));
+        out.parse_runs.push(parse);
+        out.build_runs.push(build);
+        out.engine = Some(black_box(engine));
+    }
+    out.parse = median_timing(&out.parse_runs);
+    out.build = median_timing(&out.build_runs);
+    out
+}
+
+fn parse_all(reader: &Reader, corpus: &Corpus) -> (Vec<Article>, usize) {
+    let mut articles = Vec::with_capacity(corpus.articles.len());
+    let mut problems = 0;
+    for (name, text) in &corpus.articles {
+        match reader.parse(name, text) {
+            Ok(a) => articles.push(a),
+            Err(_) => problems += 1,
+        }
+    }
+    (articles, problems)
+}
+
+fn median_timing(runs: &[Timing]) -> Timing {
+    let mut v = runs.to_vec();
+    v.sort_by_key(|t| t.wall);
+    v[v.len() / 2]
+}
+
+/// `Engine::build` taken apart, once, to show which phase dominates. It
+/// mirrors the body of `Engine::build`; keep the two in step.
+struct Phases {
+    rows: Vec<(&'static str, Timing)>,
+}
+
+fn bench_phases(config: &Config, reader: &Reader, corpus: &Corpus) -> Phases {
+    let (articles, _) = parse_all(reader, corpus);
+    let (extractor, compile) = Timing::measure(|| Extractor::new(config).expect("rules compile"));
+    let (extraction, extract) = Timing::measure(|| extractor.extract_all(&articles));
+    let (facts, table) = Timing::measure(|| FactTable::build(config, extraction));
+    let (answerer, index) = Timing::measure(|| Answerer::new(config, &facts, &articles).expect("answerer builds"));
+    black_box((answerer, facts));
+    Phases {
+        rows: vec![
+            ("Extractor::new (compile rules)", compile),
+            ("Extractor::extract_all", extract),
+            ("FactTable::build", table),
+            ("Answerer::new (index)", index),
+        ],
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Latency
+
+/// Questions a team actually asks, slash commands, and the awkward cases
+/// (off-topic, typos, a pasted wall of text).
+fn questions() -> Vec<(String, String)> {
+    let long = "Why did Apple pick Alibaba over Baidu and DeepSeek in China? ".repeat(170);
+    let long: String = long.chars().take(10_000).collect();
+    let mut q: Vec<(String, String)> = [
+        "Who did Apple reject?",
+        "/who-rejected",
+        "/who-partnered",
+        "/who-considered",
+        "/status",
+        "Why did Apple pass on DeepSeek?",
+        "Why did Apple pick Alibaba?",
+        "When was the partnership confirmed?",
+        "Who confirmed the deal?",
+        "How much did Apple's China revenue fall?",
+        "What's the weather in Beijing tomorrow?",
+        "who did appel reject",
+        "/timeline",
+        "/about entity:Alibaba",
+        "/why entity:Baidu",
+        "/when event:launch",
+        "/quotes person:Joe Tsai",
+        "/numbers",
+        "/sources",
+        "/fact id:F1",
+        "/ask what did tim cook say about iphone sales in china?",
+    ]
+    .iter()
+    .map(|s| (s.to_string(), s.to_string()))
+    .collect();
+    q.push(("<10,000-character question>".into(), long));
+    q
+}
+
+struct QuestionStats {
+    /// Sorted, in microseconds.
+    samples: Vec<f64>,
+    answered: bool,
+}
+
+struct Latency {
+    per_question: Vec<QuestionStats>,
+}
+
+impl Latency {
+    /// p50, p99 and mean over all questions, each question weighted
+    /// equally whatever its sample count.
+    fn overall(&self) -> (f64, f64, f64) {
+        let mut weighted: Vec<(f64, f64)> = Vec::new();
+        for q in &self.per_question {
+            let w = 1.0 / q.samples.len() as f64;
+            weighted.extend(q.samples.iter().map(|&s| (s, w)));
+        }
+        weighted.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let total: f64 = weighted.iter().map(|x| x.1).sum();
+        let quantile = |p: f64| {
+            let mut acc = 0.0;
+            for &(v, w) in &weighted {
+                acc += w;
+                if acc >= p * total {
+                    return v;
+                }
+            }
+            weighted.last().map_or(0.0, |x| x.0)
+        };
+        let mean = self.per_question.iter().map(|q| mean(&q.samples)).sum::<f64>() / self.per_question.len() as f64;
+        (quantile(0.50), quantile(0.99), mean)
+    }
+}
+
+fn bench_latency(settings: &Settings, engine: &Engine, questions: &[(String, String)]) -> Latency {
+    let mut per_question = Vec::new();
+    for (_, q) in questions {
+        let ask = || engine.answer(&engine.parse_request(black_box(q)));
+        let mut answered = false;
+        for _ in 0..settings.warmup {
+            answered = black_box(ask()).answered;
+        }
+        let mut samples = Vec::with_capacity(settings.max_samples);
+        let started = Instant::now();
+        while samples.len() < settings.max_samples
+            && (samples.len() < settings.min_samples || started.elapsed() < settings.budget)
+        {
+            let t0 = Instant::now();
+            let answer = ask();
+            let dt = t0.elapsed();
+            // Dropping the answer is part of serving it.
+            drop(black_box(answer));
+            samples.push(dt.as_secs_f64() * 1e6);
+        }
+        samples.sort_by(f64::total_cmp);
+        per_question.push(QuestionStats { samples, answered });
+    }
+    Latency { per_question }
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    // Nearest rank: p99 of 100 samples is the 99th, not an interpolation.
+    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+// ---------------------------------------------------------------------------
+// Start-up and memory
+
+struct Startup {
+    runs: Vec<Duration>,
+}
+
+impl Startup {
+    fn median(&self) -> Duration {
+        let mut v = self.runs.clone();
+        v.sort();
+        v[v.len() / 2]
+    }
+}
+
+fn bench_startup(settings: &Settings) -> Startup {
+    let runs = (0..settings.startup_runs)
+        .map(|_| {
+            let t0 = Instant::now();
+            let engine = Engine::load(None, None).expect("the embedded config and seeds load");
+            let dt = t0.elapsed();
+            drop(black_box(engine));
+            dt
+        })
+        .collect();
+    Startup { runs }
+}
+
+struct Memory {
+    peak_kb: Option<u64>,
+    now_kb: Option<u64>,
+    peak_was_reset: bool,
+}
+
+/// Resets the kernel's peak-RSS mark (Linux 4.0+), so each engine's peak is
+/// its own rather than the process's all-time high. Best effort.
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+/// RSS figures now; `peak_was_reset` says whether the peak is this phase's.
+fn memory(peak_was_reset: bool) -> Memory {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |key: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    };
+    Memory { peak_kb: field("VmHWM:"), now_kb: field("VmRSS:"), peak_was_reset }
+}
+
+/// CPU time of the whole process (every thread), in nanoseconds from
+/// /proc/<pid>/task/*/schedstat; `None` off Linux.
+fn process_cpu() -> Option<Duration> {
+    let mut total = 0u64;
+    let mut any = false;
+    for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("schedstat")) else { continue };
+        if let Some(ns) = stat.split_whitespace().next().and_then(|v| v.parse::<u64>().ok()) {
+            total += ns;
+            any = true;
+        }
+    }
+    any.then(|| Duration::from_nanos(total))
+}
+
+// ---------------------------------------------------------------------------
+// Report
+
+fn print_startup(startup: &Startup, engine: &Engine, mem: &Memory) {
+    let min = startup.runs.iter().min().copied().unwrap_or_default();
+    let max = startup.runs.iter().max().copied().unwrap_or_default();
+    println!("== seeds engine: start-up (Engine::load(None, None)) ==");
+    println!("  {:<28} {}", "start-up, median", fmt_dur(startup.median()));
+    println!("  {:<28} {} .. {} over {} runs", "start-up, min .. max", fmt_dur(min), fmt_dur(max), startup.runs.len());
+    println!(
+        "  {:<28} {} articles, {} sentences, {} facts",
+        "content",
+        engine.articles().len(),
+        engine.articles().iter().map(|a| a.sentences.len()).sum::<usize>(),
+        engine.facts().len()
+    );
+    print_memory(mem);
+    println!();
+}
+
+fn print_memory(mem: &Memory) {
+    println!(
+        "  {:<28} {}{}",
+        "peak RSS (VmHWM)",
+        fmt_kb(mem.peak_kb),
+        if mem.peak_was_reset { "" } else { "  (process peak: clear_refs unavailable)" }
+    );
+    println!("  {:<28} {}", "RSS now (VmRSS)", fmt_kb(mem.now_kb));
+}
+
+fn print_throughput(t: &Throughput, corpus: &Corpus, mem: &Memory) {
+    let bytes = corpus.bytes;
+    println!(
+        "== throughput: {} in {} articles, {} parse+build runs, median by wall time ==",
+        fmt_mb(bytes),
+        corpus.articles.len(),
+        t.parse_runs.len()
+    );
+    println!("  {:<28} {:>10} {:>10} {:>12} {:>12}", "phase", "wall", "cpu", "MB/s wall", "MB/s/core");
+    let row = |name: &str, x: &Timing| {
+        println!(
+            "  {:<28} {:>10} {:>10} {:>12.2} {:>12.2}",
+            name,
+            fmt_dur(x.wall),
+            x.cpu.map_or("-".into(), fmt_dur),
+            x.wall_mbps(bytes),
+            x.cpu_mbps(bytes)
+        );
+    };
+    row("parse (Reader::parse)", &t.parse);
+    row("extract (Engine::build)", &t.build);
+    row("overall", &t.total());
+    let walls = |runs: &[Timing]| runs.iter().map(|r| fmt_dur(r.wall)).collect::<Vec<_>>().join(", ");
+    println!("  {:<28} parse [{}], build [{}]", "runs (wall)", walls(&t.parse_runs), walls(&t.build_runs));
+    let engine = t.engine.as_ref().expect("an engine");
+    println!(
+        "  {:<28} {} articles ({} skipped), {} sentences, {} facts, {} entities",
+        "content",
+        engine.articles().len(),
+        t.problems,
+        t.sentences,
+        engine.facts().len(),
+        engine.facts().entities().len()
+    );
+    print_memory(mem);
+    println!("  {:<28} includes the generated corpus text the bench holds ({})", "", fmt_mb(bytes));
+    println!();
+}
+
+fn print_phases(p: &Phases, t: &Throughput) {
+    println!("== where Engine::build spends its time (one run) ==");
+    let total: Duration = p.rows.iter().map(|r| r.1.wall).sum();
+    println!("  {:<32} {:>10} {:>7}", "phase", "wall", "share");
+    for (name, x) in &p.rows {
+        println!("  {:<32} {:>10} {:>6.1}%", name, fmt_dur(x.wall), 100.0 * x.wall.as_secs_f64() / total.as_secs_f64());
+    }
+    println!("  {:<32} {:>10}   (Engine::build median {})", "sum", fmt_dur(total), fmt_dur(t.build.wall));
+    println!();
+}
+
+fn print_latency(questions: &[(String, String)], engines: &[(&str, &Latency)]) {
+    println!("== question latency: engine.answer(&engine.parse_request(q)), microseconds ==");
+    let width = questions.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(10).min(46);
+    print!("  {:<width$}", "question");
+    for (name, _) in engines {
+        print!(" | {:>9} {:>9} {:>9} {:>6} {:>3}", format!("{name} p50"), "p99", "mean", "n", "ok");
+    }
+    println!();
+    for (i, (label, _)) in questions.iter().enumerate() {
+        let label: String = label.chars().take(width).collect();
+        print!("  {:<width$}", label);
+        for (_, lat) in engines {
+            let q = &lat.per_question[i];
+            print!(
+                " | {:>9.1} {:>9.1} {:>9.1} {:>6} {:>3}",
+                percentile(&q.samples, 0.50),
+                percentile(&q.samples, 0.99),
+                mean(&q.samples),
+                q.samples.len(),
+                if q.answered { "yes" } else { "no" }
+            );
+        }
+        println!();
+    }
+    print!("  {:<width$}", "all questions (equal weight)");
+    for (_, lat) in engines {
+        let (p50, p99, m) = lat.overall();
+        let n: usize = lat.per_question.iter().map(|q| q.samples.len()).sum();
+        let ok = lat.per_question.iter().filter(|q| q.answered).count();
+        print!(" | {:>9.1} {:>9.1} {:>9.1} {:>6} {:>3}", p50, p99, m, n, ok);
+    }
+    println!();
+    println!("  (ok: answered=true; n: timed calls)");
+    println!();
+}
+
+fn fmt_dur(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s >= 1.0 {
+        format!("{s:.2} s")
+    } else if s >= 1e-3 {
+        format!("{:.1} ms", s * 1e3)
+    } else {
+        format!("{:.1} us", s * 1e6)
+    }
+}
+
+fn fmt_mb(bytes: usize) -> String {
+    format!("{:.2} MB", bytes as f64 / 1e6)
+}
+
+fn fmt_kb(kb: Option<u64>) -> String {
+    kb.map_or("n/a".into(), |kb| format!("{:.1} MiB", kb as f64 / 1024.0))
+}

@@ -140,10 +140,7 @@ impl Reader {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
             match self.read_file(&path) {
                 Ok(a) => articles.push(a),
-                Err(p) => {
-                    tracing::warn!(file = %p.file, line = ?p.line, problem = %p.message, "article skipped");
-                    problems.push(Problem { file: name, ..p })
-                }
+                Err(p) => problems.push(Problem { file: name, ..p }),
             }
         }
         Ok((articles, problems))
@@ -302,7 +299,10 @@ impl Reader {
             paragraph += 1;
             let lead = l.text.len() - l.text.trim_start_matches(is_space).len();
             let (start, content) = strip_bullet(l.start + lead, t);
-            if is_heading(content) || content.len() < t.len() && !ends_sentence(content) {
+            let bullet = content.len() < t.len();
+            // A bullet is running text even without a full stop; any other
+            // line without one is a headline or section heading.
+            if is_heading(content) && !bullet {
                 self.push_sentence(&mut article, start, content, true, paragraph);
                 continue;
             }
@@ -546,7 +546,8 @@ mod tests {
         assert_eq!(a.outlet.as_deref(), Some("Wired"));
         assert_eq!(a.title.as_deref(), Some("Acme Buys Globex"));
         assert_eq!(sentences(&a), vec!["Acme Buys Globex", "Globex agreed", "Acme bought Globex on Monday."]);
-        assert!(a.sentences[1].heading);
+        assert!(a.sentences[0].heading);
+        assert!(!a.sentences[1].heading, "a bullet is running text");
     }
 
     #[test]

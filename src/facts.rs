@@ -97,6 +97,7 @@ pub struct FactTable {
     sentences: Vec<SentenceInfo>,
     rule_hits: BTreeMap<String, usize>,
     conflicts: Vec<Conflict>,
+    actor: String,
 }
 
 impl FactTable {
@@ -106,7 +107,8 @@ impl FactTable {
             config.relations.iter().enumerate().map(|(i, r)| (r.name.as_str(), i)).collect();
         let symmetric: BTreeSet<&str> =
             config.relations.iter().filter(|r| r.symmetric).map(|r| r.name.as_str()).collect();
-        let actor = config.story.actor.as_str();
+        let actor_name = extraction.actor.clone();
+        let actor = actor_name.as_str();
         let mut merged: BTreeMap<(String, String, String, bool), Vec<Evidence>> = BTreeMap::new();
         for mut f in extraction.facts {
             // One order for symmetric relations: the story's actor first,
@@ -179,6 +181,7 @@ impl FactTable {
             sentences: extraction.sentences,
             rule_hits: extraction.rule_hits,
             conflicts,
+            actor: extraction.actor,
         }
     }
 
@@ -224,6 +227,11 @@ impl FactTable {
                 }
             })
             .collect()
+    }
+
+    /// The story's actor, as the corpus names it.
+    pub fn actor(&self) -> &str {
+        &self.actor
     }
 
     /// Entities seen in the corpus.

@@ -52,6 +52,9 @@ enum Command {
     },
     /// Validate config and corpus, print statistics.
     Check {
+        /// Also print every sentence as the rules see it (mentions tagged).
+        #[arg(long)]
+        tags: bool,
         #[command(flatten)]
         source: Source,
     },
@@ -96,12 +99,20 @@ fn init_tracing(server: bool) {
     let default = if server { "info" } else { "warn" };
     let filter = tracing_subscriber::EnvFilter::try_from_env("FACTDESK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+    use std::io::IsTerminal;
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false)
+        .init();
 }
 
 fn load(source: &Source) -> anyhow::Result<Engine> {
     let engine = Engine::load(source.config.as_deref(), source.corpus.as_deref()).context("cannot start")?;
     for p in engine.problems() {
+        // A bad article is reported and skipped; the rest is served.
+        tracing::warn!(file = %p.file, line = ?p.line, problem = %p.message, "article skipped");
         eprintln!("factdesk: skipped {p}");
     }
     Ok(engine)
@@ -129,9 +140,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { source } => {
+        Command::Check { tags, source } => {
             let engine = load(&source)?;
             print!("{}", eval::check_report(&engine));
+            if tags {
+                for line in engine.extractor().explain(engine.articles()) {
+                    println!("{line}");
+                }
+            }
             Ok(if engine.problems().is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Eval { file, verbose, source } => {

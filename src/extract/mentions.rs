@@ -225,6 +225,23 @@ impl Tagger {
         fired
     }
 
+    /// Records capitalised words seen inside sentences: a lone capitalised
+    /// word opening a sentence is a name only if the corpus also writes it
+    /// capitalised mid-sentence ("Contoso shares fell" after "with Contoso").
+    pub fn learn_words(&self, norm: &str, learnt: &mut Learnt) {
+        let mut first = true;
+        for m in self.word.find_iter(norm) {
+            let raw = m.as_str();
+            let w = clean_word(raw);
+            let opener = first || norm[..m.start()].trim_end().ends_with(['"', ':', '.']);
+            first = false;
+            if opener || !is_capitalised(w) || is_compound_adjective(w) || self.not_names.contains(&w.to_lowercase()) {
+                continue;
+            }
+            learnt.entry(w.to_string()).or_insert_with(|| "NAME".to_string());
+        }
+    }
+
     fn is_not_name(&self, s: &str) -> bool {
         s.split(' ').all(|w| self.not_names.contains(&w.to_lowercase()))
     }
@@ -360,8 +377,8 @@ impl Tagger {
                 continue;
             }
             let kind = match known {
-                Some(k) => k.clone(),
-                None => self.guess_kind(norm, s, end),
+                Some(k) if k != "NAME" => k.clone(),
+                _ => self.guess_kind(norm, s, end),
             };
             found.push((s, end, text.to_string(), kind));
             i = j + 1;

@@ -108,6 +108,9 @@ pub struct Extraction {
     pub entities: BTreeMap<String, EntityInfo>,
     /// How often each rule fired.
     pub rule_hits: BTreeMap<String, usize>,
+    /// The story's actor as the corpus names it ("Northwind" may be
+    /// "Northwind Motors").
+    pub actor: String,
 }
 
 /// The compiled extractor.
@@ -154,6 +157,39 @@ impl Extractor {
             .collect()
     }
 
+    /// Every sentence as the rules see it, for rule authors (`check --tags`):
+    /// mentions shown as `⟦KIND name⟧`.
+    pub fn explain(&self, articles: &[Article]) -> Vec<String> {
+        let mut learnt = Learnt::new();
+        for a in articles {
+            for s in a.sentences.iter().filter(|s| !s.heading) {
+                self.tagger.learn_words(&s.norm, &mut learnt);
+                self.tagger.discover(&s.norm, &mut learnt);
+            }
+        }
+        let mut out = Vec::new();
+        for a in articles {
+            for s in &a.sentences {
+                let mentions = self.tagger.tag(&s.norm, a.date, s.heading, &learnt);
+                let mut line = String::new();
+                let mut last = 0;
+                for m in &mentions {
+                    line.push_str(&s.norm[last..m.start]);
+                    let what = match &m.tag {
+                        Tag::Entity { name, .. } => name.clone(),
+                        Tag::Date(Some(d)) => d.to_string(),
+                        _ => m.text.clone(),
+                    };
+                    line.push_str(&format!("⟦{} {}⟧", m.tag.label(), what));
+                    last = m.end;
+                }
+                line.push_str(&s.norm[last..]);
+                out.push(format!("{}#{}{} {}", a.id, s.index, if s.heading { " (heading)" } else { "" }, line));
+            }
+        }
+        out
+    }
+
     /// Extracts facts from all articles.
     pub fn extract_all(&self, articles: &[Article]) -> Extraction {
         let mut out = Extraction::default();
@@ -161,6 +197,7 @@ impl Extractor {
         let mut learnt = Learnt::new();
         for a in articles {
             for s in a.sentences.iter().filter(|s| !s.heading) {
+                self.tagger.learn_words(&s.norm, &mut learnt);
                 for fired in self.tagger.discover(&s.norm, &mut learnt) {
                     *out.rule_hits.entry(fired).or_default() += 1;
                 }
@@ -170,16 +207,92 @@ impl Extractor {
         for (ai, a) in articles.iter().enumerate() {
             self.extract_article(ai, a, &learnt, &mut out);
         }
+        out.actor = self.actor.clone();
+        self.merge_short_names(&mut out);
         out
+    }
+
+    /// Names the gazetteer does not know often appear in full once and short
+    /// afterwards ("Northwind Motors", then "Northwind"; "Priya Raman", then
+    /// "Raman"). A short name that is the first or last word of exactly one
+    /// longer discovered name becomes that name.
+    fn merge_short_names(&self, out: &mut Extraction) {
+        let discovered: Vec<String> = out.entities.values().filter(|e| !e.known).map(|e| e.name.clone()).collect();
+        let mut map: BTreeMap<String, String> = BTreeMap::new();
+        for short in &discovered {
+            if short.contains(' ') {
+                continue;
+            }
+            let longer: Vec<&String> = discovered
+                .iter()
+                .filter(|l| l.starts_with(&format!("{short} ")) || l.ends_with(&format!(" {short}")))
+                .collect();
+            if let [long] = longer.as_slice() {
+                map.insert(short.clone(), (*long).clone());
+            }
+        }
+        if map.is_empty() {
+            return;
+        }
+        let fix = |n: &mut String| {
+            if let Some(m) = map.get(n.as_str()) {
+                *n = m.clone();
+            }
+        };
+        fix(&mut out.actor);
+        for f in &mut out.facts {
+            fix(&mut f.subject);
+            fix(&mut f.object);
+        }
+        for s in &mut out.sentences {
+            for e in &mut s.entities {
+                fix(e);
+            }
+            let mut seen = BTreeSet::new();
+            s.entities.retain(|e| seen.insert(e.clone()));
+        }
+        for (short, long) in &map {
+            if let Some(info) = out.entities.remove(short) {
+                if let Some(l) = out.entities.get_mut(long) {
+                    l.mentions += info.mentions;
+                    // The full name's context may have been thinner.
+                    if l.kind == "NAME" {
+                        l.kind = info.kind;
+                    }
+                }
+            }
+        }
     }
 
     fn extract_article(&self, ai: usize, article: &Article, learnt: &Learnt, out: &mut Extraction) {
         // The first entity of each kind in the previous sentence: what a
         // reference opening the next sentence most likely points at.
         let mut prev_subjects: Vec<(String, String)> = Vec::new();
+        // How often each entity has been mentioned so far, and the entities
+        // of the last few sentences: a description opening a sentence ("The
+        // carmaker ...") means the most talked-about of those.
+        let mut salience: BTreeMap<String, usize> = BTreeMap::new();
+        let mut recent: std::collections::VecDeque<Vec<(String, String)>> = std::collections::VecDeque::new();
         for s in &article.sentences {
             let mut mentions = self.tagger.tag(&s.norm, article.date, s.heading, learnt);
-            resolve_pronouns(&s.norm, &mut mentions, &prev_subjects);
+            let window: Vec<(String, String)> = recent.iter().flatten().cloned().collect();
+            resolve_pronouns(&s.norm, &mut mentions, &prev_subjects, &window, &salience);
+            let here: Vec<(String, String)> = mentions
+                .iter()
+                .filter_map(|m| match &m.tag {
+                    Tag::Entity { name, kind } => Some((name.clone(), kind.clone())),
+                    _ => None,
+                })
+                .collect();
+            for (n, _) in &here {
+                *salience.entry(n.clone()).or_default() += 1;
+            }
+            if !s.heading {
+                recent.push_back(here);
+                if recent.len() > 3 {
+                    recent.pop_front();
+                }
+            }
             let tagged = tagged_sentence(&s.norm, &mentions);
             // Summaries for retrieval and the entity list.
             let mut info = SentenceInfo {
@@ -285,6 +398,11 @@ impl Extractor {
                     if matches!(name, "subject" | "object" | "topic" | "neg" | "context") {
                         continue;
                     }
+                    // `date2` is another place in the pattern for a date.
+                    let key = name.trim_end_matches(|c: char| c.is_ascii_digit());
+                    if qualifiers.contains_key(key) {
+                        continue;
+                    }
                     if let Some(m) = caps.name(name) {
                         let m_text = text(m);
                         let ids = token_ids(&m_text, false);
@@ -292,7 +410,7 @@ impl Extractor {
                             [id] if m_text.trim().starts_with(OPEN) && m_text.trim().ends_with(CLOSE) => mentions.get(*id),
                             _ => None,
                         };
-                        let value = if name == "date" {
+                        let value = if key == "date" {
                             let d = ids.iter().find_map(|&id| match mentions.get(id).map(|m| &m.tag) {
                                 Some(Tag::Date(d)) => *d,
                                 _ => None,
@@ -307,7 +425,7 @@ impl Extractor {
                         };
                         let value = value.trim().trim_end_matches([',', '.', ';']).trim().to_string();
                         if !value.is_empty() {
-                            qualifiers.insert(name.to_string(), value);
+                            qualifiers.insert(key.to_string(), value);
                         }
                     }
                 }
@@ -420,7 +538,13 @@ static OBJECT_OF: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|
 /// opens the sentence is the previous sentence's subject; "it" later on is
 /// this sentence's subject; a description ("the Chinese company") is the
 /// nearest fitting entity before it, except the subject of its own clause.
-fn resolve_pronouns(norm: &str, mentions: &mut Vec<Mention>, prev_subjects: &[(String, String)]) {
+fn resolve_pronouns(
+    norm: &str,
+    mentions: &mut Vec<Mention>,
+    prev_subjects: &[(String, String)],
+    window: &[(String, String)],
+    salience: &BTreeMap<String, usize>,
+) {
     let fits = |want: &str, kind: &str| want == kind || (want == "ORG" && kind == "NAME");
     let mut resolved: Vec<(usize, Option<(String, String)>)> = Vec::new();
     for (i, m) in mentions.iter().enumerate() {
@@ -435,7 +559,14 @@ fn resolve_pronouns(norm: &str, mentions: &mut Vec<Mention>, prev_subjects: &[(S
             .collect();
         let prev = prev_subjects.iter().find(|(_, k)| fits(want, k)).cloned();
         let short = m.text.split_whitespace().count() == 1;
-        let choice = if at_start || before.is_empty() {
+        let salient = window
+            .iter()
+            .filter(|(_, k)| fits(want, k))
+            .max_by_key(|(n, _)| (salience.get(n).copied().unwrap_or(0), std::cmp::Reverse(window.iter().position(|(x, _)| x == n))))
+            .cloned();
+        let choice = if at_start && !short {
+            salient.or(prev)
+        } else if at_start || before.is_empty() {
             prev
         } else if short {
             before.first().map(|(_, n, k)| (n.clone(), k.clone()))

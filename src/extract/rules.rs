@@ -62,7 +62,7 @@ fn compile_rule(
     kinds: &[String],
 ) -> Result<Rule, ConfigError> {
     let err = |message: String| ConfigError::Pattern { what: "rule", name: rule.name.clone(), message };
-    let placeholder = TextRegex::new(r"\{(?:([a-z_]+):)?([A-Z][A-Z_|]*)(\+)?\}").expect("static");
+    let placeholder = TextRegex::new(r"\{(?:([a-z_][a-z0-9_]*):)?([A-Z][A-Z_|]*)(\+)?\}").expect("static");
     let mut lists = Vec::new();
     let mut failure = None;
     let expanded = placeholder.replace_all(&rule.pattern, |c: &regex::Captures<'_>| {

@@ -276,7 +276,7 @@ fn involving<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) -> Vec<
     let is_party = |f: &Fact, n: &str| f.subject == n || f.object == n || f.object.contains(n);
     // The story's actor is implied in most questions; the other names are
     // what the question is really about.
-    let actor = ctx.config.story.actor.as_str();
+    let actor = ctx.facts.actor();
     let focus: Vec<&str> = names.iter().copied().filter(|n| *n != actor).collect();
     let levels: [&dyn Fn(&Fact) -> bool; 3] = [
         &|f| names.iter().all(|n| is_party(f, n)),
@@ -406,10 +406,17 @@ pub fn reason(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Underst
                 for key in ["reason", "because"] {
                     if let Some(r) = e.qualifiers.get(key) {
                         let n = ctx.cite(ans, e).into_iter().collect::<Vec<_>>();
-                        let text = if e.hedged { format!("{r} (reportedly)") } else { r.clone() };
-                        match ans.items.iter_mut().find(|i| i.text.eq_ignore_ascii_case(&text)) {
-                            Some(i) => i.cites.extend(n),
-                            None => ans.items.push(Item { text, cites: n }),
+                        // One item per reason; "reportedly" only while every
+                        // source giving it hedges.
+                        let hedged = format!("{r} (reportedly)");
+                        match ans.items.iter_mut().find(|i| i.text.eq_ignore_ascii_case(r) || i.text.eq_ignore_ascii_case(&hedged)) {
+                            Some(i) => {
+                                i.cites.extend(n);
+                                if !e.hedged {
+                                    i.text = r.clone();
+                                }
+                            }
+                            None => ans.items.push(Item { text: if e.hedged { hedged } else { r.clone() }, cites: n }),
                         }
                     }
                 }

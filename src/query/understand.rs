@@ -67,6 +67,14 @@ impl Lexicon {
         for (name, info) in facts.entities() {
             if !info.known {
                 aliases.push((fold(name), name.clone(), info.kind.clone()));
+                // "Northwind" for "Northwind Motors", "Raman" for "Priya Raman".
+                let words: Vec<&str> = name.split(' ').collect();
+                if words.len() > 1 {
+                    let short = if info.kind == "PERSON" { words[words.len() - 1] } else { words[0] };
+                    if short.len() >= 4 {
+                        aliases.push((fold(short), name.clone(), info.kind.clone()));
+                    }
+                }
             }
         }
         aliases.retain(|(a, _, _)| a.len() >= 2);
