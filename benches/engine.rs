@@ -154,7 +154,7 @@ fn main() {
     println!("bench took {}", fmt_dur(elapsed));
     println!();
     println!(
-        "summary: {} MB parse {:.1} / extract {:.1} / overall {:.1} MB/s per core, {} facts from {} sentences; \
+        "summary: {} corpus: parse {:.1} / extract {:.1} / overall {:.1} MB/s per core, {} facts from {} sentences; \
          latency p50/p99 seeds {:.0}/{:.0} us, {} {:.0}/{:.0} us; peak RSS seeds {} / {} {}; start-up {}; took {}",
         fmt_mb(corpus.bytes),
         throughput.parse.cpu_mbps(corpus.bytes),

@@ -255,7 +255,8 @@ impl Tagger {
     pub fn attribution(&self, norm: &str) -> Option<String> {
         self.attributions
             .iter()
-            .find_map(|r| r.captures(norm).and_then(|c| c.name("source")).map(|m| m.as_str().trim().to_string()))
+            .find_map(|r| r.captures(norm).and_then(|c| c.name("source")))
+            .map(|m| m.as_str().trim().trim_end_matches(['.', ',']).to_string())
     }
 
     /// Tags a normalised sentence. `heading` sentences get gazetteer tags

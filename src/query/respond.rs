@@ -358,8 +358,11 @@ pub fn list(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
         cites.sort();
         cites.dedup();
         let best = fs.iter().max_by_key(|f| (f.qualifiers.len(), f.sources)).expect("non-empty group");
+        // Relations with their own wording (quotes, figures, roles) read as
+        // sentences; the others as the name with its details.
+        let templated = ctx.config.relations.iter().any(|r| r.name == best.relation && r.template.is_some());
         let object_is_entity = ctx.facts.entities().contains_key(&best.object);
-        let text = if object_is_entity && !best.qualifiers.contains_key("role") {
+        let text = if object_is_entity && !templated {
             format!("{name}{}", ctx.details(best, &[]))
         } else {
             format!("{}{}", ctx.sentence(best), ctx.details(best, &["role"]))

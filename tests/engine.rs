@@ -1,0 +1,408 @@
+//! The fact engine end to end, on a story of its own: `tests/fixtures/story`
+//! holds articles about a battery deal whose companies and people appear in
+//! no gazetteer, read with the repository's own config.toml (only the
+//! story's actor changed). Facts must come out of the rules, with no code
+//! change, and answers must cite the fixture sentences verbatim.
+//!
+//! Golden files live in `tests/golden/`; `UPDATE_GOLDEN=1 cargo test`
+//! rewrites them after an intended change (review the diff).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use factdesk::config::Config;
+use factdesk::corpus::Reader;
+use factdesk::query::Request;
+use factdesk::render;
+use factdesk::Engine;
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn story_dir() -> PathBuf {
+    root().join("tests/fixtures/story/articles")
+}
+
+/// The repository's config with the fixture story's actor.
+fn story_config_text() -> String {
+    let text = std::fs::read_to_string(root().join("config.toml")).unwrap();
+    let mut out = String::new();
+    for line in text.lines() {
+        if line.starts_with("actor = ") {
+            out.push_str("actor = \"Northwind\"\n");
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn story_config_file() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("factdesk-story-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("config.toml");
+    std::fs::write(&path, story_config_text()).unwrap();
+    path
+}
+
+fn story_engine() -> Engine {
+    let config = Config::parse(&story_config_text()).unwrap();
+    let reader = Reader::new(&config.corpus).unwrap();
+    let (articles, problems) = reader.read_dir(&story_dir()).unwrap();
+    Engine::build(config, articles, problems).unwrap()
+}
+
+fn ask(engine: &Engine, q: &str) -> factdesk::query::Answer {
+    engine.answer(&engine.parse_request(q))
+}
+
+/// Compares with a golden file, printing both sides on a difference.
+fn golden(name: &str, actual: &str) {
+    let path = root().join("tests/golden").join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing golden file {}; run with UPDATE_GOLDEN=1", path.display()));
+    if expected != actual {
+        panic!(
+            "output differs from {}\n--- expected ---\n{expected}\n--- actual ---\n{actual}\n(UPDATE_GOLDEN=1 rewrites it)",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn unknown_names_become_facts_without_code_changes() {
+    let engine = story_engine();
+    let facts: Vec<String> = engine
+        .facts()
+        .all()
+        .iter()
+        .map(|f| format!("{} {}{} {}", f.subject, if f.negated { "not " } else { "" }, f.relation, f.object))
+        .collect();
+    for expected in [
+        "Northwind Motors rejected Contoso",
+        "Northwind Motors rejected Tailspin Energy",
+        "Northwind Motors partnered Fabrikam",
+        "Northwind Motors considered Woodgrove Cells",
+        "Northwind Motors initial_partner Contoso",
+        "Priya Raman confirmed the partnership",
+        "Priya Raman role Northwind Motors",
+        "Dana Whitfield role Fabrikam",
+        "Fabrikam not shares_data Northwind Motors",
+        "Contoso metric shares",
+    ] {
+        assert!(facts.iter().any(|f| f == expected), "missing `{expected}` in {facts:#?}");
+    }
+    // None of these names is in the gazetteer.
+    let config = Config::parse(&story_config_text()).unwrap();
+    for name in ["Northwind", "Fabrikam", "Contoso", "Tailspin", "Priya Raman"] {
+        assert!(!config.entities.iter().any(|e| e.name.contains(name) || e.aliases.iter().any(|a| a.contains(name))));
+    }
+}
+
+#[test]
+fn facts_json_matches_golden() {
+    let engine = story_engine();
+    let json = serde_json::to_string_pretty(&engine.facts().to_json()).unwrap();
+    golden("story_facts.json", &format!("{json}\n"));
+}
+
+#[test]
+fn answers_match_golden() {
+    let engine = story_engine();
+    let questions = [
+        "Who did Northwind reject?",
+        "/who-rejected",
+        "/who-partnered",
+        "Who did Northwind pick?",
+        "Why did Northwind drop Contoso?",
+        "Which suppliers did Northwind consider?",
+        "Who was Northwind's first battery supplier?",
+        "When was the partnership confirmed?",
+        "Where was the deal confirmed?",
+        "Who is Priya Raman?",
+        "What did Dana Whitfield say?",
+        "How much did Contoso shares fall?",
+        "Will Fabrikam share its driving data with Northwind?",
+        "Did Northwind pick Contoso?",
+        "/status",
+        "/sources",
+        "/timeline",
+        "/about entity:Fabrikam",
+        "When will the first vehicles arrive?",
+        "What is the capital of France?",
+    ];
+    let mut out = String::new();
+    for q in questions {
+        out.push_str(&format!("### {q}\n{}\n", render::text(&ask(&engine, q))));
+    }
+    golden("story_answers.txt", &out);
+}
+
+#[test]
+fn every_citation_quotes_its_article_verbatim() {
+    let engine = story_engine();
+    for q in ["/status", "/timeline", "Why did Northwind drop Contoso?", "/about entity:Northwind Motors", "/sources"] {
+        let answer = ask(&engine, q);
+        assert!(!answer.citations.is_empty(), "{q}: no citation");
+        for c in &answer.citations {
+            let text = std::fs::read_to_string(story_dir().join(&c.source)).unwrap();
+            assert!(text.contains(&c.quote), "{q}: {:?} is not verbatim in {}", c.quote, c.source);
+        }
+    }
+}
+
+#[test]
+fn evidence_spans_point_at_the_quoted_bytes() {
+    let engine = story_engine();
+    for f in engine.facts().all() {
+        for e in &f.evidence {
+            let bytes = std::fs::read(story_dir().join(&e.source)).unwrap();
+            assert_eq!(&bytes[e.span.0..e.span.1], e.quote.as_bytes(), "{} in {}", f.id, e.source);
+        }
+    }
+}
+
+#[test]
+fn relative_dates_resolve_against_the_article_date() {
+    let engine = story_engine();
+    // The journal is dated Saturday 2026-03-07: "on Friday" is the 6th.
+    let answer = ask(&engine, "When was the partnership confirmed?");
+    assert!(answer.answered);
+    assert_eq!(answer.headline, "2026-03-06");
+}
+
+#[test]
+fn hedged_and_negated_claims_are_marked() {
+    let engine = story_engine();
+    let share = engine.facts().all().iter().find(|f| f.relation == "shares_data").unwrap();
+    assert!(share.negated);
+    assert_eq!(share.qualifier("reason"), Some("strict privacy rules"));
+    let answer = ask(&engine, "Will Fabrikam share its driving data with Northwind?");
+    assert!(answer.headline.starts_with("No:"), "{}", answer.headline);
+    // "according to The Ledger" hedges the choice of Fabrikam.
+    let partnered = engine.facts().all().iter().find(|f| f.relation == "partnered").unwrap();
+    assert!(partnered.evidence.iter().any(|e| e.hedged && e.attribution.as_deref() == Some("The Ledger")));
+}
+
+#[test]
+fn sources_that_differ_are_both_kept() {
+    let engine = story_engine();
+    let dropped = engine
+        .facts()
+        .all()
+        .iter()
+        .find(|f| f.relation == "rejected" && f.object == "Contoso")
+        .unwrap();
+    assert_eq!(dropped.sources, 2);
+    let reasons = &dropped.disagreements.iter().find(|d| d.what == "reason").unwrap().values;
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+}
+
+#[test]
+fn unanswerable_questions_say_so_with_hints() {
+    let engine = story_engine();
+    for q in ["What is the capital of France?", "How much does the new SUV cost?", "What's the weather tomorrow?"] {
+        let a = ask(&engine, q);
+        assert!(!a.answered, "{q} was answered: {}", a.body_text());
+        assert!(a.citations.is_empty());
+        assert!(!a.hints.is_empty());
+    }
+}
+
+#[test]
+fn bad_articles_are_reported_and_skipped() {
+    let engine = story_engine();
+    let problems: Vec<String> = engine.problems().iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        problems,
+        vec![
+            "03_broken.txt:2: binary data (NUL byte), not an article".to_string(),
+            "04_latin1.txt:1: not valid UTF-8: invalid utf-8 sequence of 1 bytes from index 3".to_string(),
+            "05_empty.txt: empty article".to_string(),
+        ]
+    );
+    assert_eq!(engine.articles().len(), 2);
+}
+
+#[test]
+fn a_huge_article_is_skipped_and_the_rest_served() {
+    let dir = std::env::temp_dir().join(format!("factdesk-huge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(story_dir().join("01_wire.txt"), dir.join("01_wire.txt")).unwrap();
+    let line = "Northwind said the plan was on track. ".repeat(1000);
+    let mut big = String::new();
+    while big.len() < 50 * 1024 * 1024 {
+        big.push_str(&line);
+        big.push('\n');
+    }
+    std::fs::write(dir.join("02_huge.txt"), big).unwrap();
+    let config = Config::parse(&story_config_text()).unwrap();
+    let (articles, problems) = Reader::new(&config.corpus).unwrap().read_dir(&dir).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(articles.len(), 1);
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].file, "02_huge.txt");
+    assert!(problems[0].message.contains("over the"), "{}", problems[0].message);
+}
+
+#[test]
+fn hostile_questions_get_clean_safe_replies() {
+    let engine = story_engine();
+    let long = "why ".repeat(2_500);
+    let hostile = [
+        long.as_str(),
+        "@everyone @here who did <@123> reject?",
+        "**who** did __Northwind__ `reject`? ||spoiler|| > quote",
+        "who\u{0} did\u{7} Northwind\u{1b}[31m reject\u{202e}?",
+        "",
+        "/",
+        "/nonexistent-command foo:bar",
+        "/about entity:",
+    ];
+    for q in hostile {
+        let answer = ask(&engine, q);
+        let reply = render::discord_message(&answer).to_json();
+        assert_eq!(reply["allowed_mentions"], serde_json::json!({"parse": []}), "{q:?}");
+        let s = reply.to_string();
+        assert!(!s.contains("@everyone") && !s.contains("@here"), "{q:?} leaked a mention: {s}");
+        assert!(!answer.question.chars().any(|c| c.is_control()), "{q:?}");
+        assert!(answer.question.chars().count() <= factdesk::query::MAX_QUESTION_CHARS);
+        let _ = render::text(&answer);
+    }
+    assert!(ask(&engine, &long).truncated);
+    // Control characters do not stop the question from being understood.
+    let a = ask(&engine, "who\u{0} did\u{7} Northwind reject?");
+    assert!(a.answered, "{}", a.body_text());
+}
+
+#[test]
+fn typos_in_entity_names_are_tolerated() {
+    let engine = story_engine();
+    let a = ask(&engine, "why did Northwind drop Contosso?");
+    assert!(a.answered);
+    assert!(a.body_text().contains("repeated delays"), "{}", a.body_text());
+}
+
+#[test]
+fn autocomplete_offers_prefix_matches_first() {
+    let engine = story_engine();
+    let c = engine.complete_entity("fab", 25);
+    assert_eq!(c.first().map(|s| s.as_str()), Some("Fabrikam"));
+    assert!(engine.complete_entity("", 25).len() <= 25);
+}
+
+fn factdesk(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_factdesk")).args(args).env_remove("FACTDESK_CONFIG").env_remove("FACTDESK_CORPUS").output().unwrap()
+}
+
+#[test]
+fn cli_ask_json_follows_the_contract() {
+    let config = story_config_file();
+    let corpus = story_dir();
+    let out = factdesk(&["ask", "--json", "--config", config.to_str().unwrap(), "--corpus", corpus.to_str().unwrap(), "/who-rejected"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["question"], "/who-rejected");
+    assert_eq!(v["answered"], true);
+    assert!(v["text"].as_str().unwrap().contains("Contoso"));
+    let cites = v["citations"].as_array().unwrap();
+    assert!(!cites.is_empty());
+    for c in cites {
+        for key in ["source", "title", "date", "quote"] {
+            assert!(c.get(key).is_some(), "citation lacks {key}: {c}");
+        }
+    }
+    // Skipped files are reported on stderr, the answer still given.
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("03_broken.txt:2"), "{err}");
+}
+
+#[test]
+fn cli_facts_json_has_evidence_with_spans() {
+    let config = story_config_file();
+    let corpus = story_dir();
+    let out = factdesk(&["facts", "--json", "--config", config.to_str().unwrap(), "--corpus", corpus.to_str().unwrap()]);
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &v.as_array().unwrap()[0];
+    for key in ["subject", "relation", "object", "qualifiers", "evidence"] {
+        assert!(first.get(key).is_some(), "fact lacks {key}");
+    }
+    let e = &first["evidence"][0];
+    assert!(e["span"].as_array().unwrap().len() == 2 && e["quote"].is_string() && e["source"].is_string());
+}
+
+#[test]
+fn cli_refuses_a_broken_rule_and_names_it() {
+    let dir = std::env::temp_dir().join(format!("factdesk-badrule-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = story_config_text().replacen("{ADV}{AUX}{ADV}(?:dropped|rejected", "{ADV}{AUX}{ADV}((?:dropped|rejected", 1);
+    assert_ne!(bad, story_config_text(), "fixture edit did not apply");
+    let path = dir.join("bad.toml");
+    std::fs::write(&path, bad).unwrap();
+    let out = factdesk(&["check", "--config", path.to_str().unwrap(), "--corpus", story_dir().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("rejected.verb"), "{err}");
+
+    let unknown = format!("{}\n[frobnicate]\nx = 1\n", story_config_text());
+    std::fs::write(&path, unknown).unwrap();
+    let out = factdesk(&["check", "--config", path.to_str().unwrap(), "--corpus", story_dir().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("frobnicate"));
+
+    let bad_cmd = story_config_text().replacen("name = \"who-rejected\"", "name = \"Who Rejected\"", 1);
+    std::fs::write(&path, bad_cmd).unwrap();
+    let out = factdesk(&["check", "--config", path.to_str().unwrap(), "--corpus", story_dir().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Who Rejected"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn cli_eval_ends_with_the_pass_line() {
+    let dir = std::env::temp_dir().join(format!("factdesk-eval-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let suite = dir.join("q.toml");
+    std::fs::write(
+        &suite,
+        r#"
+[[question]]
+id = "rejected"
+ask = "Who did Northwind reject?"
+command = "/who-rejected"
+all = [["Contoso"], ["Tailspin"]]
+cite_any = ["01_wire.txt", "02_journal.md"]
+
+[[question]]
+id = "unknown"
+ask = "What is the capital of France?"
+answered = false
+"#,
+    )
+    .unwrap();
+    let config = story_config_file();
+    let out = factdesk(&["eval", suite.to_str().unwrap(), "--config", config.to_str().unwrap(), "--corpus", story_dir().to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().last(), Some("3 passed, 0 failed"), "{stdout}");
+    assert!(out.status.success());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_default_engine_runs_without_flags() {
+    // The embedded config and seeds: what a newcomer's first command uses.
+    let engine = Engine::load(None, None).unwrap();
+    assert!(engine.problems().is_empty());
+    assert!(engine.facts().len() > 10);
+    let a = engine.answer(&Request::command("sources", Vec::new()));
+    assert!(a.answered);
+}
