@@ -447,3 +447,111 @@ async fn shutdown_stops_the_server() {
     let client = reqwest::Client::builder().no_proxy().timeout(TIMEOUT).build().unwrap();
     assert!(client.get(format!("{url}/healthz")).send().await.is_err(), "still serving after shutdown");
 }
+
+/// `factdesk serve` as a child process on the fixtures, on a free port.
+fn factdesk_serve(public_key: Option<&str>) -> std::process::Command {
+    let dir = fixtures();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_factdesk"));
+    cmd.arg("serve")
+        .args(["--addr", "127.0.0.1:0"])
+        .arg("--config")
+        .arg(dir.join("config.toml"))
+        .arg("--corpus")
+        .arg(dir.join("corpus"))
+        .env("FACTDESK_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    match public_key {
+        Some(k) => cmd.env("DISCORD_PUBLIC_KEY", k),
+        None => cmd.env_remove("DISCORD_PUBLIC_KEY"),
+    };
+    cmd
+}
+
+/// The child's stderr, line by line, through a channel (so reads can time out).
+fn stderr_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            // Colour codes, if the logger adds them despite NO_COLOR.
+            let plain = regex::Regex::new("\x1b\\[[0-9;]*m").unwrap().replace_all(&line, "").into_owned();
+            if tx.send(plain).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Waits for the child to exit, killing it after [`TIMEOUT`].
+fn wait_for_exit(child: &mut std::process::Child) -> std::process::ExitStatus {
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("factdesk serve did not exit within {TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn serve_refuses_to_start_without_a_valid_public_key() {
+    let cases = [
+        (None, "factdesk: DISCORD_PUBLIC_KEY is not set: copy the application's public key from the Discord developer portal (General Information) into it"),
+        (Some("s3cr3t-but-not-a-key"), "factdesk: DISCORD_PUBLIC_KEY is not a valid Ed25519 public key: expected 64 hexadecimal digits"),
+    ];
+    for (key, expected) in cases {
+        let mut child = factdesk_serve(key).spawn().unwrap();
+        let lines = stderr_lines(&mut child);
+        let status = wait_for_exit(&mut child);
+        let stderr: Vec<String> = lines.iter().collect();
+        assert_eq!(status.code(), Some(2), "{stderr:#?}");
+        assert_eq!(stderr.last().map(String::as_str), Some(expected), "{stderr:#?}");
+        assert!(!stderr.iter().any(|l| l.contains("s3cr3t")), "the key was printed: {stderr:#?}");
+    }
+}
+
+#[test]
+fn serve_answers_and_stops_cleanly_on_sigterm() {
+    let public = vectors()["public_key_hex"].as_str().unwrap().to_string();
+    let mut child = factdesk_serve(Some(&public)).spawn().unwrap();
+    let lines = stderr_lines(&mut child);
+    let mut seen = Vec::new();
+    let addr = loop {
+        match lines.recv_timeout(TIMEOUT) {
+            Ok(line) => {
+                let addr = line.split_whitespace().find_map(|w| w.strip_prefix("addr=")).map(str::to_string);
+                seen.push(line);
+                if let Some(addr) = addr {
+                    break addr;
+                }
+            }
+            Err(e) => {
+                let _ = child.kill();
+                panic!("no listening address logged ({e}): {seen:#?}");
+            }
+        }
+    };
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let health = rt.block_on(async {
+        let client = reqwest::Client::builder().no_proxy().timeout(TIMEOUT).build().unwrap();
+        let resp = client.get(format!("http://{addr}/healthz")).send().await.unwrap();
+        (resp.status().as_u16(), resp.json::<Value>().await.unwrap()["status"].clone())
+    });
+    assert_eq!(health, (200, json!("ok")));
+    let killed = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let status = wait_for_exit(&mut child);
+    seen.extend(lines.iter());
+    assert!(status.success(), "{status:?} {seen:#?}");
+    assert!(seen.iter().any(|l| l.contains("shutting down")), "{seen:#?}");
+    assert!(!seen.iter().any(|l| l.contains(&public)), "the key was logged: {seen:#?}");
+}

@@ -22,6 +22,10 @@
 //! 6. [`discord::handle_interaction`]: PONG, a message, autocomplete choices,
 //!    or an ephemeral notice for interactions the bot does not handle.
 //!
+//! The timestamp is not checked for age: Discord does not ask for it, and a
+//! replayed request has no effect beyond its sender getting the same answer
+//! back (nothing is posted to Discord from here; the answer is the response).
+//!
 //! The server keeps no state a replica would need to share (the cooldown is
 //! per replica, a soft limit), so any number of replicas can sit behind a
 //! load balancer.
