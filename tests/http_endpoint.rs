@@ -476,9 +476,10 @@ fn stderr_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<St
     let stderr = child.stderr.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
+        // Colour codes, if the logger adds them despite NO_COLOR.
+        let colour = regex::Regex::new("\x1b\\[[0-9;]*m").unwrap();
         for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
-            // Colour codes, if the logger adds them despite NO_COLOR.
-            let plain = regex::Regex::new("\x1b\\[[0-9;]*m").unwrap().replace_all(&line, "").into_owned();
+            let plain = colour.replace_all(&line, "").into_owned();
             if tx.send(plain).is_err() {
                 break;
             }
