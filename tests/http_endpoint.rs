@@ -1,0 +1,558 @@
+//! The HTTP interactions endpoint end to end: a real server bound to
+//! 127.0.0.1:0, requests signed here with the RFC 8032 test key, answers
+//! checked on the wire (status, interaction-response type, embeds, flags,
+//! `allowed_mentions`), never on answer wording, which belongs to the engine.
+//!
+//! Payloads start from complete Discord interactions (tests/fixtures/http,
+//! copied from the shared Discord fixtures) and every one is checked to
+//! deserialize in serenity 0.12.5 before it is sent, so a test never passes
+//! on a payload Discord could not have sent.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use ed25519_dalek::{Signer, SigningKey};
+use factdesk::config::Config;
+use factdesk::discord::http::{serve_on, Endpoint, HttpError, Options, PublicKey};
+use factdesk::Engine;
+use serde_json::{json, Value};
+use serenity::all::Interaction;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// Every wait in these tests is bounded by this.
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/http")
+}
+
+fn fixture(name: &str) -> Value {
+    let text = std::fs::read_to_string(fixtures().join(name)).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn vectors() -> Value {
+    fixture("signed_ping_vectors_rfc8032.json")
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex<const N: usize>(s: &str) -> [u8; N] {
+    let mut out = [0u8; N];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap();
+    }
+    out
+}
+
+/// The RFC 8032 TEST 1 key pair (public test vector, never a real app key).
+fn test_key() -> SigningKey {
+    SigningKey::from_bytes(&unhex::<32>(vectors()["private_key_hex_TEST_ONLY"].as_str().unwrap()))
+}
+
+fn sign_with(key: &SigningKey, timestamp: &str, body: &[u8]) -> String {
+    hex(&key.sign(&[timestamp.as_bytes(), body].concat()).to_bytes())
+}
+
+const TS: &str = "1700000000";
+
+struct Server {
+    url: String,
+    client: reqwest::Client,
+    engine: Arc<Engine>,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<Result<(), HttpError>>,
+}
+
+/// Starts a server on the test fixtures; `tune` adjusts the options read
+/// from the fixture config.
+async fn start(tune: impl FnOnce(&mut Options)) -> Server {
+    let dir = fixtures();
+    let engine = Arc::new(Engine::load(Some(&dir.join("config.toml")), Some(&dir.join("corpus"))).unwrap());
+    let public = vectors()["public_key_hex"].as_str().unwrap().to_string();
+    let key = PublicKey::from_hex(&factdesk::config::Secret::new(public)).unwrap();
+    let mut options = Options::from_config(engine.config());
+    tune(&mut options);
+    let endpoint = Arc::new(Endpoint::new(engine.clone(), key, options));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(serve_on(listener, endpoint, async {
+        let _ = stopped.await;
+    }));
+    // No proxy from the environment: these requests stay on loopback.
+    let client = reqwest::Client::builder().no_proxy().timeout(TIMEOUT).build().unwrap();
+    Server { url: format!("http://{addr}"), client, engine, stop: Some(stop), task }
+}
+
+impl Server {
+    /// POSTs `body` to /interactions with exactly these headers.
+    async fn post_raw(&self, headers: &[(&str, &str)], body: Vec<u8>) -> (u16, Value) {
+        let mut req = self.client.post(format!("{}/interactions", self.url)).body(body);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        let content_type = resp.headers()["content-type"].to_str().unwrap().to_string();
+        assert_eq!(content_type, "application/json", "every interaction answer is JSON");
+        (status, resp.json().await.unwrap())
+    }
+
+    /// POSTs `body` signed with the test key.
+    async fn post_signed(&self, body: &[u8]) -> (u16, Value) {
+        let sig = sign_with(&test_key(), TS, body);
+        self.post_raw(
+            &[("content-type", "application/json"), ("x-signature-ed25519", &sig), ("x-signature-timestamp", TS)],
+            body.to_vec(),
+        )
+        .await
+    }
+
+    async fn post_interaction(&self, interaction: &Value) -> (u16, Value) {
+        self.post_signed(interaction.to_string().as_bytes()).await
+    }
+
+    async fn get(&self, path: &str) -> (u16, String, String) {
+        let resp = self.client.get(format!("{}{path}", self.url)).send().await.unwrap();
+        let status = resp.status().as_u16();
+        let ct = resp.headers()["content-type"].to_str().unwrap().to_string();
+        (status, ct, resp.text().await.unwrap())
+    }
+
+    async fn stop(mut self) -> Result<(), HttpError> {
+        let _ = self.stop.take().unwrap().send(());
+        tokio::time::timeout(TIMEOUT, self.task).await.expect("server stops in time").unwrap()
+    }
+}
+
+/// Checks that serenity 0.12.5 accepts a payload as the expected kind, so
+/// the tests only send what Discord could send.
+fn assert_complete(interaction: &Value, kind: &str) {
+    let parsed: Interaction = serde_json::from_value(interaction.clone())
+        .unwrap_or_else(|e| panic!("not a complete Discord interaction: {e}\n{interaction:#}"));
+    let got = match parsed {
+        Interaction::Ping(_) => "ping",
+        Interaction::Command(_) => "command",
+        Interaction::Autocomplete(_) => "autocomplete",
+        Interaction::Component(_) => "component",
+        Interaction::Modal(_) => "modal",
+        _ => "other",
+    };
+    assert_eq!(got, kind);
+}
+
+/// A slash-command interaction from a guild member.
+fn command(name: &str, options: Value, user: &str) -> Value {
+    let mut d = fixture("command_interaction_dispatch.json")["d"].clone();
+    d["data"]["name"] = json!(name);
+    d["data"]["options"] = options;
+    d["member"]["user"]["id"] = json!(user);
+    assert_complete(&d, "command");
+    d
+}
+
+fn autocomplete(name: &str, option: &str, typed: &str) -> Value {
+    let mut d = fixture("autocomplete_interaction_dispatch.json")["d"].clone();
+    d["data"]["name"] = json!(name);
+    d["data"]["options"] = json!([{ "type": 3, "name": option, "value": typed, "focused": true }]);
+    assert_complete(&d, "autocomplete");
+    d
+}
+
+/// A button press (type 3) on one of the bot's messages.
+fn button_press() -> Value {
+    let mut d = fixture("command_interaction_dispatch.json")["d"].clone();
+    d["type"] = json!(3);
+    d["data"] = json!({ "custom_id": "more", "component_type": 2 });
+    d["message"] = fixture("component_message.json");
+    assert_complete(&d, "component");
+    d
+}
+
+/// A modal form submission (type 5).
+fn modal_submit() -> Value {
+    let mut d = fixture("command_interaction_dispatch.json")["d"].clone();
+    d["type"] = json!(5);
+    d["data"] = json!({
+        "custom_id": "feedback",
+        "components": [{ "type": 1, "components": [{ "type": 4, "custom_id": "text", "value": "thanks" }] }],
+    });
+    assert_complete(&d, "modal");
+    d
+}
+
+/// A type 4 message answer: embeds present, nobody pinged, and ephemeral or
+/// not as expected.
+fn assert_message(response: &Value, ephemeral: bool) {
+    assert_eq!(response["type"], 4, "{response:#}");
+    assert_eq!(response["data"]["allowed_mentions"], json!({ "parse": [] }), "{response:#}");
+    if ephemeral {
+        assert_eq!(response["data"]["flags"], 64, "{response:#}");
+        assert!(response["data"]["content"].as_str().is_some_and(|c| !c.is_empty()), "{response:#}");
+    } else {
+        assert_eq!(response["data"].get("flags"), None, "{response:#}");
+        let embeds = response["data"]["embeds"].as_array().expect("embeds");
+        assert!(!embeds.is_empty(), "{response:#}");
+        assert!(embeds[0]["title"].as_str().is_some_and(|t| !t.is_empty()), "{response:#}");
+    }
+}
+
+fn unauthorized(reason: &str) -> (u16, Value) {
+    (401, json!({ "error": reason }))
+}
+
+#[tokio::test]
+async fn ping_gets_pong() {
+    let server = start(|_| {}).await;
+    let vectors = vectors();
+    let ping: Value = serde_json::from_str(vectors["cases"][1]["body"].as_str().unwrap()).unwrap();
+    assert_complete(&ping, "ping");
+    assert_eq!(server.post_interaction(&ping).await, (200, json!({ "type": 1 })));
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn signed_ping_vectors_replay_byte_for_byte() {
+    let server = start(|_| {}).await;
+    let vectors = vectors();
+    let mut results = Vec::new();
+    for case in vectors["cases"].as_array().unwrap() {
+        let headers: Vec<(&str, &str)> =
+            case["headers"].as_object().unwrap().iter().map(|(k, v)| (k.as_str(), v.as_str().unwrap())).collect();
+        let body = case["body"].as_str().unwrap().as_bytes().to_vec();
+        let (status, response) = server.post_raw(&headers, body).await;
+        results.push(json!({ "name": case["name"], "status": status, "response": response }));
+    }
+    let expected = json!([
+        { "name": "ping_djs", "status": 200, "response": { "type": 1 } },
+        { "name": "ping_with_application_id", "status": 200, "response": { "type": 1 } },
+        { "name": "tampered_body", "status": 401, "response": { "error": "invalid request signature" } },
+        { "name": "tampered_timestamp", "status": 401, "response": { "error": "invalid request signature" } },
+        { "name": "signature_not_hex", "status": 401,
+          "response": { "error": "malformed X-Signature-Ed25519 (expected 128 hex digits)" } },
+    ]);
+    assert_eq!(Value::Array(results), expected);
+    // The vector file's own expectations agree with the table above.
+    for case in vectors["cases"].as_array().unwrap() {
+        let want = expected.as_array().unwrap().iter().find(|e| e["name"] == case["name"]).unwrap();
+        assert_eq!(want["status"], case["expect_status"], "{}", case["name"]);
+    }
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_signature_from_another_key_is_401() {
+    let server = start(|_| {}).await;
+    let body = json!({ "type": 1, "id": "1", "application_id": "2", "token": "t", "version": 1 }).to_string();
+    let other = SigningKey::from_bytes(&[7u8; 32]);
+    let sig = sign_with(&other, TS, body.as_bytes());
+    let got = server.post_raw(&[("x-signature-ed25519", &sig), ("x-signature-timestamp", TS)], body.into_bytes()).await;
+    assert_eq!(got, unauthorized("invalid request signature"));
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn missing_signature_headers_are_401() {
+    let server = start(|_| {}).await;
+    let body = br#"{"type":1}"#.to_vec();
+    let sig = sign_with(&test_key(), TS, &body);
+    let missing = unauthorized("missing X-Signature-Ed25519 or X-Signature-Timestamp");
+    assert_eq!(server.post_raw(&[], body.clone()).await, missing);
+    assert_eq!(server.post_raw(&[("x-signature-ed25519", &sig)], body.clone()).await, missing);
+    assert_eq!(server.post_raw(&[("x-signature-timestamp", TS)], body).await, missing);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_timestamp_that_is_not_a_number_is_401_even_when_signed() {
+    let server = start(|_| {}).await;
+    let body = br#"{"type":1}"#.to_vec();
+    for ts in ["yesterday", "", "1700000000.5", "-1700000000"] {
+        let sig = sign_with(&test_key(), ts, &body);
+        let got = server.post_raw(&[("x-signature-ed25519", &sig), ("x-signature-timestamp", ts)], body.clone()).await;
+        assert_eq!(got, unauthorized("X-Signature-Timestamp is not a number"), "timestamp {ts:?}");
+    }
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn every_configured_command_answers_with_an_embed() {
+    let server = start(|_| {}).await;
+    let config = Config::load(&fixtures().join("config.toml")).unwrap();
+    assert!(config.commands.len() >= 3);
+    for c in &config.commands {
+        let options: Vec<Value> =
+            c.options.iter().map(|o| json!({ "type": 3, "name": o.name, "value": "Widgetco" })).collect();
+        let (status, response) = server.post_interaction(&command(&c.name, json!(options), "53908232506183680")).await;
+        assert_eq!(status, 200, "/{}", c.name);
+        assert_message(&response, false);
+    }
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn autocomplete_offers_at_most_25_choices() {
+    let server = start(|_| {}).await;
+    for typed in ["", "W", "Widg", "zzz"] {
+        let (status, response) = server.post_interaction(&autocomplete("about", "entity", typed)).await;
+        assert_eq!(status, 200);
+        assert_eq!(response["type"], 8, "{response:#}");
+        let choices = response["data"]["choices"].as_array().expect("choices");
+        assert!(choices.len() <= 25, "{response:#}");
+        for c in choices {
+            assert!(c["name"].is_string() && c["value"].is_string(), "{response:#}");
+        }
+    }
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn interactions_the_bot_does_not_handle_get_an_ephemeral_notice() {
+    let server = start(|_| {}).await;
+    for interaction in [button_press(), modal_submit(), command("no-such-command", json!([]), "1")] {
+        let (status, response) = server.post_interaction(&interaction).await;
+        assert_eq!(status, 200, "{response:#}");
+        assert_message(&response, true);
+    }
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_json_is_400_with_a_json_error() {
+    let server = start(|_| {}).await;
+    assert_eq!(server.post_signed(b"type=1").await, (400, json!({ "error": "the body is not JSON" })));
+    let not_interaction = json!({ "error": "the body is not an interaction (no numeric `type`)" });
+    assert_eq!(server.post_signed(b"[1, 2]").await, (400, not_interaction.clone()));
+    assert_eq!(server.post_signed(br#"{"type": "1"}"#).await, (400, not_interaction));
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_413_and_the_server_keeps_serving() {
+    let server = start(|_| {}).await;
+    let limit = server.engine.config().http.max_body_bytes.unwrap();
+    let mut big = command("status", json!([]), "1");
+    big["data"]["padding"] = json!("x".repeat(limit));
+    let got = server.post_interaction(&big).await;
+    assert_eq!(got, (413, json!({ "error": "the body is over the size limit", "limit_bytes": limit })));
+    // A body of exactly the limit is still read.
+    let mut exact = command("status", json!([]), "1");
+    let room = limit - exact.to_string().len() - r#","padding":"""#.len();
+    exact["data"]["padding"] = json!("x".repeat(room));
+    assert_eq!(exact.to_string().len(), limit);
+    let (status, response) = server.post_interaction(&exact).await;
+    assert_eq!(status, 200);
+    assert_message(&response, false);
+    server.stop().await.unwrap();
+}
+
+/// A raw HTTP/1.1 exchange, for what reqwest will not send (a chunked body).
+async fn raw_exchange(url: &str, request: &[u8]) -> String {
+    let addr = url.trim_start_matches("http://");
+    let mut stream = tokio::time::timeout(TIMEOUT, TcpStream::connect(addr)).await.unwrap().unwrap();
+    stream.write_all(request).await.unwrap();
+    let mut out = Vec::new();
+    // The server closes the connection after refusing a body it did not read.
+    tokio::time::timeout(TIMEOUT, stream.read_to_end(&mut out)).await.expect("server answers in time").unwrap();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test]
+async fn an_oversized_chunked_body_is_cut_off_at_the_limit() {
+    let server = start(|o| o.max_body_bytes = 1000).await;
+    let sig = sign_with(&test_key(), TS, b"ignored");
+    let chunk = "x".repeat(600);
+    let request = format!(
+        "POST /interactions HTTP/1.1\r\nhost: 127.0.0.1\r\nx-signature-ed25519: {sig}\r\n\
+         x-signature-timestamp: {TS}\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n\
+         258\r\n{chunk}\r\n258\r\n{chunk}\r\n0\r\n\r\n"
+    );
+    let response = raw_exchange(&server.url, request.as_bytes()).await;
+    assert!(response.starts_with("HTTP/1.1 413 "), "{response}");
+    assert!(response.ends_with(r#"{"error":"the body is over the size limit","limit_bytes":1000}"#), "{response}");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn commands_within_the_cooldown_get_an_ephemeral_slow_down() {
+    let server = start(|o| o.cooldown = Duration::from_secs(60)).await;
+    let (status, first) = server.post_interaction(&command("status", json!([]), "111")).await;
+    assert_eq!(status, 200);
+    assert_message(&first, false);
+    let (status, second) = server.post_interaction(&command("timeline", json!([]), "111")).await;
+    assert_eq!(status, 200);
+    assert_message(&second, true);
+    // Autocomplete and other users are not held back.
+    let (_, choices) = server.post_interaction(&autocomplete("about", "entity", "W")).await;
+    assert_eq!(choices["type"], 8);
+    let (_, other) = server.post_interaction(&command("status", json!([]), "222")).await;
+    assert_message(&other, false);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn healthz_reports_articles_and_facts() {
+    let server = start(|_| {}).await;
+    let (status, content_type, body) = server.get("/healthz").await;
+    assert_eq!((status, content_type.as_str()), (200, "application/json"));
+    let expected = json!({ "status": "ok", "articles": 1, "facts": server.engine.facts().len() });
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap(), expected);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_command_and_outcome() {
+    let server = start(|_| {}).await;
+    server.post_interaction(&command("status", json!([]), "1")).await;
+    server.post_interaction(&command("status", json!([]), "1")).await;
+    server.post_interaction(&autocomplete("about", "entity", "W")).await;
+    server.post_interaction(&modal_submit()).await;
+    server.post_signed(b"not json").await;
+    server.post_raw(&[], b"{}".to_vec()).await;
+    let (status, content_type, text) = server.get("/metrics").await;
+    assert_eq!((status, content_type.as_str()), (200, "text/plain; version=0.0.4; charset=utf-8"));
+    let series: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("factdesk_requests_total") || l.starts_with("factdesk_questions_total"))
+        .collect();
+    let answered = server.engine.answer(&factdesk::query::Request::command("status", Vec::new())).answered;
+    let expected = vec![
+        "factdesk_requests_total{command=\"about:autocomplete\",outcome=\"ok\"} 1".to_string(),
+        "factdesk_requests_total{command=\"none\",outcome=\"unauthorized\"} 1".to_string(),
+        "factdesk_requests_total{command=\"none\",outcome=\"bad_request\"} 1".to_string(),
+        "factdesk_requests_total{command=\"status\",outcome=\"ok\"} 2".to_string(),
+        "factdesk_requests_total{command=\"unknown\",outcome=\"ok\"} 1".to_string(),
+        format!("factdesk_questions_total{{command=\"status\",answered=\"{answered}\"}} 2"),
+    ];
+    assert_eq!(series, expected, "\n{text}");
+    assert!(text.contains("factdesk_request_duration_seconds_count 6\n"), "{text}");
+    assert!(text.contains("factdesk_request_duration_seconds_bucket{le=\"+Inf\"} 6\n"), "{text}");
+    assert!(text.contains("factdesk_articles 1\n"), "{text}");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn shutdown_stops_the_server() {
+    let server = start(|_| {}).await;
+    let url = server.url.clone();
+    assert_eq!(server.get("/healthz").await.0, 200);
+    server.stop().await.unwrap();
+    let client = reqwest::Client::builder().no_proxy().timeout(TIMEOUT).build().unwrap();
+    assert!(client.get(format!("{url}/healthz")).send().await.is_err(), "still serving after shutdown");
+}
+
+/// `factdesk serve` as a child process on the fixtures, on a free port.
+fn factdesk_serve(public_key: Option<&str>) -> std::process::Command {
+    let dir = fixtures();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_factdesk"));
+    cmd.arg("serve")
+        .args(["--addr", "127.0.0.1:0"])
+        .arg("--config")
+        .arg(dir.join("config.toml"))
+        .arg("--corpus")
+        .arg(dir.join("corpus"))
+        .env("FACTDESK_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    match public_key {
+        Some(k) => cmd.env("DISCORD_PUBLIC_KEY", k),
+        None => cmd.env_remove("DISCORD_PUBLIC_KEY"),
+    };
+    cmd
+}
+
+/// The child's stderr, line by line, through a channel (so reads can time out).
+fn stderr_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        // Colour codes, if the logger adds them despite NO_COLOR.
+        let colour = regex::Regex::new("\x1b\\[[0-9;]*m").unwrap();
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            let plain = colour.replace_all(&line, "").into_owned();
+            if tx.send(plain).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Waits for the child to exit, killing it after [`TIMEOUT`].
+fn wait_for_exit(child: &mut std::process::Child) -> std::process::ExitStatus {
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("factdesk serve did not exit within {TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn serve_refuses_to_start_without_a_valid_public_key() {
+    let cases = [
+        (None, "factdesk: DISCORD_PUBLIC_KEY is not set: copy the application's public key from the Discord developer portal (General Information) into it"),
+        (Some("s3cr3t-but-not-a-key"), "factdesk: DISCORD_PUBLIC_KEY is not a valid Ed25519 public key: expected 64 hexadecimal digits"),
+    ];
+    for (key, expected) in cases {
+        let mut child = factdesk_serve(key).spawn().unwrap();
+        let lines = stderr_lines(&mut child);
+        let status = wait_for_exit(&mut child);
+        let stderr: Vec<String> = lines.iter().collect();
+        assert_eq!(status.code(), Some(2), "{stderr:#?}");
+        assert_eq!(stderr.last().map(String::as_str), Some(expected), "{stderr:#?}");
+        assert!(!stderr.iter().any(|l| l.contains("s3cr3t")), "the key was printed: {stderr:#?}");
+    }
+}
+
+#[test]
+fn serve_answers_and_stops_cleanly_on_sigterm() {
+    let public = vectors()["public_key_hex"].as_str().unwrap().to_string();
+    let mut child = factdesk_serve(Some(&public)).spawn().unwrap();
+    let lines = stderr_lines(&mut child);
+    let mut seen = Vec::new();
+    let addr = loop {
+        match lines.recv_timeout(TIMEOUT) {
+            Ok(line) => {
+                let addr = line.split_whitespace().find_map(|w| w.strip_prefix("addr=")).map(str::to_string);
+                seen.push(line);
+                if let Some(addr) = addr {
+                    break addr;
+                }
+            }
+            Err(e) => {
+                let _ = child.kill();
+                panic!("no listening address logged ({e}): {seen:#?}");
+            }
+        }
+    };
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let health = rt.block_on(async {
+        let client = reqwest::Client::builder().no_proxy().timeout(TIMEOUT).build().unwrap();
+        let resp = client.get(format!("http://{addr}/healthz")).send().await.unwrap();
+        (resp.status().as_u16(), resp.json::<Value>().await.unwrap()["status"].clone())
+    });
+    assert_eq!(health, (200, json!("ok")));
+    let killed = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let status = wait_for_exit(&mut child);
+    seen.extend(lines.iter());
+    assert!(status.success(), "{status:?} {seen:#?}");
+    assert!(seen.iter().any(|l| l.contains("shutting down")), "{seen:#?}");
+    assert!(!seen.iter().any(|l| l.contains(&public)), "the key was logged: {seen:#?}");
+}
