@@ -169,10 +169,12 @@ impl Answerer {
                 respond::numbers(ctx, &mut ans, &u, &rel);
             }
             "about" => {
-                // "Who is X?" only when the rest of the question is X.
-                let rest = lower.splitn(3, ' ').nth(2).unwrap_or("").trim_start_matches("about ");
+                // "Who is X?", "what happened to X?": only when the question
+                // is X and function words; otherwise it asks about a relation.
+                let filler: Vec<String> = ["happened", "happening", "tell", "know"].iter().map(|w| self.lexicon.term(w)).collect();
+                let only_entity = u.entities.len() == 1 && u.terms.iter().all(|t| filler.contains(t));
                 match u.entities.first() {
-                    Some(e) if u.entities.len() == 1 && rest.trim_start_matches("the ").len() <= e.span.1 - e.span.0 + 3 => respond::about(ctx, &mut ans, &e.name),
+                    Some(e) if only_entity => respond::about(ctx, &mut ans, &e.name),
                     _ => respond::list(ctx, &mut ans, &chosen, &u, false),
                 }
             }

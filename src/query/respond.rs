@@ -336,6 +336,13 @@ pub fn list(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
         if side.is_empty() {
             continue;
         }
+        // Facts with their own wording (quotes, figures, requirements) are
+        // items of their own; the others group under the name they answer.
+        let templated = ctx.config.relations.iter().any(|r| r.name == f.relation && r.template.is_some());
+        if templated && groups.iter().any(|(n, _)| *n == side) {
+            groups.push((side, vec![f]));
+            continue;
+        }
         match groups.iter_mut().find(|(n, _)| *n == side) {
             Some((_, v)) => v.push(f),
             None => groups.push((side, vec![f])),
@@ -372,7 +379,12 @@ pub fn list(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
     let label = used
         .and_then(|r| ctx.config.relations.iter().find(|x| &x.name == r))
         .map_or("", |r| r.label.as_str());
-    let names_list: Vec<&str> = groups.iter().map(|(n, _)| n.as_str()).collect();
+    let mut names_list: Vec<&str> = Vec::new();
+    for (n, _) in &groups {
+        if !names_list.contains(&n.as_str()) {
+            names_list.push(n.as_str());
+        }
+    }
     if !names_list.is_empty() {
         ans.headline = if subjects.len() == 1 && !want_subjects && !names_list.contains(subjects.iter().next().expect("one")) {
             format!("{} {}: {}", subjects.iter().next().expect("one"), label, names_list.join(", "))

@@ -197,6 +197,7 @@ impl Lexicon {
         let mut outside = Vec::new();
         for n in entities.iter().filter(|n| n.kind == "PLACE") {
             let before = lower[..n.span.0].trim_end();
+            let before = before.strip_suffix(" the").unwrap_or(before).trim_end();
             if before.ends_with("outside") || before.ends_with("outside of") || before.ends_with("beyond") || before.ends_with("except") {
                 outside.push(n.name.clone());
             } else if before.ends_with(" in") || before.ends_with(" within") || before.ends_with(" for") {
