@@ -299,7 +299,7 @@ impl Reader {
             paragraph += 1;
             let lead = l.text.len() - l.text.trim_start_matches(is_space).len();
             let (start, content) = strip_bullet(l.start + lead, t);
-            let bullet = content.len() < t.len();
+            let bullet = content.len() < t.len() && !t.starts_with('#');
             // A bullet is running text even without a full stop; any other
             // line without one is a headline or section heading.
             if is_heading(content) && !bullet {
@@ -453,6 +453,14 @@ fn is_heading(t: &str) -> bool {
 }
 
 fn strip_bullet(start: usize, t: &str) -> (usize, &str) {
+    // Markdown headings: "## What's next" is the heading "What's next".
+    if t.starts_with('#') {
+        let rest = t.trim_start_matches('#');
+        if rest.starts_with(' ') {
+            let rest_trim = rest.trim_start_matches(is_space);
+            return (start + (t.len() - rest_trim.len()), rest_trim);
+        }
+    }
     for marker in ["• ", "- ", "* ", "– ", "· ", "— "] {
         if let Some(rest) = t.strip_prefix(marker) {
             let rest_trim = rest.trim_start_matches(is_space);

@@ -406,3 +406,14 @@ fn the_default_engine_runs_without_flags() {
     let a = engine.answer(&Request::command("sources", Vec::new()));
     assert!(a.answered);
 }
+
+#[test]
+fn other_articles_on_the_seed_story_answer_differently_worded_questions() {
+    // Two articles in other styles (wire dateline, markdown blog) with the
+    // repository's config as is: the rules read news, not the seeds.
+    let dir = root().join("tests/fixtures/apple-extra");
+    let engine = Engine::load(Some(&root().join("config.toml")), Some(&dir.join("articles"))).unwrap();
+    let suite = factdesk::eval::Suite::parse(&std::fs::read_to_string(dir.join("questions.toml")).unwrap()).unwrap();
+    let report = factdesk::eval::run(&engine, &suite);
+    assert_eq!(report.failed(), 0, "{}", report.render(false));
+}

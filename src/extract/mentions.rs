@@ -136,7 +136,7 @@ impl Tagger {
             None
         } else {
             let alts: Vec<String> = alias_list.iter().map(|a| alias_pattern(a)).collect();
-            Some(Regex::new(&format!(r"(?i)(?:^|\b)(?:{})(?:\b|$)", alts.join("|"))).map_err(|x| bad("entity alias", "gazetteer", x))?)
+            Some(Regex::new(&format!(r"(?i)(?:{})", alts.join("|"))).map_err(|x| bad("entity alias", "gazetteer", x))?)
         };
         let pronouns = config
             .tagging
@@ -280,6 +280,12 @@ impl Tagger {
                 push(&mut out, m.start(), m.end(), Tag::Entity { name: name.clone(), kind: kind.clone() });
             }
         }
+        // References next: "the U.S. company" holds the alias "U.S.".
+        for (re, kind) in &self.pronouns {
+            for m in re.find_iter(norm) {
+                push(&mut out, m.start(), m.end(), Tag::Pronoun(kind.clone()));
+            }
+        }
         if let Some(re) = &self.aliases {
             for m in re.find_iter(norm) {
                 let text = m.as_str();
@@ -320,12 +326,17 @@ impl Tagger {
         if !heading {
             self.tag_names(norm, &mut out, learnt);
         }
-        for (re, kind) in &self.pronouns {
-            for m in re.find_iter(norm) {
-                push(&mut out, m.start(), m.end(), Tag::Pronoun(kind.clone()));
+        out.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+        // Every stage checks overlaps; this keeps the invariant the rules
+        // and the resolver rely on even if a stage gets it wrong.
+        let mut end = 0;
+        out.retain(|m| {
+            let keep = m.start >= end;
+            if keep {
+                end = m.end;
             }
-        }
-        out.sort_by_key(|m| m.start);
+            keep
+        });
         out
     }
 
@@ -360,7 +371,12 @@ impl Tagger {
                 if is_capitalised(next) && !self.not_names.contains(&next.to_lowercase()) || next.chars().all(|c| c.is_ascii_digit() || c == '.') && next.len() <= 4 {
                     j += 1;
                     end = ns + next.len();
-                } else if self.joiners.contains(next) && j + 2 < words.len() && is_capitalised(clean_word(&norm[words[j + 2].0..words[j + 2].1])) && &norm[ne..words[j + 2].0] == " " {
+                } else if self.joiners.contains(next)
+                    && j + 2 < words.len()
+                    && is_capitalised(clean_word(&norm[words[j + 2].0..words[j + 2].1]))
+                    && &norm[ne..words[j + 2].0] == " "
+                    && !taken(words[j + 2].0, words[j + 2].1, out)
+                {
                     j += 2;
                     end = words[j].0 + clean_word(&norm[words[j].0..words[j].1]).len();
                 } else {
@@ -493,9 +509,14 @@ fn strip_article(s: &str) -> &str {
     s
 }
 
+/// An alias as a regex: an optional leading "the", flexible spaces, and word
+/// boundaries only where the alias itself starts or ends with a letter
+/// ("U.S." ends with a dot, after which `\b` cannot match before a space).
 fn alias_pattern(alias: &str) -> String {
-    let core = regex::escape(strip_article(alias)).replace(r"\ ", r"\s+").replace(' ', r"\s+");
-    format!(r"(?:the\s+)?{core}")
+    let bare = strip_article(alias);
+    let core = regex::escape(bare).replace(r"\ ", r"\s+").replace(' ', r"\s+");
+    let end = if bare.chars().last().is_some_and(|c| c.is_alphanumeric()) { r"\b" } else { "" };
+    format!(r"\b(?:the\s+)?{core}{end}")
 }
 
 fn clean_word(w: &str) -> &str {

@@ -133,6 +133,7 @@ impl Extractor {
         // set is large (Unicode classes), hence the raised limit.
         let prefilter = regex::bytes::RegexSetBuilder::new(rules.iter().map(|r| r.regex.as_str()))
             .unicode(false)
+            .case_insensitive(true)
             .size_limit(64 << 20)
             .build()
             .map_err(|e| ConfigError::Invalid(format!("relation rules together: {e}")))?;
@@ -572,7 +573,7 @@ fn resolve_pronouns(
             before.first().map(|(_, n, k)| (n.clone(), k.clone()))
         } else {
             let (end, name, kind) = before.last().expect("not empty");
-            let between = &norm[*end..m.start];
+            let between = norm.get(*end..m.start).unwrap_or("");
             // "X partnered with the company": the company is not X.
             let same_clause = !between.contains([',', ';']) && !between.contains(" but ") && OBJECT_OF.is_match(between);
             if same_clause && before.len() > 1 {

@@ -112,7 +112,9 @@ fn compile_rule(
     // Token markers are ASCII control characters; macros may still write
     // ⟦ ⟧ for readability.
     let expanded = expanded.replace('⟦', "\\x01").replace('⟧', "\\x02");
-    let regex = RegexBuilder::new(&expanded).unicode(false).build().map_err(|e| err(e.to_string()))?;
+    // Case-insensitive: a rule must match "Shares of X" opening a sentence
+    // as well as "shares of X" inside one; names are tokens, not text.
+    let regex = RegexBuilder::new(&expanded).unicode(false).case_insensitive(true).build().map_err(|e| err(e.to_string()))?;
     let unless = match &rule.unless {
         Some(u) => Some(TextRegex::new(u).map_err(|e| err(format!("in `unless`: {e}")))?),
         None => None,
