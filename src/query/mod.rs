@@ -158,8 +158,13 @@ impl Answerer {
             "status" => respond::status(ctx, &mut ans),
             "timeline" => respond::timeline(ctx, &mut ans),
             "quotes" => {
-                let who = res.iter().find_map(|r| r.captures(&lower).and_then(|c| c.name("who")).map(|m| m.start()));
-                let speaker = u.entities.iter().find(|e| who.is_some_and(|w| e.span.0 >= w) && e.kind != "ORG").or_else(|| u.entities.iter().find(|e| e.kind == "PERSON"));
+                // The speaker is the name in the "what did X say" slot; a
+                // named speaker with no quotes gets no one else's.
+                let who = res.iter().find_map(|r| r.captures(&lower).and_then(|c| c.name("who")).map(|m| (m.start(), m.end())));
+                let speaker = match who {
+                    Some((s, e)) => u.entities.iter().find(|x| x.span.0 >= s && x.span.1 <= e),
+                    None => u.entities.iter().find(|e| e.kind == "PERSON"),
+                };
                 let about: Vec<&str> = u.entities.iter().filter(|e| Some(&e.name) != speaker.map(|s| &s.name)).map(|e| e.name.as_str()).collect();
                 let rel = self.relations_for(ctx, intent.relations.clone(), "quotes");
                 respond::quotes(ctx, &mut ans, &rel, speaker.map(|s| s.name.as_str()), &about);

@@ -138,7 +138,12 @@ impl<'a> Ctx<'a> {
         if !u.within.is_empty() {
             let kept: Vec<&Fact> =
                 out.iter().copied().filter(|f| u.within.iter().all(|p| self.fact_entities(f).contains(p.as_str()))).collect();
-            if !kept.is_empty() {
+            // No fact names the place: if they name other places, the
+            // question is about somewhere the articles do not cover.
+            let elsewhere = out
+                .iter()
+                .any(|f| f.qualifiers.get("place").into_iter().flatten().any(|p| !u.within.contains(p)));
+            if !kept.is_empty() || elsewhere {
                 out = kept;
             }
         }
@@ -563,6 +568,22 @@ pub fn yesno(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understa
             return true;
         }
     }
+    // Neither: say what the articles do report about these names, without
+    // a yes or a no.
+    if names.len() >= 2 {
+        let all: Vec<String> = ctx.config.relations.iter().map(|r| r.name.clone()).collect();
+        let facts: Vec<&Fact> =
+            involving(ctx, &all, u).into_iter().filter(|f| names.iter().all(|n| f.subject == *n || f.object == *n)).collect();
+        if let Some(f) = facts.first() {
+            let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
+            ans.headline = format!("The articles do not say so; they report: {}", ctx.sentence(f));
+            for f in &facts {
+                ans.items.push(Item { text: format!("{}{}", ctx.sentence(f), ctx.details(f, &[])), cites: cites.clone() });
+            }
+            finish(ans);
+            return true;
+        }
+    }
     false
 }
 
@@ -758,7 +779,7 @@ pub fn fact(ctx: &Ctx<'_>, ans: &mut Answer, id: &str) {
 
 /// The fallback: sentences that match the question and hold what it needs.
 pub fn retrieve(ctx: &Ctx<'_>, ans: &mut Answer, u: &Understanding, need: Need) {
-    let hits = ctx.index.search(u, need, ctx.facts, 2);
+    let hits = ctx.index.search(u, need, ctx.facts, ctx.lexicon, 2);
     let Some(best) = hits.first() else { return };
     let best_score = best.score;
     for h in hits.iter().filter(|h| h.score >= best_score * 0.8) {

@@ -77,7 +77,7 @@ impl Index {
     }
 
     /// The best sentences for a question that hold what it needs.
-    pub fn search(&self, u: &Understanding, need: Need, facts: &FactTable, limit: usize) -> Vec<Hit> {
+    pub fn search(&self, u: &Understanding, need: Need, facts: &FactTable, lexicon: &Lexicon, limit: usize) -> Vec<Hit> {
         let n = self.docs.len().max(1) as f64;
         let idf = |t: &str| self.postings.get(t).map_or(0.0, |p| (1.0 + n / p.len() as f64).ln());
         let total: f64 = u.terms.iter().map(|t| idf(t).max((1.0 + n).ln() * 0.5)).sum();
@@ -100,9 +100,20 @@ impl Index {
             if matched == 0 || total > 0.0 && score < 0.5 * total {
                 continue;
             }
-            // ...and the things it names.
+            // ...and the things it names: every one of them, except the
+            // story's actor, which most sentences leave implicit.
             let present = named.iter().filter(|e| info.entities.iter().any(|x| x == *e)).count();
             if !named.is_empty() && present == 0 {
+                continue;
+            }
+            // (A more specific name counts: "iPhone SE" for "iPhone".)
+            if named.iter().any(|e| *e != facts.actor() && !info.entities.iter().any(|x| x == *e || x.starts_with(&format!("{e} ")))) {
+                continue;
+            }
+            // "in China" needs China in the sentence, by name or by word
+            // ("Chinese competitors").
+            let has_term = |t: &str| self.postings.get(t).is_some_and(|p| p.binary_search(&d).is_ok());
+            if u.within.iter().any(|p| !info.entities.contains(p) && !has_term(&lexicon.term(&p.to_lowercase()))) {
                 continue;
             }
             if !u.outside.is_empty() && u.outside.iter().any(|p| info.entities.contains(p)) {
