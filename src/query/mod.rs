@@ -12,6 +12,7 @@ mod answer;
 mod request;
 mod respond;
 pub mod retrieval;
+mod story;
 pub mod understand;
 
 pub use answer::{markers, Answer, Citation, Item};
@@ -93,20 +94,20 @@ impl Answerer {
         let u = self.lexicon.understand(first);
         match cmd.answer.as_str() {
             "list" => respond::list(ctx, &mut ans, &cmd.relations, &u, false),
-            "status" => respond::status(ctx, &mut ans),
-            "sources" => respond::sources(ctx, &mut ans),
-            "timeline" => respond::timeline(ctx, &mut ans),
+            "status" => story::status(ctx, &mut ans),
+            "sources" => story::sources(ctx, &mut ans),
+            "timeline" => story::timeline(ctx, &mut ans),
             "numbers" => respond::numbers(ctx, &mut ans, &Understanding { terms: Vec::new(), ..u }, &self.relations_for(ctx, cmd.relations.clone(), "numbers")),
             "quotes" => {
                 let speaker = if first.is_empty() { None } else { self.lexicon.resolve(first) };
                 if first.is_empty() || speaker.is_some() {
                     let rel = self.relations_for(ctx, cmd.relations.clone(), "quotes");
-                    respond::quotes(ctx, &mut ans, &rel, speaker.as_ref().map(|s| s.name.as_str()), &[]);
+                    story::quotes(ctx, &mut ans, &rel, speaker.as_ref().map(|s| s.name.as_str()), &[]);
                 }
             }
             "about" => {
                 if let Some(e) = self.lexicon.resolve(first) {
-                    respond::about(ctx, &mut ans, &e.name);
+                    story::about(ctx, &mut ans, &e.name);
                 }
             }
             "reason" => {
@@ -121,7 +122,7 @@ impl Answerer {
                 let u = Understanding { entities: Vec::new(), terms: Vec::new(), ..u };
                 respond::date(ctx, &mut ans, &rel, &u);
             }
-            "fact" => respond::fact(ctx, &mut ans, first),
+            "fact" => story::fact(ctx, &mut ans, first),
             _ => return self.ask(ctx, first),
         }
         ans
@@ -147,16 +148,16 @@ impl Answerer {
         let intent = self.intents.iter().find(|(_, res)| res.iter().any(|r| r.is_match(&lower)));
         let Some((intent, res)) = intent else {
             let mut ans = Answer::new(question, "retrieval");
-            respond::retrieve(ctx, &mut ans, &u, need_of(&lower));
+            retrieval::answer(ctx, &mut ans, &u, need_of(&lower));
             return ans;
         };
         let mut ans = Answer::new(question, &intent.name);
         let chosen = if intent.relations.is_empty() { self.lexicon.choose_relations(ctx.config, &lower) } else { intent.relations.clone() };
         let need = need_of(&lower);
         match intent.answer.as_str() {
-            "sources" => respond::sources(ctx, &mut ans),
-            "status" => respond::status(ctx, &mut ans),
-            "timeline" => respond::timeline(ctx, &mut ans),
+            "sources" => story::sources(ctx, &mut ans),
+            "status" => story::status(ctx, &mut ans),
+            "timeline" => story::timeline(ctx, &mut ans),
             "quotes" => {
                 // The speaker is the name in the "what did X say" slot; a
                 // named speaker with no quotes gets no one else's.
@@ -167,7 +168,7 @@ impl Answerer {
                 };
                 let about: Vec<&str> = u.entities.iter().filter(|e| Some(&e.name) != speaker.map(|s| &s.name)).map(|e| e.name.as_str()).collect();
                 let rel = self.relations_for(ctx, intent.relations.clone(), "quotes");
-                respond::quotes(ctx, &mut ans, &rel, speaker.map(|s| s.name.as_str()), &about);
+                story::quotes(ctx, &mut ans, &rel, speaker.map(|s| s.name.as_str()), &about);
             }
             "numbers" => {
                 let rel = self.relations_for(ctx, intent.relations.clone(), "numbers");
@@ -179,7 +180,7 @@ impl Answerer {
                 let filler: Vec<String> = ["happened", "happening", "tell", "know"].iter().map(|w| self.lexicon.term(w)).collect();
                 let only_entity = u.entities.len() == 1 && u.terms.iter().all(|t| filler.contains(t));
                 match u.entities.first() {
-                    Some(e) if only_entity => respond::about(ctx, &mut ans, &e.name),
+                    Some(e) if only_entity => story::about(ctx, &mut ans, &e.name),
                     _ => respond::list(ctx, &mut ans, &chosen, &u, false),
                 }
             }
@@ -206,7 +207,7 @@ impl Answerer {
             _ => {}
         }
         if !ans.answered {
-            respond::retrieve(ctx, &mut ans, &u, need);
+            retrieval::answer(ctx, &mut ans, &u, need);
         }
         ans
     }

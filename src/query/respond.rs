@@ -1,7 +1,7 @@
-//! Answer builders, one per answer kind (list, reason, date, place, who,
-//! yes/no, numbers, status, timeline, quotes, about, sources, fact) plus the
-//! retrieval fallback. Each reads facts, cites their evidence, and fills an
-//! [`Answer`]; none invents text beyond joining what the facts hold.
+//! Answer builders for questions about relations: list, reason, date,
+//! place, who, yes/no and numbers. Each reads facts, cites their evidence,
+//! and fills an [`Answer`]; none invents text beyond joining what the facts
+//! hold. Whole-story views live in `story`, the fallback in `retrieval`.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -12,7 +12,7 @@ use crate::extract::Evidence;
 use crate::facts::{Fact, FactTable};
 
 use super::answer::{Answer, Citation, Item};
-use super::retrieval::{Index, Need};
+use super::retrieval::Index;
 use super::understand::{word_spans, Lexicon, Understanding};
 
 /// Everything a builder reads.
@@ -34,7 +34,7 @@ pub struct Ctx<'a> {
 }
 
 /// Citations per item, at most.
-const CITES_PER_ITEM: usize = 3;
+pub(super) const CITES_PER_ITEM: usize = 3;
 /// Items per answer before "and N more" (the renderers shorten further).
 const MAX_ITEMS: usize = 12;
 
@@ -52,7 +52,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn cite_sentence(&self, ans: &mut Answer, article: usize, sentence: usize) -> usize {
+    pub(super) fn cite_sentence(&self, ans: &mut Answer, article: usize, sentence: usize) -> usize {
         let a = &self.articles[article];
         ans.cite(Citation {
             n: 0,
@@ -65,13 +65,13 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    fn cite(&self, ans: &mut Answer, e: &Evidence) -> Option<usize> {
+    pub(super) fn cite(&self, ans: &mut Answer, e: &Evidence) -> Option<usize> {
         let ai = *self.by_id.get(e.source.as_str())?;
         Some(self.cite_sentence(ans, ai, e.sentence))
     }
 
     /// Cites up to `max` pieces of evidence, one per article first.
-    fn cite_fact(&self, ans: &mut Answer, f: &Fact, max: usize) -> Vec<usize> {
+    pub(super) fn cite_fact(&self, ans: &mut Answer, f: &Fact, max: usize) -> Vec<usize> {
         let mut chosen: Vec<&Evidence> = Vec::new();
         let mut seen = BTreeSet::new();
         for e in &f.evidence {
@@ -94,7 +94,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Entities mentioned in the sentences that state a fact.
-    fn fact_entities(&self, f: &Fact) -> BTreeSet<&'a str> {
+    pub(super) fn fact_entities(&self, f: &Fact) -> BTreeSet<&'a str> {
         let mut out = BTreeSet::new();
         for e in &f.evidence {
             let Some(&ai) = self.by_id.get(e.source.as_str()) else { continue };
@@ -106,7 +106,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// How well a fact's sentences match the question's content words.
-    fn relevance(&self, f: &Fact, u: &Understanding) -> usize {
+    pub(super) fn relevance(&self, f: &Fact, u: &Understanding) -> usize {
         if u.terms.is_empty() {
             return 0;
         }
@@ -215,7 +215,7 @@ impl<'a> Ctx<'a> {
         format!(" ({})", parts.join("; "))
     }
 
-    fn add_disagreements(&self, ans: &mut Answer, facts: &[&Fact]) {
+    pub(super) fn add_disagreements(&self, ans: &mut Answer, facts: &[&Fact]) {
         for f in facts {
             for d in &f.disagreements {
                 if d.what == "reason" && ans.intent != "reason" {
@@ -259,7 +259,7 @@ impl<'a> Ctx<'a> {
 }
 
 /// The event date of a fact (a date a sentence gives), not its publication.
-fn event_date(f: &Fact) -> Option<Date> {
+pub(super) fn event_date(f: &Fact) -> Option<Date> {
     let full: Vec<Date> = f.evidence.iter().filter_map(|e| e.date).filter(|d| d.is_full()).collect();
     full.into_iter().min().or_else(|| f.evidence.iter().filter_map(|e| e.date).min())
 }
@@ -302,7 +302,7 @@ fn involving<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) -> Vec<
     }
 }
 
-fn finish(ans: &mut Answer) {
+pub(super) fn finish(ans: &mut Answer) {
     if ans.items.len() > MAX_ITEMS {
         let more = ans.items.len() - MAX_ITEMS;
         ans.items.truncate(MAX_ITEMS);
@@ -610,192 +610,7 @@ pub fn numbers(ctx: &Ctx<'_>, ans: &mut Answer, u: &Understanding, relations: &[
     finish(ans);
 }
 
-/// The latest reported state, then how it got there.
-pub fn status(ctx: &Ctx<'_>, ans: &mut Answer) {
-    let mut ranked: Vec<(u32, &str)> =
-        ctx.config.relations.iter().filter_map(|r| r.status.filter(|&s| s > 0).map(|s| (s, r.name.as_str()))).collect();
-    ranked.sort_by(|a, b| b.0.cmp(&a.0));
-    let mut latest: Vec<String> = Vec::new();
-    let mut pending: Vec<String> = Vec::new();
-    let mut newest: Option<Date> = None;
-    for (_, rel) in &ranked {
-        let facts: Vec<&Fact> = ctx.facts.relation(rel).collect();
-        if facts.is_empty() {
-            continue;
-        }
-        let label = ctx.config.relations.iter().find(|r| r.name == *rel).map_or(*rel, |r| r.label.as_str());
-        let mut parts = Vec::new();
-        let mut cites = Vec::new();
-        for f in facts.iter().take(6) {
-            parts.push(ctx.sentence(f));
-            cites.extend(ctx.cite_fact(ans, f, 2));
-            newest = newest.max(f.last_reported());
-            // What is still open ("launch date yet to be confirmed").
-            if f.negated {
-                pending.push(ctx.sentence(f));
-            }
-        }
-        cites.sort();
-        cites.dedup();
-        let parts = dedup(parts);
-        if latest.is_empty() {
-            latest.push(parts.join("; "));
-        }
-        let mut label_cap = label.to_string();
-        if let Some(c) = label_cap.get_mut(0..1) {
-            c.make_ascii_uppercase();
-        }
-        ans.items.push(Item { text: format!("{label_cap}: {}", parts.join("; ")), cites });
-    }
-    latest.extend(dedup(pending));
-    if !latest.is_empty() {
-        let as_of = newest.map_or(String::new(), |d| format!(" (as of {d})"));
-        ans.headline = format!("Latest{as_of}: {}", latest.join(". "));
-        ans.headline.push_str(". How it got there, newest stage first:");
-    }
-    finish(ans);
-}
-
-/// Dated events in date order: facts whose sentences give a date, then the
-/// story's stages by the date they were first reported.
-pub fn timeline(ctx: &Ctx<'_>, ans: &mut Answer) {
-    let stage = |f: &Fact| ctx.config.relations.iter().any(|r| r.name == f.relation && r.status.is_some_and(|s| s > 0));
-    let mut dated: Vec<(Date, bool, &Fact)> = ctx
-        .facts
-        .all()
-        .iter()
-        .filter_map(|f| match event_date(f) {
-            Some(d) => Some((d, true, f)),
-            None if stage(f) => f.evidence.iter().filter_map(|e| e.published).min().map(|d| (d, false, f)),
-            None => None,
-        })
-        .collect();
-    dated.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.id.cmp(&b.2.id)));
-    for (d, event, f) in dated.iter().take(40) {
-        let cites = ctx.cite_fact(ans, f, 2);
-        let when = if *event { d.to_string() } else { format!("{d} (reported)") };
-        ans.items.push(Item { text: format!("{when}: {}", ctx.sentence(f)), cites });
-    }
-    if let (Some(first), Some(last)) = (dated.first(), dated.last()) {
-        ans.headline = format!("From {} to {}", first.0, last.0);
-    }
-    finish(ans);
-}
-
-/// Quotations, optionally by one speaker and about other entities.
-pub fn quotes(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], speaker: Option<&str>, about: &[&str]) {
-    let mut facts: Vec<&Fact> = relations.iter().flat_map(|r| ctx.facts.relation(r)).collect();
-    if let Some(s) = speaker {
-        facts.retain(|f| f.subject == s);
-    }
-    if !about.is_empty() {
-        let focused: Vec<&Fact> =
-            facts.iter().copied().filter(|f| about.iter().all(|a| ctx.fact_entities(f).contains(a) || f.object.contains(a))).collect();
-        if !focused.is_empty() {
-            facts = focused;
-        }
-    }
-    // Direct quotations first, then reported speech.
-    facts.sort_by_key(|f| (!f.evidence.iter().any(|e| e.rule.contains("quote")), f.id.clone()));
-    for f in &facts {
-        let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
-        ans.items.push(Item { text: ctx.sentence(f), cites });
-    }
-    if !facts.is_empty() {
-        ans.headline = match speaker {
-            Some(s) => format!("What {s} said:"),
-            None => "Quotations in the articles:".into(),
-        };
-    }
-    finish(ans);
-}
-
-/// Who or what an entity is, and what the articles say it did.
-pub fn about(ctx: &Ctx<'_>, ans: &mut Answer, entity: &str) {
-    let info = ctx.facts.entities().get(entity);
-    let mut facts: Vec<&Fact> =
-        ctx.facts.all().iter().filter(|f| f.subject == entity || f.object == entity).collect();
-    // Roles first ("chairman of Alibaba"), then by support.
-    facts.sort_by_key(|f| (!f.qualifiers.contains_key("role") || f.subject != entity, std::cmp::Reverse(f.sources), f.id.clone()));
-    let roles: Vec<String> = facts
-        .iter()
-        .filter(|f| f.subject == entity && f.qualifiers.contains_key("role") && f.object != entity)
-        .map(|f| format!("{} of {}", f.qualifier("role").unwrap_or(""), f.object))
-        .collect();
-    for f in facts.iter().take(10) {
-        let cites = ctx.cite_fact(ans, f, 2);
-        ans.items.push(Item { text: ctx.sentence(f), cites });
-    }
-    if facts.is_empty() {
-        // Known but in no fact: quote where it is mentioned.
-        let mut n = 0;
-        for s in ctx.facts.sentences().iter().filter(|s| s.entities.iter().any(|e| e == entity)) {
-            let c = ctx.cite_sentence(ans, s.article, s.sentence);
-            ans.items.push(Item { text: "Mentioned:".into(), cites: vec![c] });
-            n += 1;
-            if n == 3 {
-                break;
-            }
-        }
-    }
-    let kind = info.map_or(String::new(), |i| format!(" ({})", i.kind.to_lowercase()));
-    ans.headline = if roles.is_empty() { format!("{entity}{kind}") } else { format!("{entity}: {}", dedup(roles).join("; ")) };
-    finish(ans);
-}
-
-/// The articles behind the answers.
-pub fn sources(ctx: &Ctx<'_>, ans: &mut Answer) {
-    for (i, a) in ctx.articles.iter().enumerate() {
-        let lede = a.sentences.iter().find(|s| !s.heading).unwrap_or(&a.sentences[0]);
-        let c = ctx.cite_sentence(ans, i, lede.index);
-        let outlet = a.outlet.clone().unwrap_or_else(|| "unknown outlet".into());
-        let date = a.date.map_or("undated".to_string(), |d| d.to_string());
-        let title = a.title.clone().unwrap_or_else(|| lede.text.chars().take(80).collect());
-        ans.items.push(Item { text: format!("{outlet}, {date}: {title} ({})", a.id), cites: vec![c] });
-    }
-    ans.headline = format!("{} articles", ctx.articles.len());
-    ans.answered = !ans.items.is_empty();
-}
-
-/// One fact with all its evidence.
-pub fn fact(ctx: &Ctx<'_>, ans: &mut Answer, id: &str) {
-    if let Some(f) = ctx.facts.by_id(id) {
-        ans.headline = format!("{}: {}", f.id, ctx.sentence(f));
-        for e in &f.evidence {
-            let c = ctx.cite(ans, e).into_iter().collect();
-            let mut text = format!("rule {}", e.rule);
-            if let Some(a) = &e.attribution {
-                text.push_str(&format!(", attributed to {a}"));
-            }
-            for (k, v) in &e.qualifiers {
-                text.push_str(&format!(", {k}: {v}"));
-            }
-            ans.items.push(Item { text, cites: c });
-        }
-        ctx.add_disagreements(ans, &[f]);
-    }
-    ans.answered = !ans.items.is_empty();
-}
-
-/// The fallback: sentences that match the question and hold what it needs.
-pub fn retrieve(ctx: &Ctx<'_>, ans: &mut Answer, u: &Understanding, need: Need) {
-    let hits = ctx.index.search(u, need, ctx.facts, ctx.lexicon, 2);
-    let Some(best) = hits.first() else { return };
-    let best_score = best.score;
-    for h in hits.iter().filter(|h| h.score >= best_score * 0.8) {
-        let c = ctx.cite_sentence(ans, h.article, h.sentence);
-        let text = ctx.articles[h.article].sentences[h.sentence].text.clone();
-        ans.items.push(Item { text: format!("\"{text}\""), cites: vec![c] });
-    }
-    ans.headline = match need {
-        Need::Entity => format!("{} (from the sentence below)", best.new_entities.join(", ")),
-        _ => "The closest the articles come:".into(),
-    };
-    ans.intent = format!("{}+retrieval", ans.intent);
-    finish(ans);
-}
-
-fn dedup(v: Vec<String>) -> Vec<String> {
+pub(super) fn dedup(v: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for s in v {
         if !out.contains(&s) {

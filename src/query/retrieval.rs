@@ -8,6 +8,8 @@ use std::collections::HashMap;
 use crate::corpus::Article;
 use crate::facts::FactTable;
 
+use super::answer::{Answer, Item};
+use super::respond::{finish, Ctx};
 use super::understand::{word_spans, Lexicon, Understanding};
 
 /// What an answering sentence must contain.
@@ -145,3 +147,22 @@ impl Index {
         hits
     }
 }
+
+/// The fallback: sentences that match the question and hold what it needs.
+pub fn answer(ctx: &Ctx<'_>, ans: &mut Answer, u: &Understanding, need: Need) {
+    let hits = ctx.index.search(u, need, ctx.facts, ctx.lexicon, 2);
+    let Some(best) = hits.first() else { return };
+    let best_score = best.score;
+    for h in hits.iter().filter(|h| h.score >= best_score * 0.8) {
+        let c = ctx.cite_sentence(ans, h.article, h.sentence);
+        let text = ctx.articles[h.article].sentences[h.sentence].text.clone();
+        ans.items.push(Item { text: format!("\"{text}\""), cites: vec![c] });
+    }
+    ans.headline = match need {
+        Need::Entity => format!("{} (from the sentence below)", best.new_entities.join(", ")),
+        _ => "The closest the articles come:".into(),
+    };
+    ans.intent = format!("{}+retrieval", ans.intent);
+    finish(ans);
+}
+
