@@ -6,7 +6,7 @@
 //!
 //! # What is measured
 //!
-//! 1. **Throughput.** A synthetic corpus (about 13 MB, 2,000 articles of
+//! 1. **Throughput.** A synthetic corpus (14 MB, about 2,000 articles of
 //!    3-10 KB) is generated deterministically by recombining the sentences of
 //!    the embedded seed articles, with some rival names swapped for invented
 //!    ones and some discovery-style sentences ("rivals such as X and Y") so
@@ -40,7 +40,10 @@
 //! FACTDESK_BENCH_MB=50 cargo bench --bench engine     # another corpus size, in MB
 //! ```
 //!
-//! The report goes to stdout and ends with a one-line `summary:`.
+//! The report goes to stdout and ends with a one-line `summary:`. A full
+//! run does four builds of the large corpus, so it takes as long as four
+//! extractions of it (minutes at today's throughput); the quick run takes
+//! seconds.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -62,7 +65,8 @@ struct Settings {
     build_runs: usize,
     /// Repetitions of the seeds engine start-up.
     startup_runs: usize,
-    /// Untimed calls per question before sampling (caches, lazy paths).
+    /// Untimed calls per question before sampling (lazy DFA caches, the
+    /// allocator's free lists), at most.
     warmup: usize,
     /// Timed calls per question: at most this many...
     max_samples: usize,
@@ -90,7 +94,7 @@ impl Settings {
         } else {
             Settings {
                 quick,
-                corpus_bytes: 13_000_000,
+                corpus_bytes: 14_000_000,
                 build_runs: 3,
                 startup_runs: 7,
                 warmup: 20,
@@ -120,6 +124,7 @@ fn main() {
     let seeds_engine = Engine::load(None, None).expect("the embedded config and seeds load");
     let seeds_rss = memory(reset);
     print_startup(&startup, &seeds_engine, &seeds_rss);
+    print_phases("what seeds start-up is made of (one run)", &startup_phases(), Some(startup.median()));
 
     let config = Config::embedded().expect("embedded config");
     let corpus = Corpus::generate(&config, settings.corpus_bytes);
@@ -140,8 +145,14 @@ fn main() {
     let big_rss = memory(reset);
     print_throughput(&throughput, &corpus, &big_rss);
 
-    let phases = bench_phases(&config, &reader, &corpus);
-    print_phases(&phases, &throughput);
+    let (articles, _) = parse_all(&reader, &corpus);
+    let phases = build_phases(&config, &articles);
+    drop(articles);
+    print_phases(
+        &format!("where Engine::build spends its time on {} (one run)", corpus.label()),
+        &phases,
+        Some(throughput.build.wall),
+    );
 
     let questions = questions();
     let seeds_latency = bench_latency(&settings, &seeds_engine, &questions);
@@ -450,25 +461,36 @@ fn median_timing(runs: &[Timing]) -> Timing {
 
 /// `Engine::build` taken apart, once, to show which phase dominates. It
 /// mirrors the body of `Engine::build`; keep the two in step.
-struct Phases {
-    rows: Vec<(&'static str, Timing)>,
+type Phases = Vec<(&'static str, Timing)>;
+
+fn build_phases(config: &Config, articles: &[Article]) -> Phases {
+    let (extractor, compile) = Timing::measure(|| Extractor::new(config).expect("rules compile"));
+    let (extraction, extract) = Timing::measure(|| extractor.extract_all(articles));
+    let (facts, table) = Timing::measure(|| FactTable::build(config, extraction));
+    let (answerer, index) = Timing::measure(|| Answerer::new(config, &facts, articles).expect("answerer builds"));
+    black_box((answerer, facts));
+    vec![
+        ("Extractor::new (compile rules)", compile),
+        ("Extractor::extract_all", extract),
+        ("FactTable::build", table),
+        ("Answerer::new (index)", index),
+    ]
 }
 
-fn bench_phases(config: &Config, reader: &Reader, corpus: &Corpus) -> Phases {
-    let (articles, _) = parse_all(reader, corpus);
-    let (extractor, compile) = Timing::measure(|| Extractor::new(config).expect("rules compile"));
-    let (extraction, extract) = Timing::measure(|| extractor.extract_all(&articles));
-    let (facts, table) = Timing::measure(|| FactTable::build(config, extraction));
-    let (answerer, index) = Timing::measure(|| Answerer::new(config, &facts, &articles).expect("answerer builds"));
-    black_box((answerer, facts));
-    Phases {
-        rows: vec![
-            ("Extractor::new (compile rules)", compile),
-            ("Extractor::extract_all", extract),
-            ("FactTable::build", table),
-            ("Answerer::new (index)", index),
-        ],
-    }
+/// `Engine::load(None, None)` taken apart the same way: what start-up is
+/// made of before the bot can answer.
+fn startup_phases() -> Phases {
+    let (config, load) = Timing::measure(|| Config::embedded().expect("embedded config"));
+    let (articles, read) = Timing::measure(|| {
+        let reader = Reader::new(&config.corpus).expect("corpus config compiles");
+        factdesk::EMBEDDED_SEEDS
+            .iter()
+            .filter_map(|(name, bytes)| reader.parse_bytes(name, bytes).ok())
+            .collect::<Vec<_>>()
+    });
+    let mut rows = vec![("Config::embedded (TOML)", load), ("Reader::new + parse seeds", read)];
+    rows.extend(build_phases(&config, &articles));
+    rows
 }
 
 // ---------------------------------------------------------------------------
@@ -549,8 +571,14 @@ fn bench_latency(settings: &Settings, engine: &Engine, questions: &[(String, Str
     let mut per_question = Vec::new();
     for (_, q) in questions {
         let ask = || engine.answer(&engine.parse_request(black_box(q)));
-        let mut answered = false;
-        for _ in 0..settings.warmup {
+        // Warm-up: a few calls, fewer for a question slow enough that its
+        // warm-up alone would eat the sampling budget.
+        let warm = Instant::now();
+        let mut answered = black_box(ask()).answered;
+        for _ in 1..settings.warmup {
+            if warm.elapsed() > settings.budget / 4 {
+                break;
+            }
             answered = black_box(ask()).answered;
         }
         let mut samples = Vec::with_capacity(settings.max_samples);
@@ -717,14 +745,15 @@ fn print_throughput(t: &Throughput, corpus: &Corpus, mem: &Memory) {
     println!();
 }
 
-fn print_phases(p: &Phases, t: &Throughput) {
-    println!("== where Engine::build spends its time (one run) ==");
-    let total: Duration = p.rows.iter().map(|r| r.1.wall).sum();
+fn print_phases(title: &str, rows: &Phases, whole: Option<Duration>) {
+    println!("== {title} ==");
+    let total: Duration = rows.iter().map(|r| r.1.wall).sum();
     println!("  {:<32} {:>10} {:>7}", "phase", "wall", "share");
-    for (name, x) in &p.rows {
+    for (name, x) in rows {
         println!("  {:<32} {:>10} {:>6.1}%", name, fmt_dur(x.wall), 100.0 * x.wall.as_secs_f64() / total.as_secs_f64());
     }
-    println!("  {:<32} {:>10}   (Engine::build median {})", "sum", fmt_dur(total), fmt_dur(t.build.wall));
+    let whole = whole.map_or(String::new(), |w| format!("   (median of the timed runs: {})", fmt_dur(w)));
+    println!("  {:<32} {:>10}{whole}", "sum", fmt_dur(total));
     println!();
 }
 

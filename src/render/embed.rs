@@ -183,10 +183,11 @@ pub fn discord_message(answer: &Answer) -> Reply {
             push_more(&mut embed, left);
             break;
         }
+        // Outlet when known, else the headline, else the file: a reader
+        // should see where the sentence comes from without opening it.
         let mut name = format!("[{}]", c.n);
-        if let Some(o) = &c.outlet {
-            name.push_str(&format!(" {}", escape(o)));
-        }
+        let origin = c.outlet.clone().or_else(|| c.title.as_ref().map(|t| truncate(t, 80))).unwrap_or_else(|| c.source.clone());
+        name.push_str(&format!(" {}", escape(&origin)));
         if let Some(d) = c.date {
             name.push_str(&format!(" · {d}"));
         }
