@@ -110,6 +110,8 @@ impl FactTable {
         let actor_name = extraction.actor.clone();
         let actor = actor_name.as_str();
         let mut merged: BTreeMap<(String, String, String, bool), Vec<Evidence>> = BTreeMap::new();
+        // (fact, article, sentence) already recorded, and where.
+        let mut seen: HashMap<(String, String, String, bool, String, usize), usize> = HashMap::new();
         for mut f in extraction.facts {
             // One order for symmetric relations: the story's actor first,
             // else alphabetical.
@@ -118,17 +120,19 @@ impl FactTable {
             {
                 std::mem::swap(&mut f.subject, &mut f.object);
             }
-            let ev = merged.entry((f.relation, f.subject, f.object, f.negated)).or_default();
+            let key = (f.relation, f.subject, f.object, f.negated);
+            let at = (key.0.clone(), key.1.clone(), key.2.clone(), key.3, f.evidence.source.clone(), f.evidence.sentence);
+            let ev = merged.entry(key).or_default();
             // One sentence counts once per fact, whatever rules fired on it.
-            if let Some(existing) =
-                ev.iter_mut().find(|e| e.source == f.evidence.source && e.sentence == f.evidence.sentence)
-            {
+            if let Some(&i) = seen.get(&at) {
+                let existing = &mut ev[i];
                 for (k, v) in f.evidence.qualifiers {
                     existing.qualifiers.entry(k).or_insert(v);
                 }
                 existing.date = existing.date.or(f.evidence.date);
                 continue;
             }
+            seen.insert(at, ev.len());
             ev.push(f.evidence);
         }
         let mut facts: Vec<Fact> = merged
@@ -203,6 +207,11 @@ impl FactTable {
     /// Facts of one relation, in table order.
     pub fn relation(&self, name: &str) -> impl Iterator<Item = &Fact> {
         self.by_relation.get(name).into_iter().flatten().map(|&i| &self.facts[i])
+    }
+
+    /// Where a fact of this table sits in [`FactTable::all`].
+    pub fn position(&self, fact: &Fact) -> usize {
+        fact.id.get(1..).and_then(|n| n.parse::<usize>().ok()).map_or(usize::MAX, |n| n - 1)
     }
 
     /// A fact by id (case-insensitive, `F` optional).
@@ -353,17 +362,23 @@ fn find_conflicts(config: &Config, facts: &[Fact]) -> Vec<Conflict> {
         .iter()
         .flat_map(|r| r.conflicts.iter().map(move |c| (r.name.as_str(), c.as_str())))
         .collect();
-    for (i, a) in facts.iter().enumerate() {
-        for b in &facts[i + 1..] {
-            if a.subject != b.subject || a.object != b.object {
-                continue;
-            }
-            let polar = a.relation == b.relation && a.negated != b.negated;
-            let crossed = !a.negated
-                && !b.negated
-                && conflicts.iter().any(|&(x, y)| (x == a.relation && y == b.relation) || (y == a.relation && x == b.relation));
-            if polar || crossed {
-                out.push(Conflict { a: a.id.clone(), b: b.id.clone() });
+    // Only facts about the same pair can conflict: group by pair first.
+    let mut pairs: HashMap<(&str, &str), Vec<&Fact>> = HashMap::new();
+    for f in facts {
+        pairs.entry((f.subject.as_str(), f.object.as_str())).or_default().push(f);
+    }
+    let mut groups: Vec<&Vec<&Fact>> = pairs.values().filter(|g| g.len() > 1).collect();
+    groups.sort_by_key(|g| g[0].id.clone());
+    for group in groups {
+        for (i, a) in group.iter().enumerate() {
+            for b in &group[i + 1..] {
+                let polar = a.relation == b.relation && a.negated != b.negated;
+                let crossed = !a.negated
+                    && !b.negated
+                    && conflicts.iter().any(|&(x, y)| (x == a.relation && y == b.relation) || (y == a.relation && x == b.relation));
+                if polar || crossed {
+                    out.push(Conflict { a: a.id.clone(), b: b.id.clone() });
+                }
             }
         }
     }

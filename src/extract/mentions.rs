@@ -77,6 +77,9 @@ pub struct Tagger {
     alias_map: HashMap<String, usize>,
     entities: Vec<(String, String)>,
     descriptions: Vec<(Regex, usize)>,
+    /// One pass telling which descriptions occur at all (most sentences
+    /// have none), so only those are searched.
+    description_set: regex::RegexSet,
     pronouns: Vec<(Regex, String)>,
     quote: Regex,
     money: Regex,
@@ -180,7 +183,10 @@ impl Tagger {
         let date = format!(
             r"(?i)\b(?:(?P<rel>today|yesterday|tomorrow|this (?:week|month|year)|last (?:week|month|year)|next (?:week|month|year)|the previous year|a year (?:earlier|ago))|(?:on |last |this |next )?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?P<d1>\d{{1,2}}) (?P<m1>{months})\.?(?:,? (?P<y1>\d{{4}}))?|(?P<m2>{months})\.?(?: (?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)?(?:,? (?P<y2>\d{{4}}))?(?P<prev> of (?:the previous|last) year)?|(?P<q>Q[1-4]|(?:first|second|third|fourth)[- ]quarter) (?P<y3>\d{{4}})|(?P<y4>(?:19|20)\d{{2}})\b)"
         );
+        let description_set = regex::RegexSet::new(descriptions.iter().map(|(r, _)| r.as_str()))
+            .map_err(|e| bad("entity description", "gazetteer", e))?;
         Ok(Tagger {
+            description_set,
             aliases,
             alias_map,
             entities,
@@ -274,7 +280,8 @@ impl Tagger {
             push(&mut out, m.start(), m.end(), Tag::Quote);
         }
         // Descriptions first: "the iPhone maker" holds the alias "iPhone".
-        for (re, i) in &self.descriptions {
+        for d in self.description_set.matches(norm).iter() {
+            let (re, i) = &self.descriptions[d];
             for m in re.find_iter(norm) {
                 let (name, kind) = &self.entities[*i];
                 push(&mut out, m.start(), m.end(), Tag::Entity { name: name.clone(), kind: kind.clone() });

@@ -24,7 +24,7 @@ use crate::config::{Config, ConfigError, IntentConfig};
 use crate::corpus::Article;
 use crate::facts::FactTable;
 
-use respond::Ctx;
+use respond::{Ctx, Lookups};
 use retrieval::{Index, Need};
 use understand::{Lexicon, Understanding};
 
@@ -34,6 +34,7 @@ pub struct Answerer {
     intents: Vec<(IntentConfig, Vec<Regex>)>,
     lexicon: Lexicon,
     index: Index,
+    lookups: Lookups,
     hints: Vec<String>,
 }
 
@@ -57,7 +58,8 @@ impl Answerer {
             .collect::<Result<Vec<_>, ConfigError>>()?;
         let lexicon = Lexicon::new(config, facts);
         let index = Index::build(articles, facts, &lexicon);
-        Ok(Answerer { intents, lexicon, index, hints: config.query.hints.clone() })
+        let lookups = Lookups::build(facts, articles, &lexicon);
+        Ok(Answerer { intents, lexicon, index, lookups, hints: config.query.hints.clone() })
     }
 
     /// Entity names for autocomplete.
@@ -67,7 +69,7 @@ impl Answerer {
 
     /// Answers a request.
     pub fn answer(&self, request: &Request, facts: &FactTable, articles: &[Article], config: &Config) -> Answer {
-        let ctx = Ctx::new(facts, articles, config, &self.lexicon, &self.index);
+        let ctx = Ctx::new(facts, articles, config, &self.lexicon, &self.index, &self.lookups);
         let mut ans = match request {
             Request::Question { text, truncated } => {
                 let mut a = self.ask(&ctx, text);

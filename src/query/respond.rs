@@ -3,7 +3,7 @@
 //! and fills an [`Answer`]; none invents text beyond joining what the facts
 //! hold. Whole-story views live in `story`, the fallback in `retrieval`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::config::Config;
 use crate::corpus::Article;
@@ -27,10 +27,49 @@ pub struct Ctx<'a> {
     pub lexicon: &'a Lexicon,
     /// Sentence index.
     pub index: &'a Index,
-    /// Article index by file name.
-    pub by_id: HashMap<&'a str, usize>,
-    /// Sentence-info index by (article, sentence).
-    pub info_at: HashMap<(usize, usize), usize>,
+    /// Look-up tables built once with the answerer.
+    pub lookups: &'a Lookups,
+}
+
+/// Tables every answer needs, built once at start-up rather than per
+/// question (on a 14 MB corpus rebuilding them cost milliseconds a question).
+#[derive(Debug, Default)]
+pub struct Lookups {
+    by_id: HashMap<String, usize>,
+    fact_terms: Vec<HashSet<String>>,
+    fact_entities: Vec<BTreeSet<String>>,
+}
+
+impl Lookups {
+    /// Indexes articles by file name and each fact's words and entities.
+    pub fn build(facts: &FactTable, articles: &[Article], lexicon: &Lexicon) -> Lookups {
+        let by_id: HashMap<String, usize> = articles.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
+        let info_at: HashMap<(usize, usize), usize> =
+            facts.sentences().iter().enumerate().map(|(i, s)| ((s.article, s.sentence), i)).collect();
+        let mut fact_terms = Vec::with_capacity(facts.len());
+        let mut fact_entities = Vec::with_capacity(facts.len());
+        for f in facts.all() {
+            let mut terms = HashSet::new();
+            let mut ents = BTreeSet::new();
+            let mut sentences = HashSet::new();
+            for e in &f.evidence {
+                let Some(&ai) = by_id.get(&e.source) else { continue };
+                if !sentences.insert((ai, e.sentence)) {
+                    continue;
+                }
+                let lower = e.quote.to_lowercase();
+                for (s, en) in word_spans(&lower) {
+                    terms.insert(lexicon.term(&lower[s..en]));
+                }
+                if let Some(&i) = info_at.get(&(ai, e.sentence)) {
+                    ents.extend(facts.sentences()[i].entities.iter().cloned());
+                }
+            }
+            fact_terms.push(terms);
+            fact_entities.push(ents);
+        }
+        Lookups { by_id, fact_terms, fact_entities }
+    }
 }
 
 /// Citations per item, at most.
@@ -39,17 +78,16 @@ pub(super) const CITES_PER_ITEM: usize = 3;
 const MAX_ITEMS: usize = 12;
 
 impl<'a> Ctx<'a> {
-    /// Builds the look-up tables.
-    pub fn new(facts: &'a FactTable, articles: &'a [Article], config: &'a Config, lexicon: &'a Lexicon, index: &'a Index) -> Ctx<'a> {
-        Ctx {
-            facts,
-            articles,
-            config,
-            lexicon,
-            index,
-            by_id: articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect(),
-            info_at: facts.sentences().iter().enumerate().map(|(i, s)| ((s.article, s.sentence), i)).collect(),
-        }
+    /// A context over precomputed tables.
+    pub fn new(
+        facts: &'a FactTable,
+        articles: &'a [Article],
+        config: &'a Config,
+        lexicon: &'a Lexicon,
+        index: &'a Index,
+        lookups: &'a Lookups,
+    ) -> Ctx<'a> {
+        Ctx { facts, articles, config, lexicon, index, lookups }
     }
 
     pub(super) fn cite_sentence(&self, ans: &mut Answer, article: usize, sentence: usize) -> usize {
@@ -66,7 +104,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub(super) fn cite(&self, ans: &mut Answer, e: &Evidence) -> Option<usize> {
-        let ai = *self.by_id.get(e.source.as_str())?;
+        let ai = *self.lookups.by_id.get(e.source.as_str())?;
         Some(self.cite_sentence(ans, ai, e.sentence))
     }
 
@@ -94,30 +132,17 @@ impl<'a> Ctx<'a> {
     }
 
     /// Entities mentioned in the sentences that state a fact.
-    pub(super) fn fact_entities(&self, f: &Fact) -> BTreeSet<&'a str> {
-        let mut out = BTreeSet::new();
-        for e in &f.evidence {
-            let Some(&ai) = self.by_id.get(e.source.as_str()) else { continue };
-            if let Some(&i) = self.info_at.get(&(ai, e.sentence)) {
-                out.extend(self.facts.sentences()[i].entities.iter().map(|s| s.as_str()));
-            }
-        }
-        out
+    pub(super) fn fact_entities(&self, f: &Fact) -> &'a BTreeSet<String> {
+        static EMPTY: BTreeSet<String> = BTreeSet::new();
+        self.lookups.fact_entities.get(self.facts.position(f)).unwrap_or(&EMPTY)
     }
 
     /// How well a fact's sentences match the question's content words.
     pub(super) fn relevance(&self, f: &Fact, u: &Understanding) -> usize {
-        if u.terms.is_empty() {
-            return 0;
+        match self.lookups.fact_terms.get(self.facts.position(f)) {
+            Some(words) => u.terms.iter().filter(|t| words.contains(*t)).count(),
+            None => 0,
         }
-        let mut words: BTreeSet<String> = BTreeSet::new();
-        for e in &f.evidence {
-            let lower = e.quote.to_lowercase();
-            for (s, en) in word_spans(&lower) {
-                words.insert(self.lexicon.term(&lower[s..en]));
-            }
-        }
-        u.terms.iter().filter(|t| words.contains(*t)).count()
     }
 
     /// Applies "in China" / "outside China": keeps facts whose sentences
@@ -130,7 +155,7 @@ impl<'a> Ctx<'a> {
                 .copied()
                 .filter(|f| {
                     let ents = self.fact_entities(f);
-                    !u.outside.iter().any(|p| ents.contains(p.as_str()) || f.qualifiers.values().flatten().any(|v| v.contains(p.as_str())))
+                    !u.outside.iter().any(|p| ents.contains(p) || f.qualifiers.values().flatten().any(|v| v.contains(p.as_str())))
                 })
                 .collect();
             out = kept;
@@ -285,7 +310,7 @@ fn involving<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) -> Vec<
     let focus: Vec<&str> = names.iter().copied().filter(|n| *n != actor).collect();
     let levels: [&dyn Fn(&Fact) -> bool; 3] = [
         &|f| names.iter().all(|n| is_party(f, n)),
-        &|f| focus.iter().all(|n| is_party(f, n)) && names.iter().all(|n| is_party(f, n) || ctx.fact_entities(f).contains(n)),
+        &|f| focus.iter().all(|n| is_party(f, n)) && names.iter().all(|n| is_party(f, n) || ctx.fact_entities(f).contains(*n)),
         &|f| if focus.is_empty() { names.iter().any(|n| is_party(f, n)) } else { focus.iter().any(|n| is_party(f, n)) },
     ];
     for level in levels {
@@ -592,7 +617,7 @@ pub fn numbers(ctx: &Ctx<'_>, ans: &mut Answer, u: &Understanding, relations: &[
     let names = named(u);
     let mut facts: Vec<&Fact> = relations.iter().flat_map(|r| ctx.facts.relation(r)).collect();
     if !names.is_empty() {
-        facts.retain(|f| names.iter().any(|n| f.subject == *n || ctx.fact_entities(f).contains(n)));
+        facts.retain(|f| names.iter().any(|n| f.subject == *n || ctx.fact_entities(f).contains(*n)));
     }
     if !u.terms.is_empty() {
         let best = facts.iter().map(|f| ctx.relevance(f, u)).max().unwrap_or(0);

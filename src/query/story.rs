@@ -88,7 +88,7 @@ pub fn quotes(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], speaker: Op
     }
     if !about.is_empty() {
         let focused: Vec<&Fact> =
-            facts.iter().copied().filter(|f| about.iter().all(|a| ctx.fact_entities(f).contains(a) || f.object.contains(a))).collect();
+            facts.iter().copied().filter(|f| about.iter().all(|a| ctx.fact_entities(f).contains(*a) || f.object.contains(a))).collect();
         if !focused.is_empty() {
             facts = focused;
         }
@@ -159,7 +159,13 @@ pub fn sources(ctx: &Ctx<'_>, ans: &mut Answer) {
 pub fn fact(ctx: &Ctx<'_>, ans: &mut Answer, id: &str) {
     if let Some(f) = ctx.facts.by_id(id) {
         ans.headline = format!("{}: {}", f.id, ctx.sentence(f));
-        for e in &f.evidence {
+        // A popular fact can rest on thousands of sentences; a reply can
+        // show a few dozen.
+        const SHOWN: usize = 20;
+        if f.evidence.len() > SHOWN {
+            ans.headline.push_str(&format!(" ({} sentences; the first {SHOWN} shown)", f.evidence.len()));
+        }
+        for e in f.evidence.iter().take(SHOWN) {
             let c = ctx.cite(ans, e).into_iter().collect();
             let mut text = format!("rule {}", e.rule);
             if let Some(a) = &e.attribution {
