@@ -246,19 +246,26 @@ impl<'a> Ctx<'a> {
                 if d.what == "reason" && ans.intent != "reason" {
                     continue;
                 }
+                // A few values, each with the sentences that give it: on a
+                // large corpus a fact can have hundreds of variants.
+                const VALUES: usize = 4;
                 let mut sides = Vec::new();
-                let mut cites = Vec::new();
-                for (value, sources) in &d.values {
-                    let mut c = Vec::new();
-                    for e in f.evidence.iter().filter(|e| sources.contains(&e.source)) {
-                        if let Some(n) = self.cite(ans, e) {
-                            if !c.contains(&n) {
-                                c.push(n);
+                for (value, sources) in d.values.iter().take(VALUES) {
+                    let gives = |e: &&Evidence| {
+                        sources.contains(&e.source)
+                            && if d.what == "date" {
+                                e.date.map(|x| x.to_string()).as_deref() == Some(value.as_str())
+                            } else {
+                                e.qualifiers.get(&d.what).is_some_and(|v| v.eq_ignore_ascii_case(value))
                             }
-                        }
-                    }
+                    };
+                    let mut c: Vec<usize> = f.evidence.iter().filter(gives).take(2).filter_map(|e| self.cite(ans, e)).collect();
+                    c.sort();
+                    c.dedup();
                     sides.push(format!("{value} {}", super::answer::markers(&c).trim()));
-                    cites.extend(c);
+                }
+                if d.values.len() > VALUES {
+                    sides.push(format!("and {} more", d.values.len() - VALUES));
                 }
                 ans.disagreements.push(Item {
                     text: format!("{}: the {} differs between articles: {}", self.sentence(f), d.what, sides.join(" vs ")),
@@ -446,26 +453,35 @@ pub fn reason(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Underst
         let main: Vec<&Fact> = facts.iter().copied().filter(|f| f.relation == first.relation).collect();
         let heads: Vec<String> = main.iter().map(|f| ctx.sentence(f)).collect();
         ans.headline = format!("{}. Reasons the articles give:", dedup(heads).join("; "));
+        // Each distinct reason once, with the sentences that give it; the
+        // best supported first, cited a few times at most.
+        let mut reasons: Vec<(String, Vec<&Evidence>)> = Vec::new();
+        let mut at: HashMap<String, usize> = HashMap::new();
         for f in &main {
             for e in &f.evidence {
                 for key in ["reason", "because"] {
                     if let Some(r) = e.qualifiers.get(key) {
-                        let n = ctx.cite(ans, e).into_iter().collect::<Vec<_>>();
-                        // One item per reason; "reportedly" only while every
-                        // source giving it hedges.
-                        let hedged = format!("{r} (reportedly)");
-                        match ans.items.iter_mut().find(|i| i.text.eq_ignore_ascii_case(r) || i.text.eq_ignore_ascii_case(&hedged)) {
-                            Some(i) => {
-                                i.cites.extend(n);
-                                if !e.hedged {
-                                    i.text = r.clone();
-                                }
+                        let k = r.to_lowercase();
+                        match at.get(&k) {
+                            Some(&i) => reasons[i].1.push(e),
+                            None => {
+                                at.insert(k, reasons.len());
+                                reasons.push((r.clone(), vec![e]));
                             }
-                            None => ans.items.push(Item { text: if e.hedged { hedged } else { r.clone() }, cites: n }),
                         }
                     }
                 }
             }
+        }
+        let support = |ev: &Vec<&Evidence>| ev.iter().map(|e| e.source.as_str()).collect::<BTreeSet<_>>().len();
+        reasons.sort_by(|a, b| support(&b.1).cmp(&support(&a.1)));
+        for (r, ev) in reasons.iter().take(MAX_ITEMS + 1) {
+            let mut cites: Vec<usize> = ev.iter().take(CITES_PER_ITEM).filter_map(|e| ctx.cite(ans, e)).collect();
+            cites.sort();
+            cites.dedup();
+            // "reportedly" only while every source giving it hedges.
+            let text = if ev.iter().all(|e| e.hedged) { format!("{r} (reportedly)") } else { r.clone() };
+            ans.items.push(Item { text, cites });
         }
         let sources: BTreeSet<&str> = main.iter().flat_map(|f| f.evidence.iter().filter(|e| e.qualifiers.contains_key("reason")).map(|e| e.source.as_str())).collect();
         if ans.items.len() > 1 && sources.len() > 1 {
