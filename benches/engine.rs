@@ -661,19 +661,20 @@ fn memory(peak_was_reset: bool) -> Memory {
     Memory { peak_kb: field("VmHWM:"), now_kb: field("VmRSS:"), peak_was_reset }
 }
 
-/// CPU time of the whole process (every thread), in nanoseconds from
-/// /proc/<pid>/task/*/schedstat; `None` off Linux.
+/// CPU time of the whole process, threads that have already exited included
+/// (extraction runs on scoped threads that are gone by the time it is read),
+/// from `getrusage(RUSAGE_SELF)` via /proc/self/stat's utime + stime;
+/// `None` off Linux. Clock ticks are 1/100 s on Linux, fine for runs of
+/// seconds.
 fn process_cpu() -> Option<Duration> {
-    let mut total = 0u64;
-    let mut any = false;
-    for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
-        let Ok(stat) = std::fs::read_to_string(task.path().join("schedstat")) else { continue };
-        if let Some(ns) = stat.split_whitespace().next().and_then(|v| v.parse::<u64>().ok()) {
-            total += ns;
-            any = true;
-        }
-    }
-    any.then(|| Duration::from_nanos(total))
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name; utime and stime are the
+    // 14th and 15th fields of the whole line.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some(Duration::from_millis((utime + stime) * 10))
 }
 
 // ---------------------------------------------------------------------------
