@@ -44,6 +44,9 @@ pub struct Fact {
     pub hedged: bool,
     /// Qualifiers on which articles differ.
     pub disagreements: Vec<Disagreement>,
+    /// See [`Fact::date`]; computed once, it is a sort key.
+    #[serde(skip)]
+    when: Option<Date>,
 }
 
 /// Articles giving different values for one qualifier of a fact.
@@ -68,6 +71,10 @@ impl Fact {
     /// The date the fact happened: the earliest event date the sentences
     /// give, else the earliest publication date.
     pub fn date(&self) -> Option<Date> {
+        self.when
+    }
+
+    fn compute_date(&self) -> Option<Date> {
         self.evidence
             .iter()
             .filter_map(|e| e.date)
@@ -160,7 +167,12 @@ impl FactTable {
                     qualifiers,
                     evidence,
                     disagreements,
+                    when: None,
                 }
+            })
+            .map(|mut f: Fact| {
+                f.when = f.compute_date();
+                f
             })
             .collect();
         facts.sort_by(|a, b| {
