@@ -396,3 +396,79 @@ fn find_conflicts(config: &Config, facts: &[Fact]) -> Vec<Conflict> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Reader;
+    use crate::extract::Extractor;
+
+    const CONFIG: &str = r#"
+[story]
+title = "t"
+actor = "Acme"
+
+[[entity]]
+name = "Acme"
+kind = "org"
+
+[[entity]]
+name = "Globex"
+kind = "org"
+
+[[relation]]
+name = "dropped"
+label = "dropped"
+conflicts = ["partnered"]
+[[relation.rule]]
+name = "dropped.verb"
+pattern = '{subject:ORG} dropped {object:ORG}(?: because (?P<reason>[^.]+))?'
+
+[[relation]]
+name = "partnered"
+label = "partnered with"
+symmetric = true
+[[relation.rule]]
+name = "partnered.with"
+pattern = '{subject:ORG} (?:partnered|is still working) with {object:ORG}'
+"#;
+
+    fn table(articles: &[(&str, &str)]) -> FactTable {
+        let config = Config::parse(CONFIG).unwrap();
+        let reader = Reader::new(&config.corpus).unwrap();
+        let parsed: Vec<_> = articles.iter().map(|(n, t)| reader.parse(n, t).unwrap()).collect();
+        FactTable::build(&config, Extractor::new(&config).unwrap().extract_all(&parsed))
+    }
+
+    #[test]
+    fn facts_merge_across_articles_with_a_source_count() {
+        let t = table(&[
+            ("a.txt", "date 2025-01-01\nAcme dropped Globex because of cost. Acme dropped Globex."),
+            ("b.txt", "date 2025-01-02\nAcme dropped Globex because of delays."),
+        ]);
+        let f = t.relation("dropped").next().unwrap();
+        assert_eq!((f.id.as_str(), f.sources, f.evidence.len()), ("F1", 2, 3));
+        assert_eq!(f.qualifiers["reason"], vec!["of cost".to_string(), "of delays".to_string()]);
+        assert_eq!(
+            f.disagreements,
+            vec![Disagreement {
+                what: "reason".into(),
+                values: vec![("of cost".into(), vec!["a.txt".into()]), ("of delays".into(), vec!["b.txt".into()])],
+            }]
+        );
+    }
+
+    #[test]
+    fn symmetric_relations_put_the_actor_first_and_conflicts_are_kept() {
+        let t = table(&[
+            ("a.txt", "date 2025-01-01\nGlobex partnered with Acme."),
+            ("b.txt", "date 2025-01-02\nAcme dropped Globex."),
+        ]);
+        let p = t.relation("partnered").next().unwrap();
+        assert_eq!((p.subject.as_str(), p.object.as_str()), ("Acme", "Globex"));
+        let d = t.relation("dropped").next().unwrap();
+        assert_eq!(t.conflicting(d).iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), vec![p.id.as_str()]);
+        assert_eq!(t.by_id("f2").map(|f| f.id.as_str()), Some("F2"));
+        assert!(t.by_id("F99").is_none());
+    }
+}

@@ -672,3 +672,107 @@ fn untag(span: &str, mentions: &[Mention]) -> String {
     out.push_str(rest);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Reader;
+
+    const CONFIG: &str = r#"
+[story]
+title = "t"
+actor = "Acme"
+
+[tagging]
+not_names = ["The", "It", "However"]
+roles = ["CEO"]
+pronouns = [{ pattern = "it", kind = "ORG" }, { pattern = "the (?:company|carmaker)", kind = "ORG" }]
+hedges = ["reportedly"]
+attributions = ['(?i:according to) (?P<source>[A-Z]\w*(?: [A-Z]\w*)*)']
+
+[macros]
+ADV = '(?:\w+ly )?'
+
+[[entity]]
+name = "Acme"
+kind = "org"
+aliases = ["Acme Corp."]
+descriptions = ["the widget maker"]
+
+[[entity]]
+name = "United States"
+kind = "place"
+aliases = ["U.S."]
+
+[[relation]]
+name = "dropped"
+label = "dropped"
+[[relation.rule]]
+name = "dropped.verb"
+pattern = '{subject:ORG} {ADV}dropped {object:ORG+}(?: because (?P<reason>[^.]+))?'
+
+[[relation]]
+name = "met"
+label = "met"
+[[relation.rule]]
+name = "met.on"
+pattern = '{subject:ORG} met {object:ORG} {date:DATE}'
+"#;
+
+    fn run(text: &str) -> (Vec<RawFact>, Extraction) {
+        let config = Config::parse(CONFIG).unwrap();
+        let article = Reader::new(&config.corpus).unwrap().parse("a.txt", text).unwrap();
+        let x = Extractor::new(&config).unwrap().extract_all(&[article]);
+        (x.facts.clone(), x)
+    }
+
+    fn triples(facts: &[RawFact]) -> Vec<String> {
+        facts.iter().map(|f| format!("{} {} {}", f.subject, f.relation, f.object)).collect()
+    }
+
+    #[test]
+    fn lists_descriptions_and_unknown_names() {
+        let (facts, _) = run("date 2025-02-14\nThe widget maker reportedly dropped Globex, TikTok-parent Initech and Hooli because of costs, according to The Ledger.");
+        assert_eq!(triples(&facts), vec!["Acme dropped Globex", "Acme dropped Initech", "Acme dropped Hooli"]);
+        let e = &facts[0].evidence;
+        assert_eq!(e.qualifiers.get("reason").map(String::as_str), Some("of costs, according to The Ledger"));
+        assert!(e.hedged);
+        assert_eq!(e.attribution.as_deref(), Some("The Ledger"));
+    }
+
+    #[test]
+    fn pronouns_resolve_to_the_subject_or_the_salient_entity() {
+        let (facts, _) = run("date 2025-02-14\nAcme met Globex on Monday. It dropped Initech. However, the carmaker dropped Hooli.");
+        assert_eq!(
+            triples(&facts),
+            vec!["Acme met Globex", "Acme dropped Initech", "Acme dropped Hooli"]
+        );
+        // "on Monday" in an article of Friday 2025-02-14.
+        assert_eq!(facts[0].evidence.date.map(|d| d.to_string()).as_deref(), Some("2025-02-10"));
+    }
+
+    #[test]
+    fn a_lone_capitalised_opener_is_a_name_only_if_the_corpus_says_so() {
+        let (facts, _) = run("date 2025-02-14\nGlobex dropped Initech. Acme met Globex on Friday.");
+        assert_eq!(triples(&facts), vec!["Globex dropped Initech", "Acme met Globex"]);
+        let (facts, _) = run("date 2025-02-14\nYesterday dropped Initech.");
+        assert!(facts.is_empty(), "{:?}", triples(&facts));
+    }
+
+    #[test]
+    fn aliases_ending_in_punctuation_and_short_names_merge() {
+        let (_, x) = run("date 2025-02-14\nAcme Corp. met Globex Industries on Friday in the U.S. market. Acme dropped Globex.");
+        assert!(x.entities.contains_key("United States"), "{:?}", x.entities.keys());
+        assert!(x.entities.contains_key("Globex Industries"));
+        assert!(!x.entities.contains_key("Globex"), "short name merged into the full one");
+        assert_eq!(triples(&x.facts), vec!["Acme met Globex Industries", "Acme dropped Globex Industries"]);
+    }
+
+    #[test]
+    fn every_rule_that_never_fired_is_reported() {
+        let config = Config::parse(CONFIG).unwrap();
+        let ex = Extractor::new(&config).unwrap();
+        let (_, x) = run("date 2025-02-14\nAcme dropped Globex.");
+        assert_eq!(ex.silent_rules(&x.rule_hits), vec!["met.on".to_string()]);
+    }
+}
