@@ -186,23 +186,20 @@ impl Answerer {
                     _ => respond::list(ctx, &mut ans, &chosen, &u, false),
                 }
             }
-            "list" => {
-                if !chosen.is_empty() {
+            "list"
+                if !chosen.is_empty() => {
                     respond::list(ctx, &mut ans, &chosen, &u, intent.subjects);
                 }
-            }
             "who" => respond::who(ctx, &mut ans, &chosen, &u),
             "reason" => respond::reason(ctx, &mut ans, &chosen, &u),
-            "date" => {
-                if !chosen.is_empty() {
+            "date"
+                if !chosen.is_empty() => {
                     respond::date(ctx, &mut ans, &chosen, &u)
                 }
-            }
-            "place" => {
-                if !chosen.is_empty() {
+            "place"
+                if !chosen.is_empty() => {
                     respond::place(ctx, &mut ans, &chosen, &u)
                 }
-            }
             "yesno" => {
                 respond::yesno(ctx, &mut ans, &chosen, &u);
             }

@@ -296,7 +296,7 @@ pub(super) fn event_date(f: &Fact) -> Option<Date> {
     full.into_iter().min().or_else(|| f.evidence.iter().filter_map(|e| e.date).min())
 }
 
-fn named<'u>(u: &'u Understanding) -> Vec<&'u str> {
+fn named(u: &Understanding) -> Vec<&str> {
     u.entities.iter().filter(|e| e.kind != "PLACE").map(|e| e.name.as_str()).collect()
 }
 
@@ -474,7 +474,7 @@ pub fn reason(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Underst
             }
         }
         let support = |ev: &Vec<&Evidence>| ev.iter().map(|e| e.source.as_str()).collect::<BTreeSet<_>>().len();
-        reasons.sort_by(|a, b| support(&b.1).cmp(&support(&a.1)));
+        reasons.sort_by_key(|r| std::cmp::Reverse(support(&r.1)));
         for (r, ev) in reasons.iter().take(MAX_ITEMS + 1) {
             let mut cites: Vec<usize> = ev.iter().take(CITES_PER_ITEM).filter_map(|e| ctx.cite(ans, e)).collect();
             cites.sort();

@@ -12,7 +12,7 @@ use super::respond::{dedup, event_date, finish, Ctx, CITES_PER_ITEM};
 pub fn status(ctx: &Ctx<'_>, ans: &mut Answer) {
     let mut ranked: Vec<(u32, &str)> =
         ctx.config.relations.iter().filter_map(|r| r.status.filter(|&s| s > 0).map(|s| (s, r.name.as_str()))).collect();
-    ranked.sort_by(|a, b| b.0.cmp(&a.0));
+    ranked.sort_by_key(|r| std::cmp::Reverse(r.0));
     let mut latest: Vec<String> = Vec::new();
     let mut pending: Vec<String> = Vec::new();
     let mut newest: Option<Date> = None;
