@@ -409,7 +409,7 @@ fn the_default_engine_runs_without_flags() {
 
 #[test]
 fn other_articles_on_the_seed_story_answer_differently_worded_questions() {
-    // Two articles in other styles (wire dateline, markdown blog) with the
+    // Articles in other styles (wire dateline, markdown blog, analysis) with the
     // repository's config as is: the rules read news, not the seeds.
     let dir = root().join("tests/fixtures/apple-extra");
     let engine = Engine::load(Some(&root().join("config.toml")), Some(&dir.join("articles"))).unwrap();

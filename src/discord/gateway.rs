@@ -201,7 +201,10 @@ impl Health {
             let stamp = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs());
-            if let Err(e) = std::fs::write(path, format!("connected {stamp}\n")) {
+            // Written aside and renamed, so a reader never sees it half done.
+            let tmp = path.with_extension("tmp");
+            let written = std::fs::write(&tmp, format!("connected {stamp}\n")).and_then(|()| std::fs::rename(&tmp, path));
+            if let Err(e) = written {
                 tracing::warn!(path = %path.display(), error = %e, "cannot write the health file");
             }
         }

@@ -308,6 +308,23 @@ impl Tagger {
                 }
             }
         }
+        // "Baidu Inc.", "Alibaba Group Holding Ltd.": the legal suffix belongs
+        // to the name, or it would sit between the name and its verb.
+        for m in out.iter_mut() {
+            if !matches!(&m.tag, Tag::Entity { kind, .. } if kind == "ORG") {
+                continue;
+            }
+            let rest = &norm[m.end..];
+            let word: String = rest.strip_prefix(' ').unwrap_or("").chars().take_while(|c| c.is_alphanumeric()).collect();
+            if !word.is_empty() && self.org_suffixes.contains(&word.to_lowercase()) {
+                let mut end = m.end + 1 + word.len();
+                if norm[end..].starts_with('.') && !norm[end + 1..].trim_start().is_empty() {
+                    end += 1;
+                }
+                m.end = end;
+                m.text = norm[m.start..end].to_string();
+            }
+        }
         for m in self.money.find_iter(norm) {
             push(&mut out, m.start(), m.end(), Tag::Money);
         }
