@@ -161,8 +161,16 @@ impl<'a> Ctx<'a> {
             out = kept;
         }
         if !u.within.is_empty() {
-            let kept: Vec<&Fact> =
-                out.iter().copied().filter(|f| u.within.iter().all(|p| self.fact_entities(f).contains(p.as_str()))).collect();
+            // Named ("China") or as a word ("Chinese regulations").
+            let mentions = |f: &Fact, p: &String| {
+                self.fact_entities(f).contains(p.as_str())
+                    || self
+                        .lookups
+                        .fact_terms
+                        .get(self.facts.position(f))
+                        .is_some_and(|t| t.contains(&self.lexicon.term(&p.to_lowercase())))
+            };
+            let kept: Vec<&Fact> = out.iter().copied().filter(|f| u.within.iter().all(|p| mentions(f, p))).collect();
             // No fact names the place: if they name other places, the
             // question is about somewhere the articles do not cover.
             let elsewhere = out
@@ -422,7 +430,13 @@ pub fn list(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
             names_list.push(n.as_str());
         }
     }
-    if !names_list.is_empty() {
+    let templated = used.is_some_and(|r| ctx.config.relations.iter().any(|x| &x.name == r && x.template.is_some()));
+    if templated {
+        // Facts with their own wording: the best one says it best.
+        if let Some((_, fs)) = groups.first() {
+            ans.headline = ctx.sentence(fs[0]);
+        }
+    } else if !names_list.is_empty() {
         ans.headline = if subjects.len() == 1 && !want_subjects && !names_list.contains(subjects.iter().next().expect("one")) {
             format!("{} {}: {}", subjects.iter().next().expect("one"), label, names_list.join(", "))
         } else {
