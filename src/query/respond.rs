@@ -511,10 +511,39 @@ pub fn reason(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Underst
 
 /// Dates for the facts that involve the question's entities.
 pub fn date(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understanding) {
-    let mut facts: Vec<&Fact> = involving(ctx, relations, u)
-        .into_iter()
-        .filter(|f| event_date(f).is_some() || f.qualifiers.contains_key("date") || f.negated)
-        .collect();
+    let dated = |f: &&Fact| event_date(f).is_some() || f.qualifiers.contains_key("date") || f.negated;
+    let mut facts: Vec<&Fact> = involving(ctx, relations, u).into_iter().filter(dated).collect();
+    if facts.is_empty() {
+        // "When did Alibaba confirm it?" when the dated sentences name its
+        // chairman: facts by someone the table links to the named entity
+        // (a role, a partnership) answer, each saying who. Nobody linked,
+        // no answer: "when did Huawei confirm it?" gets no borrowed date.
+        let names = named(u);
+        let linked: BTreeSet<&str> = ctx
+            .facts
+            .all()
+            .iter()
+            .filter_map(|f| {
+                if names.contains(&f.subject.as_str()) {
+                    Some(f.object.as_str())
+                } else if names.contains(&f.object.as_str()) {
+                    Some(f.subject.as_str())
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let by_linked: Vec<&Fact> =
+            relations.iter().flat_map(|r| ctx.facts.relation(r)).filter(dated).filter(|f| linked.contains(f.subject.as_str())).collect();
+        if !by_linked.is_empty() {
+            facts = relations
+                .iter()
+                .flat_map(|r| ctx.facts.relation(r))
+                .filter(dated)
+                .filter(|f| linked.contains(f.subject.as_str()) || f.subject.is_empty())
+                .collect();
+        }
+    }
     facts = ctx.place_filter(facts, u);
     let in_place = |f: &Fact| u.within.iter().any(|p| f.qualifiers.get("place").is_some_and(|v| v.contains(p)));
     facts.sort_by(|a, b| {

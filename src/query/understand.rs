@@ -242,7 +242,9 @@ impl Lexicon {
         let early_end = words.get(4).map_or(lower.len(), |w| w.1);
         let mut best: Vec<(f64, usize, String)> = Vec::new();
         for (order, r) in config.relations.iter().enumerate() {
-            let mut score = 0.0;
+            // One word of the question counts once per relation ("need"
+            // and "needs" both match "needs"): the best weight wins.
+            let mut at: HashMap<usize, f64> = HashMap::new();
             for k in &r.ask {
                 let k = k.to_lowercase();
                 let Some(pos) = find_word_prefix(lower, &k) else { continue };
@@ -257,8 +259,10 @@ impl Lexicon {
                 if self.topic_words.contains(&lower[pos..word_end]) {
                     w *= 0.4;
                 }
-                score += w;
+                let e = at.entry(pos).or_insert(0.0);
+                *e = e.max(w);
             }
+            let score: f64 = at.values().sum();
             if score > 0.0 {
                 best.push((score, order, r.name.clone()));
             }
