@@ -108,6 +108,20 @@ fn init_tracing(server: bool) {
         .init();
 }
 
+/// Writes to stdout; a closed pipe (`factdesk facts | head`) ends the
+/// program quietly instead of panicking.
+fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("factdesk: cannot write the output: {e}");
+        std::process::exit(2);
+    }
+}
+
 fn load(source: &Source) -> anyhow::Result<Engine> {
     let engine = Engine::load(source.config.as_deref(), source.corpus.as_deref()).context("cannot start")?;
     for p in engine.problems() {
@@ -125,27 +139,27 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let request = engine.parse_request(&question.join(" "));
             let answer = engine.answer(&request);
             if json {
-                println!("{}", serde_json::to_string_pretty(&render::json(&answer))?);
+                out(&format!("{}\n", serde_json::to_string_pretty(&render::json(&answer))?));
             } else {
-                print!("{}", render::text(&answer));
+                out(&render::text(&answer));
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Facts { json, source } => {
             let engine = load(&source)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&engine.facts().to_json())?);
+                out(&format!("{}\n", serde_json::to_string_pretty(&engine.facts().to_json())?));
             } else {
-                print!("{}", engine.facts().to_text());
+                out(&engine.facts().to_text());
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { tags, source } => {
             let engine = load(&source)?;
-            print!("{}", eval::check_report(&engine));
+            out(&eval::check_report(&engine));
             if tags {
                 for line in engine.extractor().explain(engine.articles()) {
-                    println!("{line}");
+                    out(&format!("{line}\n"));
                 }
             }
             Ok(if engine.problems().is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
@@ -155,7 +169,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let suite = eval::Suite::parse(&text).with_context(|| format!("invalid questions file {}", file.display()))?;
             let report = eval::run(&engine, &suite);
-            print!("{}", report.render(verbose));
+            out(&report.render(verbose));
             Ok(if report.failed() == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Run { source } => {
