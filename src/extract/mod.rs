@@ -164,13 +164,7 @@ impl Extractor {
     /// Every sentence as the rules see it, for rule authors (`check --tags`):
     /// mentions shown as `⟦KIND name⟧`.
     pub fn explain(&self, articles: &[Article]) -> Vec<String> {
-        let mut learnt = Learnt::new();
-        for a in articles {
-            for s in a.sentences.iter().filter(|s| !s.heading) {
-                self.tagger.learn_words(&s.norm, &mut learnt);
-                self.tagger.discover(&s.norm, &mut learnt);
-            }
-        }
+        let (learnt, _) = self.learn(articles);
         let mut out = Vec::new();
         for a in articles {
             for s in &a.sentences {
@@ -197,16 +191,8 @@ impl Extractor {
     /// Extracts facts from all articles.
     pub fn extract_all(&self, articles: &[Article]) -> Extraction {
         let mut out = Extraction::default();
-        // Pass 1: names the corpus itself introduces ("rivals such as X").
-        let mut learnt = Learnt::new();
-        for a in articles {
-            for s in a.sentences.iter().filter(|s| !s.heading) {
-                self.tagger.learn_words(&s.norm, &mut learnt);
-                for fired in self.tagger.discover(&s.norm, &mut learnt) {
-                    *out.rule_hits.entry(fired).or_default() += 1;
-                }
-            }
-        }
+        let (learnt, hits) = self.learn(articles);
+        out.rule_hits = hits;
         // Pass 2: tag, resolve, match. Articles are independent now, so
         // they are split across the cores and merged back in order.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(articles.len().max(1));
@@ -246,6 +232,23 @@ impl Extractor {
         out.actor = self.actor.clone();
         self.merge_short_names(&mut out);
         out
+    }
+
+    /// Pass 1: names the corpus itself introduces ("rivals such as X"), and
+    /// capitalised words it uses mid-sentence; with the discovery rules that
+    /// fired.
+    fn learn(&self, articles: &[Article]) -> (Learnt, BTreeMap<String, usize>) {
+        let mut learnt = Learnt::new();
+        let mut hits = BTreeMap::new();
+        for a in articles {
+            for s in a.sentences.iter().filter(|s| !s.heading) {
+                self.tagger.learn_words(&s.norm, &mut learnt);
+                for fired in self.tagger.discover(&s.norm, &mut learnt) {
+                    *hits.entry(fired).or_default() += 1;
+                }
+            }
+        }
+        (learnt, hits)
     }
 
     /// Names the gazetteer does not know often appear in full once and short
