@@ -288,6 +288,8 @@ pub struct QueryConfig {
     pub stopwords: Vec<String>,
     /// Word forms treated as one ("fell" = "fall").
     pub synonyms: Vec<Vec<String>>,
+    /// Regexes for polite openings dropped before intents are matched.
+    pub prefixes: Vec<String>,
     /// Nouns that name the story's topic ("deal"): weak evidence of a relation.
     pub topic_words: Vec<String>,
     /// Intents tried in order; the first that matches wins.
@@ -459,6 +461,7 @@ impl Config {
                 return Err(ConfigError::Invalid(format!("rule name `{}` is used twice", d.name)));
             }
         }
+        check_patterns("question prefix", "query.prefixes", &self.query.prefixes)?;
         for i in &self.query.intents {
             check_patterns("intent", &i.name, &i.patterns)?;
             check_answer_kind(&format!("intent `{}`", i.name), &i.answer)?;

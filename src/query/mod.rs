@@ -35,6 +35,7 @@ pub struct Answerer {
     lexicon: Lexicon,
     index: Index,
     lookups: Lookups,
+    prefixes: Vec<Regex>,
     hints: Vec<String>,
 }
 
@@ -59,7 +60,15 @@ impl Answerer {
         let lexicon = Lexicon::new(config, facts);
         let index = Index::build(articles, facts, &lexicon);
         let lookups = Lookups::build(facts, articles, &lexicon);
-        Ok(Answerer { intents, lexicon, index, lookups, hints: config.query.hints.clone() })
+        let prefixes = config
+            .query
+            .prefixes
+            .iter()
+            .map(|p| {
+                Regex::new(p).map_err(|e| ConfigError::Pattern { what: "question prefix", name: p.clone(), message: e.to_string() })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Answerer { intents, lexicon, index, lookups, prefixes, hints: config.query.hints.clone() })
     }
 
     /// Entity names for autocomplete.
@@ -146,7 +155,16 @@ impl Answerer {
 
     fn ask(&self, ctx: &Ctx<'_>, question: &str) -> Answer {
         let u = self.lexicon.understand(question);
-        let lower = u.lower.trim_end_matches(['?', '!', '.', ' ']).to_string();
+        let mut lower = u.lower.trim_end_matches(['?', '!', '.', ' ']).to_string();
+        for p in &self.prefixes {
+            lower = p.replace(&lower, "").into_owned();
+        }
+        // A bare name ("deepseek?") asks about that name.
+        if u.entities.len() == 1 && u.terms.is_empty() && lower.trim().len() <= u.entities[0].span.1 - u.entities[0].span.0 + 4 {
+            let mut ans = Answer::new(question, "about");
+            story::about(ctx, &mut ans, &u.entities[0].name);
+            return ans;
+        }
         let intent = self.intents.iter().find(|(_, res)| res.iter().any(|r| r.is_match(&lower)));
         let Some((intent, res)) = intent else {
             let mut ans = Answer::new(question, "retrieval");

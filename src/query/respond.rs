@@ -679,10 +679,16 @@ pub fn numbers(ctx: &Ctx<'_>, ans: &mut Answer, u: &Understanding, relations: &[
         facts.retain(|f| names.iter().any(|n| f.subject == *n || ctx.fact_entities(f).contains(*n)));
     }
     if !u.terms.is_empty() {
-        let best = facts.iter().map(|f| ctx.relevance(f, u)).max().unwrap_or(0);
-        facts.retain(|f| best > 0 && ctx.relevance(f, u) == best);
+        // Figures whose sentences share the question's words, best first.
+        facts.retain(|f| ctx.relevance(f, u) > 0);
     }
-    facts.sort_by(|a, b| names.iter().any(|n| b.subject == *n).cmp(&names.iter().any(|n| a.subject == *n)).then(b.sources.cmp(&a.sources)).then(a.id.cmp(&b.id)));
+    facts.sort_by(|a, b| {
+        ctx.relevance(b, u)
+            .cmp(&ctx.relevance(a, u))
+            .then(names.iter().any(|n| b.subject == *n).cmp(&names.iter().any(|n| a.subject == *n)))
+            .then(b.sources.cmp(&a.sources))
+            .then(a.id.cmp(&b.id))
+    });
     for f in &facts {
         let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
         ans.items.push(Item { text: ctx.sentence(f), cites });
