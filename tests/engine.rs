@@ -137,6 +137,8 @@ fn answers_match_golden() {
         "/timeline",
         "/about entity:Fabrikam",
         "When will the first vehicles arrive?",
+        "Can you tell me why Northwind dropped Contoso?",
+        "fabrikam?",
         "What is the capital of France?",
     ];
     let mut out = String::new();

@@ -136,7 +136,13 @@ pub fn about(ctx: &Ctx<'_>, ans: &mut Answer, entity: &str) {
             }
         }
     }
-    let kind = info.map_or(String::new(), |i| format!(" ({})", i.kind.to_lowercase()));
+    // A friendly word for the kind; a name of unknown kind gets none.
+    let kind = match info.map(|i| i.kind.as_str()) {
+        Some("NAME") | None => String::new(),
+        Some("ORG") => " (organisation)".to_string(),
+        Some("OUTLET") => " (news outlet)".to_string(),
+        Some(k) => format!(" ({})", k.to_lowercase()),
+    };
     ans.headline = if roles.is_empty() { format!("{entity}{kind}") } else { format!("{entity}: {}", dedup(roles).join("; ")) };
     finish(ans);
 }
