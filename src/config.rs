@@ -317,6 +317,10 @@ pub struct IntentConfig {
     /// Answer with subjects instead of objects.
     #[serde(default)]
     pub subjects: bool,
+    /// Every fact of the relations, not only those matching the question's
+    /// words ("how did the market react?" means every figure).
+    #[serde(default)]
+    pub every: bool,
 }
 
 /// A slash command.

@@ -192,7 +192,11 @@ impl Answerer {
             }
             "numbers" => {
                 let rel = self.relations_for(ctx, intent.relations.clone(), "numbers");
-                respond::numbers(ctx, &mut ans, &u, &rel);
+                if intent.every {
+                    respond::numbers(ctx, &mut ans, &Understanding { terms: Vec::new(), ..u.clone() }, &rel);
+                } else {
+                    respond::numbers(ctx, &mut ans, &u, &rel);
+                }
             }
             "about" => {
                 // "Who is X?", "what happened to X?": only when the question

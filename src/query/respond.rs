@@ -137,12 +137,17 @@ impl<'a> Ctx<'a> {
         self.lookups.fact_entities.get(self.facts.position(f)).unwrap_or(&EMPTY)
     }
 
-    /// How well a fact's sentences match the question's content words.
+    /// How well a fact matches the question's content words: a word in the
+    /// fact's own object ("stock" in "Apple stock rose") counts three
+    /// times, a word elsewhere in its sentences once.
     pub(super) fn relevance(&self, f: &Fact, u: &Understanding) -> usize {
-        match self.lookups.fact_terms.get(self.facts.position(f)) {
-            Some(words) => u.terms.iter().filter(|t| words.contains(*t)).count(),
-            None => 0,
-        }
+        let Some(words) = self.lookups.fact_terms.get(self.facts.position(f)) else { return 0 };
+        let object = f.object.to_lowercase();
+        let object_terms: Vec<String> = word_spans(&object).into_iter().map(|(s, e)| self.lexicon.term(&object[s..e])).collect();
+        u.terms
+            .iter()
+            .map(|t| if object_terms.contains(t) { 3 } else { usize::from(words.contains(t)) })
+            .sum()
     }
 
     /// Applies "in China" / "outside China": keeps facts whose sentences
@@ -679,8 +684,10 @@ pub fn numbers(ctx: &Ctx<'_>, ans: &mut Answer, u: &Understanding, relations: &[
         facts.retain(|f| names.iter().any(|n| f.subject == *n || ctx.fact_entities(f).contains(*n)));
     }
     if !u.terms.is_empty() {
-        // Figures whose sentences share the question's words, best first.
-        facts.retain(|f| ctx.relevance(f, u) > 0);
+        // Figures about what the question names ("stock", "revenue"):
+        // a word of the question must be in the figure's own object, not
+        // merely nearby, or it is another figure altogether.
+        facts.retain(|f| ctx.relevance(f, u) >= 3);
     }
     facts.sort_by(|a, b| {
         ctx.relevance(b, u)
