@@ -25,6 +25,8 @@
 //! [`Engine`] ties them together: built once at start-up, then shared
 //! read-only by every transport.
 
+#![warn(missing_docs)]
+
 pub mod config;
 pub mod corpus;
 pub mod date;
