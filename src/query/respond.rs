@@ -110,14 +110,25 @@ impl<'a> Ctx<'a> {
 
     /// Cites up to `max` pieces of evidence, one per article first.
     pub(super) fn cite_fact(&self, ans: &mut Answer, f: &Fact, max: usize) -> Vec<usize> {
+        // Running text before headlines: a headline states, a sentence
+        // usually also says who, when and why.
+        let heading = |e: &Evidence| {
+            self.lookups
+                .by_id
+                .get(e.source.as_str())
+                .and_then(|&ai| self.articles[ai].sentences.get(e.sentence))
+                .is_some_and(|s| s.heading)
+        };
+        let mut ordered: Vec<&Evidence> = f.evidence.iter().filter(|e| !heading(e)).collect();
+        ordered.extend(f.evidence.iter().filter(|e| heading(e)));
         let mut chosen: Vec<&Evidence> = Vec::new();
         let mut seen = BTreeSet::new();
-        for e in &f.evidence {
+        for e in ordered.iter().copied() {
             if chosen.len() < max && seen.insert(e.source.as_str()) {
                 chosen.push(e);
             }
         }
-        for e in &f.evidence {
+        for e in ordered {
             if chosen.len() >= max {
                 break;
             }
