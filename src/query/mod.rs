@@ -208,20 +208,17 @@ impl Answerer {
                     _ => respond::list(ctx, &mut ans, &chosen, &u, false),
                 }
             }
-            "list"
-                if !chosen.is_empty() => {
-                    respond::list(ctx, &mut ans, &chosen, &u, intent.subjects);
-                }
+            "list" if !chosen.is_empty() => {
+                // "working with before Alibaba": the name after "before" is
+                // the later event, not what the question is about.
+                let mut u = u.clone();
+                u.entities.retain(|e| !u.lower[..e.span.0].trim_end().ends_with("before"));
+                respond::list(ctx, &mut ans, &chosen, &u, intent.subjects);
+            }
             "who" => respond::who(ctx, &mut ans, &chosen, &u),
             "reason" => respond::reason(ctx, &mut ans, &chosen, &u),
-            "date"
-                if !chosen.is_empty() => {
-                    respond::date(ctx, &mut ans, &chosen, &u)
-                }
-            "place"
-                if !chosen.is_empty() => {
-                    respond::place(ctx, &mut ans, &chosen, &u)
-                }
+            "date" if !chosen.is_empty() => respond::date(ctx, &mut ans, &chosen, &u),
+            "place" if !chosen.is_empty() => respond::place(ctx, &mut ans, &chosen, &u),
             "yesno" => {
                 respond::yesno(ctx, &mut ans, &chosen, &u);
             }

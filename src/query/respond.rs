@@ -334,7 +334,11 @@ fn involving<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) -> Vec<
     if names.is_empty() {
         return all;
     }
-    let is_party = |f: &Fact, n: &str| f.subject == n || f.object == n || f.object.contains(n);
+    // A topic object ("a version of Apple Intelligence ...") names things
+    // inside it; an entity object is only itself ("Apple Pay" is not Apple).
+    let is_party = |f: &Fact, n: &str| {
+        f.subject == n || f.object == n || (!ctx.facts.entities().contains_key(&f.object) && f.object.contains(n))
+    };
     // The story's actor is implied in most questions; the other names are
     // what the question is really about.
     let actor = ctx.facts.actor();
@@ -350,11 +354,19 @@ fn involving<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) -> Vec<
             return found;
         }
     }
+    Vec::new()
+}
+
+/// [`involving`], and when nothing involves the named things and they are
+/// only things (products, places, events), the relation's facts on their
+/// own: "which model will power the product?" is about the model.
+fn involving_or_things<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) -> Vec<&'f Fact> {
+    let found = involving(ctx, relations, u);
     let only_things = u.entities.iter().all(|e| !matches!(e.kind.as_str(), "ORG" | "PERSON" | "NAME"));
-    if only_things {
-        all
+    if found.is_empty() && only_things && !named(u).is_empty() {
+        relations.iter().flat_map(|r| ctx.facts.relation(r)).collect()
     } else {
-        Vec::new()
+        found
     }
 }
 
@@ -374,7 +386,7 @@ pub fn list(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
     let mut facts: Vec<&Fact> = Vec::new();
     let mut used = relations.first();
     for r in relations {
-        facts = ctx.place_filter(involving(ctx, std::slice::from_ref(r), u), u);
+        facts = ctx.place_filter(involving_or_things(ctx, std::slice::from_ref(r), u), u);
         if !facts.is_empty() {
             used = Some(r);
             break;
@@ -539,6 +551,8 @@ pub fn date(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
             .facts
             .all()
             .iter()
+            // Only through roles: a chairman speaks for his company.
+            .filter(|f| f.qualifiers.contains_key("role"))
             .filter_map(|f| {
                 if names.contains(&f.subject.as_str()) {
                     Some(f.object.as_str())

@@ -183,7 +183,9 @@ impl Lexicon {
                 let best = self
                     .aliases
                     .iter()
-                    .filter(|(a, _, _)| a.len() >= 4 && (a.len() as i64 - w.len() as i64).abs() <= 2)
+                    // Typos keep the first letter: "appel" is Apple, but
+                    // "phone" is not "iPhone".
+                    .filter(|(a, _, _)| a.len() >= 4 && (a.len() as i64 - w.len() as i64).abs() <= 2 && a.chars().next() == w.chars().next())
                     .map(|(a, n, k)| (similarity(w, a), n, k))
                     .filter(|(sc, _, _)| *sc >= self.fuzzy && *sc < 1.0)
                     .max_by(|a, b| a.0.total_cmp(&b.0));
