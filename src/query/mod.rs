@@ -159,6 +159,13 @@ impl Answerer {
         for p in &self.prefixes {
             lower = p.replace(&lower, "").into_owned();
         }
+        // A proper name the articles never use ("Samsung", "Super Bowl"):
+        // whatever else the question says, they cannot answer it.
+        if let Some(name) = self.unknown_name(question, &u) {
+            let mut ans = Answer::new(question, "unknown-name");
+            ans.headline = format!("The articles don't mention {name}.");
+            return ans;
+        }
         // A bare name ("deepseek?") asks about that name.
         if u.entities.len() == 1 && u.terms.is_empty() && lower.trim().len() <= u.entities[0].span.1 - u.entities[0].span.0 + 4 {
             let mut ans = Answer::new(question, "about");
@@ -230,13 +237,53 @@ impl Answerer {
         ans
     }
 
+    /// The first capitalised word after the question's first word that is
+    /// no entity and appears nowhere in the corpus.
+    fn unknown_name(&self, question: &str, u: &Understanding) -> Option<String> {
+        let lower = &u.lower;
+        // A Title Cased Question capitalises words, not names: skip it.
+        let words: Vec<&str> = question.split_whitespace().skip(1).collect();
+        let capitalised = words.iter().filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase())).count();
+        if capitalised * 2 > words.len() {
+            return None;
+        }
+        let mut first = true;
+        for (s, e) in understand::word_spans(lower) {
+            let original = question.get(s..e).unwrap_or("");
+            let opener = first;
+            first = false;
+            if opener || !original.chars().next().is_some_and(|c| c.is_uppercase()) {
+                continue;
+            }
+            if u.entities.iter().any(|n| s < n.span.1 && n.span.0 < e) {
+                continue;
+            }
+            let w = &lower[s..e];
+            if self.lexicon.is_stopword(w) || self.index.knows(&self.lexicon.term(w)) {
+                continue;
+            }
+            // The whole name: "Super Bowl", not "Super".
+            let more: Vec<&str> = question
+                .get(e..)
+                .unwrap_or("")
+                .split_whitespace()
+                .take_while(|t| t.chars().next().is_some_and(|c| c.is_uppercase()))
+                .collect();
+            let name = std::iter::once(original).chain(more).collect::<Vec<_>>().join(" ");
+            return Some(name.trim_end_matches(['?', '.', '!', ',']).to_string());
+        }
+        None
+    }
+
     fn not_found(&self, ctx: &Ctx<'_>, ans: &mut Answer) {
         ans.answered = false;
         ans.items.clear();
         ans.disagreements.clear();
         ans.citations.clear();
         ans.as_of = None;
-        ans.headline = "The articles don't say.".into();
+        if ans.intent != "unknown-name" {
+            ans.headline = "The articles don't say.".into();
+        }
         ans.hints = self.hints.clone();
         let u = self.lexicon.understand(&ans.question);
         for e in u.entities.iter().filter(|e| ctx.facts.entities().contains_key(&e.name)).take(2) {

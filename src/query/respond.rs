@@ -363,7 +363,12 @@ fn involving<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) -> Vec<
 fn involving_or_things<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) -> Vec<&'f Fact> {
     let found = involving(ctx, relations, u);
     let only_things = u.entities.iter().all(|e| !matches!(e.kind.as_str(), "ORG" | "PERSON" | "NAME"));
-    if found.is_empty() && only_things && !named(u).is_empty() {
+    // Only for relations whose objects are products themselves (a model),
+    // not figures or topics.
+    let about_products = relations.iter().flat_map(|r| ctx.facts.relation(r)).any(|f| {
+        ctx.facts.entities().get(&f.object).is_some_and(|e| e.kind == "PRODUCT")
+    });
+    if found.is_empty() && only_things && about_products && !named(u).is_empty() {
         relations.iter().flat_map(|r| ctx.facts.relation(r)).collect()
     } else {
         found

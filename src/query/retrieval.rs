@@ -78,6 +78,11 @@ impl Index {
         index
     }
 
+    /// Whether the corpus uses this word anywhere (as a retrieval term).
+    pub fn knows(&self, term: &str) -> bool {
+        self.postings.contains_key(term)
+    }
+
     /// The best sentences for a question that hold what it needs.
     pub fn search(&self, u: &Understanding, need: Need, facts: &FactTable, lexicon: &Lexicon, limit: usize) -> Vec<Hit> {
         let n = self.docs.len().max(1) as f64;
