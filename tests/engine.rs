@@ -211,7 +211,13 @@ fn sources_that_differ_are_both_kept() {
 #[test]
 fn unanswerable_questions_say_so_with_hints() {
     let engine = story_engine();
-    for q in ["What is the capital of France?", "How much does the new SUV cost?", "What's the weather tomorrow?"] {
+    for q in [
+        "What is the capital of France?",
+        "How much does the new SUV cost?",
+        "What's the weather tomorrow?",
+        "Did Northwind partner with Samsung?",
+        "Who won the Super Bowl?",
+    ] {
         let a = ask(&engine, q);
         assert!(!a.answered, "{q} was answered: {}", a.body_text());
         assert!(a.citations.is_empty());
@@ -288,6 +294,7 @@ fn hostile_questions_get_clean_safe_replies() {
 #[test]
 fn typos_in_entity_names_are_tolerated() {
     let engine = story_engine();
+    assert_eq!(ask(&engine, "Did Northwind partner with Samsung?").headline, "The articles don't mention Samsung.");
     let a = ask(&engine, "why did Northwind drop Contosso?");
     assert!(a.answered);
     assert!(a.body_text().contains("repeated delays"), "{}", a.body_text());
