@@ -110,8 +110,9 @@ impl<'a> Ctx<'a> {
 
     /// Cites up to `max` pieces of evidence, one per article first.
     pub(super) fn cite_fact(&self, ans: &mut Answer, f: &Fact, max: usize) -> Vec<usize> {
-        // Running text before headlines: a headline states, a sentence
-        // usually also says who, when and why.
+        // Running text before headlines (a headline states; a sentence also
+        // says who, when and why), one article each first. Each pass stops
+        // as soon as it has enough: a fact may rest on thousands of sentences.
         let heading = |e: &Evidence| {
             self.lookups
                 .by_id
@@ -119,21 +120,24 @@ impl<'a> Ctx<'a> {
                 .and_then(|&ai| self.articles[ai].sentences.get(e.sentence))
                 .is_some_and(|s| s.heading)
         };
-        let mut ordered: Vec<&Evidence> = f.evidence.iter().filter(|e| !heading(e)).collect();
-        ordered.extend(f.evidence.iter().filter(|e| heading(e)));
         let mut chosen: Vec<&Evidence> = Vec::new();
         let mut seen = BTreeSet::new();
-        for e in ordered.iter().copied() {
-            if chosen.len() < max && seen.insert(e.source.as_str()) {
-                chosen.push(e);
-            }
-        }
-        for e in ordered {
+        for e in &f.evidence {
             if chosen.len() >= max {
                 break;
             }
-            if !chosen.iter().any(|c| std::ptr::eq(*c, e)) {
+            if !heading(e) && seen.insert(e.source.as_str()) {
                 chosen.push(e);
+            }
+        }
+        for want_heading in [false, true] {
+            for e in &f.evidence {
+                if chosen.len() >= max {
+                    break;
+                }
+                if heading(e) == want_heading && !chosen.iter().any(|c| std::ptr::eq(*c, e)) {
+                    chosen.push(e);
+                }
             }
         }
         let mut out: Vec<usize> = chosen.into_iter().filter_map(|e| self.cite(ans, e)).collect();
