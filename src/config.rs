@@ -220,7 +220,7 @@ pub struct EntityConfig {
     /// Other spellings, matched as words.
     #[serde(default)]
     pub aliases: Vec<String>,
-    /// Descriptive references, as regexes ("the iPhone maker").
+    /// Descriptive references, as regexes ("the gizmo maker").
     #[serde(default)]
     pub descriptions: Vec<String>,
 }

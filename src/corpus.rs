@@ -4,7 +4,7 @@
 //! (YAML front matter, a leading `date YYYY-MM-DD` line, a repeated title,
 //! bullets, site boilerplate, a markdown source link, non-breaking spaces,
 //! curly quotes) and splits paragraphs into sentences without breaking on
-//! "U.S.", "Qwen 2.5" or inside a quotation. Every sentence keeps its byte
+//! "U.S.", "version 2.5" or inside a quotation. Every sentence keeps its byte
 //! span in the original file, so a citation quotes the article verbatim.
 //!
 //! A bad file (unreadable, binary, empty, not UTF-8, too large) becomes a
@@ -483,7 +483,7 @@ pub fn normalize(s: &str) -> String {
             c => c,
         };
         if matches!(c, ',' | ';' | ':') && last_space && out.ends_with(' ') {
-            // "Tencent , ByteDance": a stray space before punctuation.
+            // "Acme , Globex": a stray space before punctuation.
             out.pop();
         }
         if c == ' ' {

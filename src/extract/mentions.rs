@@ -132,7 +132,7 @@ impl Tagger {
                 descriptions.push((re, i));
             }
         }
-        // Longest alias first so "Apple Intelligence" wins over "Apple".
+        // Longest alias first so "Acme Cloud" wins over "Acme".
         alias_list.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         alias_list.dedup();
         let aliases = if alias_list.is_empty() {
@@ -279,7 +279,7 @@ impl Tagger {
         for m in self.quote.find_iter(norm) {
             push(&mut out, m.start(), m.end(), Tag::Quote);
         }
-        // Descriptions first: "the iPhone maker" holds the alias "iPhone".
+        // Descriptions first: "the Gizmo maker" holds the alias "Gizmo".
         for d in self.description_set.matches(norm).iter() {
             let (re, i) = &self.descriptions[d];
             for m in re.find_iter(norm) {
@@ -308,7 +308,7 @@ impl Tagger {
                 }
             }
         }
-        // "Baidu Inc.", "Alibaba Group Holding Ltd.": the legal suffix belongs
+        // "Globex Inc.", "Acme Group Holding Ltd.": the legal suffix belongs
         // to the name, or it would sit between the name and its verb.
         for m in out.iter_mut() {
             if !matches!(&m.tag, Tag::Entity { kind, .. } if kind == "ORG") {
@@ -451,7 +451,7 @@ impl Tagger {
         "NAME".into()
     }
 
-    /// The role word right before a mention ("CEO" in "Apple CEO Tim Cook").
+    /// The role word right before a mention ("CEO" in "Acme CEO Jane Doe").
     pub fn role_before(&self, before: &str) -> Option<String> {
         self.roles.as_ref().and_then(|r| r.find(before.trim_end())).map(|m| m.as_str().to_string())
     }

@@ -2,7 +2,7 @@
 //!
 //! A rule is a regex in which placeholders stand for tagged mentions:
 //! `{subject:ORG}` captures one organisation as the subject, `{object:ORG+}`
-//! a list ("Tencent, ByteDance and DeepSeek"), `{DATE}` any date without
+//! a list ("Acme, Globex and Initech"), `{DATE}` any date without
 //! capturing it, `{ADV}` a macro from `[macros]`. Other named groups
 //! (`(?P<reason>...)`) become qualifiers; `(?P<neg>...)` marks negation.
 //! Kinds: `ORG` and `PERSON` also accept names of unknown kind (`NAME`), and
@@ -90,8 +90,8 @@ fn compile_rule(
         let one = format!("\\x01(?:{})#\\d+\\x02", labels.join("|"));
         let body = if c.get(3).is_some() {
             // A list element may carry a possessive or hyphenated modifier
-            // ("TikTok-parent ByteDance") and an article or adjective ("a
-            // resurgent Huawei"); the modifier's own mention is skipped when
+            // ("Hooli-parent Globex") and an article or adjective ("a
+            // resurgent Initech"); the modifier's own mention is skipped when
             // the list is read.
             let elem = format!("(?:(?:a|an|the) )?(?:[a-z][\\w-]* ){{0,2}}(?:\\x01[A-Z]+#\\d+\\x02(?:'s|-)[\\w ]*? )?{one}");
             if let Some(r) = role {

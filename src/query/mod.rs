@@ -216,7 +216,7 @@ impl Answerer {
                 }
             }
             "list" if !chosen.is_empty() => {
-                // "working with before Alibaba": the name after "before" is
+                // "working with before Globex": the name after "before" is
                 // the later event, not what the question is about.
                 let mut u = u.clone();
                 u.entities.retain(|e| !u.lower[..e.span.0].trim_end().ends_with("before"));

@@ -13,7 +13,7 @@ pub const MAX_QUESTION_CHARS: usize = 500;
 /// A request to the engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
-    /// A slash command (`/who-rejected`, `/about entity:Alibaba`).
+    /// A slash command (`/who-rejected`, `/about entity:Globex`).
     Command {
         /// Command name without the slash.
         name: String,
@@ -147,12 +147,12 @@ mod tests {
     #[test]
     fn slash_forms_parse_to_commands() {
         assert_eq!(
-            Request::parse("/about entity:Joe Tsai", first),
-            Request::Command { name: "about".into(), options: [("entity".into(), "Joe Tsai".into())].into() }
+            Request::parse("/about entity:Jane Doe", first),
+            Request::Command { name: "about".into(), options: [("entity".into(), "Jane Doe".into())].into() }
         );
         assert_eq!(
-            Request::parse("/why DeepSeek", first),
-            Request::Command { name: "why".into(), options: [("entity".into(), "DeepSeek".into())].into() }
+            Request::parse("/why Globex", first),
+            Request::Command { name: "why".into(), options: [("entity".into(), "Globex".into())].into() }
         );
         assert_eq!(Request::parse("/ask who won?", first), Request::question("who won?"));
         assert_eq!(Request::parse("who won?", first), Request::question("who won?"));

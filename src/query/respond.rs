@@ -153,7 +153,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// How well a fact matches the question's content words: a word in the
-    /// fact's own object ("stock" in "Apple stock rose") counts three
+    /// fact's own object ("stock" in "Acme stock rose") counts three
     /// times, a word elsewhere in its sentences once.
     pub(super) fn relevance(&self, f: &Fact, u: &Understanding) -> usize {
         let Some(words) = self.lookups.fact_terms.get(self.facts.position(f)) else { return 0 };
@@ -338,8 +338,8 @@ fn involving<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) -> Vec<
     if names.is_empty() {
         return all;
     }
-    // A topic object ("a version of Apple Intelligence ...") names things
-    // inside it; an entity object is only itself ("Apple Pay" is not Apple).
+    // A topic object ("a version of Acme Cloud ...") names things
+    // inside it; an entity object is only itself ("Acme Pay" is not Acme).
     let is_party = |f: &Fact, n: &str| {
         f.subject == n || f.object == n || (!ctx.facts.entities().contains_key(&f.object) && f.object.contains(n))
     };
@@ -551,10 +551,10 @@ pub fn date(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
     let dated = |f: &&Fact| event_date(f).is_some() || f.qualifiers.contains_key("date") || f.negated;
     let mut facts: Vec<&Fact> = involving(ctx, relations, u).into_iter().filter(dated).collect();
     if facts.is_empty() {
-        // "When did Alibaba confirm it?" when the dated sentences name its
+        // "When did Globex confirm it?" when the dated sentences name its
         // chairman: facts by someone the table links to the named entity
         // (a role, a partnership) answer, each saying who. Nobody linked,
-        // no answer: "when did Huawei confirm it?" gets no borrowed date.
+        // no answer: "when did Initech confirm it?" gets no borrowed date.
         let names = named(u);
         let linked: BTreeSet<&str> = ctx
             .facts
@@ -678,7 +678,7 @@ pub fn yesno(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understa
         finish(ans);
         return true;
     }
-    // "Did Apple pick Baidu?" with only "Apple rejected Baidu" on file.
+    // "Did Acme pick Globex?" with only "Acme rejected Globex" on file.
     for r in relations {
         let Some(rel) = ctx.config.relations.iter().find(|x| &x.name == r) else { continue };
         let other: Vec<String> = rel.conflicts.clone();

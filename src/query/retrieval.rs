@@ -113,7 +113,7 @@ impl Index {
             if !named.is_empty() && present == 0 {
                 continue;
             }
-            // (A more specific name counts: "iPhone SE" for "iPhone".)
+            // (A more specific name counts: "Gizmo Pro" for "Gizmo".)
             if named.iter().any(|e| *e != facts.actor() && !info.entities.iter().any(|x| x == *e || x.starts_with(&format!("{e} ")))) {
                 continue;
             }

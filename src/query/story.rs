@@ -113,7 +113,7 @@ pub fn about(ctx: &Ctx<'_>, ans: &mut Answer, entity: &str) {
     let info = ctx.facts.entities().get(entity);
     let mut facts: Vec<&Fact> =
         ctx.facts.all().iter().filter(|f| f.subject == entity || f.object == entity).collect();
-    // Roles first ("chairman of Alibaba"), then by support.
+    // Roles first ("chairman of Globex"), then by support.
     facts.sort_by_key(|f| (!f.qualifiers.contains_key("role") || f.subject != entity, std::cmp::Reverse(f.sources), f.id.clone()));
     let roles: Vec<String> = facts
         .iter()

@@ -183,8 +183,8 @@ impl Lexicon {
                 let best = self
                     .aliases
                     .iter()
-                    // Typos keep the first letter: "appel" is Apple, but
-                    // "phone" is not "iPhone".
+                    // Typos keep the first letter: "acne" is Acme, but
+                    // "lobex" is not "Globex".
                     .filter(|(a, _, _)| a.len() >= 4 && (a.len() as i64 - w.len() as i64).abs() <= 2 && a.chars().next() == w.chars().next())
                     .map(|(a, n, k)| (similarity(w, a), n, k))
                     .filter(|(sc, _, _)| *sc >= self.fuzzy && *sc < 1.0)
