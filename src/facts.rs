@@ -47,6 +47,9 @@ pub struct Fact {
     /// See [`Fact::date`]; computed once, it is a sort key.
     #[serde(skip)]
     when: Option<Date>,
+    /// See [`Fact::event_date`]; computed once for the same reason.
+    #[serde(skip)]
+    event: Option<Date>,
 }
 
 /// Articles giving different values for one qualifier of a fact.
@@ -74,14 +77,19 @@ impl Fact {
         self.when
     }
 
-    fn compute_date(&self) -> Option<Date> {
+    /// The date the sentences give for the event (the earliest full date,
+    /// else the earliest partial one), not a publication date.
+    pub fn event_date(&self) -> Option<Date> {
+        self.event
+    }
+
+    fn compute_event_date(&self) -> Option<Date> {
         self.evidence
             .iter()
             .filter_map(|e| e.date)
             .filter(|d| d.is_full())
             .min()
             .or_else(|| self.evidence.iter().filter_map(|e| e.date).min())
-            .or_else(|| self.evidence.iter().filter_map(|e| e.published).min())
     }
 
     /// The latest publication date among its sources.
@@ -105,6 +113,7 @@ pub struct FactTable {
     rule_hits: BTreeMap<String, usize>,
     conflicts: Vec<Conflict>,
     actor: String,
+    info_at: HashMap<(usize, usize), usize>,
 }
 
 impl FactTable {
@@ -168,10 +177,12 @@ impl FactTable {
                     evidence,
                     disagreements,
                     when: None,
+                    event: None,
                 }
             })
             .map(|mut f: Fact| {
-                f.when = f.compute_date();
+                f.event = f.compute_event_date();
+                f.when = f.event.or_else(|| f.evidence.iter().filter_map(|e| e.published).min());
                 f
             })
             .collect();
@@ -190,6 +201,7 @@ impl FactTable {
             by_relation.entry(f.relation.clone()).or_default().push(i);
         }
         let conflicts = find_conflicts(config, &facts);
+        let info_at = extraction.sentences.iter().enumerate().map(|(i, s)| ((s.article, s.sentence), i)).collect();
         FactTable {
             facts,
             by_relation,
@@ -198,6 +210,7 @@ impl FactTable {
             rule_hits: extraction.rule_hits,
             conflicts,
             actor: extraction.actor,
+            info_at,
         }
     }
 
@@ -263,6 +276,11 @@ impl FactTable {
     /// Per-sentence mention summaries (for retrieval).
     pub fn sentences(&self) -> &[SentenceInfo] {
         &self.sentences
+    }
+
+    /// What the extractor saw in one sentence (article index, sentence index).
+    pub fn sentence_info(&self, article: usize, sentence: usize) -> Option<&SentenceInfo> {
+        self.info_at.get(&(article, sentence)).map(|&i| &self.sentences[i])
     }
 
     /// How often each rule fired.

@@ -7,7 +7,6 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::config::Config;
 use crate::corpus::Article;
-use crate::date::Date;
 use crate::extract::Evidence;
 use crate::facts::{Fact, FactTable};
 
@@ -37,6 +36,7 @@ pub struct Ctx<'a> {
 pub struct Lookups {
     by_id: HashMap<String, usize>,
     fact_terms: Vec<HashSet<String>>,
+    object_terms: Vec<Vec<String>>,
     fact_entities: Vec<BTreeSet<String>>,
 }
 
@@ -44,8 +44,7 @@ impl Lookups {
     /// Indexes articles by file name and each fact's words and entities.
     pub fn build(facts: &FactTable, articles: &[Article], lexicon: &Lexicon) -> Lookups {
         let by_id: HashMap<String, usize> = articles.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
-        let info_at: HashMap<(usize, usize), usize> =
-            facts.sentences().iter().enumerate().map(|(i, s)| ((s.article, s.sentence), i)).collect();
+        let mut object_terms = Vec::with_capacity(facts.len());
         let mut fact_terms = Vec::with_capacity(facts.len());
         let mut fact_entities = Vec::with_capacity(facts.len());
         for f in facts.all() {
@@ -61,14 +60,16 @@ impl Lookups {
                 for (s, en) in word_spans(&lower) {
                     terms.insert(lexicon.term(&lower[s..en]));
                 }
-                if let Some(&i) = info_at.get(&(ai, e.sentence)) {
-                    ents.extend(facts.sentences()[i].entities.iter().cloned());
+                if let Some(info) = facts.sentence_info(ai, e.sentence) {
+                    ents.extend(info.entities.iter().cloned());
                 }
             }
             fact_terms.push(terms);
             fact_entities.push(ents);
+            let object = f.object.to_lowercase();
+            object_terms.push(word_spans(&object).into_iter().map(|(s, e)| lexicon.term(&object[s..e])).collect());
         }
-        Lookups { by_id, fact_terms, fact_entities }
+        Lookups { by_id, fact_terms, object_terms, fact_entities }
     }
 }
 
@@ -156,9 +157,10 @@ impl<'a> Ctx<'a> {
     /// fact's own object ("stock" in "Acme stock rose") counts three
     /// times, a word elsewhere in its sentences once.
     pub(super) fn relevance(&self, f: &Fact, u: &Understanding) -> usize {
-        let Some(words) = self.lookups.fact_terms.get(self.facts.position(f)) else { return 0 };
-        let object = f.object.to_lowercase();
-        let object_terms: Vec<String> = word_spans(&object).into_iter().map(|(s, e)| self.lexicon.term(&object[s..e])).collect();
+        let at = self.facts.position(f);
+        let (Some(words), Some(object_terms)) = (self.lookups.fact_terms.get(at), self.lookups.object_terms.get(at)) else {
+            return 0;
+        };
         u.terms
             .iter()
             .map(|t| if object_terms.contains(t) { 3 } else { usize::from(words.contains(t)) })
@@ -248,7 +250,7 @@ impl<'a> Ctx<'a> {
             let shown: Vec<String> = reasons.iter().take(3).map(|r| r.to_string()).collect();
             parts.push(format!("reason: {}", shown.join("; ")));
         }
-        if let Some(d) = event_date(f).filter(|d| d.is_full() && !used.contains(&"date")) {
+        if let Some(d) = f.event_date().filter(|d| d.is_full() && !used.contains(&"date")) {
             parts.push(format!("{d}"));
         }
         let mut at = Vec::new();
@@ -318,11 +320,6 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// The event date of a fact (a date a sentence gives), not its publication.
-pub(super) fn event_date(f: &Fact) -> Option<Date> {
-    let full: Vec<Date> = f.evidence.iter().filter_map(|e| e.date).filter(|d| d.is_full()).collect();
-    full.into_iter().min().or_else(|| f.evidence.iter().filter_map(|e| e.date).min())
-}
 
 fn named(u: &Understanding) -> Vec<&str> {
     u.entities.iter().filter(|e| e.kind != "PLACE").map(|e| e.name.as_str()).collect()
@@ -548,7 +545,7 @@ pub fn reason(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Underst
 
 /// Dates for the facts that involve the question's entities.
 pub fn date(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understanding) {
-    let dated = |f: &&Fact| event_date(f).is_some() || f.qualifiers.contains_key("date") || f.negated;
+    let dated = |f: &&Fact| f.event_date().is_some() || f.qualifiers.contains_key("date") || f.negated;
     let mut facts: Vec<&Fact> = involving(ctx, relations, u).into_iter().filter(dated).collect();
     if facts.is_empty() {
         // "When did Globex confirm it?" when the dated sentences name its
@@ -594,9 +591,9 @@ pub fn date(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
     });
     let mut first_when: Option<Option<String>> = None;
     for f in &facts {
-        let when = match event_date(f) {
+        let when = match f.event_date() {
             Some(d) if d.is_full() => Some(d.to_string()),
-            _ => f.qualifier("date").map(|s| s.to_string()).or_else(|| event_date(f).map(|d| d.to_string())),
+            _ => f.qualifier("date").map(|s| s.to_string()).or_else(|| f.event_date().map(|d| d.to_string())),
         };
         let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
         let text = match &when {
@@ -606,7 +603,7 @@ pub fn date(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
         if first_when.is_none() {
             first_when = Some(when.clone());
             ans.headline = match &when {
-                Some(w) if facts.len() == 1 || facts.iter().all(|g| event_date(g).map(|d| d.to_string()).as_ref() == Some(w)) => w.clone(),
+                Some(w) if facts.len() == 1 || facts.iter().all(|g| g.event_date().map(|d| d.to_string()).as_ref() == Some(w)) => w.clone(),
                 Some(_) => text.clone(),
                 None => ctx.sentence(f),
             };

@@ -31,7 +31,6 @@ pub enum Need {
 #[derive(Debug, Default)]
 pub struct Index {
     docs: Vec<(usize, usize)>,
-    info: Vec<usize>,
     postings: HashMap<String, Vec<u32>>,
 }
 
@@ -52,14 +51,13 @@ impl Index {
     /// Indexes every running-text sentence.
     pub fn build(articles: &[Article], facts: &FactTable, lexicon: &Lexicon) -> Index {
         let mut index = Index::default();
-        let info_at: HashMap<(usize, usize), usize> =
-            facts.sentences().iter().enumerate().map(|(i, s)| ((s.article, s.sentence), i)).collect();
         for (ai, a) in articles.iter().enumerate() {
             for s in a.sentences.iter().filter(|s| !s.heading) {
-                let Some(&info) = info_at.get(&(ai, s.index)) else { continue };
+                if facts.sentence_info(ai, s.index).is_none() {
+                    continue;
+                }
                 let id = index.docs.len() as u32;
                 index.docs.push((ai, s.index));
-                index.info.push(info);
                 let lower = s.norm.to_lowercase();
                 let mut seen: Vec<String> = Vec::new();
                 for (st, en) in word_spans(&lower) {
@@ -102,7 +100,8 @@ impl Index {
         let places: Vec<&str> = u.entities.iter().filter(|e| e.kind == "PLACE").map(|e| e.name.as_str()).collect();
         let mut hits = Vec::new();
         for (d, (score, matched)) in scores {
-            let info = &facts.sentences()[self.info[d as usize]];
+            let (article, sentence) = self.docs[d as usize];
+            let Some(info) = facts.sentence_info(article, sentence) else { continue };
             // The question's own words must mostly be there...
             if matched == 0 || total > 0.0 && score < 0.5 * total {
                 continue;
@@ -144,7 +143,6 @@ impl Index {
                 continue;
             }
             let place_bonus = places.iter().filter(|p| info.entities.iter().any(|x| x == *p)).count() as f64 * 0.3;
-            let (article, sentence) = self.docs[d as usize];
             hits.push(Hit { article, sentence, new_entities, score: score + present as f64 + place_bonus });
         }
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.article.cmp(&b.article)).then(a.sentence.cmp(&b.sentence)));

@@ -6,7 +6,7 @@ use crate::date::Date;
 use crate::facts::Fact;
 
 use super::answer::{Answer, Item};
-use super::respond::{dedup, event_date, finish, Ctx, CITES_PER_ITEM};
+use super::respond::{dedup, finish, Ctx, CITES_PER_ITEM};
 
 /// The latest reported state, then how it got there.
 pub fn status(ctx: &Ctx<'_>, ans: &mut Answer) {
@@ -62,7 +62,7 @@ pub fn timeline(ctx: &Ctx<'_>, ans: &mut Answer) {
         .facts
         .all()
         .iter()
-        .filter_map(|f| match event_date(f) {
+        .filter_map(|f| match f.event_date() {
             Some(d) => Some((d, true, f)),
             None if stage(f) => f.evidence.iter().filter_map(|e| e.published).min().map(|d| (d, false, f)),
             None => None,
