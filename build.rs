@@ -8,7 +8,12 @@ fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .collect()
+        })
         .unwrap_or_default();
     files.sort();
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("embedded_seeds.rs");
@@ -18,7 +23,13 @@ fn main() {
     for p in files {
         println!("cargo:rerun-if-changed={}", p.display());
         let name = p.file_name().unwrap().to_string_lossy();
-        writeln!(f, "    ({:?}, include_bytes!({:?})),", name, p.display().to_string()).unwrap();
+        writeln!(
+            f,
+            "    ({:?}, include_bytes!({:?})),",
+            name,
+            p.display().to_string()
+        )
+        .unwrap();
     }
     writeln!(f, "];").unwrap();
 }

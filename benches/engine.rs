@@ -79,7 +79,9 @@ struct Settings {
 impl Settings {
     fn from_env() -> Settings {
         let quick = std::env::var("FACTDESK_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
-        let mb = std::env::var("FACTDESK_BENCH_MB").ok().and_then(|v| v.parse::<f64>().ok());
+        let mb = std::env::var("FACTDESK_BENCH_MB")
+            .ok()
+            .and_then(|v| v.parse::<f64>().ok());
         let base = if quick {
             Settings {
                 quick,
@@ -104,7 +106,10 @@ impl Settings {
             }
         };
         match mb {
-            Some(mb) if mb > 0.0 => Settings { corpus_bytes: (mb * 1e6) as usize, ..base },
+            Some(mb) if mb > 0.0 => Settings {
+                corpus_bytes: (mb * 1e6) as usize,
+                ..base
+            },
             _ => base,
         }
     }
@@ -113,8 +118,19 @@ impl Settings {
 fn main() {
     let bench_start = Instant::now();
     let settings = Settings::from_env();
-    let mode = if settings.quick { "quick (FACTDESK_BENCH_QUICK=1)" } else { "full" };
-    println!("factdesk engine benchmark: {mode}, {} profile", if cfg!(debug_assertions) { "debug" } else { "release" });
+    let mode = if settings.quick {
+        "quick (FACTDESK_BENCH_QUICK=1)"
+    } else {
+        "full"
+    };
+    println!(
+        "factdesk engine benchmark: {mode}, {} profile",
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        }
+    );
     println!();
 
     // Start-up and the seeds engine come first, before the big corpus
@@ -124,7 +140,11 @@ fn main() {
     let seeds_engine = Engine::load(None, None).expect("the embedded config and seeds load");
     let seeds_rss = memory(reset);
     print_startup(&startup, &seeds_engine, &seeds_rss);
-    print_phases("what seeds start-up is made of (one run)", &startup_phases(), Some(startup.median()));
+    print_phases(
+        "what seeds start-up is made of (one run)",
+        &startup_phases(),
+        Some(startup.median()),
+    );
 
     let config = Config::embedded().expect("embedded config");
     let corpus = Corpus::generate(&config, settings.corpus_bytes);
@@ -149,7 +169,10 @@ fn main() {
     let phases = build_phases(&config, &articles);
     drop(articles);
     print_phases(
-        &format!("where Engine::build spends its time on {} (one run)", corpus.label()),
+        &format!(
+            "where Engine::build spends its time on {} (one run)",
+            corpus.label()
+        ),
         &phases,
         Some(throughput.build.wall),
     );
@@ -157,7 +180,10 @@ fn main() {
     let questions = questions();
     let seeds_latency = bench_latency(&settings, &seeds_engine, &questions);
     let big_latency = bench_latency(&settings, big_engine, &questions);
-    print_latency(&questions, &[("seeds", &seeds_latency), (&corpus.label(), &big_latency)]);
+    print_latency(
+        &questions,
+        &[("seeds", &seeds_latency), (&corpus.label(), &big_latency)],
+    );
 
     let elapsed = bench_start.elapsed();
     let (s50, s99, _) = seeds_latency.overall();
@@ -201,9 +227,22 @@ struct Corpus {
 
 /// Rivals whose names get swapped for invented ones now and then, so the
 /// extractor meets names the gazetteer does not know.
-const SWAPPABLE: &[&str] = &["Baidu", "Tencent", "ByteDance", "DeepSeek", "Huawei", "Xiaomi"];
+const SWAPPABLE: &[&str] = &[
+    "Baidu",
+    "Tencent",
+    "ByteDance",
+    "DeepSeek",
+    "Huawei",
+    "Xiaomi",
+];
 
-const OUTLETS: &[&str] = &["Technology News", "Business Desk", "Markets", "Asia Tech", "AI Weekly"];
+const OUTLETS: &[&str] = &[
+    "Technology News",
+    "Business Desk",
+    "Markets",
+    "Asia Tech",
+    "AI Weekly",
+];
 
 impl Corpus {
     /// Recombines the seed sentences into articles until `target` bytes.
@@ -214,7 +253,9 @@ impl Corpus {
         let mut pool: Vec<String> = Vec::new();
         let mut titles: Vec<String> = Vec::new();
         for (name, bytes) in factdesk::EMBEDDED_SEEDS {
-            let Ok(article) = reader.parse_bytes(name, bytes) else { continue };
+            let Ok(article) = reader.parse_bytes(name, bytes) else {
+                continue;
+            };
             titles.extend(article.title.clone());
             for s in &article.sentences {
                 if s.heading {
@@ -229,7 +270,10 @@ impl Corpus {
         }
         titles.sort();
         titles.dedup();
-        assert!(!pool.is_empty() && !titles.is_empty(), "the embedded seeds yield sentences");
+        assert!(
+            !pool.is_empty() && !titles.is_empty(),
+            "the embedded seeds yield sentences"
+        );
 
         let mut rng = SplitMix64(0x5EED_FAC7_DE5C);
         let orgs = invented_orgs();
@@ -245,7 +289,10 @@ impl Corpus {
             // differently across articles.
             let day = rng.range(0, 88);
             let (month, dom) = (1 + day / 31, 1 + day % 28);
-            text.push_str(&format!("date 2025-{month:02}-{dom:02} {}\n", rng.pick(OUTLETS)));
+            text.push_str(&format!(
+                "date 2025-{month:02}-{dom:02} {}\n",
+                rng.pick(OUTLETS)
+            ));
             text.push_str(rng.pick::<String>(&titles));
             text.push_str("\n\n");
             while text.len() < size {
@@ -305,7 +352,9 @@ fn discovery_sentence(rng: &mut SplitMix64, orgs: &[String], people: &[String]) 
 /// Company names that sound like tech firms and collide with nothing in
 /// the gazetteer.
 fn invented_orgs() -> Vec<String> {
-    let heads = ["Zen", "Quor", "Lumi", "Vex", "Tal", "Mor", "Kai", "Ori", "Sel", "Nov", "Pax", "Yun"];
+    let heads = [
+        "Zen", "Quor", "Lumi", "Vex", "Tal", "Mor", "Kai", "Ori", "Sel", "Nov", "Pax", "Yun",
+    ];
     let tails = ["trix", "ava", "ion", "aro", "ent", "ix", "ora", "ex"];
     let mut out = Vec::new();
     for (i, h) in heads.iter().enumerate() {
@@ -323,9 +372,21 @@ fn invented_orgs() -> Vec<String> {
 }
 
 fn invented_people() -> Vec<String> {
-    let first = ["Lena", "Marco", "Wei", "Priya", "Tomas", "Aiko", "Daniel", "Sofia"];
-    let last = ["Hartmann", "Okafor", "Lindqvist", "Zhou", "Moreau", "Castell"];
-    first.iter().flat_map(|f| last.iter().map(move |l| format!("{f} {l}"))).collect()
+    let first = [
+        "Lena", "Marco", "Wei", "Priya", "Tomas", "Aiko", "Daniel", "Sofia",
+    ];
+    let last = [
+        "Hartmann",
+        "Okafor",
+        "Lindqvist",
+        "Zhou",
+        "Moreau",
+        "Castell",
+    ];
+    first
+        .iter()
+        .flat_map(|f| last.iter().map(move |l| format!("{f} {l}")))
+        .collect()
 }
 
 /// SplitMix64: tiny, fast and good enough to shuffle sentences; a fixed
@@ -388,7 +449,10 @@ impl Timing {
 impl std::ops::Add for Timing {
     type Output = Timing;
     fn add(self, o: Timing) -> Timing {
-        Timing { wall: self.wall + o.wall, cpu: self.cpu.zip(o.cpu).map(|(a, b)| a + b) }
+        Timing {
+            wall: self.wall + o.wall,
+            cpu: self.cpu.zip(o.cpu).map(|(a, b)| a + b),
+        }
     }
 }
 
@@ -411,7 +475,12 @@ impl Throughput {
     }
 }
 
-fn bench_throughput(settings: &Settings, config: &Config, reader: &Reader, corpus: &Corpus) -> Throughput {
+fn bench_throughput(
+    settings: &Settings,
+    config: &Config,
+    reader: &Reader,
+    corpus: &Corpus,
+) -> Throughput {
     let mut out = Throughput {
         parse_runs: Vec::new(),
         build_runs: Vec::new(),
@@ -431,7 +500,8 @@ fn bench_throughput(settings: &Settings, config: &Config, reader: &Reader, corpu
         // The config clone is outside the timed section: the bot owns its
         // config already when it builds.
         let config = config.clone();
-        let (engine, build) = Timing::measure(|| Engine::build(config, articles, vec![]).expect("engine builds"));
+        let (engine, build) =
+            Timing::measure(|| Engine::build(config, articles, vec![]).expect("engine builds"));
         out.parse_runs.push(parse);
         out.build_runs.push(build);
         out.engine = Some(black_box(engine));
@@ -467,7 +537,8 @@ fn build_phases(config: &Config, articles: &[Article]) -> Phases {
     let (extractor, compile) = Timing::measure(|| Extractor::new(config).expect("rules compile"));
     let (extraction, extract) = Timing::measure(|| extractor.extract_all(articles));
     let (facts, table) = Timing::measure(|| FactTable::build(config, extraction));
-    let (answerer, index) = Timing::measure(|| Answerer::new(config, &facts, articles).expect("answerer builds"));
+    let (answerer, index) =
+        Timing::measure(|| Answerer::new(config, &facts, articles).expect("answerer builds"));
     black_box((answerer, facts));
     vec![
         ("Extractor::new (compile rules)", compile),
@@ -488,7 +559,10 @@ fn startup_phases() -> Phases {
             .filter_map(|(name, bytes)| reader.parse_bytes(name, bytes).ok())
             .collect::<Vec<_>>()
     });
-    let mut rows = vec![("Config::embedded (TOML)", load), ("Reader::new + parse seeds", read)];
+    let mut rows = vec![
+        ("Config::embedded (TOML)", load),
+        ("Reader::new + parse seeds", read),
+    ];
     rows.extend(build_phases(&config, &articles));
     rows
 }
@@ -562,7 +636,12 @@ impl Latency {
             }
             weighted.last().map_or(0.0, |x| x.0)
         };
-        let mean = self.per_question.iter().map(|q| mean(&q.samples)).sum::<f64>() / self.per_question.len() as f64;
+        let mean = self
+            .per_question
+            .iter()
+            .map(|q| mean(&q.samples))
+            .sum::<f64>()
+            / self.per_question.len() as f64;
         (quantile(0.50), quantile(0.99), mean)
     }
 }
@@ -658,7 +737,11 @@ fn memory(peak_was_reset: bool) -> Memory {
             .find_map(|l| l.strip_prefix(key))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
     };
-    Memory { peak_kb: field("VmHWM:"), now_kb: field("VmRSS:"), peak_was_reset }
+    Memory {
+        peak_kb: field("VmHWM:"),
+        now_kb: field("VmRSS:"),
+        peak_was_reset,
+    }
 }
 
 /// CPU time of the whole process, threads that have already exited included
@@ -685,12 +768,22 @@ fn print_startup(startup: &Startup, engine: &Engine, mem: &Memory) {
     let max = startup.runs.iter().max().copied().unwrap_or_default();
     println!("== seeds engine: start-up (Engine::load(None, None)) ==");
     println!("  {:<28} {}", "start-up, median", fmt_dur(startup.median()));
-    println!("  {:<28} {} .. {} over {} runs", "start-up, min .. max", fmt_dur(min), fmt_dur(max), startup.runs.len());
+    println!(
+        "  {:<28} {} .. {} over {} runs",
+        "start-up, min .. max",
+        fmt_dur(min),
+        fmt_dur(max),
+        startup.runs.len()
+    );
     println!(
         "  {:<28} {} articles, {} sentences, {} facts",
         "content",
         engine.articles().len(),
-        engine.articles().iter().map(|a| a.sentences.len()).sum::<usize>(),
+        engine
+            .articles()
+            .iter()
+            .map(|a| a.sentences.len())
+            .sum::<usize>(),
         engine.facts().len()
     );
     print_memory(mem);
@@ -702,7 +795,11 @@ fn print_memory(mem: &Memory) {
         "  {:<28} {}{}",
         "peak RSS (VmHWM)",
         fmt_kb(mem.peak_kb),
-        if mem.peak_was_reset { "" } else { "  (process peak: clear_refs unavailable)" }
+        if mem.peak_was_reset {
+            ""
+        } else {
+            "  (process peak: clear_refs unavailable)"
+        }
     );
     println!("  {:<28} {}", "RSS now (VmRSS)", fmt_kb(mem.now_kb));
 }
@@ -715,7 +812,10 @@ fn print_throughput(t: &Throughput, corpus: &Corpus, mem: &Memory) {
         corpus.articles.len(),
         t.parse_runs.len()
     );
-    println!("  {:<28} {:>10} {:>10} {:>12} {:>12}", "phase", "wall", "cpu", "MB/s wall", "MB/s/core");
+    println!(
+        "  {:<28} {:>10} {:>10} {:>12} {:>12}",
+        "phase", "wall", "cpu", "MB/s wall", "MB/s/core"
+    );
     let row = |name: &str, x: &Timing| {
         println!(
             "  {:<28} {:>10} {:>10} {:>12.2} {:>12.2}",
@@ -729,8 +829,18 @@ fn print_throughput(t: &Throughput, corpus: &Corpus, mem: &Memory) {
     row("parse (Reader::parse)", &t.parse);
     row("extract (Engine::build)", &t.build);
     row("overall", &t.total());
-    let walls = |runs: &[Timing]| runs.iter().map(|r| fmt_dur(r.wall)).collect::<Vec<_>>().join(", ");
-    println!("  {:<28} parse [{}], build [{}]", "runs (wall)", walls(&t.parse_runs), walls(&t.build_runs));
+    let walls = |runs: &[Timing]| {
+        runs.iter()
+            .map(|r| fmt_dur(r.wall))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!(
+        "  {:<28} parse [{}], build [{}]",
+        "runs (wall)",
+        walls(&t.parse_runs),
+        walls(&t.build_runs)
+    );
     let engine = t.engine.as_ref().expect("an engine");
     println!(
         "  {:<28} {} articles ({} skipped), {} sentences, {} facts, {} entities",
@@ -742,7 +852,11 @@ fn print_throughput(t: &Throughput, corpus: &Corpus, mem: &Memory) {
         engine.facts().entities().len()
     );
     print_memory(mem);
-    println!("  {:<28} includes the generated corpus text the bench holds ({})", "", fmt_mb(bytes));
+    println!(
+        "  {:<28} includes the generated corpus text the bench holds ({})",
+        "",
+        fmt_mb(bytes)
+    );
     println!();
 }
 
@@ -751,19 +865,38 @@ fn print_phases(title: &str, rows: &Phases, whole: Option<Duration>) {
     let total: Duration = rows.iter().map(|r| r.1.wall).sum();
     println!("  {:<32} {:>10} {:>7}", "phase", "wall", "share");
     for (name, x) in rows {
-        println!("  {:<32} {:>10} {:>6.1}%", name, fmt_dur(x.wall), 100.0 * x.wall.as_secs_f64() / total.as_secs_f64());
+        println!(
+            "  {:<32} {:>10} {:>6.1}%",
+            name,
+            fmt_dur(x.wall),
+            100.0 * x.wall.as_secs_f64() / total.as_secs_f64()
+        );
     }
-    let whole = whole.map_or(String::new(), |w| format!("   (median of the timed runs: {})", fmt_dur(w)));
+    let whole = whole.map_or(String::new(), |w| {
+        format!("   (median of the timed runs: {})", fmt_dur(w))
+    });
     println!("  {:<32} {:>10}{whole}", "sum", fmt_dur(total));
     println!();
 }
 
 fn print_latency(questions: &[(String, String)], engines: &[(&str, &Latency)]) {
     println!("== question latency: engine.answer(&engine.parse_request(q)), microseconds ==");
-    let width = questions.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(10).min(46);
+    let width = questions
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(10)
+        .min(46);
     print!("  {:<width$}", "question");
     for (name, _) in engines {
-        print!(" | {:>9} {:>9} {:>9} {:>6} {:>3}", format!("{name} p50"), "p99", "mean", "n", "ok");
+        print!(
+            " | {:>9} {:>9} {:>9} {:>6} {:>3}",
+            format!("{name} p50"),
+            "p99",
+            "mean",
+            "n",
+            "ok"
+        );
     }
     println!();
     for (i, (label, _)) in questions.iter().enumerate() {

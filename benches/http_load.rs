@@ -40,7 +40,10 @@ const POOL: usize = 256;
 const WARMUP: usize = 1000;
 
 fn env_or<T: std::str::FromStr>(var: &str, default: T) -> T {
-    std::env::var(var).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(var)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn main() {
@@ -51,7 +54,8 @@ fn main() {
     let threads: usize = env_or("FACTDESK_BENCH_THREADS", cores).max(1);
 
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/http");
-    let config = std::env::var_os("FACTDESK_CONFIG").map_or(fixtures.join("config.toml"), PathBuf::from);
+    let config =
+        std::env::var_os("FACTDESK_CONFIG").map_or(fixtures.join("config.toml"), PathBuf::from);
     let corpus = std::env::var_os("FACTDESK_CORPUS").map_or(fixtures.join("corpus"), PathBuf::from);
     let engine = Arc::new(Engine::load(Some(&config), Some(&corpus)).expect("engine loads"));
     let key = PublicKey::from_hex(&Secret::new(PUBLIC_KEY)).expect("test key");
@@ -61,7 +65,11 @@ fn main() {
     let endpoint = Arc::new(Endpoint::new(engine.clone(), key, options));
 
     let pool = signed_pool(&engine);
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(threads).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads)
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/interactions", listener.local_addr().unwrap());
@@ -75,8 +83,14 @@ fn main() {
         let report = run(&url, &pool, requests, connections, limit).await;
 
         let _ = stop.send(());
-        tokio::time::timeout(Duration::from_secs(15), server).await.expect("server stops").unwrap().unwrap();
-        let served = endpoint.metrics().requests(endpoint.metrics().label(&pool[0].command), Verdict::Ok);
+        tokio::time::timeout(Duration::from_secs(15), server)
+            .await
+            .expect("server stops")
+            .unwrap()
+            .unwrap();
+        let served = endpoint
+            .metrics()
+            .requests(endpoint.metrics().label(&pool[0].command), Verdict::Ok);
         report.print(connections, threads, &engine, served);
     });
 }
@@ -94,10 +108,20 @@ fn signed_pool(engine: &Engine) -> Vec<Signed> {
     let template = template();
     // Commands without options answer without user input; fall back to
     // every command if the config has none such.
-    let mut commands: Vec<&str> =
-        engine.config().commands.iter().filter(|c| c.options.is_empty()).map(|c| c.name.as_str()).collect();
+    let mut commands: Vec<&str> = engine
+        .config()
+        .commands
+        .iter()
+        .filter(|c| c.options.is_empty())
+        .map(|c| c.name.as_str())
+        .collect();
     if commands.is_empty() {
-        commands = engine.config().commands.iter().map(|c| c.name.as_str()).collect();
+        commands = engine
+            .config()
+            .commands
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
     }
     // One command only, so the served count can be read from one counter.
     let command = commands.first().copied().expect("the config has commands");
@@ -110,14 +134,19 @@ fn signed_pool(engine: &Engine) -> Vec<Signed> {
             d["member"]["user"]["id"] = json!(format!("{}", 900_000_000_000_000_000u64 + i as u64));
             let body: Vec<u8> = d.to_string().into_bytes();
             let signature = hex(&key.sign(&[TIMESTAMP.as_bytes(), &body].concat()).to_bytes());
-            Signed { command: command.to_string(), body: body.into(), signature }
+            Signed {
+                command: command.to_string(),
+                body: body.into(),
+                signature,
+            }
         })
         .collect()
 }
 
 /// A complete slash-command interaction (the test fixture's envelope).
 fn template() -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/http/command_interaction_dispatch.json");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/http/command_interaction_dispatch.json");
     let dispatch: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     dispatch["d"].clone()
 }
@@ -130,7 +159,13 @@ struct Report {
     timed_out: bool,
 }
 
-async fn run(url: &str, pool: &Arc<Vec<Signed>>, requests: usize, connections: usize, limit: Duration) -> Report {
+async fn run(
+    url: &str,
+    pool: &Arc<Vec<Signed>>,
+    requests: usize,
+    connections: usize,
+    limit: Duration,
+) -> Report {
     let next = Arc::new(AtomicUsize::new(0));
     let deadline = Instant::now() + limit;
     let started = Instant::now();
@@ -189,7 +224,13 @@ async fn run(url: &str, pool: &Arc<Vec<Signed>>, requests: usize, connections: u
     }
     let elapsed = started.elapsed();
     latencies_us.sort_unstable();
-    Report { sent: latencies_us.len(), failed, elapsed, latencies_us, timed_out: Instant::now() > deadline }
+    Report {
+        sent: latencies_us.len(),
+        failed,
+        elapsed,
+        latencies_us,
+        timed_out: Instant::now() > deadline,
+    }
 }
 
 impl Report {
@@ -197,14 +238,18 @@ impl Report {
         if self.latencies_us.is_empty() {
             return 0.0;
         }
-        let i = ((self.latencies_us.len() as f64 * p).ceil() as usize).clamp(1, self.latencies_us.len()) - 1;
+        let i = ((self.latencies_us.len() as f64 * p).ceil() as usize)
+            .clamp(1, self.latencies_us.len())
+            - 1;
         f64::from(self.latencies_us[i]) / 1000.0
     }
 
     fn print(&self, connections: usize, threads: usize, engine: &Engine, served: u64) {
         let rate = self.sent as f64 / self.elapsed.as_secs_f64();
         let (rss, hwm) = memory();
-        println!("http_load: signed slash commands over {connections} keep-alive connections, loopback");
+        println!(
+            "http_load: signed slash commands over {connections} keep-alive connections, loopback"
+        );
         println!(
             "  engine      {} article(s), {} fact(s); server and client share {threads} worker thread(s)",
             engine.articles().len(),
@@ -215,7 +260,11 @@ impl Report {
             self.sent,
             self.failed,
             served,
-            if self.timed_out { " (stopped at the time limit)" } else { "" }
+            if self.timed_out {
+                " (stopped at the time limit)"
+            } else {
+                ""
+            }
         );
         println!("  time        {:.3} s", self.elapsed.as_secs_f64());
         println!("  throughput  {rate:.0} requests/s");
@@ -246,7 +295,10 @@ fn is_message(body: &[u8], parse: bool) -> bool {
 fn memory() -> (String, String) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let field = |name: &str| {
-        status.lines().find_map(|l| l.strip_prefix(name)).map_or("?".to_string(), |v| v.trim().to_string())
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map_or("?".to_string(), |v| v.trim().to_string())
     };
     (field("VmRSS:"), field("VmHWM:"))
 }

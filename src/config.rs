@@ -63,7 +63,10 @@ impl Secret {
     }
     /// Reads a secret from an environment variable; empty counts as unset.
     pub fn from_env(var: &str) -> Option<Self> {
-        std::env::var(var).ok().filter(|v| !v.trim().is_empty()).map(|v| Secret(v.trim().to_string()))
+        std::env::var(var)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| Secret(v.trim().to_string()))
     }
     /// The secret itself, for the one place that must send it.
     pub fn expose(&self) -> &str {
@@ -384,8 +387,10 @@ pub struct HttpConfig {
 impl Config {
     /// Reads and validates a config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ConfigError::Io { path: path.display().to_string(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
         Config::parse(&text)
     }
 
@@ -396,7 +401,8 @@ impl Config {
 
     /// Parses and validates TOML, then applies the environment overlay.
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
-        let mut config: Config = toml::from_str(text).map_err(|e| ConfigError::Toml(e.to_string()))?;
+        let mut config: Config =
+            toml::from_str(text).map_err(|e| ConfigError::Toml(e.to_string()))?;
         config.apply_env();
         config.validate()?;
         Ok(config)
@@ -409,7 +415,10 @@ impl Config {
             }
         }
         if let Ok(ids) = std::env::var("DISCORD_GUILD_IDS") {
-            let parsed: Vec<u64> = ids.split(',').filter_map(|s| s.trim().parse().ok()).collect();
+            let parsed: Vec<u64> = ids
+                .split(',')
+                .filter_map(|s| s.trim().parse().ok())
+                .collect();
             if !parsed.is_empty() {
                 self.discord.guild_ids = parsed;
             }
@@ -418,20 +427,37 @@ impl Config {
 
     /// Checks everything that can be checked before the corpus is read.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        check_patterns("boilerplate", "corpus.boilerplate", &self.corpus.boilerplate)?;
+        check_patterns(
+            "boilerplate",
+            "corpus.boilerplate",
+            &self.corpus.boilerplate,
+        )?;
         check_patterns("boilerplate", "corpus.cut_from", &self.corpus.cut_from)?;
-        check_patterns("outlet pattern", "corpus.outlet_patterns", &self.corpus.outlet_patterns)?;
-        check_patterns("attribution", "tagging.attributions", &self.tagging.attributions)?;
+        check_patterns(
+            "outlet pattern",
+            "corpus.outlet_patterns",
+            &self.corpus.outlet_patterns,
+        )?;
+        check_patterns(
+            "attribution",
+            "tagging.attributions",
+            &self.tagging.attributions,
+        )?;
         for p in &self.tagging.pronouns {
             check_pattern("pronoun", &p.pattern, &p.pattern)?;
         }
         let mut names = std::collections::BTreeSet::new();
         for e in &self.entities {
             if e.name.trim().is_empty() {
-                return Err(ConfigError::Invalid("an [[entity]] has an empty name".into()));
+                return Err(ConfigError::Invalid(
+                    "an [[entity]] has an empty name".into(),
+                ));
             }
             if !names.insert(e.name.to_lowercase()) {
-                return Err(ConfigError::Invalid(format!("entity `{}` is listed twice", e.name)));
+                return Err(ConfigError::Invalid(format!(
+                    "entity `{}` is listed twice",
+                    e.name
+                )));
             }
             for d in &e.descriptions {
                 check_pattern("entity description", &e.name, d)?;
@@ -451,7 +477,10 @@ impl Config {
             }
             for rule in &r.rules {
                 if !rule_names.insert(rule.name.clone()) {
-                    return Err(ConfigError::Invalid(format!("rule name `{}` is used twice", rule.name)));
+                    return Err(ConfigError::Invalid(format!(
+                        "rule name `{}` is used twice",
+                        rule.name
+                    )));
                 }
                 // The full compile (placeholders expanded) happens in extract; a
                 // failure there is reported with the same rule name.
@@ -462,7 +491,10 @@ impl Config {
         }
         for d in &self.tagging.discover {
             if !rule_names.insert(d.name.clone()) {
-                return Err(ConfigError::Invalid(format!("rule name `{}` is used twice", d.name)));
+                return Err(ConfigError::Invalid(format!(
+                    "rule name `{}` is used twice",
+                    d.name
+                )));
             }
         }
         check_patterns("question prefix", "query.prefixes", &self.query.prefixes)?;
@@ -489,9 +521,14 @@ impl Config {
         Ok(())
     }
 
-    fn validate_commands(&self, relations: &std::collections::BTreeSet<&str>) -> Result<(), ConfigError> {
+    fn validate_commands(
+        &self,
+        relations: &std::collections::BTreeSet<&str>,
+    ) -> Result<(), ConfigError> {
         if self.commands.len() > 100 {
-            return Err(ConfigError::Invalid("Discord allows at most 100 slash commands".into()));
+            return Err(ConfigError::Invalid(
+                "Discord allows at most 100 slash commands".into(),
+            ));
         }
         let mut seen = std::collections::BTreeSet::new();
         for c in &self.commands {
@@ -499,7 +536,10 @@ impl Config {
             check_description(&format!("command `{}`", c.name), &c.description)?;
             check_answer_kind(&format!("command `{}`", c.name), &c.answer)?;
             if !seen.insert(c.name.clone()) {
-                return Err(ConfigError::Invalid(format!("command `{}` is defined twice", c.name)));
+                return Err(ConfigError::Invalid(format!(
+                    "command `{}` is defined twice",
+                    c.name
+                )));
             }
             if c.options.len() > 25 {
                 return Err(ConfigError::Invalid(format!(
@@ -511,7 +551,10 @@ impl Config {
             let mut seen_required_end = false;
             for o in &c.options {
                 check_command_name(&format!("option of command `{}`", c.name), &o.name)?;
-                check_description(&format!("option `{}` of command `{}`", o.name, c.name), &o.description)?;
+                check_description(
+                    &format!("option `{}` of command `{}`", o.name, c.name),
+                    &o.description,
+                )?;
                 if o.required && seen_required_end {
                     return Err(ConfigError::Invalid(format!(
                         "command `{}`: required option `{}` follows an optional one (Discord refuses that)",
@@ -542,8 +585,8 @@ impl Config {
 
 /// Answer kinds understood by the query engine.
 pub const ANSWER_KINDS: &[&str] = &[
-    "list", "reason", "date", "place", "who", "yesno", "status", "sources", "timeline", "quotes", "about",
-    "numbers", "fact", "ask",
+    "list", "reason", "date", "place", "who", "yesno", "status", "sources", "timeline", "quotes",
+    "about", "numbers", "fact", "ask",
 ];
 
 fn check_answer_kind(what: &str, kind: &str) -> Result<(), ConfigError> {
@@ -561,7 +604,9 @@ fn check_answer_kind(what: &str, kind: &str) -> Result<(), ConfigError> {
 /// digits, and no upper-case letters.
 pub fn check_command_name(what: &str, name: &str) -> Result<(), ConfigError> {
     let count = name.chars().count();
-    let ok_chars = name.chars().all(|c| c == '-' || c == '_' || c == '\'' || c.is_alphanumeric());
+    let ok_chars = name
+        .chars()
+        .all(|c| c == '-' || c == '_' || c == '\'' || c.is_alphanumeric());
     let lower = name.chars().all(|c| !c.is_uppercase());
     if (1..=32).contains(&count) && ok_chars && lower {
         Ok(())
@@ -577,18 +622,26 @@ fn check_description(what: &str, text: &str) -> Result<(), ConfigError> {
     if (1..=100).contains(&n) {
         Ok(())
     } else {
-        Err(ConfigError::Invalid(format!("{what}: description must be 1-100 characters (has {n})")))
+        Err(ConfigError::Invalid(format!(
+            "{what}: description must be 1-100 characters (has {n})"
+        )))
     }
 }
 
 fn check_patterns(what: &'static str, name: &str, patterns: &[String]) -> Result<(), ConfigError> {
-    patterns.iter().try_for_each(|p| check_pattern(what, name, p))
+    patterns
+        .iter()
+        .try_for_each(|p| check_pattern(what, name, p))
 }
 
 fn check_pattern(what: &'static str, name: &str, pattern: &str) -> Result<(), ConfigError> {
     Regex::new(pattern)
         .map(|_| ())
-        .map_err(|e| ConfigError::Pattern { what, name: name.to_string(), message: e.to_string() })
+        .map_err(|e| ConfigError::Pattern {
+            what,
+            name: name.to_string(),
+            message: e.to_string(),
+        })
 }
 
 #[cfg(test)]
@@ -614,7 +667,9 @@ actor = "Acme"
 
     #[test]
     fn unknown_key_is_refused_with_its_name() {
-        let err = Config::parse(&format!("{MINIMAL}\nfrobnicate = 1\n")).unwrap_err().to_string();
+        let err = Config::parse(&format!("{MINIMAL}\nfrobnicate = 1\n"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("frobnicate"), "{err}");
     }
 
@@ -631,7 +686,10 @@ actor = "Acme"
             "{MINIMAL}\n[[command]]\nname = \"x\"\ndescription = \"{}\"\nanswer = \"list\"\n",
             "d".repeat(101)
         );
-        assert!(Config::parse(&text).unwrap_err().to_string().contains("1-100"));
+        assert!(Config::parse(&text)
+            .unwrap_err()
+            .to_string()
+            .contains("1-100"));
     }
 
     #[test]

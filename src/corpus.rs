@@ -93,17 +93,18 @@ pub struct Reader {
 impl Reader {
     /// Compiles the corpus section of the config.
     pub fn new(cfg: &CorpusConfig) -> Result<Reader, ConfigError> {
-        let compile = |what: &'static str, name: &str, ps: &[String]| -> Result<Vec<Regex>, ConfigError> {
-            ps.iter()
-                .map(|p| {
-                    Regex::new(p).map_err(|e| ConfigError::Pattern {
-                        what,
-                        name: name.to_string(),
-                        message: e.to_string(),
+        let compile =
+            |what: &'static str, name: &str, ps: &[String]| -> Result<Vec<Regex>, ConfigError> {
+                ps.iter()
+                    .map(|p| {
+                        Regex::new(p).map_err(|e| ConfigError::Pattern {
+                            what,
+                            name: name.to_string(),
+                            message: e.to_string(),
+                        })
                     })
-                })
-                .collect()
-        };
+                    .collect()
+            };
         Ok(Reader {
             max_bytes: cfg.max_bytes,
             extensions: cfg.extensions.iter().map(|e| e.to_ascii_lowercase()).collect(),
@@ -137,7 +138,11 @@ impl Reader {
         let mut articles = Vec::new();
         let mut problems = Vec::new();
         for path in names {
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("?")
+                .to_string();
             match self.read_file(&path) {
                 Ok(a) => articles.push(a),
                 Err(p) => problems.push(Problem { file: name, ..p }),
@@ -147,13 +152,26 @@ impl Reader {
     }
 
     fn read_file(&self, path: &Path) -> Result<Article, Problem> {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
-        let problem = |line: Option<usize>, message: String| Problem { file: name.clone(), line, message };
-        let meta = std::fs::metadata(path).map_err(|e| problem(None, format!("cannot read: {e}")))?;
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("?")
+            .to_string();
+        let problem = |line: Option<usize>, message: String| Problem {
+            file: name.clone(),
+            line,
+            message,
+        };
+        let meta =
+            std::fs::metadata(path).map_err(|e| problem(None, format!("cannot read: {e}")))?;
         if meta.len() > self.max_bytes {
             return Err(problem(
                 None,
-                format!("{} bytes is over the {}-byte limit (corpus.max_bytes)", meta.len(), self.max_bytes),
+                format!(
+                    "{} bytes is over the {}-byte limit (corpus.max_bytes)",
+                    meta.len(),
+                    self.max_bytes
+                ),
             ));
         }
         let bytes = std::fs::read(path).map_err(|e| problem(None, format!("cannot read: {e}")))?;
@@ -162,16 +180,34 @@ impl Reader {
 
     /// Checks raw bytes (size, binary, UTF-8) and parses them.
     pub fn parse_bytes(&self, name: &str, bytes: &[u8]) -> Result<Article, Problem> {
-        let problem = |line: Option<usize>, message: String| Problem { file: name.to_string(), line, message };
+        let problem = |line: Option<usize>, message: String| Problem {
+            file: name.to_string(),
+            line,
+            message,
+        };
         let line_of = |pos: usize| bytes[..pos].iter().filter(|&&b| b == b'\n').count() + 1;
         if bytes.len() as u64 > self.max_bytes {
-            return Err(problem(None, format!("{} bytes is over the {}-byte limit", bytes.len(), self.max_bytes)));
+            return Err(problem(
+                None,
+                format!(
+                    "{} bytes is over the {}-byte limit",
+                    bytes.len(),
+                    self.max_bytes
+                ),
+            ));
         }
         if let Some(pos) = bytes.iter().position(|&b| b == 0) {
-            return Err(problem(Some(line_of(pos)), "binary data (NUL byte), not an article".into()));
+            return Err(problem(
+                Some(line_of(pos)),
+                "binary data (NUL byte), not an article".into(),
+            ));
         }
-        let text = std::str::from_utf8(bytes)
-            .map_err(|e| problem(Some(line_of(e.valid_up_to())), format!("not valid UTF-8: {e}")))?;
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            problem(
+                Some(line_of(e.valid_up_to())),
+                format!("not valid UTF-8: {e}"),
+            )
+        })?;
         self.parse(name, text)
     }
 
@@ -186,26 +222,40 @@ impl Reader {
             return Err(problem(None, "empty article"));
         }
         let lines = split_lines(text);
-        let mut article =
-            Article { id: name.to_string(), title: None, date: None, outlet: None, url: None, sentences: Vec::new() };
+        let mut article = Article {
+            id: name.to_string(),
+            title: None,
+            date: None,
+            outlet: None,
+            url: None,
+            sentences: Vec::new(),
+        };
         let mut i = 0;
         let mut categories: Vec<String> = Vec::new();
         // YAML front matter: a `---` line, `key: value` lines, a closing `---`.
         if lines.first().is_some_and(|l| l.text.trim() == "---") {
             let close = lines.iter().skip(1).position(|l| l.text.trim() == "---");
             let Some(close) = close.map(|c| c + 1) else {
-                return Err(problem(Some(1), "front matter opened with `---` is never closed"));
+                return Err(problem(
+                    Some(1),
+                    "front matter opened with `---` is never closed",
+                ));
             };
             let mut key = String::new();
             for l in &lines[1..close] {
                 let t = l.text;
                 if let Some(item) = t.trim_start().strip_prefix("- ") {
-                    if matches!(key.as_str(), "categories" | "category" | "source" | "publisher" | "site") {
+                    if matches!(
+                        key.as_str(),
+                        "categories" | "category" | "source" | "publisher" | "site"
+                    ) {
                         categories.push(unquote(item).to_string());
                     }
                     continue;
                 }
-                let Some((k, v)) = t.split_once(':') else { continue };
+                let Some((k, v)) = t.split_once(':') else {
+                    continue;
+                };
                 key = k.trim().to_ascii_lowercase();
                 let v = unquote(v.trim());
                 if v.is_empty() {
@@ -214,8 +264,12 @@ impl Reader {
                 match key.as_str() {
                     "title" | "headline" => article.title = Some(v.to_string()),
                     "date" | "published" | "pubdate" => article.date = Date::parse_iso_prefix(v),
-                    "url" | "link" | "source_url" | "canonical_url" => article.url = Some(v.to_string()),
-                    "outlet" | "publisher" | "site" | "source" => article.outlet = Some(v.to_string()),
+                    "url" | "link" | "source_url" | "canonical_url" => {
+                        article.url = Some(v.to_string())
+                    }
+                    "outlet" | "publisher" | "site" | "source" => {
+                        article.outlet = Some(v.to_string())
+                    }
                     _ => {}
                 }
             }
@@ -254,10 +308,11 @@ impl Reader {
         // link's host or the front matter's category.
         if article.outlet.is_none() {
             let whole = format!("{trailer}\n{text}");
-            article.outlet = self
-                .outlet_patterns
-                .iter()
-                .find_map(|r| r.captures(&whole).and_then(|c| c.name("outlet")).map(|m| m.as_str().to_string()));
+            article.outlet = self.outlet_patterns.iter().find_map(|r| {
+                r.captures(&whole)
+                    .and_then(|c| c.name("outlet"))
+                    .map(|m| m.as_str().to_string())
+            });
         }
         if article.outlet.is_none() {
             if let Some(host) = article.url.as_deref().and_then(url_host) {
@@ -311,12 +366,22 @@ impl Reader {
             }
         }
         if article.sentences.iter().all(|s| s.heading) {
-            return Err(problem(None, "no running text after removing metadata and boilerplate"));
+            return Err(problem(
+                None,
+                "no running text after removing metadata and boilerplate",
+            ));
         }
         Ok(article)
     }
 
-    fn push_sentence(&self, article: &mut Article, start: usize, text: &str, heading: bool, paragraph: usize) {
+    fn push_sentence(
+        &self,
+        article: &mut Article,
+        start: usize,
+        text: &str,
+        heading: bool,
+        paragraph: usize,
+    ) {
         let text = text.trim_matches(is_space);
         if text.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
             return;
@@ -334,9 +399,17 @@ impl Reader {
     fn find_date(&self, text: &str) -> Option<Date> {
         let c = self.date_words.captures(text)?;
         if let Some(d) = c.get(1) {
-            Date::ymd(c[3].parse().ok()?, month_from_name(&c[2])?, d.as_str().parse().ok()?)
+            Date::ymd(
+                c[3].parse().ok()?,
+                month_from_name(&c[2])?,
+                d.as_str().parse().ok()?,
+            )
         } else {
-            Date::ymd(c[6].parse().ok()?, month_from_name(&c[4])?, c[5].parse().ok()?)
+            Date::ymd(
+                c[6].parse().ok()?,
+                month_from_name(&c[4])?,
+                c[5].parse().ok()?,
+            )
         }
     }
 
@@ -370,7 +443,8 @@ impl Reader {
             if matches!(c, '.' | '!' | '?') && !inside {
                 // Take closing quotes and brackets with the sentence.
                 let mut j = i + 1;
-                while j < chars.len() && matches!(chars[j].1, '”' | '"' | '’' | '\'' | ')' | ']') {
+                while j < chars.len() && matches!(chars[j].1, '”' | '"' | '’' | '\'' | ')' | ']')
+                {
                     if chars[j].1 == '"' {
                         straight_open = !straight_open;
                     }
@@ -385,9 +459,16 @@ impl Reader {
                 let next = chars.get(k).map(|x| x.1);
                 let starts_new = match next {
                     None => true,
-                    Some(n) => n.is_uppercase() || n.is_ascii_digit() || matches!(n, '“' | '"' | '‘' | '(' | '['),
+                    Some(n) => {
+                        n.is_uppercase()
+                            || n.is_ascii_digit()
+                            || matches!(n, '“' | '"' | '‘' | '(' | '[')
+                    }
                 };
-                if next_is_space && starts_new && !(c == '.' && self.is_abbreviation(&para[start..pos])) {
+                if next_is_space
+                    && starts_new
+                    && !(c == '.' && self.is_abbreviation(&para[start..pos]))
+                {
                     out.push((start, end));
                     start = chars.get(k).map_or(para.len(), |x| x.0);
                     i = k;
@@ -404,7 +485,10 @@ impl Reader {
 
     /// Whether the text before a period ends with an abbreviation or initial.
     fn is_abbreviation(&self, before: &str) -> bool {
-        let word = before.rsplit(|c: char| is_space(c) || c == '(' || c == '“' || c == '"').next().unwrap_or("");
+        let word = before
+            .rsplit(|c: char| is_space(c) || c == '(' || c == '“' || c == '"')
+            .next()
+            .unwrap_or("");
         if word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase()) {
             return true; // an initial: "J. Smith"
         }
@@ -435,16 +519,23 @@ pub fn is_space(c: char) -> bool {
 
 fn unquote(s: &str) -> &str {
     let s = s.trim();
-    s.strip_prefix('"').and_then(|x| x.strip_suffix('"')).unwrap_or(s)
+    s.strip_prefix('"')
+        .and_then(|x| x.strip_suffix('"'))
+        .unwrap_or(s)
 }
 
 fn url_host(url: &str) -> Option<&str> {
     let rest = url.split_once("://")?.1;
-    Some(rest.split(['/', '?', '#', ':']).next()?.trim_start_matches("www."))
+    Some(
+        rest.split(['/', '?', '#', ':'])
+            .next()?
+            .trim_start_matches("www."),
+    )
 }
 
 fn ends_sentence(t: &str) -> bool {
-    t.trim_end_matches(is_space).ends_with(['.', '!', '?', '"', '”', ')', '’'])
+    t.trim_end_matches(is_space)
+        .ends_with(['.', '!', '?', '"', '”', ')', '’'])
 }
 
 /// A short line with no closing punctuation: a headline or section heading.
@@ -508,8 +599,12 @@ mod tests {
             abbreviations: vec!["U.S".into(), "Inc".into(), "Mr".into()],
             boilerplate: vec!["^Subscribe$".into(), "syndicated feed".into()],
             cut_from: vec!["^Leave a Reply$".into()],
-            outlet_patterns: vec![r"(?P<outlet>[A-Z]\w+) content and product recommendations".into()],
-            outlet_names: [("example.com".to_string(), "Example News".to_string())].into_iter().collect(),
+            outlet_patterns: vec![
+                r"(?P<outlet>[A-Z]\w+) content and product recommendations".into()
+            ],
+            outlet_names: [("example.com".to_string(), "Example News".to_string())]
+                .into_iter()
+                .collect(),
             ..CorpusConfig::default()
         })
         .unwrap()
@@ -523,7 +618,11 @@ mod tests {
     fn splitting_survives_abbreviations_decimals_and_quotes() {
         let r = reader();
         let para = "Acme Inc. sold 1.5 per cent more in the U.S. market. Mr. Smith left. “We won. We are glad,” Jo said. Next one.";
-        let parts: Vec<&str> = r.split_sentences(para).into_iter().map(|(s, e)| &para[s..e]).collect();
+        let parts: Vec<&str> = r
+            .split_sentences(para)
+            .into_iter()
+            .map(|(s, e)| &para[s..e])
+            .collect();
         assert_eq!(
             parts,
             vec![
@@ -553,7 +652,14 @@ mod tests {
         assert_eq!(a.date.unwrap().to_string(), "2025-02-13");
         assert_eq!(a.outlet.as_deref(), Some("Wired"));
         assert_eq!(a.title.as_deref(), Some("Acme Buys Globex"));
-        assert_eq!(sentences(&a), vec!["Acme Buys Globex", "Globex agreed", "Acme bought Globex on Monday."]);
+        assert_eq!(
+            sentences(&a),
+            vec![
+                "Acme Buys Globex",
+                "Globex agreed",
+                "Acme bought Globex on Monday."
+            ]
+        );
         assert!(a.sentences[0].heading);
         assert!(!a.sentences[1].heading, "a bullet is running text");
     }
@@ -571,13 +677,21 @@ mod tests {
     #[test]
     fn bad_files_are_problems_with_lines() {
         let r = reader();
-        assert_eq!(r.parse_bytes("e.txt", b"  \n").unwrap_err().message, "empty article");
+        assert_eq!(
+            r.parse_bytes("e.txt", b"  \n").unwrap_err().message,
+            "empty article"
+        );
         let p = r.parse_bytes("bin.txt", b"ok\nline\0two").unwrap_err();
         assert_eq!(p.line, Some(2));
-        let p = r.parse_bytes("u.txt", b"ok\nok\nbad \xff here").unwrap_err();
+        let p = r
+            .parse_bytes("u.txt", b"ok\nok\nbad \xff here")
+            .unwrap_err();
         assert_eq!(p.line, Some(3));
         assert!(p.message.contains("UTF-8"));
         let p = r.parse("fm.txt", "---\ntitle: x\n").unwrap_err();
-        assert_eq!((p.line, p.message.contains("never closed")), (Some(1), true));
+        assert_eq!(
+            (p.line, p.message.contains("never closed")),
+            (Some(1), true)
+        );
     }
 }

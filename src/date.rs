@@ -10,12 +10,30 @@ use serde::{Serialize, Serializer};
 
 /// Month names and their common abbreviations, index 0 = January.
 pub const MONTHS: [&str; 12] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 
 /// Weekday names, index 0 = Monday.
-pub const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+pub const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 
 /// A calendar date. `day == 0` means "some day in that month"; `month == 0`
 /// means "some time in that year" (for "by April", "last year").
@@ -46,7 +64,11 @@ impl Date {
         if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
             return None;
         }
-        Date::ymd(s[0..4].parse().ok()?, s[5..7].parse().ok()?, s[8..10].parse().ok()?)
+        Date::ymd(
+            s[0..4].parse().ok()?,
+            s[5..7].parse().ok()?,
+            s[8..10].parse().ok()?,
+        )
     }
 
     /// Whether day and month are known.
@@ -77,7 +99,11 @@ impl Date {
         let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
         let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
         let y = (yoe + era * 400 + if m <= 2 { 1 } else { 0 }) as i32;
-        Date { year: y, month: m, day: d }
+        Date {
+            year: y,
+            month: m,
+            day: d,
+        }
     }
 
     /// Shifts a full date by a number of days.
@@ -117,7 +143,10 @@ pub fn month_from_name(name: &str) -> Option<u32> {
     if n.len() < 3 {
         return None;
     }
-    MONTHS.iter().position(|m| m.starts_with(&n) && (n.len() == 3 || *m == n || (n == "sept"))).map(|i| i as u32 + 1)
+    MONTHS
+        .iter()
+        .position(|m| m.starts_with(&n) && (n.len() == 3 || *m == n || (n == "sept")))
+        .map(|i| i as u32 + 1)
 }
 
 /// Weekday number (0 = Monday) from its name.
@@ -151,7 +180,10 @@ mod tests {
         let d = Date::ymd(2025, 2, 14).unwrap();
         assert_eq!(Date::from_days(d.to_days()), d);
         assert_eq!(d.add_days(-1).to_string(), "2025-02-13");
-        assert_eq!(Date::ymd(2024, 3, 1).unwrap().add_days(-1).to_string(), "2024-02-29");
+        assert_eq!(
+            Date::ymd(2024, 3, 1).unwrap().add_days(-1).to_string(),
+            "2024-02-29"
+        );
     }
 
     #[test]
@@ -178,8 +210,27 @@ mod tests {
 
     #[test]
     fn partial_dates_display() {
-        assert_eq!(Date { year: 2025, month: 4, day: 0 }.to_string(), "2025-04");
-        assert_eq!(Date { year: 2024, month: 0, day: 0 }.to_string(), "2024");
-        assert_eq!(Date::parse_iso_prefix("2025-02-12 00:35:28"), Date::ymd(2025, 2, 12));
+        assert_eq!(
+            Date {
+                year: 2025,
+                month: 4,
+                day: 0
+            }
+            .to_string(),
+            "2025-04"
+        );
+        assert_eq!(
+            Date {
+                year: 2024,
+                month: 0,
+                day: 0
+            }
+            .to_string(),
+            "2024"
+        );
+        assert_eq!(
+            Date::parse_iso_prefix("2025-02-12 00:35:28"),
+            Date::ymd(2025, 2, 12)
+        );
     }
 }

@@ -81,7 +81,10 @@ pub struct Report {
 impl Report {
     /// Passed count.
     pub fn passed(&self) -> usize {
-        self.outcomes.iter().filter(|o| o.failures.is_empty()).count()
+        self.outcomes
+            .iter()
+            .filter(|o| o.failures.is_empty())
+            .count()
     }
     /// Failed count.
     pub fn failed(&self) -> usize {
@@ -92,7 +95,13 @@ impl Report {
         let mut out = String::new();
         for o in &self.outcomes {
             let ok = o.failures.is_empty();
-            let _ = writeln!(out, "{} {}  {}", if ok { "PASS" } else { "FAIL" }, o.id, o.asked);
+            let _ = writeln!(
+                out,
+                "{} {}  {}",
+                if ok { "PASS" } else { "FAIL" },
+                o.id,
+                o.asked
+            );
             for f in &o.failures {
                 let _ = writeln!(out, "     {f}");
             }
@@ -118,7 +127,12 @@ pub fn run(engine: &Engine, suite: &Suite) -> Report {
         for (id, asked) in forms {
             let answer = engine.answer(&engine.parse_request(&asked));
             let failures = score(case, &answer);
-            report.outcomes.push(Outcome { id, asked, failures, text: answer.body_text() });
+            report.outcomes.push(Outcome {
+                id,
+                asked,
+                failures,
+                text: answer.body_text(),
+            });
         }
     }
     report
@@ -129,7 +143,10 @@ pub fn score(case: &Case, answer: &Answer) -> Vec<String> {
     let mut failures = Vec::new();
     let text = answer.body_text().to_lowercase();
     if answer.answered != case.answered {
-        failures.push(format!("answered = {}, expected {}", answer.answered, case.answered));
+        failures.push(format!(
+            "answered = {}, expected {}",
+            answer.answered, case.answered
+        ));
     }
     for group in &case.all {
         if !group.iter().any(|alt| text.contains(&alt.to_lowercase())) {
@@ -141,7 +158,12 @@ pub fn score(case: &Case, answer: &Answer) -> Vec<String> {
             failures.push(format!("contains {bad:?}"));
         }
     }
-    if !case.cite_any.is_empty() && !answer.citations.iter().any(|c| case.cite_any.contains(&c.source)) {
+    if !case.cite_any.is_empty()
+        && !answer
+            .citations
+            .iter()
+            .any(|c| case.cite_any.contains(&c.source))
+    {
         failures.push(format!("no citation from {:?}", case.cite_any));
     }
     failures
@@ -152,8 +174,19 @@ pub fn score(case: &Case, answer: &Answer) -> Vec<String> {
 pub fn check_report(engine: &Engine) -> String {
     let mut out = String::new();
     let sentences: usize = engine.articles().iter().map(|a| a.sentences.len()).sum();
-    let _ = writeln!(out, "config: ok ({} relations, {} commands, {} entities)", engine.config().relations.len(), engine.config().commands.len(), engine.config().entities.len());
-    let _ = writeln!(out, "articles: {} ({} sentences)", engine.articles().len(), sentences);
+    let _ = writeln!(
+        out,
+        "config: ok ({} relations, {} commands, {} entities)",
+        engine.config().relations.len(),
+        engine.config().commands.len(),
+        engine.config().entities.len()
+    );
+    let _ = writeln!(
+        out,
+        "articles: {} ({} sentences)",
+        engine.articles().len(),
+        sentences
+    );
     for a in engine.articles() {
         let _ = writeln!(
             out,

@@ -99,7 +99,10 @@ impl Fact {
 
     /// First value of a qualifier.
     pub fn qualifier(&self, key: &str) -> Option<&str> {
-        self.qualifiers.get(key).and_then(|v| v.first()).map(|s| s.as_str())
+        self.qualifiers
+            .get(key)
+            .and_then(|v| v.first())
+            .map(|s| s.as_str())
     }
 }
 
@@ -119,15 +122,24 @@ pub struct FactTable {
 impl FactTable {
     /// Merges raw facts and indexes them.
     pub fn build(config: &Config, extraction: Extraction) -> FactTable {
-        let order: HashMap<&str, usize> =
-            config.relations.iter().enumerate().map(|(i, r)| (r.name.as_str(), i)).collect();
-        let symmetric: BTreeSet<&str> =
-            config.relations.iter().filter(|r| r.symmetric).map(|r| r.name.as_str()).collect();
+        let order: HashMap<&str, usize> = config
+            .relations
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.name.as_str(), i))
+            .collect();
+        let symmetric: BTreeSet<&str> = config
+            .relations
+            .iter()
+            .filter(|r| r.symmetric)
+            .map(|r| r.name.as_str())
+            .collect();
         let actor_name = extraction.actor.clone();
         let actor = actor_name.as_str();
         let mut merged: BTreeMap<(String, String, String, bool), Vec<Evidence>> = BTreeMap::new();
         // (fact, article, sentence) already recorded, and where.
-        let mut seen: HashMap<(String, String, String, bool, String, usize), usize> = HashMap::new();
+        let mut seen: HashMap<(String, String, String, bool, String, usize), usize> =
+            HashMap::new();
         for mut f in extraction.facts {
             // One order for symmetric relations: the story's actor first,
             // else alphabetical.
@@ -137,7 +149,14 @@ impl FactTable {
                 std::mem::swap(&mut f.subject, &mut f.object);
             }
             let key = (f.relation, f.subject, f.object, f.negated);
-            let at = (key.0.clone(), key.1.clone(), key.2.clone(), key.3, f.evidence.source.clone(), f.evidence.sentence);
+            let at = (
+                key.0.clone(),
+                key.1.clone(),
+                key.2.clone(),
+                key.3,
+                f.evidence.source.clone(),
+                f.evidence.sentence,
+            );
             let ev = merged.entry(key).or_default();
             // One sentence counts once per fact, whatever rules fired on it.
             if let Some(&i) = seen.get(&at) {
@@ -182,13 +201,21 @@ impl FactTable {
             })
             .map(|mut f: Fact| {
                 f.event = f.compute_event_date();
-                f.when = f.event.or_else(|| f.evidence.iter().filter_map(|e| e.published).min());
+                f.when = f
+                    .event
+                    .or_else(|| f.evidence.iter().filter_map(|e| e.published).min());
                 f
             })
             .collect();
         facts.sort_by(|a, b| {
-            let ra = order.get(a.relation.as_str()).copied().unwrap_or(usize::MAX);
-            let rb = order.get(b.relation.as_str()).copied().unwrap_or(usize::MAX);
+            let ra = order
+                .get(a.relation.as_str())
+                .copied()
+                .unwrap_or(usize::MAX);
+            let rb = order
+                .get(b.relation.as_str())
+                .copied()
+                .unwrap_or(usize::MAX);
             ra.cmp(&rb)
                 .then(b.sources.cmp(&a.sources))
                 .then(a.subject.cmp(&b.subject))
@@ -201,7 +228,12 @@ impl FactTable {
             by_relation.entry(f.relation.clone()).or_default().push(i);
         }
         let conflicts = find_conflicts(config, &facts);
-        let info_at = extraction.sentences.iter().enumerate().map(|(i, s)| ((s.article, s.sentence), i)).collect();
+        let info_at = extraction
+            .sentences
+            .iter()
+            .enumerate()
+            .map(|(i, s)| ((s.article, s.sentence), i))
+            .collect();
         FactTable {
             facts,
             by_relation,
@@ -231,12 +263,19 @@ impl FactTable {
 
     /// Facts of one relation, in table order.
     pub fn relation(&self, name: &str) -> impl Iterator<Item = &Fact> {
-        self.by_relation.get(name).into_iter().flatten().map(|&i| &self.facts[i])
+        self.by_relation
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.facts[i])
     }
 
     /// Where a fact of this table sits in [`FactTable::all`].
     pub fn position(&self, fact: &Fact) -> usize {
-        fact.id.get(1..).and_then(|n| n.parse::<usize>().ok()).map_or(usize::MAX, |n| n - 1)
+        fact.id
+            .get(1..)
+            .and_then(|n| n.parse::<usize>().ok())
+            .map_or(usize::MAX, |n| n - 1)
     }
 
     /// A fact by id (case-insensitive, `F` optional).
@@ -280,7 +319,9 @@ impl FactTable {
 
     /// What the extractor saw in one sentence (article index, sentence index).
     pub fn sentence_info(&self, article: usize, sentence: usize) -> Option<&SentenceInfo> {
-        self.info_at.get(&(article, sentence)).map(|&i| &self.sentences[i])
+        self.info_at
+            .get(&(article, sentence))
+            .map(|&i| &self.sentences[i])
     }
 
     /// How often each rule fired.
@@ -290,7 +331,10 @@ impl FactTable {
 
     /// Fact counts per relation, by name.
     pub fn count_by_relation(&self) -> BTreeMap<String, usize> {
-        self.by_relation.iter().map(|(k, v)| (k.clone(), v.len())).collect()
+        self.by_relation
+            .iter()
+            .map(|(k, v)| (k.clone(), v.len()))
+            .collect()
     }
 
     /// The table as the `facts --json` contract.
@@ -379,7 +423,10 @@ fn disagreements(evidence: &[Evidence]) -> Vec<Disagreement> {
         // reason twice is not a disagreement.
         let articles: BTreeSet<&String> = values.iter().flat_map(|(_, s)| s.iter()).collect();
         if values.len() > 1 && articles.len() > 1 {
-            out.push(Disagreement { what: key.to_string(), values });
+            out.push(Disagreement {
+                what: key.to_string(),
+                values,
+            });
         }
     }
     out
@@ -390,12 +437,19 @@ fn find_conflicts(config: &Config, facts: &[Fact]) -> Vec<Conflict> {
     let conflicts: Vec<(&str, &str)> = config
         .relations
         .iter()
-        .flat_map(|r| r.conflicts.iter().map(move |c| (r.name.as_str(), c.as_str())))
+        .flat_map(|r| {
+            r.conflicts
+                .iter()
+                .map(move |c| (r.name.as_str(), c.as_str()))
+        })
         .collect();
     // Only facts about the same pair can conflict: group by pair first.
     let mut pairs: HashMap<(&str, &str), Vec<&Fact>> = HashMap::new();
     for f in facts {
-        pairs.entry((f.subject.as_str(), f.object.as_str())).or_default().push(f);
+        pairs
+            .entry((f.subject.as_str(), f.object.as_str()))
+            .or_default()
+            .push(f);
     }
     let mut groups: Vec<&Vec<&Fact>> = pairs.values().filter(|g| g.len() > 1).collect();
     groups.sort_by_key(|g| g[0].id.clone());
@@ -405,9 +459,14 @@ fn find_conflicts(config: &Config, facts: &[Fact]) -> Vec<Conflict> {
                 let polar = a.relation == b.relation && a.negated != b.negated;
                 let crossed = !a.negated
                     && !b.negated
-                    && conflicts.iter().any(|&(x, y)| (x == a.relation && y == b.relation) || (y == a.relation && x == b.relation));
+                    && conflicts.iter().any(|&(x, y)| {
+                        (x == a.relation && y == b.relation) || (y == a.relation && x == b.relation)
+                    });
                 if polar || crossed {
-                    out.push(Conflict { a: a.id.clone(), b: b.id.clone() });
+                    out.push(Conflict {
+                        a: a.id.clone(),
+                        b: b.id.clone(),
+                    });
                 }
             }
         }
@@ -454,24 +513,42 @@ pattern = '{subject:ORG} (?:partnered|is still working) with {object:ORG}'
     fn table(articles: &[(&str, &str)]) -> FactTable {
         let config = Config::parse(CONFIG).unwrap();
         let reader = Reader::new(&config.corpus).unwrap();
-        let parsed: Vec<_> = articles.iter().map(|(n, t)| reader.parse(n, t).unwrap()).collect();
-        FactTable::build(&config, Extractor::new(&config).unwrap().extract_all(&parsed))
+        let parsed: Vec<_> = articles
+            .iter()
+            .map(|(n, t)| reader.parse(n, t).unwrap())
+            .collect();
+        FactTable::build(
+            &config,
+            Extractor::new(&config).unwrap().extract_all(&parsed),
+        )
     }
 
     #[test]
     fn facts_merge_across_articles_with_a_source_count() {
         let t = table(&[
-            ("a.txt", "date 2025-01-01\nAcme dropped Globex because of cost. Acme dropped Globex."),
-            ("b.txt", "date 2025-01-02\nAcme dropped Globex because of delays."),
+            (
+                "a.txt",
+                "date 2025-01-01\nAcme dropped Globex because of cost. Acme dropped Globex.",
+            ),
+            (
+                "b.txt",
+                "date 2025-01-02\nAcme dropped Globex because of delays.",
+            ),
         ]);
         let f = t.relation("dropped").next().unwrap();
         assert_eq!((f.id.as_str(), f.sources, f.evidence.len()), ("F1", 2, 3));
-        assert_eq!(f.qualifiers["reason"], vec!["of cost".to_string(), "of delays".to_string()]);
+        assert_eq!(
+            f.qualifiers["reason"],
+            vec!["of cost".to_string(), "of delays".to_string()]
+        );
         assert_eq!(
             f.disagreements,
             vec![Disagreement {
                 what: "reason".into(),
-                values: vec![("of cost".into(), vec!["a.txt".into()]), ("of delays".into(), vec!["b.txt".into()])],
+                values: vec![
+                    ("of cost".into(), vec!["a.txt".into()]),
+                    ("of delays".into(), vec!["b.txt".into()])
+                ],
             }]
         );
     }
@@ -485,7 +562,13 @@ pattern = '{subject:ORG} (?:partnered|is still working) with {object:ORG}'
         let p = t.relation("partnered").next().unwrap();
         assert_eq!((p.subject.as_str(), p.object.as_str()), ("Acme", "Globex"));
         let d = t.relation("dropped").next().unwrap();
-        assert_eq!(t.conflicting(d).iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), vec![p.id.as_str()]);
+        assert_eq!(
+            t.conflicting(d)
+                .iter()
+                .map(|f| f.id.as_str())
+                .collect::<Vec<_>>(),
+            vec![p.id.as_str()]
+        );
         assert_eq!(t.by_id("f2").map(|f| f.id.as_str()), Some("F2"));
         assert!(t.by_id("F99").is_none());
     }

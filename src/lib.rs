@@ -96,36 +96,54 @@ impl Engine {
         };
         let reader = Reader::new(&config.corpus)?;
         let (articles, problems) = match corpus {
-            Some(dir) => reader
-                .read_dir(dir)
-                .map_err(|source| LoadError::Corpus { path: dir.display().to_string(), source })?,
+            Some(dir) => reader.read_dir(dir).map_err(|source| LoadError::Corpus {
+                path: dir.display().to_string(),
+                source,
+            })?,
             None => read_embedded(&reader, &config),
         };
         if articles.is_empty() {
-            let place = corpus.map_or("the embedded seeds".to_string(), |p| p.display().to_string());
+            let place = corpus.map_or("the embedded seeds".to_string(), |p| {
+                p.display().to_string()
+            });
             return Err(LoadError::Empty(place));
         }
         Ok(Engine::build(config, articles, problems)?)
     }
 
     /// Builds the engine from articles already read (tests, benchmarks).
-    pub fn build(config: Config, articles: Vec<Article>, problems: Vec<Problem>) -> Result<Engine, ConfigError> {
+    pub fn build(
+        config: Config,
+        articles: Vec<Article>,
+        problems: Vec<Problem>,
+    ) -> Result<Engine, ConfigError> {
         let extractor = Extractor::new(&config)?;
         let extraction = extractor.extract_all(&articles);
         let facts = FactTable::build(&config, extraction);
         let answerer = query::Answerer::new(&config, &facts, &articles)?;
-        Ok(Engine { config, articles, problems, extractor, facts, answerer })
+        Ok(Engine {
+            config,
+            articles,
+            problems,
+            extractor,
+            facts,
+            answerer,
+        })
     }
 
     /// Answers one request. Never fails: "no answer" is an answer.
     pub fn answer(&self, request: &Request) -> Answer {
-        self.answerer.answer(request, &self.facts, &self.articles, &self.config)
+        self.answerer
+            .answer(request, &self.facts, &self.articles, &self.config)
     }
 
     /// Parses the CLI form of a request (`/why entity:X`, `/ask ...`, text).
     pub fn parse_request(&self, input: &str) -> Request {
         Request::parse(input, |cmd| {
-            self.config.command(cmd).and_then(|c| c.options.first()).map(|o| o.name.clone())
+            self.config
+                .command(cmd)
+                .and_then(|c| c.options.first())
+                .map(|o| o.name.clone())
         })
     }
 

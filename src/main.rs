@@ -85,7 +85,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing(matches!(cli.command, Command::Run { .. } | Command::Serve { .. }));
+    init_tracing(matches!(
+        cli.command,
+        Command::Run { .. } | Command::Serve { .. }
+    ));
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -113,7 +116,10 @@ fn init_tracing(server: bool) {
 fn out(text: &str) {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
@@ -123,7 +129,8 @@ fn out(text: &str) {
 }
 
 fn load(source: &Source) -> anyhow::Result<Engine> {
-    let engine = Engine::load(source.config.as_deref(), source.corpus.as_deref()).context("cannot start")?;
+    let engine =
+        Engine::load(source.config.as_deref(), source.corpus.as_deref()).context("cannot start")?;
     for p in engine.problems() {
         // A bad article is reported and skipped; the rest is served.
         tracing::warn!(file = %p.file, line = ?p.line, problem = %p.message, "article skipped");
@@ -134,12 +141,19 @@ fn load(source: &Source) -> anyhow::Result<Engine> {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Ask { question, json, source } => {
+        Command::Ask {
+            question,
+            json,
+            source,
+        } => {
             let engine = load(&source)?;
             let request = engine.parse_request(&question.join(" "));
             let answer = engine.answer(&request);
             if json {
-                out(&format!("{}\n", serde_json::to_string_pretty(&render::json(&answer))?));
+                out(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&render::json(&answer))?
+                ));
             } else {
                 out(&render::text(&answer));
             }
@@ -148,7 +162,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Facts { json, source } => {
             let engine = load(&source)?;
             if json {
-                out(&format!("{}\n", serde_json::to_string_pretty(&engine.facts().to_json())?));
+                out(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&engine.facts().to_json())?
+                ));
             } else {
                 out(&engine.facts().to_text());
             }
@@ -162,25 +179,43 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     out(&format!("{line}\n"));
                 }
             }
-            Ok(if engine.problems().is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if engine.problems().is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
-        Command::Eval { file, verbose, source } => {
+        Command::Eval {
+            file,
+            verbose,
+            source,
+        } => {
             let engine = load(&source)?;
-            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let suite = eval::Suite::parse(&text).with_context(|| format!("invalid questions file {}", file.display()))?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let suite = eval::Suite::parse(&text)
+                .with_context(|| format!("invalid questions file {}", file.display()))?;
             let report = eval::run(&engine, &suite);
             out(&report.render(verbose));
-            Ok(if report.failed() == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if report.failed() == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Command::Run { source } => {
             let engine = Arc::new(load(&source)?);
-            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
             rt.block_on(factdesk::discord::gateway::run(engine))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve { addr, source } => {
             let engine = Arc::new(load(&source)?);
-            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
             rt.block_on(factdesk::discord::http::serve(engine, addr))?;
             Ok(ExitCode::SUCCESS)
         }

@@ -67,8 +67,12 @@ fn golden(name: &str, actual: &str) {
         std::fs::write(&path, actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("missing golden file {}; run with UPDATE_GOLDEN=1", path.display()));
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "missing golden file {}; run with UPDATE_GOLDEN=1",
+            path.display()
+        )
+    });
     if expected != actual {
         panic!(
             "output differs from {}\n--- expected ---\n{expected}\n--- actual ---\n{actual}\n(UPDATE_GOLDEN=1 rewrites it)",
@@ -84,7 +88,15 @@ fn unknown_names_become_facts_without_code_changes() {
         .facts()
         .all()
         .iter()
-        .map(|f| format!("{} {}{} {}", f.subject, if f.negated { "not " } else { "" }, f.relation, f.object))
+        .map(|f| {
+            format!(
+                "{} {}{} {}",
+                f.subject,
+                if f.negated { "not " } else { "" },
+                f.relation,
+                f.object
+            )
+        })
         .collect();
     for expected in [
         "Northwind Motors rejected Contoso",
@@ -98,12 +110,24 @@ fn unknown_names_become_facts_without_code_changes() {
         "Fabrikam not shares_data Northwind Motors",
         "Contoso metric shares",
     ] {
-        assert!(facts.iter().any(|f| f == expected), "missing `{expected}` in {facts:#?}");
+        assert!(
+            facts.iter().any(|f| f == expected),
+            "missing `{expected}` in {facts:#?}"
+        );
     }
     // None of these names is in the gazetteer.
     let config = Config::parse(&story_config_text()).unwrap();
-    for name in ["Northwind", "Fabrikam", "Contoso", "Tailspin", "Priya Raman"] {
-        assert!(!config.entities.iter().any(|e| e.name.contains(name) || e.aliases.iter().any(|a| a.contains(name))));
+    for name in [
+        "Northwind",
+        "Fabrikam",
+        "Contoso",
+        "Tailspin",
+        "Priya Raman",
+    ] {
+        assert!(!config
+            .entities
+            .iter()
+            .any(|e| e.name.contains(name) || e.aliases.iter().any(|a| a.contains(name))));
     }
 }
 
@@ -151,12 +175,23 @@ fn answers_match_golden() {
 #[test]
 fn every_citation_quotes_its_article_verbatim() {
     let engine = story_engine();
-    for q in ["/status", "/timeline", "Why did Northwind drop Contoso?", "/about entity:Northwind Motors", "/sources"] {
+    for q in [
+        "/status",
+        "/timeline",
+        "Why did Northwind drop Contoso?",
+        "/about entity:Northwind Motors",
+        "/sources",
+    ] {
         let answer = ask(&engine, q);
         assert!(!answer.citations.is_empty(), "{q}: no citation");
         for c in &answer.citations {
             let text = std::fs::read_to_string(story_dir().join(&c.source)).unwrap();
-            assert!(text.contains(&c.quote), "{q}: {:?} is not verbatim in {}", c.quote, c.source);
+            assert!(
+                text.contains(&c.quote),
+                "{q}: {:?} is not verbatim in {}",
+                c.quote,
+                c.source
+            );
         }
     }
 }
@@ -167,7 +202,13 @@ fn evidence_spans_point_at_the_quoted_bytes() {
     for f in engine.facts().all() {
         for e in &f.evidence {
             let bytes = std::fs::read(story_dir().join(&e.source)).unwrap();
-            assert_eq!(&bytes[e.span.0..e.span.1], e.quote.as_bytes(), "{} in {}", f.id, e.source);
+            assert_eq!(
+                &bytes[e.span.0..e.span.1],
+                e.quote.as_bytes(),
+                "{} in {}",
+                f.id,
+                e.source
+            );
         }
     }
 }
@@ -184,14 +225,30 @@ fn relative_dates_resolve_against_the_article_date() {
 #[test]
 fn hedged_and_negated_claims_are_marked() {
     let engine = story_engine();
-    let share = engine.facts().all().iter().find(|f| f.relation == "shares_data").unwrap();
+    let share = engine
+        .facts()
+        .all()
+        .iter()
+        .find(|f| f.relation == "shares_data")
+        .unwrap();
     assert!(share.negated);
     assert_eq!(share.qualifier("reason"), Some("strict privacy rules"));
-    let answer = ask(&engine, "Will Fabrikam share its driving data with Northwind?");
+    let answer = ask(
+        &engine,
+        "Will Fabrikam share its driving data with Northwind?",
+    );
     assert!(answer.headline.starts_with("No:"), "{}", answer.headline);
     // "according to The Ledger" hedges the choice of Fabrikam.
-    let partnered = engine.facts().all().iter().find(|f| f.relation == "partnered").unwrap();
-    assert!(partnered.evidence.iter().any(|e| e.hedged && e.attribution.as_deref() == Some("The Ledger")));
+    let partnered = engine
+        .facts()
+        .all()
+        .iter()
+        .find(|f| f.relation == "partnered")
+        .unwrap();
+    assert!(partnered
+        .evidence
+        .iter()
+        .any(|e| e.hedged && e.attribution.as_deref() == Some("The Ledger")));
 }
 
 #[test]
@@ -204,7 +261,12 @@ fn sources_that_differ_are_both_kept() {
         .find(|f| f.relation == "rejected" && f.object == "Contoso")
         .unwrap();
     assert_eq!(dropped.sources, 2);
-    let reasons = &dropped.disagreements.iter().find(|d| d.what == "reason").unwrap().values;
+    let reasons = &dropped
+        .disagreements
+        .iter()
+        .find(|d| d.what == "reason")
+        .unwrap()
+        .values;
     assert_eq!(reasons.len(), 2, "{reasons:?}");
 }
 
@@ -233,7 +295,8 @@ fn bad_articles_are_reported_and_skipped() {
         problems,
         vec![
             "03_broken.txt:2: binary data (NUL byte), not an article".to_string(),
-            "04_latin1.txt:1: not valid UTF-8: invalid utf-8 sequence of 1 bytes from index 3".to_string(),
+            "04_latin1.txt:1: not valid UTF-8: invalid utf-8 sequence of 1 bytes from index 3"
+                .to_string(),
             "05_empty.txt: empty article".to_string(),
         ]
     );
@@ -258,7 +321,11 @@ fn a_huge_article_is_skipped_and_the_rest_served() {
     assert_eq!(articles.len(), 1);
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].file, "02_huge.txt");
-    assert!(problems[0].message.contains("over the"), "{}", problems[0].message);
+    assert!(
+        problems[0].message.contains("over the"),
+        "{}",
+        problems[0].message
+    );
 }
 
 #[test]
@@ -278,9 +345,16 @@ fn hostile_questions_get_clean_safe_replies() {
     for q in hostile {
         let answer = ask(&engine, q);
         let reply = render::discord_message(&answer).to_json();
-        assert_eq!(reply["allowed_mentions"], serde_json::json!({"parse": []}), "{q:?}");
+        assert_eq!(
+            reply["allowed_mentions"],
+            serde_json::json!({"parse": []}),
+            "{q:?}"
+        );
         let s = reply.to_string();
-        assert!(!s.contains("@everyone") && !s.contains("@here"), "{q:?} leaked a mention: {s}");
+        assert!(
+            !s.contains("@everyone") && !s.contains("@here"),
+            "{q:?} leaked a mention: {s}"
+        );
         assert!(!answer.question.chars().any(|c| c.is_control()), "{q:?}");
         assert!(answer.question.chars().count() <= factdesk::query::MAX_QUESTION_CHARS);
         let _ = render::text(&answer);
@@ -294,10 +368,17 @@ fn hostile_questions_get_clean_safe_replies() {
 #[test]
 fn typos_in_entity_names_are_tolerated() {
     let engine = story_engine();
-    assert_eq!(ask(&engine, "Did Northwind partner with Samsung?").headline, "The articles don't mention Samsung.");
+    assert_eq!(
+        ask(&engine, "Did Northwind partner with Samsung?").headline,
+        "The articles don't mention Samsung."
+    );
     let a = ask(&engine, "why did Northwind drop Contosso?");
     assert!(a.answered);
-    assert!(a.body_text().contains("repeated delays"), "{}", a.body_text());
+    assert!(
+        a.body_text().contains("repeated delays"),
+        "{}",
+        a.body_text()
+    );
 }
 
 #[test]
@@ -309,15 +390,32 @@ fn autocomplete_offers_prefix_matches_first() {
 }
 
 fn factdesk(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_factdesk")).args(args).env_remove("FACTDESK_CONFIG").env_remove("FACTDESK_CORPUS").output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_factdesk"))
+        .args(args)
+        .env_remove("FACTDESK_CONFIG")
+        .env_remove("FACTDESK_CORPUS")
+        .output()
+        .unwrap()
 }
 
 #[test]
 fn cli_ask_json_follows_the_contract() {
     let config = story_config_file();
     let corpus = story_dir();
-    let out = factdesk(&["ask", "--json", "--config", config.to_str().unwrap(), "--corpus", corpus.to_str().unwrap(), "/who-rejected"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = factdesk(&[
+        "ask",
+        "--json",
+        "--config",
+        config.to_str().unwrap(),
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "/who-rejected",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["question"], "/who-rejected");
     assert_eq!(v["answered"], true);
@@ -338,7 +436,14 @@ fn cli_ask_json_follows_the_contract() {
 fn cli_facts_json_has_evidence_with_spans() {
     let config = story_config_file();
     let corpus = story_dir();
-    let out = factdesk(&["facts", "--json", "--config", config.to_str().unwrap(), "--corpus", corpus.to_str().unwrap()]);
+    let out = factdesk(&[
+        "facts",
+        "--json",
+        "--config",
+        config.to_str().unwrap(),
+        "--corpus",
+        corpus.to_str().unwrap(),
+    ]);
     assert!(out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let first = &v.as_array().unwrap()[0];
@@ -346,31 +451,58 @@ fn cli_facts_json_has_evidence_with_spans() {
         assert!(first.get(key).is_some(), "fact lacks {key}");
     }
     let e = &first["evidence"][0];
-    assert!(e["span"].as_array().unwrap().len() == 2 && e["quote"].is_string() && e["source"].is_string());
+    assert!(
+        e["span"].as_array().unwrap().len() == 2
+            && e["quote"].is_string()
+            && e["source"].is_string()
+    );
 }
 
 #[test]
 fn cli_refuses_a_broken_rule_and_names_it() {
     let dir = std::env::temp_dir().join(format!("factdesk-badrule-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let bad = story_config_text().replacen("{ADV}{AUX}{ADV}(?:dropped|rejected", "{ADV}{AUX}{ADV}((?:dropped|rejected", 1);
+    let bad = story_config_text().replacen(
+        "{ADV}{AUX}{ADV}(?:dropped|rejected",
+        "{ADV}{AUX}{ADV}((?:dropped|rejected",
+        1,
+    );
     assert_ne!(bad, story_config_text(), "fixture edit did not apply");
     let path = dir.join("bad.toml");
     std::fs::write(&path, bad).unwrap();
-    let out = factdesk(&["check", "--config", path.to_str().unwrap(), "--corpus", story_dir().to_str().unwrap()]);
+    let out = factdesk(&[
+        "check",
+        "--config",
+        path.to_str().unwrap(),
+        "--corpus",
+        story_dir().to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("rejected.verb"), "{err}");
 
     let unknown = format!("{}\n[frobnicate]\nx = 1\n", story_config_text());
     std::fs::write(&path, unknown).unwrap();
-    let out = factdesk(&["check", "--config", path.to_str().unwrap(), "--corpus", story_dir().to_str().unwrap()]);
+    let out = factdesk(&[
+        "check",
+        "--config",
+        path.to_str().unwrap(),
+        "--corpus",
+        story_dir().to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("frobnicate"));
 
-    let bad_cmd = story_config_text().replacen("name = \"who-rejected\"", "name = \"Who Rejected\"", 1);
+    let bad_cmd =
+        story_config_text().replacen("name = \"who-rejected\"", "name = \"Who Rejected\"", 1);
     std::fs::write(&path, bad_cmd).unwrap();
-    let out = factdesk(&["check", "--config", path.to_str().unwrap(), "--corpus", story_dir().to_str().unwrap()]);
+    let out = factdesk(&[
+        "check",
+        "--config",
+        path.to_str().unwrap(),
+        "--corpus",
+        story_dir().to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("Who Rejected"));
     std::fs::remove_dir_all(&dir).unwrap();
@@ -399,9 +531,20 @@ answered = false
     )
     .unwrap();
     let config = story_config_file();
-    let out = factdesk(&["eval", suite.to_str().unwrap(), "--config", config.to_str().unwrap(), "--corpus", story_dir().to_str().unwrap()]);
+    let out = factdesk(&[
+        "eval",
+        suite.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+        "--corpus",
+        story_dir().to_str().unwrap(),
+    ]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(stdout.lines().last(), Some("3 passed, 0 failed"), "{stdout}");
+    assert_eq!(
+        stdout.lines().last(),
+        Some("3 passed, 0 failed"),
+        "{stdout}"
+    );
     assert!(out.status.success());
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -421,8 +564,14 @@ fn other_articles_on_the_seed_story_answer_differently_worded_questions() {
     // Articles in other styles (wire dateline, markdown blog, analysis) with the
     // repository's config as is: the rules read news, not the seeds.
     let dir = root().join("tests/fixtures/apple-extra");
-    let engine = Engine::load(Some(&root().join("config.toml")), Some(&dir.join("articles"))).unwrap();
-    let suite = factdesk::eval::Suite::parse(&std::fs::read_to_string(dir.join("questions.toml")).unwrap()).unwrap();
+    let engine = Engine::load(
+        Some(&root().join("config.toml")),
+        Some(&dir.join("articles")),
+    )
+    .unwrap();
+    let suite =
+        factdesk::eval::Suite::parse(&std::fs::read_to_string(dir.join("questions.toml")).unwrap())
+            .unwrap();
     let report = factdesk::eval::run(&engine, &suite);
     assert_eq!(report.failed(), 0, "{}", report.render(false));
 }

@@ -69,7 +69,11 @@ fn checked_message(d: Value) -> Value {
 }
 
 fn callback_path(d: &Value) -> String {
-    format!("{API_PREFIX}/interactions/{}/{}/callback", d["id"].as_str().unwrap(), d["token"].as_str().unwrap())
+    format!(
+        "{API_PREFIX}/interactions/{}/{}/callback",
+        d["id"].as_str().unwrap(),
+        d["token"].as_str().unwrap()
+    )
 }
 
 /// A fake Discord and the bot connected to it.
@@ -84,7 +88,11 @@ impl Session {
         let fake = FakeDiscord::start().await;
         let state = TempDir::new(label);
         let bot = Bot::spawn(&BotOptions::new(&fake.api_base(), &state));
-        let session = Session { fake, bot, _state: state };
+        let session = Session {
+            fake,
+            bot,
+            _state: state,
+        };
         session.live().await;
         session
     }
@@ -94,7 +102,10 @@ impl Session {
     }
 
     async fn live(&self) -> usize {
-        self.fake.wait_for_live_session(WAIT).await.expect("the bot never completed IDENTIFY/RESUME")
+        self.fake
+            .wait_for_live_session(WAIT)
+            .await
+            .expect("the bot never completed IDENTIFY/RESUME")
     }
 
     /// Sends an INTERACTION_CREATE and waits for its successful initial
@@ -102,12 +113,23 @@ impl Session {
     async fn interact(&self, d: &Value) -> (Recorded, Duration) {
         let path = callback_path(d);
         let sent = Instant::now();
-        self.fake.dispatch_when_live("INTERACTION_CREATE", d.clone(), WAIT).await.expect("dispatch");
+        self.fake
+            .dispatch_when_live("INTERACTION_CREATE", d.clone(), WAIT)
+            .await
+            .expect("dispatch");
         let reply = self
             .fake
-            .wait_for_request(|r| r.is("POST", &path) && !r.injected && r.status < 300, WAIT)
+            .wait_for_request(
+                |r| r.is("POST", &path) && !r.injected && r.status < 300,
+                WAIT,
+            )
             .await
-            .unwrap_or_else(|| panic!("no answer to interaction {} ({})", d["id"], d["data"]["name"]));
+            .unwrap_or_else(|| {
+                panic!(
+                    "no answer to interaction {} ({})",
+                    d["id"], d["data"]["name"]
+                )
+            });
         let latency = reply.at.duration_since(sent);
         (reply, latency)
     }
@@ -117,13 +139,18 @@ impl Session {
         let channel = d["channel_id"].as_str().unwrap().to_string();
         let id = d["id"].as_str().unwrap().to_string();
         let path = format!("{API_PREFIX}/channels/{channel}/messages");
-        self.fake.dispatch_when_live("MESSAGE_CREATE", d.clone(), WAIT).await.expect("dispatch");
+        self.fake
+            .dispatch_when_live("MESSAGE_CREATE", d.clone(), WAIT)
+            .await
+            .expect("dispatch");
         self.fake
             .wait_for_request(
                 |r| {
                     r.is("POST", &path)
                         && !r.injected
-                        && r.body.as_ref().is_some_and(|b| b["message_reference"]["message_id"] == json!(id))
+                        && r.body
+                            .as_ref()
+                            .is_some_and(|b| b["message_reference"]["message_id"] == json!(id))
                 },
                 WAIT,
             )
@@ -134,10 +161,24 @@ impl Session {
     async fn stop(mut self) -> String {
         self.bot.sigterm();
         let started = Instant::now();
-        let status = self.bot.wait_exit(SHUTDOWN).await.expect("the bot did not stop after SIGTERM");
-        println!("shutdown after SIGTERM took {} ms", started.elapsed().as_millis());
-        assert_eq!(status.code(), Some(0), "exit status after SIGTERM: {status:?}");
-        assert!(!self.health_file().exists(), "a stopped bot must not look healthy");
+        let status = self
+            .bot
+            .wait_exit(SHUTDOWN)
+            .await
+            .expect("the bot did not stop after SIGTERM");
+        println!(
+            "shutdown after SIGTERM took {} ms",
+            started.elapsed().as_millis()
+        );
+        assert_eq!(
+            status.code(),
+            Some(0),
+            "exit status after SIGTERM: {status:?}"
+        );
+        assert!(
+            !self.health_file().exists(),
+            "a stopped bot must not look healthy"
+        );
         let output = self.bot.output();
         assert_no_token(&output);
         output
@@ -145,17 +186,27 @@ impl Session {
 }
 
 fn assert_no_token(output: &str) {
-    assert!(!output.contains(TEST_TOKEN), "the bot token appears in the bot's output:\n{output}");
+    assert!(
+        !output.contains(TEST_TOKEN),
+        "the bot token appears in the bot's output:\n{output}"
+    );
 }
 
 /// The checks every answer message passes, whatever it says: embeds, no
 /// pings, and citation fields quoting a sentence.
 fn assert_answer_message(message: &Value) {
-    assert_eq!(message["allowed_mentions"]["parse"], json!([]), "{message:#}");
+    assert_eq!(
+        message["allowed_mentions"]["parse"],
+        json!([]),
+        "{message:#}"
+    );
     let embeds = message["embeds"].as_array().expect("embeds");
     assert!(!embeds.is_empty(), "an answer is an embed: {message:#}");
     for embed in embeds {
-        assert!(embed["title"].is_string() || embed["description"].is_string(), "{embed:#}");
+        assert!(
+            embed["title"].is_string() || embed["description"].is_string(),
+            "{embed:#}"
+        );
         let fields = embed["fields"].as_array().cloned().unwrap_or_default();
         assert!(fields.len() <= 25, "{embed:#}");
         for f in fields.iter().filter(|f| f["name"] != json!("…")) {
@@ -176,9 +227,17 @@ async fn bot_registers_answers_and_stops_cleanly_on_sigterm() {
 
     // Registered once, globally (the fixture has no guild ids), with exactly
     // the body built from the config.
-    let puts: Vec<Recorded> = s.fake.requests().into_iter().filter(|r| r.method == "PUT").collect();
+    let puts: Vec<Recorded> = s
+        .fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PUT")
+        .collect();
     assert_eq!(puts.len(), 1, "{puts:#?}");
-    assert_eq!(puts[0].path, format!("{API_PREFIX}/applications/{app}/commands"));
+    assert_eq!(
+        puts[0].path,
+        format!("{API_PREFIX}/applications/{app}/commands")
+    );
     assert_eq!(puts[0].body.as_ref(), Some(&fixture_commands()));
 
     // The liveness file a container HEALTHCHECK looks at.
@@ -187,37 +246,63 @@ async fn bot_registers_answers_and_stops_cleanly_on_sigterm() {
     while !health.exists() && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert!(std::fs::read_to_string(&health).unwrap().starts_with("connected "));
+    assert!(std::fs::read_to_string(&health)
+        .unwrap()
+        .starts_with("connected "));
 
     let identify = s.fake.wait_for_gateway_op(2, WAIT).await.expect("IDENTIFY");
-    assert_eq!(identify.payload["d"]["intents"], json!(INTENTS), "only non-privileged intents");
+    assert_eq!(
+        identify.payload["d"]["intents"],
+        json!(INTENTS),
+        "only non-privileged intents"
+    );
 
     // A slash command: a public embed.
     let (reply, latency) = s.interact(&command(1001, "who-rejected", json!([]))).await;
-    println!("answer latency (INTERACTION_CREATE sent -> callback received): {} ms", latency.as_millis());
+    println!(
+        "answer latency (INTERACTION_CREATE sent -> callback received): {} ms",
+        latency.as_millis()
+    );
     let body = reply.body.expect("callback body");
     assert_eq!(body["type"], json!(4), "{body:#}");
-    assert_eq!(body["data"].get("flags"), None, "answers are public: {body:#}");
+    assert_eq!(
+        body["data"].get("flags"),
+        None,
+        "answers are public: {body:#}"
+    );
     assert_answer_message(&body["data"]);
 
     // Autocomplete: type 8, at most 25 choices.
-    let (reply, latency) = s.interact(&autocomplete(1002, "about", "entity", "A")).await;
+    let (reply, latency) = s
+        .interact(&autocomplete(1002, "about", "entity", "A"))
+        .await;
     println!("autocomplete latency: {} ms", latency.as_millis());
     let body = reply.body.expect("callback body");
     assert_eq!(body["type"], json!(8), "{body:#}");
-    assert!(body["data"]["choices"].as_array().expect("choices").len() <= 25, "{body:#}");
+    assert!(
+        body["data"]["choices"].as_array().expect("choices").len() <= 25,
+        "{body:#}"
+    );
 
     // A second command from the same user inside the cooldown: ephemeral.
     let (reply, _) = s.interact(&command(1001, "who-rejected", json!([]))).await;
     let body = reply.body.expect("callback body");
     assert_eq!(body["type"], json!(4), "{body:#}");
-    assert_eq!(body["data"]["flags"], json!(64), "slow-down notices are ephemeral: {body:#}");
+    assert_eq!(
+        body["data"]["flags"],
+        json!(64),
+        "slow-down notices are ephemeral: {body:#}"
+    );
     assert_eq!(body["data"]["allowed_mentions"], json!({"parse": []}));
 
     // A command the config does not have: an ephemeral notice.
     let (reply, _) = s.interact(&command(1003, "frobnicate", json!([]))).await;
     let body = reply.body.expect("callback body");
-    assert_eq!(body["data"]["flags"], json!(64), "errors are ephemeral: {body:#}");
+    assert_eq!(
+        body["data"]["flags"],
+        json!(64),
+        "errors are ephemeral: {body:#}"
+    );
 
     // A bot's message is ignored, even when it mentions the bot; a person's
     // mention is answered with a reply that pings no one.
@@ -225,13 +310,19 @@ async fn bot_registers_answers_and_stops_cleanly_on_sigterm() {
     from_bot["author"]["id"] = json!("777");
     from_bot["author"]["bot"] = json!(true);
     let from_bot = checked_message(from_bot);
-    s.fake.dispatch_when_live("MESSAGE_CREATE", from_bot.clone(), WAIT).await.unwrap();
+    s.fake
+        .dispatch_when_live("MESSAGE_CREATE", from_bot.clone(), WAIT)
+        .await
+        .unwrap();
     let mut question = message_create("who did Acme reject?", true);
     question["author"]["id"] = json!("1004");
     let question = checked_message(question);
     let reply = s.mention(&question).await.body.expect("reply body");
     assert_answer_message(&reply);
-    assert_eq!(reply["allowed_mentions"], json!({"parse": [], "replied_user": false}));
+    assert_eq!(
+        reply["allowed_mentions"],
+        json!({"parse": [], "replied_user": false})
+    );
     assert_eq!(
         reply["message_reference"],
         json!({
@@ -246,7 +337,10 @@ async fn bot_registers_answers_and_stops_cleanly_on_sigterm() {
     let dm = checked_message(dm);
     let reply = s.mention(&dm).await.body.expect("reply body");
     assert_answer_message(&reply);
-    assert_eq!(reply["message_reference"]["channel_id"], json!(DM_CHANNEL_ID));
+    assert_eq!(
+        reply["message_reference"]["channel_id"],
+        json!(DM_CHANNEL_ID)
+    );
     assert_eq!(reply["message_reference"].get("guild_id"), None);
 
     // A message that does not mention the bot is none of its business (and,
@@ -254,12 +348,20 @@ async fn bot_registers_answers_and_stops_cleanly_on_sigterm() {
     let mut chatter = message_create("who did Acme reject?", false);
     chatter["author"]["id"] = json!("1006");
     let chatter = checked_message(without_message_content(chatter));
-    s.fake.dispatch_when_live("MESSAGE_CREATE", chatter, WAIT).await.unwrap();
+    s.fake
+        .dispatch_when_live("MESSAGE_CREATE", chatter, WAIT)
+        .await
+        .unwrap();
 
     // Nothing but the two replies was posted (the bot's message and the
     // chatter had time to be handled while the replies were computed).
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let posted: Vec<Recorded> = s.fake.requests().into_iter().filter(|r| r.path.ends_with("/messages")).collect();
+    let posted: Vec<Recorded> = s
+        .fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/messages"))
+        .collect();
     assert_eq!(posted.len(), 2, "{posted:#?}");
 
     // Every request authenticated as the bot, on a route Discord has.
@@ -270,7 +372,10 @@ async fn bot_registers_answers_and_stops_cleanly_on_sigterm() {
 
     let output = s.stop().await;
     assert!(output.contains("shutting down"), "{output}");
-    assert!(output.contains("command=who-rejected"), "logs name the command: {output}");
+    assert!(
+        output.contains("command=who-rejected"),
+        "logs name the command: {output}"
+    );
 }
 
 /// Restarting with the same commands makes no registration call; changing
@@ -282,34 +387,84 @@ async fn unchanged_commands_are_not_registered_again_on_restart() {
     let options = BotOptions::new(&fake.api_base(), &state);
     let is_put = |r: &Recorded| r.method == "PUT";
 
-    let first = Session { fake, bot: Bot::spawn(&options), _state: state };
+    let first = Session {
+        fake,
+        bot: Bot::spawn(&options),
+        _state: state,
+    };
     first.live().await;
-    assert_eq!(first.fake.requests().iter().filter(|r| is_put(r)).count(), 1);
-    let Session { fake, bot, _state: state } = first;
+    assert_eq!(
+        first.fake.requests().iter().filter(|r| is_put(r)).count(),
+        1
+    );
+    let Session {
+        fake,
+        bot,
+        _state: state,
+    } = first;
     let mut bot = bot;
     bot.sigterm();
-    assert_eq!(bot.wait_exit(SHUTDOWN).await.and_then(|s| s.code()), Some(0));
+    assert_eq!(
+        bot.wait_exit(SHUTDOWN).await.and_then(|s| s.code()),
+        Some(0)
+    );
     drop(bot);
 
     // Same commands: READY, an answer, and still a single PUT in all.
-    let second = Session { fake, bot: Bot::spawn(&options), _state: state };
+    let second = Session {
+        fake,
+        bot: Bot::spawn(&options),
+        _state: state,
+    };
     assert!(second.fake.wait_for_connections(2, WAIT).await);
     second.live().await;
-    second.interact(&command(2001, "who-rejected", json!([]))).await;
-    assert_eq!(second.fake.requests().iter().filter(|r| is_put(r)).count(), 1, "re-registered unchanged commands");
-    assert!(second.bot.output().contains("unchanged"), "{}", second.bot.output());
-    let Session { fake, bot, _state: state } = second;
+    second
+        .interact(&command(2001, "who-rejected", json!([])))
+        .await;
+    assert_eq!(
+        second.fake.requests().iter().filter(|r| is_put(r)).count(),
+        1,
+        "re-registered unchanged commands"
+    );
+    assert!(
+        second.bot.output().contains("unchanged"),
+        "{}",
+        second.bot.output()
+    );
+    let Session {
+        fake,
+        bot,
+        _state: state,
+    } = second;
     let mut bot = bot;
     bot.sigterm();
-    assert_eq!(bot.wait_exit(SHUTDOWN).await.and_then(|s| s.code()), Some(0));
+    assert_eq!(
+        bot.wait_exit(SHUTDOWN).await.and_then(|s| s.code()),
+        Some(0)
+    );
     drop(bot);
 
     // A changed description: registered again, with the new body.
     let dir = TempDir::new("restart-config");
-    let changed = config_variant(&dir, "Ask anything about the story in plain words", "Ask about the story");
-    let third_options = BotOptions { config: changed.clone(), ..options.clone() };
-    let third = Session { fake, bot: Bot::spawn(&third_options), _state: state };
-    let puts = third.fake.wait_for_requests(2, |r| r.method == "PUT", WAIT).await.expect("second PUT");
+    let changed = config_variant(
+        &dir,
+        "Ask anything about the story in plain words",
+        "Ask about the story",
+    );
+    let third_options = BotOptions {
+        config: changed.clone(),
+        ..options.clone()
+    };
+    let third = Session {
+        fake,
+        bot: Bot::spawn(&third_options),
+        _state: state,
+    };
+    let puts = third
+        .fake
+        .wait_for_requests(2, |r| r.method == "PUT", WAIT)
+        .await
+        .expect("second PUT");
     let expected = commands_json(&Config::load(&changed).unwrap());
     assert_eq!(puts[1].body.as_ref(), Some(&expected));
     third.live().await;
@@ -324,7 +479,10 @@ async fn commands_live_in_exactly_one_scope() {
     let fake = FakeDiscord::start().await;
     let state = TempDir::new("scope");
     let global = BotOptions::new(&fake.api_base(), &state);
-    let guilds = BotOptions { guild_ids: Some(format!("{GUILD_ID}, 42")), ..global.clone() };
+    let guilds = BotOptions {
+        guild_ids: Some(format!("{GUILD_ID}, 42")),
+        ..global.clone()
+    };
     let app = APPLICATION_ID;
     let puts = |fake: &FakeDiscord| -> Vec<(String, Value)> {
         // In arrival order: guilds in ascending id order, as registered.
@@ -341,24 +499,49 @@ async fn commands_live_in_exactly_one_scope() {
     assert_eq!(
         puts(&fake),
         vec![
-            (format!("{API_PREFIX}/applications/{app}/guilds/42/commands"), commands.clone()),
-            (format!("{API_PREFIX}/applications/{app}/guilds/{GUILD_ID}/commands"), commands.clone()),
+            (
+                format!("{API_PREFIX}/applications/{app}/guilds/42/commands"),
+                commands.clone()
+            ),
+            (
+                format!("{API_PREFIX}/applications/{app}/guilds/{GUILD_ID}/commands"),
+                commands.clone()
+            ),
         ]
     );
     bot.sigterm();
-    assert_eq!(bot.wait_exit(SHUTDOWN).await.and_then(|s| s.code()), Some(0));
+    assert_eq!(
+        bot.wait_exit(SHUTDOWN).await.and_then(|s| s.code()),
+        Some(0)
+    );
     drop(bot);
 
-    let s = Session { bot: Bot::spawn(&global), fake, _state: state };
-    s.fake.wait_for_requests(5, |r| r.method == "PUT", WAIT).await.expect("global PUT and guild clean-up");
+    let s = Session {
+        bot: Bot::spawn(&global),
+        fake,
+        _state: state,
+    };
+    s.fake
+        .wait_for_requests(5, |r| r.method == "PUT", WAIT)
+        .await
+        .expect("global PUT and guild clean-up");
     s.live().await;
     let all = puts(&s.fake);
     assert_eq!(
         all[2..].to_vec(),
         vec![
-            (format!("{API_PREFIX}/applications/{app}/commands"), commands.clone()),
-            (format!("{API_PREFIX}/applications/{app}/guilds/42/commands"), json!([])),
-            (format!("{API_PREFIX}/applications/{app}/guilds/{GUILD_ID}/commands"), json!([])),
+            (
+                format!("{API_PREFIX}/applications/{app}/commands"),
+                commands.clone()
+            ),
+            (
+                format!("{API_PREFIX}/applications/{app}/guilds/42/commands"),
+                json!([])
+            ),
+            (
+                format!("{API_PREFIX}/applications/{app}/guilds/{GUILD_ID}/commands"),
+                json!([])
+            ),
         ],
         "{all:#?}"
     );
@@ -377,27 +560,55 @@ async fn bot_resumes_after_close_4000_and_op_7_and_still_answers() {
     assert!(s.fake.close_socket(4000).await, "nothing live to close");
     let resume = s
         .fake
-        .wait_for_gateway_frame(|f| f.direction == Direction::FromBot && f.op == Some(6) && f.connection > first, WAIT)
+        .wait_for_gateway_frame(
+            |f| f.direction == Direction::FromBot && f.op == Some(6) && f.connection > first,
+            WAIT,
+        )
         .await
         .expect("no RESUME after close 4000");
-    println!("close 4000 -> RESUME on connection {} after {} ms", resume.connection, dropped_at.elapsed().as_millis());
+    println!(
+        "close 4000 -> RESUME on connection {} after {} ms",
+        resume.connection,
+        dropped_at.elapsed().as_millis()
+    );
     let (_, latency) = s.interact(&command(3002, "who-rejected", json!([]))).await;
     println!("answer latency after resume: {} ms", latency.as_millis());
 
     let second = resume.connection;
     let asked_at = Instant::now();
-    assert!(s.fake.send_reconnect().await, "nothing live to send op 7 to");
+    assert!(
+        s.fake.send_reconnect().await,
+        "nothing live to send op 7 to"
+    );
     let resume = s
         .fake
-        .wait_for_gateway_frame(|f| f.direction == Direction::FromBot && f.op == Some(6) && f.connection > second, WAIT)
+        .wait_for_gateway_frame(
+            |f| f.direction == Direction::FromBot && f.op == Some(6) && f.connection > second,
+            WAIT,
+        )
         .await
         .expect("no RESUME after op 7");
-    println!("op 7 -> RESUME on connection {} after {} ms", resume.connection, asked_at.elapsed().as_millis());
+    println!(
+        "op 7 -> RESUME on connection {} after {} ms",
+        resume.connection,
+        asked_at.elapsed().as_millis()
+    );
     s.interact(&command(3003, "who-rejected", json!([]))).await;
 
     // Resumes are not new sessions: one IDENTIFY in all, one registration.
-    assert_eq!(s.fake.frames_from_bot(2).len(), 1, "re-identified instead of resuming");
-    assert_eq!(s.fake.requests().iter().filter(|r| r.method == "PUT").count(), 1);
+    assert_eq!(
+        s.fake.frames_from_bot(2).len(),
+        1,
+        "re-identified instead of resuming"
+    );
+    assert_eq!(
+        s.fake
+            .requests()
+            .iter()
+            .filter(|r| r.method == "PUT")
+            .count(),
+        1
+    );
     s.stop().await;
 }
 
@@ -408,25 +619,60 @@ async fn rate_limited_calls_are_retried_after_retry_after() {
     let fake = FakeDiscord::start().await;
     fake.fail_next_with_429(&format!("{API_PREFIX}/applications/"), 0.3);
     let state = TempDir::new("ratelimit");
-    let s = Session { bot: Bot::spawn(&BotOptions::new(&fake.api_base(), &state)), fake, _state: state };
+    let s = Session {
+        bot: Bot::spawn(&BotOptions::new(&fake.api_base(), &state)),
+        fake,
+        _state: state,
+    };
     s.live().await;
-    let puts: Vec<Recorded> = s.fake.requests().into_iter().filter(|r| r.method == "PUT").collect();
-    assert_eq!(puts.iter().map(|r| (r.status, r.injected)).collect::<Vec<_>>(), vec![(429, true), (200, false)]);
+    let puts: Vec<Recorded> = s
+        .fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PUT")
+        .collect();
+    assert_eq!(
+        puts.iter()
+            .map(|r| (r.status, r.injected))
+            .collect::<Vec<_>>(),
+        vec![(429, true), (200, false)]
+    );
     let waited = puts[1].at.duration_since(puts[0].at);
-    println!("registration retried {} ms after a 429 with retry_after 0.3 s", waited.as_millis());
-    assert!(waited >= Duration::from_millis(300), "retried after {waited:?}");
+    println!(
+        "registration retried {} ms after a 429 with retry_after 0.3 s",
+        waited.as_millis()
+    );
+    assert!(
+        waited >= Duration::from_millis(300),
+        "retried after {waited:?}"
+    );
 
-    s.fake.fail_next_with_429(&format!("{API_PREFIX}/interactions/"), 0.5);
+    s.fake
+        .fail_next_with_429(&format!("{API_PREFIX}/interactions/"), 0.5);
     let d = command(4001, "who-rejected", json!([]));
     let (reply, latency) = s.interact(&d).await;
     let calls = s.fake.requests_to(&callback_path(&d));
-    assert_eq!(calls.iter().map(|r| (r.status, r.injected)).collect::<Vec<_>>(), vec![(429, true), (reply.status, false)]);
+    assert_eq!(
+        calls
+            .iter()
+            .map(|r| (r.status, r.injected))
+            .collect::<Vec<_>>(),
+        vec![(429, true), (reply.status, false)]
+    );
     let waited = calls[1].at.duration_since(calls[0].at);
-    println!("callback retried {} ms after a 429 with retry_after 0.5 s (answer latency {} ms)", waited.as_millis(), latency.as_millis());
-    assert!(waited >= Duration::from_millis(500), "retried after {waited:?}");
+    println!(
+        "callback retried {} ms after a 429 with retry_after 0.5 s (answer latency {} ms)",
+        waited.as_millis(),
+        latency.as_millis()
+    );
+    assert!(
+        waited >= Duration::from_millis(500),
+        "retried after {waited:?}"
+    );
     assert_eq!(reply.body.unwrap()["type"], json!(4));
 
-    s.fake.fail_next_with_429(&format!("{API_PREFIX}/channels/"), 0.2);
+    s.fake
+        .fail_next_with_429(&format!("{API_PREFIX}/channels/"), 0.2);
     let mut question = message_create("who did Acme reject?", true);
     question["author"]["id"] = json!("4002");
     s.mention(&checked_message(question)).await;
@@ -442,8 +688,15 @@ async fn slow_answers_are_deferred_then_the_original_is_edited() {
     let state = TempDir::new("defer");
     // 0 ms: every answer counts as slow, so the deferred path is the one taken.
     let config = config_variant(&state, "defer_after_ms = 1500", "defer_after_ms = 0");
-    let options = BotOptions { config, ..BotOptions::new(&fake.api_base(), &state) };
-    let s = Session { bot: Bot::spawn(&options), fake, _state: state };
+    let options = BotOptions {
+        config,
+        ..BotOptions::new(&fake.api_base(), &state)
+    };
+    let s = Session {
+        bot: Bot::spawn(&options),
+        fake,
+        _state: state,
+    };
     s.live().await;
 
     let d = command(5001, "who-rejected", json!([]));
@@ -451,7 +704,11 @@ async fn slow_answers_are_deferred_then_the_original_is_edited() {
     assert_eq!(reply.body.unwrap(), json!({"type": 5}));
     let token = d["token"].as_str().unwrap();
     let edit_path = format!("{API_PREFIX}/webhooks/{APPLICATION_ID}/{token}/messages/@original");
-    let edit = s.fake.wait_for_request(|r| r.is("PATCH", &edit_path), WAIT).await.expect("no edit of @original");
+    let edit = s
+        .fake
+        .wait_for_request(|r| r.is("PATCH", &edit_path), WAIT)
+        .await
+        .expect("no edit of @original");
     assert!(edit.status < 300, "{edit:?}");
     let body = edit.body.unwrap();
     assert_answer_message(&body);
@@ -475,17 +732,37 @@ async fn a_missing_or_rejected_token_exits_non_zero_with_a_clear_error() {
     );
     let state = TempDir::new("badtoken");
     let mut bot = Bot::spawn(&BotOptions::new(&fake.api_base(), &state));
-    let status = bot.wait_exit(WAIT).await.expect("the bot kept running with a rejected token");
+    let status = bot
+        .wait_exit(WAIT)
+        .await
+        .expect("the bot kept running with a rejected token");
     assert_ne!(status.code(), Some(0));
     let output = bot.output();
-    assert!(output.contains("Discord rejected the token in DISCORD_TOKEN (401 Unauthorized)"), "{output}");
+    assert!(
+        output.contains("Discord rejected the token in DISCORD_TOKEN (401 Unauthorized)"),
+        "{output}"
+    );
     assert_no_token(&output);
-    assert_eq!(fake.connections(), 0, "connected to the gateway with a rejected token");
+    assert_eq!(
+        fake.connections(),
+        0,
+        "connected to the gateway with a rejected token"
+    );
 
-    let mut bot = Bot::spawn(&BotOptions { token: None, ..BotOptions::new(&fake.api_base(), &state) });
-    let status = bot.wait_exit(WAIT).await.expect("the bot kept running without a token");
+    let mut bot = Bot::spawn(&BotOptions {
+        token: None,
+        ..BotOptions::new(&fake.api_base(), &state)
+    });
+    let status = bot
+        .wait_exit(WAIT)
+        .await
+        .expect("the bot kept running without a token");
     assert_ne!(status.code(), Some(0));
-    assert!(bot.output().contains("DISCORD_TOKEN is not set"), "{}", bot.output());
+    assert!(
+        bot.output().contains("DISCORD_TOKEN is not set"),
+        "{}",
+        bot.output()
+    );
 }
 
 /// Gateway close code 4004 (authentication failed) ends the bot with a
@@ -494,10 +771,17 @@ async fn a_missing_or_rejected_token_exits_non_zero_with_a_clear_error() {
 async fn gateway_close_4004_exits_non_zero_with_a_clear_error() {
     let mut s = Session::start("close4004").await;
     assert!(s.fake.close_socket(4004).await);
-    let status = s.bot.wait_exit(WAIT).await.expect("the bot kept running after close 4004");
+    let status = s
+        .bot
+        .wait_exit(WAIT)
+        .await
+        .expect("the bot kept running after close 4004");
     assert_ne!(status.code(), Some(0));
     let output = s.bot.output();
-    assert!(output.contains("Discord rejected the token in DISCORD_TOKEN (gateway close code 4004)"), "{output}");
+    assert!(
+        output.contains("Discord rejected the token in DISCORD_TOKEN (gateway close code 4004)"),
+        "{output}"
+    );
     assert_no_token(&output);
 }
 
@@ -515,7 +799,10 @@ async fn a_failing_gateway_url_stops_the_bot_instead_of_falling_back() {
     );
     let state = TempDir::new("nogateway");
     let mut bot = Bot::spawn(&BotOptions::new(&fake.api_base(), &state));
-    let status = bot.wait_exit(WAIT).await.expect("the bot kept running without a gateway URL");
+    let status = bot
+        .wait_exit(WAIT)
+        .await
+        .expect("the bot kept running without a gateway URL");
     assert_ne!(status.code(), Some(0));
     let output = bot.output();
     assert!(output.contains("cannot get the gateway URL"), "{output}");
@@ -538,7 +825,11 @@ async fn answers_cite_the_fixture_articles() {
             .as_array()
             .into_iter()
             .flatten()
-            .filter(|f| fixture_sentences.iter().any(|s| f["value"].as_str().unwrap_or("").contains(s)))
+            .filter(|f| {
+                fixture_sentences
+                    .iter()
+                    .any(|s| f["value"].as_str().unwrap_or("").contains(s))
+            })
             .count()
     };
     let s = Session::start("citations").await;
@@ -546,15 +837,30 @@ async fn answers_cite_the_fixture_articles() {
     let (reply, _) = s.interact(&command(6001, "who-rejected", json!([]))).await;
     let body = reply.body.unwrap();
     assert_answer_message(&body["data"]);
-    assert!(quotes(&body["data"]) >= 1, "no field quotes a fixture sentence: {body:#}");
+    assert!(
+        quotes(&body["data"]) >= 1,
+        "no field quotes a fixture sentence: {body:#}"
+    );
 
-    let (reply, _) = s.interact(&autocomplete(6002, "about", "entity", "Ac")).await;
+    let (reply, _) = s
+        .interact(&autocomplete(6002, "about", "entity", "Ac"))
+        .await;
     let choices = reply.body.unwrap()["data"]["choices"].clone();
-    assert!(choices.as_array().unwrap().iter().any(|c| c["value"] == json!("Acme")), "{choices:#}");
+    assert!(
+        choices
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["value"] == json!("Acme")),
+        "{choices:#}"
+    );
 
     let mut question = message_create("who did Acme reject?", true);
     question["author"]["id"] = json!("6003");
     let reply = s.mention(&checked_message(question)).await.body.unwrap();
-    assert!(quotes(&reply) >= 1, "no field quotes a fixture sentence: {reply:#}");
+    assert!(
+        quotes(&reply) >= 1,
+        "no field quotes a fixture sentence: {reply:#}"
+    );
     s.stop().await;
 }

@@ -53,7 +53,9 @@ fn unhex<const N: usize>(s: &str) -> [u8; N] {
 
 /// The RFC 8032 TEST 1 key pair (public test vector, never a real app key).
 fn test_key() -> SigningKey {
-    SigningKey::from_bytes(&unhex::<32>(vectors()["private_key_hex_TEST_ONLY"].as_str().unwrap()))
+    SigningKey::from_bytes(&unhex::<32>(
+        vectors()["private_key_hex_TEST_ONLY"].as_str().unwrap(),
+    ))
 }
 
 fn sign_with(key: &SigningKey, timestamp: &str, body: &[u8]) -> String {
@@ -74,7 +76,8 @@ struct Server {
 /// from the fixture config.
 async fn start(tune: impl FnOnce(&mut Options)) -> Server {
     let dir = fixtures();
-    let engine = Arc::new(Engine::load(Some(&dir.join("config.toml")), Some(&dir.join("corpus"))).unwrap());
+    let engine =
+        Arc::new(Engine::load(Some(&dir.join("config.toml")), Some(&dir.join("corpus"))).unwrap());
     let public = vectors()["public_key_hex"].as_str().unwrap().to_string();
     let key = PublicKey::from_hex(&factdesk::config::Secret::new(public)).unwrap();
     let mut options = Options::from_config(engine.config());
@@ -87,21 +90,37 @@ async fn start(tune: impl FnOnce(&mut Options)) -> Server {
         let _ = stopped.await;
     }));
     // No proxy from the environment: these requests stay on loopback.
-    let client = reqwest::Client::builder().no_proxy().timeout(TIMEOUT).build().unwrap();
-    Server { url: format!("http://{addr}"), client, engine, stop: Some(stop), task }
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(TIMEOUT)
+        .build()
+        .unwrap();
+    Server {
+        url: format!("http://{addr}"),
+        client,
+        engine,
+        stop: Some(stop),
+        task,
+    }
 }
 
 impl Server {
     /// POSTs `body` to /interactions with exactly these headers.
     async fn post_raw(&self, headers: &[(&str, &str)], body: Vec<u8>) -> (u16, Value) {
-        let mut req = self.client.post(format!("{}/interactions", self.url)).body(body);
+        let mut req = self
+            .client
+            .post(format!("{}/interactions", self.url))
+            .body(body);
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
         let resp = req.send().await.unwrap();
         let status = resp.status().as_u16();
         let content_type = resp.headers()["content-type"].to_str().unwrap().to_string();
-        assert_eq!(content_type, "application/json", "every interaction answer is JSON");
+        assert_eq!(
+            content_type, "application/json",
+            "every interaction answer is JSON"
+        );
         (status, resp.json().await.unwrap())
     }
 
@@ -109,7 +128,11 @@ impl Server {
     async fn post_signed(&self, body: &[u8]) -> (u16, Value) {
         let sig = sign_with(&test_key(), TS, body);
         self.post_raw(
-            &[("content-type", "application/json"), ("x-signature-ed25519", &sig), ("x-signature-timestamp", TS)],
+            &[
+                ("content-type", "application/json"),
+                ("x-signature-ed25519", &sig),
+                ("x-signature-timestamp", TS),
+            ],
             body.to_vec(),
         )
         .await
@@ -120,7 +143,12 @@ impl Server {
     }
 
     async fn get(&self, path: &str) -> (u16, String, String) {
-        let resp = self.client.get(format!("{}{path}", self.url)).send().await.unwrap();
+        let resp = self
+            .client
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .unwrap();
         let status = resp.status().as_u16();
         let ct = resp.headers()["content-type"].to_str().unwrap().to_string();
         (status, ct, resp.text().await.unwrap())
@@ -128,7 +156,10 @@ impl Server {
 
     async fn stop(mut self) -> Result<(), HttpError> {
         let _ = self.stop.take().unwrap().send(());
-        tokio::time::timeout(TIMEOUT, self.task).await.expect("server stops in time").unwrap()
+        tokio::time::timeout(TIMEOUT, self.task)
+            .await
+            .expect("server stops in time")
+            .unwrap()
     }
 }
 
@@ -192,15 +223,27 @@ fn modal_submit() -> Value {
 /// not as expected.
 fn assert_message(response: &Value, ephemeral: bool) {
     assert_eq!(response["type"], 4, "{response:#}");
-    assert_eq!(response["data"]["allowed_mentions"], json!({ "parse": [] }), "{response:#}");
+    assert_eq!(
+        response["data"]["allowed_mentions"],
+        json!({ "parse": [] }),
+        "{response:#}"
+    );
     if ephemeral {
         assert_eq!(response["data"]["flags"], 64, "{response:#}");
-        assert!(response["data"]["content"].as_str().is_some_and(|c| !c.is_empty()), "{response:#}");
+        assert!(
+            response["data"]["content"]
+                .as_str()
+                .is_some_and(|c| !c.is_empty()),
+            "{response:#}"
+        );
     } else {
         assert_eq!(response["data"].get("flags"), None, "{response:#}");
         let embeds = response["data"]["embeds"].as_array().expect("embeds");
         assert!(!embeds.is_empty(), "{response:#}");
-        assert!(embeds[0]["title"].as_str().is_some_and(|t| !t.is_empty()), "{response:#}");
+        assert!(
+            embeds[0]["title"].as_str().is_some_and(|t| !t.is_empty()),
+            "{response:#}"
+        );
     }
 }
 
@@ -214,7 +257,10 @@ async fn ping_gets_pong() {
     let vectors = vectors();
     let ping: Value = serde_json::from_str(vectors["cases"][1]["body"].as_str().unwrap()).unwrap();
     assert_complete(&ping, "ping");
-    assert_eq!(server.post_interaction(&ping).await, (200, json!({ "type": 1 })));
+    assert_eq!(
+        server.post_interaction(&ping).await,
+        (200, json!({ "type": 1 }))
+    );
     server.stop().await.unwrap();
 }
 
@@ -224,8 +270,12 @@ async fn signed_ping_vectors_replay_byte_for_byte() {
     let vectors = vectors();
     let mut results = Vec::new();
     for case in vectors["cases"].as_array().unwrap() {
-        let headers: Vec<(&str, &str)> =
-            case["headers"].as_object().unwrap().iter().map(|(k, v)| (k.as_str(), v.as_str().unwrap())).collect();
+        let headers: Vec<(&str, &str)> = case["headers"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str().unwrap()))
+            .collect();
         let body = case["body"].as_str().unwrap().as_bytes().to_vec();
         let (status, response) = server.post_raw(&headers, body).await;
         results.push(json!({ "name": case["name"], "status": status, "response": response }));
@@ -241,7 +291,12 @@ async fn signed_ping_vectors_replay_byte_for_byte() {
     assert_eq!(Value::Array(results), expected);
     // The vector file's own expectations agree with the table above.
     for case in vectors["cases"].as_array().unwrap() {
-        let want = expected.as_array().unwrap().iter().find(|e| e["name"] == case["name"]).unwrap();
+        let want = expected
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == case["name"])
+            .unwrap();
         assert_eq!(want["status"], case["expect_status"], "{}", case["name"]);
     }
     server.stop().await.unwrap();
@@ -250,10 +305,16 @@ async fn signed_ping_vectors_replay_byte_for_byte() {
 #[tokio::test]
 async fn a_signature_from_another_key_is_401() {
     let server = start(|_| {}).await;
-    let body = json!({ "type": 1, "id": "1", "application_id": "2", "token": "t", "version": 1 }).to_string();
+    let body = json!({ "type": 1, "id": "1", "application_id": "2", "token": "t", "version": 1 })
+        .to_string();
     let other = SigningKey::from_bytes(&[7u8; 32]);
     let sig = sign_with(&other, TS, body.as_bytes());
-    let got = server.post_raw(&[("x-signature-ed25519", &sig), ("x-signature-timestamp", TS)], body.into_bytes()).await;
+    let got = server
+        .post_raw(
+            &[("x-signature-ed25519", &sig), ("x-signature-timestamp", TS)],
+            body.into_bytes(),
+        )
+        .await;
     assert_eq!(got, unauthorized("invalid request signature"));
     server.stop().await.unwrap();
 }
@@ -265,8 +326,18 @@ async fn missing_signature_headers_are_401() {
     let sig = sign_with(&test_key(), TS, &body);
     let missing = unauthorized("missing X-Signature-Ed25519 or X-Signature-Timestamp");
     assert_eq!(server.post_raw(&[], body.clone()).await, missing);
-    assert_eq!(server.post_raw(&[("x-signature-ed25519", &sig)], body.clone()).await, missing);
-    assert_eq!(server.post_raw(&[("x-signature-timestamp", TS)], body).await, missing);
+    assert_eq!(
+        server
+            .post_raw(&[("x-signature-ed25519", &sig)], body.clone())
+            .await,
+        missing
+    );
+    assert_eq!(
+        server
+            .post_raw(&[("x-signature-timestamp", TS)], body)
+            .await,
+        missing
+    );
     server.stop().await.unwrap();
 }
 
@@ -276,8 +347,17 @@ async fn a_timestamp_that_is_not_a_number_is_401_even_when_signed() {
     let body = br#"{"type":1}"#.to_vec();
     for ts in ["yesterday", "", "1700000000.5", "-1700000000"] {
         let sig = sign_with(&test_key(), ts, &body);
-        let got = server.post_raw(&[("x-signature-ed25519", &sig), ("x-signature-timestamp", ts)], body.clone()).await;
-        assert_eq!(got, unauthorized("X-Signature-Timestamp is not a number"), "timestamp {ts:?}");
+        let got = server
+            .post_raw(
+                &[("x-signature-ed25519", &sig), ("x-signature-timestamp", ts)],
+                body.clone(),
+            )
+            .await;
+        assert_eq!(
+            got,
+            unauthorized("X-Signature-Timestamp is not a number"),
+            "timestamp {ts:?}"
+        );
     }
     server.stop().await.unwrap();
 }
@@ -288,9 +368,14 @@ async fn every_configured_command_answers_with_an_embed() {
     let config = Config::load(&fixtures().join("config.toml")).unwrap();
     assert!(config.commands.len() >= 3);
     for c in &config.commands {
-        let options: Vec<Value> =
-            c.options.iter().map(|o| json!({ "type": 3, "name": o.name, "value": "Widgetco" })).collect();
-        let (status, response) = server.post_interaction(&command(&c.name, json!(options), "53908232506183680")).await;
+        let options: Vec<Value> = c
+            .options
+            .iter()
+            .map(|o| json!({ "type": 3, "name": o.name, "value": "Widgetco" }))
+            .collect();
+        let (status, response) = server
+            .post_interaction(&command(&c.name, json!(options), "53908232506183680"))
+            .await;
         assert_eq!(status, 200, "/{}", c.name);
         assert_message(&response, false);
     }
@@ -301,13 +386,18 @@ async fn every_configured_command_answers_with_an_embed() {
 async fn autocomplete_offers_at_most_25_choices() {
     let server = start(|_| {}).await;
     for typed in ["", "W", "Widg", "zzz"] {
-        let (status, response) = server.post_interaction(&autocomplete("about", "entity", typed)).await;
+        let (status, response) = server
+            .post_interaction(&autocomplete("about", "entity", typed))
+            .await;
         assert_eq!(status, 200);
         assert_eq!(response["type"], 8, "{response:#}");
         let choices = response["data"]["choices"].as_array().expect("choices");
         assert!(choices.len() <= 25, "{response:#}");
         for c in choices {
-            assert!(c["name"].is_string() && c["value"].is_string(), "{response:#}");
+            assert!(
+                c["name"].is_string() && c["value"].is_string(),
+                "{response:#}"
+            );
         }
     }
     server.stop().await.unwrap();
@@ -316,7 +406,11 @@ async fn autocomplete_offers_at_most_25_choices() {
 #[tokio::test]
 async fn interactions_the_bot_does_not_handle_get_an_ephemeral_notice() {
     let server = start(|_| {}).await;
-    for interaction in [button_press(), modal_submit(), command("no-such-command", json!([]), "1")] {
+    for interaction in [
+        button_press(),
+        modal_submit(),
+        command("no-such-command", json!([]), "1"),
+    ] {
         let (status, response) = server.post_interaction(&interaction).await;
         assert_eq!(status, 200, "{response:#}");
         assert_message(&response, true);
@@ -327,10 +421,19 @@ async fn interactions_the_bot_does_not_handle_get_an_ephemeral_notice() {
 #[tokio::test]
 async fn a_body_that_is_not_json_is_400_with_a_json_error() {
     let server = start(|_| {}).await;
-    assert_eq!(server.post_signed(b"type=1").await, (400, json!({ "error": "the body is not JSON" })));
+    assert_eq!(
+        server.post_signed(b"type=1").await,
+        (400, json!({ "error": "the body is not JSON" }))
+    );
     let not_interaction = json!({ "error": "the body is not an interaction (no numeric `type`)" });
-    assert_eq!(server.post_signed(b"[1, 2]").await, (400, not_interaction.clone()));
-    assert_eq!(server.post_signed(br#"{"type": "1"}"#).await, (400, not_interaction));
+    assert_eq!(
+        server.post_signed(b"[1, 2]").await,
+        (400, not_interaction.clone())
+    );
+    assert_eq!(
+        server.post_signed(br#"{"type": "1"}"#).await,
+        (400, not_interaction)
+    );
     server.stop().await.unwrap();
 }
 
@@ -341,7 +444,13 @@ async fn an_oversized_body_is_413_and_the_server_keeps_serving() {
     let mut big = command("status", json!([]), "1");
     big["data"]["padding"] = json!("x".repeat(limit));
     let got = server.post_interaction(&big).await;
-    assert_eq!(got, (413, json!({ "error": "the body is over the size limit", "limit_bytes": limit })));
+    assert_eq!(
+        got,
+        (
+            413,
+            json!({ "error": "the body is over the size limit", "limit_bytes": limit })
+        )
+    );
     // A body of exactly the limit is still read.
     let mut exact = command("status", json!([]), "1");
     let room = limit - exact.to_string().len() - r#","padding":"""#.len();
@@ -356,11 +465,17 @@ async fn an_oversized_body_is_413_and_the_server_keeps_serving() {
 /// A raw HTTP/1.1 exchange, for what reqwest will not send (a chunked body).
 async fn raw_exchange(url: &str, request: &[u8]) -> String {
     let addr = url.trim_start_matches("http://");
-    let mut stream = tokio::time::timeout(TIMEOUT, TcpStream::connect(addr)).await.unwrap().unwrap();
+    let mut stream = tokio::time::timeout(TIMEOUT, TcpStream::connect(addr))
+        .await
+        .unwrap()
+        .unwrap();
     stream.write_all(request).await.unwrap();
     let mut out = Vec::new();
     // The server closes the connection after refusing a body it did not read.
-    tokio::time::timeout(TIMEOUT, stream.read_to_end(&mut out)).await.expect("server answers in time").unwrap();
+    tokio::time::timeout(TIMEOUT, stream.read_to_end(&mut out))
+        .await
+        .expect("server answers in time")
+        .unwrap();
     String::from_utf8_lossy(&out).into_owned()
 }
 
@@ -376,23 +491,34 @@ async fn an_oversized_chunked_body_is_cut_off_at_the_limit() {
     );
     let response = raw_exchange(&server.url, request.as_bytes()).await;
     assert!(response.starts_with("HTTP/1.1 413 "), "{response}");
-    assert!(response.ends_with(r#"{"error":"the body is over the size limit","limit_bytes":1000}"#), "{response}");
+    assert!(
+        response.ends_with(r#"{"error":"the body is over the size limit","limit_bytes":1000}"#),
+        "{response}"
+    );
     server.stop().await.unwrap();
 }
 
 #[tokio::test]
 async fn commands_within_the_cooldown_get_an_ephemeral_slow_down() {
     let server = start(|o| o.cooldown = Duration::from_secs(60)).await;
-    let (status, first) = server.post_interaction(&command("status", json!([]), "111")).await;
+    let (status, first) = server
+        .post_interaction(&command("status", json!([]), "111"))
+        .await;
     assert_eq!(status, 200);
     assert_message(&first, false);
-    let (status, second) = server.post_interaction(&command("timeline", json!([]), "111")).await;
+    let (status, second) = server
+        .post_interaction(&command("timeline", json!([]), "111"))
+        .await;
     assert_eq!(status, 200);
     assert_message(&second, true);
     // Autocomplete and other users are not held back.
-    let (_, choices) = server.post_interaction(&autocomplete("about", "entity", "W")).await;
+    let (_, choices) = server
+        .post_interaction(&autocomplete("about", "entity", "W"))
+        .await;
     assert_eq!(choices["type"], 8);
-    let (_, other) = server.post_interaction(&command("status", json!([]), "222")).await;
+    let (_, other) = server
+        .post_interaction(&command("status", json!([]), "222"))
+        .await;
     assert_message(&other, false);
     server.stop().await.unwrap();
 }
@@ -410,19 +536,33 @@ async fn healthz_reports_articles_and_facts() {
 #[tokio::test]
 async fn metrics_count_requests_by_command_and_outcome() {
     let server = start(|_| {}).await;
-    server.post_interaction(&command("status", json!([]), "1")).await;
-    server.post_interaction(&command("status", json!([]), "1")).await;
-    server.post_interaction(&autocomplete("about", "entity", "W")).await;
+    server
+        .post_interaction(&command("status", json!([]), "1"))
+        .await;
+    server
+        .post_interaction(&command("status", json!([]), "1"))
+        .await;
+    server
+        .post_interaction(&autocomplete("about", "entity", "W"))
+        .await;
     server.post_interaction(&modal_submit()).await;
     server.post_signed(b"not json").await;
     server.post_raw(&[], b"{}".to_vec()).await;
     let (status, content_type, text) = server.get("/metrics").await;
-    assert_eq!((status, content_type.as_str()), (200, "text/plain; version=0.0.4; charset=utf-8"));
+    assert_eq!(
+        (status, content_type.as_str()),
+        (200, "text/plain; version=0.0.4; charset=utf-8")
+    );
     let series: Vec<&str> = text
         .lines()
-        .filter(|l| l.starts_with("factdesk_requests_total") || l.starts_with("factdesk_questions_total"))
+        .filter(|l| {
+            l.starts_with("factdesk_requests_total") || l.starts_with("factdesk_questions_total")
+        })
         .collect();
-    let answered = server.engine.answer(&factdesk::query::Request::command("status", Vec::new())).answered;
+    let answered = server
+        .engine
+        .answer(&factdesk::query::Request::command("status", Vec::new()))
+        .answered;
     let expected = vec![
         "factdesk_requests_total{command=\"about:autocomplete\",outcome=\"ok\"} 1".to_string(),
         "factdesk_requests_total{command=\"none\",outcome=\"unauthorized\"} 1".to_string(),
@@ -432,8 +572,14 @@ async fn metrics_count_requests_by_command_and_outcome() {
         format!("factdesk_questions_total{{command=\"status\",answered=\"{answered}\"}} 2"),
     ];
     assert_eq!(series, expected, "\n{text}");
-    assert!(text.contains("factdesk_request_duration_seconds_count 6\n"), "{text}");
-    assert!(text.contains("factdesk_request_duration_seconds_bucket{le=\"+Inf\"} 6\n"), "{text}");
+    assert!(
+        text.contains("factdesk_request_duration_seconds_count 6\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("factdesk_request_duration_seconds_bucket{le=\"+Inf\"} 6\n"),
+        "{text}"
+    );
     assert!(text.contains("factdesk_articles 1\n"), "{text}");
     server.stop().await.unwrap();
 }
@@ -444,8 +590,15 @@ async fn shutdown_stops_the_server() {
     let url = server.url.clone();
     assert_eq!(server.get("/healthz").await.0, 200);
     server.stop().await.unwrap();
-    let client = reqwest::Client::builder().no_proxy().timeout(TIMEOUT).build().unwrap();
-    assert!(client.get(format!("{url}/healthz")).send().await.is_err(), "still serving after shutdown");
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(TIMEOUT)
+        .build()
+        .unwrap();
+    assert!(
+        client.get(format!("{url}/healthz")).send().await.is_err(),
+        "still serving after shutdown"
+    );
 }
 
 /// `factdesk serve` as a child process on the fixtures, on a free port.
@@ -478,7 +631,10 @@ fn stderr_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<St
     std::thread::spawn(move || {
         // Colour codes, if the logger adds them despite NO_COLOR.
         let colour = regex::Regex::new("\x1b\\[[0-9;]*m").unwrap();
-        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
             let plain = colour.replace_all(&line, "").into_owned();
             if tx.send(plain).is_err() {
                 break;
@@ -515,8 +671,15 @@ fn serve_refuses_to_start_without_a_valid_public_key() {
         let status = wait_for_exit(&mut child);
         let stderr: Vec<String> = lines.iter().collect();
         assert_eq!(status.code(), Some(2), "{stderr:#?}");
-        assert_eq!(stderr.last().map(String::as_str), Some(expected), "{stderr:#?}");
-        assert!(!stderr.iter().any(|l| l.contains("s3cr3t")), "the key was printed: {stderr:#?}");
+        assert_eq!(
+            stderr.last().map(String::as_str),
+            Some(expected),
+            "{stderr:#?}"
+        );
+        assert!(
+            !stderr.iter().any(|l| l.contains("s3cr3t")),
+            "the key was printed: {stderr:#?}"
+        );
     }
 }
 
@@ -529,7 +692,10 @@ fn serve_answers_and_stops_cleanly_on_sigterm() {
     let addr = loop {
         match lines.recv_timeout(TIMEOUT) {
             Ok(line) => {
-                let addr = line.split_whitespace().find_map(|w| w.strip_prefix("addr=")).map(str::to_string);
+                let addr = line
+                    .split_whitespace()
+                    .find_map(|w| w.strip_prefix("addr="))
+                    .map(str::to_string);
                 seen.push(line);
                 if let Some(addr) = addr {
                     break addr;
@@ -541,18 +707,41 @@ fn serve_answers_and_stops_cleanly_on_sigterm() {
             }
         }
     };
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let health = rt.block_on(async {
-        let client = reqwest::Client::builder().no_proxy().timeout(TIMEOUT).build().unwrap();
-        let resp = client.get(format!("http://{addr}/healthz")).send().await.unwrap();
-        (resp.status().as_u16(), resp.json::<Value>().await.unwrap()["status"].clone())
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(TIMEOUT)
+            .build()
+            .unwrap();
+        let resp = client
+            .get(format!("http://{addr}/healthz"))
+            .send()
+            .await
+            .unwrap();
+        (
+            resp.status().as_u16(),
+            resp.json::<Value>().await.unwrap()["status"].clone(),
+        )
     });
     assert_eq!(health, (200, json!("ok")));
-    let killed = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(killed.success());
     let status = wait_for_exit(&mut child);
     seen.extend(lines.iter());
     assert!(status.success(), "{status:?} {seen:#?}");
-    assert!(seen.iter().any(|l| l.contains("shutting down")), "{seen:#?}");
-    assert!(!seen.iter().any(|l| l.contains(&public)), "the key was logged: {seen:#?}");
+    assert!(
+        seen.iter().any(|l| l.contains("shutting down")),
+        "{seen:#?}"
+    );
+    assert!(
+        !seen.iter().any(|l| l.contains(&public)),
+        "the key was logged: {seen:#?}"
+    );
 }

@@ -103,12 +103,14 @@ pub async fn run(engine: Arc<Engine>) -> Result<(), GatewayError> {
     let token = Secret::from_env("DISCORD_TOKEN").ok_or(GatewayError::MissingToken)?;
     let discord = engine.config().discord.clone();
     let api_base = discord.api_base.clone();
-    let rest = Rest::new(api_base.as_deref().unwrap_or(DISCORD_BASE), &token).map_err(GatewayError::Startup)?;
+    let rest = Rest::new(api_base.as_deref().unwrap_or(DISCORD_BASE), &token)
+        .map_err(GatewayError::Startup)?;
 
     let me = rest.current_user().await.map_err(startup_error)?;
     let bot_id = id_field(&me, "id").ok_or_else(|| bad_body("GET /users/@me", "no user id"))?;
     let app = rest.current_application().await.map_err(startup_error)?;
-    let application_id = id_field(&app, "id").ok_or_else(|| bad_body("GET /oauth2/applications/@me", "no id"))?;
+    let application_id =
+        id_field(&app, "id").ok_or_else(|| bad_body("GET /oauth2/applications/@me", "no id"))?;
     tracing::info!(
         user = bot_id,
         application = application_id,
@@ -118,11 +120,16 @@ pub async fn run(engine: Arc<Engine>) -> Result<(), GatewayError> {
     );
 
     let gateway_url = match &api_base {
-        Some(base) => Some(
-            rest.gateway_url()
-                .await
-                .map_err(|source| GatewayError::GatewayUrl { base: base.clone(), source })?,
-        ),
+        Some(base) => {
+            Some(
+                rest.gateway_url()
+                    .await
+                    .map_err(|source| GatewayError::GatewayUrl {
+                        base: base.clone(),
+                        source,
+                    })?,
+            )
+        }
         None => None,
     };
 
@@ -143,7 +150,9 @@ pub async fn run(engine: Arc<Engine>) -> Result<(), GatewayError> {
         application_id,
         bot_id,
         cooldown: Cooldown::new(discord.cooldown_seconds.unwrap_or(DEFAULT_COOLDOWN_SECONDS)),
-        defer_after: Duration::from_millis(discord.defer_after_ms.unwrap_or(DEFAULT_DEFER_AFTER_MS)),
+        defer_after: Duration::from_millis(
+            discord.defer_after_ms.unwrap_or(DEFAULT_DEFER_AFTER_MS),
+        ),
         in_flight: AtomicUsize::new(0),
         health: Health::from_env(),
     });
@@ -151,7 +160,9 @@ pub async fn run(engine: Arc<Engine>) -> Result<(), GatewayError> {
     // serenity's own REST client is only used by the client internals. Its
     // ratelimiter bypasses `proxy`, so an override needs it disabled.
     let http = match &api_base {
-        Some(base) => HttpBuilder::new(token.expose()).proxy(base.trim_end_matches('/')).ratelimiter_disabled(true),
+        Some(base) => HttpBuilder::new(token.expose())
+            .proxy(base.trim_end_matches('/'))
+            .ratelimiter_disabled(true),
         None => HttpBuilder::new(token.expose()),
     }
     .build();
@@ -193,7 +204,11 @@ pub(crate) struct Health(Option<std::path::PathBuf>);
 
 impl Health {
     fn from_env() -> Health {
-        Health(std::env::var_os("FACTDESK_HEALTH_FILE").filter(|p| !p.is_empty()).map(Into::into))
+        Health(
+            std::env::var_os("FACTDESK_HEALTH_FILE")
+                .filter(|p| !p.is_empty())
+                .map(Into::into),
+        )
     }
 
     pub(crate) fn touch(&self) {
@@ -203,7 +218,8 @@ impl Health {
                 .map_or(0, |d| d.as_secs());
             // Written aside and renamed, so a reader never sees it half done.
             let tmp = path.with_extension("tmp");
-            let written = std::fs::write(&tmp, format!("connected {stamp}\n")).and_then(|()| std::fs::rename(&tmp, path));
+            let written = std::fs::write(&tmp, format!("connected {stamp}\n"))
+                .and_then(|()| std::fs::rename(&tmp, path));
             if let Err(e) = written {
                 tracing::warn!(path = %path.display(), error = %e, "cannot write the health file");
             }
@@ -226,7 +242,12 @@ async fn health_beat(core: Arc<Core>, manager: Arc<ShardManager>) {
         tick.tick().await;
         // The stage is refreshed on every heartbeat ACK, so a zombie socket
         // stops counting as connected once serenity notices it.
-        let connected = manager.runners.lock().await.values().any(|r| r.stage == ConnectionStage::Connected);
+        let connected = manager
+            .runners
+            .lock()
+            .await
+            .values()
+            .any(|r| r.stage == ConnectionStage::Connected);
         if connected {
             core.health.touch();
         }
@@ -241,7 +262,10 @@ struct Signals {
 
 impl Signals {
     fn install() -> std::io::Result<Signals> {
-        Ok(Signals { interrupt: signal(SignalKind::interrupt())?, terminate: signal(SignalKind::terminate())? })
+        Ok(Signals {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
     }
 
     async fn recv(&mut self) -> &'static str {
@@ -269,12 +293,18 @@ fn client_error(e: serenity::Error) -> GatewayError {
 }
 
 fn bad_body(route: &str, what: &str) -> GatewayError {
-    GatewayError::Startup(RestError::Decode { route: route.into(), message: what.into() })
+    GatewayError::Startup(RestError::Decode {
+        route: route.into(),
+        message: what.into(),
+    })
 }
 
 /// A snowflake field, which Discord sends as a string.
 fn id_field(v: &Value, field: &str) -> Option<u64> {
-    v[field].as_str().and_then(|s| s.parse().ok()).or_else(|| v[field].as_u64())
+    v[field]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .or_else(|| v[field].as_u64())
 }
 
 #[cfg(test)]

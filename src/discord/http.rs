@@ -109,11 +109,12 @@ pub struct PublicKey(Verifier);
 impl PublicKey {
     /// Parses the hex form shown in the developer portal (64 hex digits).
     pub fn from_hex(hex: &Secret) -> Result<PublicKey, HttpError> {
-        let bytes = decode_hex::<32>(hex.expose().trim())
-            .ok_or(HttpError::InvalidPublicKey("expected 64 hexadecimal digits"))?;
-        Verifier::try_new(bytes)
-            .map(PublicKey)
-            .map_err(|_| HttpError::InvalidPublicKey("the 32 bytes are not a point on the Ed25519 curve"))
+        let bytes = decode_hex::<32>(hex.expose().trim()).ok_or(HttpError::InvalidPublicKey(
+            "expected 64 hexadecimal digits",
+        ))?;
+        Verifier::try_new(bytes).map(PublicKey).map_err(|_| {
+            HttpError::InvalidPublicKey("the 32 bytes are not a point on the Ed25519 curve")
+        })
     }
 
     /// Reads the key from `DISCORD_PUBLIC_KEY`.
@@ -151,8 +152,11 @@ impl Options {
         // A negative, NaN or infinite cooldown would panic in `Duration`;
         // none of them is a sensible setting, so they mean "no cooldown".
         let seconds = config.discord.cooldown_seconds.unwrap_or(0.0);
-        let cooldown =
-            if seconds.is_finite() && seconds > 0.0 { Duration::from_secs_f64(seconds) } else { Duration::ZERO };
+        let cooldown = if seconds.is_finite() && seconds > 0.0 {
+            Duration::from_secs_f64(seconds)
+        } else {
+            Duration::ZERO
+        };
         Options {
             max_body_bytes: config.http.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
             cooldown,
@@ -185,7 +189,13 @@ impl Endpoint {
     pub fn new(engine: Arc<Engine>, key: PublicKey, options: Options) -> Endpoint {
         let metrics = Metrics::new(engine.config());
         let cooldown = Cooldown::new(options.cooldown.as_secs_f64());
-        Endpoint { engine, key, options, cooldown, metrics }
+        Endpoint {
+            engine,
+            key,
+            options,
+            cooldown,
+            metrics,
+        }
     }
 
     /// The settings in force.
@@ -202,27 +212,46 @@ impl Endpoint {
     async fn handle(&self, headers: &HeaderMap, body: Body) -> Handled {
         let (signature, timestamp) = match signature_headers(headers) {
             Ok(pair) => pair,
-            Err(reason) => return Handled::reject(StatusCode::UNAUTHORIZED, Verdict::Unauthorized, reason),
+            Err(reason) => {
+                return Handled::reject(StatusCode::UNAUTHORIZED, Verdict::Unauthorized, reason)
+            }
         };
         let limit = self.options.max_body_bytes;
-        let declared =
-            headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+        let declared = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
         if declared.is_some_and(|n| n > limit as u64) {
             return Handled::too_large(limit);
         }
         let hint = declared.map_or(0, |n| n as usize);
-        let bytes = match tokio::time::timeout(self.options.body_timeout, read_body(body, limit, hint)).await {
-            Ok(Ok(bytes)) => bytes,
-            Ok(Err(BodyError::TooLarge)) => return Handled::too_large(limit),
-            Ok(Err(BodyError::Read)) => {
-                return Handled::reject(StatusCode::BAD_REQUEST, Verdict::BadRequest, "the body could not be read")
-            }
-            Err(_) => {
-                return Handled::reject(StatusCode::REQUEST_TIMEOUT, Verdict::BadRequest, "the body took too long")
-            }
-        };
+        let bytes =
+            match tokio::time::timeout(self.options.body_timeout, read_body(body, limit, hint))
+                .await
+            {
+                Ok(Ok(bytes)) => bytes,
+                Ok(Err(BodyError::TooLarge)) => return Handled::too_large(limit),
+                Ok(Err(BodyError::Read)) => {
+                    return Handled::reject(
+                        StatusCode::BAD_REQUEST,
+                        Verdict::BadRequest,
+                        "the body could not be read",
+                    )
+                }
+                Err(_) => {
+                    return Handled::reject(
+                        StatusCode::REQUEST_TIMEOUT,
+                        Verdict::BadRequest,
+                        "the body took too long",
+                    )
+                }
+            };
         if !self.key.verify(signature, timestamp, &bytes) {
-            return Handled::reject(StatusCode::UNAUTHORIZED, Verdict::Unauthorized, "invalid request signature");
+            return Handled::reject(
+                StatusCode::UNAUTHORIZED,
+                Verdict::Unauthorized,
+                "invalid request signature",
+            );
         }
         self.respond(&bytes)
     }
@@ -230,7 +259,11 @@ impl Endpoint {
     /// Steps 4 to 6: the body is authentic, answer it.
     fn respond(&self, body: &[u8]) -> Handled {
         let Ok(interaction) = serde_json::from_slice::<Value>(body) else {
-            return Handled::reject(StatusCode::BAD_REQUEST, Verdict::BadRequest, "the body is not JSON");
+            return Handled::reject(
+                StatusCode::BAD_REQUEST,
+                Verdict::BadRequest,
+                "the body is not JSON",
+            );
         };
         let Some(kind) = interaction.get("type").and_then(Value::as_u64) else {
             return Handled::reject(
@@ -245,7 +278,10 @@ impl Endpoint {
                 return Handled {
                     status: StatusCode::OK,
                     body: Cooldown::reply(wait).to_interaction_response(),
-                    command: interaction["data"]["name"].as_str().unwrap_or("").to_string(),
+                    command: interaction["data"]["name"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string(),
                     verdict: Verdict::Cooldown,
                     answered: None,
                     user,
@@ -331,7 +367,9 @@ pub async fn serve_on(
         let _ = fired.send(true);
     };
     // Small request/response pairs: Nagle's algorithm would only add delay.
-    let server = axum::serve(listener, router(endpoint)).tcp_nodelay(true).with_graceful_shutdown(signal);
+    let server = axum::serve(listener, router(endpoint))
+        .tcp_nodelay(true)
+        .with_graceful_shutdown(signal);
     // Graceful shutdown waits for every connection; a client that never
     // finishes its request must not keep the process alive.
     let drain_deadline = async move {
@@ -353,7 +391,9 @@ pub async fn serve(engine: Arc<Engine>, addr: SocketAddr) -> Result<(), HttpErro
     let key = PublicKey::from_env()?;
     let options = Options::from_config(engine.config());
     let endpoint = Arc::new(Endpoint::new(engine, key, options));
-    let listener = TcpListener::bind(addr).await.map_err(|source| HttpError::Bind { addr, source })?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|source| HttpError::Bind { addr, source })?;
     serve_on(listener, endpoint, shutdown_signal()).await
 }
 
@@ -389,13 +429,19 @@ async fn interactions(State(endpoint): State<Arc<Endpoint>>, request: Request) -
     let handled = endpoint.handle(&parts.headers, body).await;
     let response = json_response(handled.status, &handled.body);
     let latency = started.elapsed();
-    endpoint.metrics.record(&handled.command, handled.verdict, handled.answered, latency);
+    endpoint
+        .metrics
+        .record(&handled.command, handled.verdict, handled.answered, latency);
     // The fields are evaluated only when the event is enabled, so a quiet
     // log level costs nothing here. Headers and body are never logged: the
     // signature is useless to a reader and the body is the user's.
     tracing::info!(
         command = endpoint.metrics.label(&handled.command),
-        user = handled.user.map(|u| u.to_string()).as_deref().unwrap_or("-"),
+        user = handled
+            .user
+            .map(|u| u.to_string())
+            .as_deref()
+            .unwrap_or("-"),
         status = handled.status.as_u16(),
         outcome = handled.verdict.as_str(),
         latency_us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
@@ -414,30 +460,56 @@ async fn healthz(State(endpoint): State<Arc<Endpoint>>) -> Json<Value> {
 }
 
 async fn metrics(State(endpoint): State<Arc<Endpoint>>) -> Response {
-    let text = endpoint.metrics.render(endpoint.engine.articles().len(), endpoint.engine.facts().len());
-    ([(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"))], text)
+    let text = endpoint.metrics.render(
+        endpoint.engine.articles().len(),
+        endpoint.engine.facts().len(),
+    );
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        )],
+        text,
+    )
         .into_response()
 }
 
 fn json_response(status: StatusCode, body: &Value) -> Response {
     // Serialising a `Value` cannot fail (its map keys are strings).
     let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
-    (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], bytes).into_response()
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        bytes,
+    )
+        .into_response()
 }
 
 /// The two signature headers, checked for shape only; `Err` is the reason.
 fn signature_headers(headers: &HeaderMap) -> Result<(&str, &str), &'static str> {
-    let (Some(signature), Some(timestamp)) = (headers.get(SIGNATURE_HEADER), headers.get(TIMESTAMP_HEADER)) else {
+    let (Some(signature), Some(timestamp)) =
+        (headers.get(SIGNATURE_HEADER), headers.get(TIMESTAMP_HEADER))
+    else {
         return Err("missing X-Signature-Ed25519 or X-Signature-Timestamp");
     };
-    let signature = signature.to_str().map_err(|_| "malformed X-Signature-Ed25519")?;
+    let signature = signature
+        .to_str()
+        .map_err(|_| "malformed X-Signature-Ed25519")?;
     if signature.len() != 128 || !signature.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err("malformed X-Signature-Ed25519 (expected 128 hex digits)");
     }
-    let timestamp = timestamp.to_str().map_err(|_| "malformed X-Signature-Timestamp")?;
+    let timestamp = timestamp
+        .to_str()
+        .map_err(|_| "malformed X-Signature-Timestamp")?;
     // Discord sends Unix seconds. Anything else is not Discord, and refusing
     // it here keeps arbitrary bytes out of the signed message.
-    if timestamp.is_empty() || timestamp.len() > 20 || !timestamp.bytes().all(|b| b.is_ascii_digit()) {
+    if timestamp.is_empty()
+        || timestamp.len() > 20
+        || !timestamp.bytes().all(|b| b.is_ascii_digit())
+    {
         return Err("X-Signature-Timestamp is not a number");
     }
     Ok((signature, timestamp))
@@ -494,11 +566,18 @@ mod tests {
     fn public_key_never_appears_in_debug_output() {
         let key = PublicKey::from_hex(&Secret::new(TEST_KEY)).unwrap();
         let engine = engine();
-        let endpoint = Endpoint::new(engine.clone(), key.clone(), Options::from_config(engine.config()));
+        let endpoint = Endpoint::new(
+            engine.clone(),
+            key.clone(),
+            Options::from_config(engine.config()),
+        );
         let shown = format!("{key:?} {endpoint:?} {endpoint:#?} {:?}", engine.config());
         assert!(!shown.to_lowercase().contains(&TEST_KEY[..16]), "{shown}");
         assert_eq!(format!("{key:?}"), "PublicKey(***)");
-        assert!(format!("{endpoint:?}").contains("key: PublicKey(***)"), "{endpoint:?}");
+        assert!(
+            format!("{endpoint:?}").contains("key: PublicKey(***)"),
+            "{endpoint:?}"
+        );
     }
 
     #[test]
@@ -506,12 +585,16 @@ mod tests {
         let short = "d75a980182b10ab7d54bfed3c964073a";
         let not_hex = format!("{}zz", &TEST_KEY[..62]);
         for bad in [short, not_hex.as_str(), ""] {
-            let err = PublicKey::from_hex(&Secret::new(bad)).unwrap_err().to_string();
+            let err = PublicKey::from_hex(&Secret::new(bad))
+                .unwrap_err()
+                .to_string();
             assert_eq!(err, "DISCORD_PUBLIC_KEY is not a valid Ed25519 public key: expected 64 hexadecimal digits");
         }
         // 0x02 followed by zeros does not decompress to a curve point.
         let off_curve = format!("02{}", "0".repeat(62));
-        let err = PublicKey::from_hex(&Secret::new(off_curve)).unwrap_err().to_string();
+        let err = PublicKey::from_hex(&Secret::new(off_curve))
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             err,
             "DISCORD_PUBLIC_KEY is not a valid Ed25519 public key: the 32 bytes are not a point on the Ed25519 curve"
@@ -523,21 +606,43 @@ mod tests {
         let engine = engine();
         assert_eq!(
             Options::from_config(engine.config()),
-            Options { max_body_bytes: 1000, cooldown: Duration::from_millis(2500), body_timeout: DEFAULT_BODY_TIMEOUT }
+            Options {
+                max_body_bytes: 1000,
+                cooldown: Duration::from_millis(2500),
+                body_timeout: DEFAULT_BODY_TIMEOUT
+            }
         );
     }
 
     #[test]
     fn signature_headers_are_checked_for_shape() {
         let mut h = HeaderMap::new();
-        assert_eq!(signature_headers(&h), Err("missing X-Signature-Ed25519 or X-Signature-Timestamp"));
-        h.insert(SIGNATURE_HEADER, HeaderValue::from_str(&"ab".repeat(64)).unwrap());
+        assert_eq!(
+            signature_headers(&h),
+            Err("missing X-Signature-Ed25519 or X-Signature-Timestamp")
+        );
+        h.insert(
+            SIGNATURE_HEADER,
+            HeaderValue::from_str(&"ab".repeat(64)).unwrap(),
+        );
         h.insert(TIMESTAMP_HEADER, HeaderValue::from_static("1700000000"));
-        assert_eq!(signature_headers(&h), Ok(("ab".repeat(64).as_str(), "1700000000")));
+        assert_eq!(
+            signature_headers(&h),
+            Ok(("ab".repeat(64).as_str(), "1700000000"))
+        );
         h.insert(TIMESTAMP_HEADER, HeaderValue::from_static("-1"));
-        assert_eq!(signature_headers(&h), Err("X-Signature-Timestamp is not a number"));
+        assert_eq!(
+            signature_headers(&h),
+            Err("X-Signature-Timestamp is not a number")
+        );
         h.insert(TIMESTAMP_HEADER, HeaderValue::from_static("1700000000"));
-        h.insert(SIGNATURE_HEADER, HeaderValue::from_str(&"+b".repeat(64)).unwrap());
-        assert_eq!(signature_headers(&h), Err("malformed X-Signature-Ed25519 (expected 128 hex digits)"));
+        h.insert(
+            SIGNATURE_HEADER,
+            HeaderValue::from_str(&"+b".repeat(64)).unwrap(),
+        );
+        assert_eq!(
+            signature_headers(&h),
+            Err("malformed X-Signature-Ed25519 (expected 128 hex digits)")
+        );
     }
 }

@@ -95,9 +95,16 @@ pub fn commands_hash(commands: &Value) -> String {
 pub fn handle_interaction(engine: &Engine, interaction: &Value) -> Outcome {
     let typ = interaction["type"].as_u64().unwrap_or(0);
     match typ {
-        kind::PING => Outcome { response: json!({ "type": 1 }), label: "ping".into(), answered: None },
+        kind::PING => Outcome {
+            response: json!({ "type": 1 }),
+            label: "ping".into(),
+            answered: None,
+        },
         kind::APPLICATION_COMMAND => {
-            let name = interaction["data"]["name"].as_str().unwrap_or("").to_string();
+            let name = interaction["data"]["name"]
+                .as_str()
+                .unwrap_or("")
+                .to_string();
             if engine.config().command(&name).is_none() && name != "ask" {
                 return unknown(&format!("/{name}"));
             }
@@ -110,10 +117,17 @@ pub fn handle_interaction(engine: &Engine, interaction: &Value) -> Outcome {
             }
         }
         kind::AUTOCOMPLETE => {
-            let name = interaction["data"]["name"].as_str().unwrap_or("").to_string();
+            let name = interaction["data"]["name"]
+                .as_str()
+                .unwrap_or("")
+                .to_string();
             let partial = focused_value(&interaction["data"]).unwrap_or_default();
             let choices = engine.complete_entity(&partial, MAX_CHOICES);
-            Outcome { response: autocomplete_response(&choices), label: format!("{name}:autocomplete"), answered: None }
+            Outcome {
+                response: autocomplete_response(&choices),
+                label: format!("{name}:autocomplete"),
+                answered: None,
+            }
         }
         other => unknown(&format!("interaction type {other}")),
     }
@@ -160,8 +174,15 @@ pub fn autocomplete_response(choices: &[String]) -> Value {
 }
 
 fn unknown(what: &str) -> Outcome {
-    let reply = Reply::notice(&format!("Sorry, factdesk does not handle {what}. Try /ask or /sources."), true);
-    Outcome { response: reply.to_interaction_response(), label: "unknown".into(), answered: None }
+    let reply = Reply::notice(
+        &format!("Sorry, factdesk does not handle {what}. Try /ask or /sources."),
+        true,
+    );
+    Outcome {
+        response: reply.to_interaction_response(),
+        label: "unknown".into(),
+        answered: None,
+    }
 }
 
 fn options(data: &Value) -> Vec<(String, String)> {
@@ -201,7 +222,9 @@ fn focused_value(data: &Value) -> Option<String> {
 
 /// The user who sent an interaction (guild member or DM user).
 pub fn interaction_user(interaction: &Value) -> Option<u64> {
-    let id = interaction["member"]["user"]["id"].as_str().or_else(|| interaction["user"]["id"].as_str())?;
+    let id = interaction["member"]["user"]["id"]
+        .as_str()
+        .or_else(|| interaction["user"]["id"].as_str())?;
     id.parse().ok()
 }
 
@@ -215,7 +238,10 @@ pub struct Cooldown {
 impl Cooldown {
     /// A cooldown of `seconds` (0 disables it).
     pub fn new(seconds: f64) -> Cooldown {
-        Cooldown { period: Duration::from_secs_f64(seconds.max(0.0)), last: Mutex::new(HashMap::new()) }
+        Cooldown {
+            period: Duration::from_secs_f64(seconds.max(0.0)),
+            last: Mutex::new(HashMap::new()),
+        }
     }
 
     /// `None` when the user may ask now (and records it); otherwise how long
@@ -242,7 +268,13 @@ impl Cooldown {
 
     /// The ephemeral "slow down" reply.
     pub fn reply(wait: Duration) -> Reply {
-        Reply::notice(&format!("Slow down a little: you can ask again in {:.1} s.", wait.as_secs_f64().max(0.1)), true)
+        Reply::notice(
+            &format!(
+                "Slow down a little: you can ask again in {:.1} s.",
+                wait.as_secs_f64().max(0.1)
+            ),
+            true,
+        )
     }
 }
 
@@ -252,10 +284,19 @@ mod tests {
 
     #[test]
     fn mention_is_stripped_from_the_question() {
-        assert_eq!(question_from_mention("<@42> who won?", 42, false).as_deref(), Some("who won?"));
-        assert_eq!(question_from_mention("<@!42>   who?", 42, false).as_deref(), Some("who?"));
+        assert_eq!(
+            question_from_mention("<@42> who won?", 42, false).as_deref(),
+            Some("who won?")
+        );
+        assert_eq!(
+            question_from_mention("<@!42>   who?", 42, false).as_deref(),
+            Some("who?")
+        );
         assert_eq!(question_from_mention("who won?", 42, false), None);
-        assert_eq!(question_from_mention("who won?", 42, true).as_deref(), Some("who won?"));
+        assert_eq!(
+            question_from_mention("who won?", 42, true).as_deref(),
+            Some("who won?")
+        );
         assert_eq!(question_from_mention("<@42>", 42, false), None);
     }
 
@@ -278,8 +319,12 @@ mod tests {
 
     #[test]
     fn options_are_read_from_nested_payloads() {
-        let data = json!({"options": [{"name": "entity", "type": 3, "value": "Acme", "focused": true}]});
-        assert_eq!(options(&data), vec![("entity".to_string(), "Acme".to_string())]);
+        let data =
+            json!({"options": [{"name": "entity", "type": 3, "value": "Acme", "focused": true}]});
+        assert_eq!(
+            options(&data),
+            vec![("entity".to_string(), "Acme".to_string())]
+        );
         assert_eq!(focused_value(&data).as_deref(), Some("Acme"));
     }
 }

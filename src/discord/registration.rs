@@ -53,7 +53,10 @@ impl Scope {
         match self {
             Scope::Global => "global".into(),
             Scope::Guilds(ids) => {
-                format!("guilds:{}", ids.iter().map(u64::to_string).collect::<Vec<_>>().join(","))
+                format!(
+                    "guilds:{}",
+                    ids.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
+                )
             }
         }
     }
@@ -63,7 +66,11 @@ impl Scope {
         if key == "global" {
             return Some(Scope::Global);
         }
-        let ids: Result<Vec<u64>, _> = key.strip_prefix("guilds:")?.split(',').map(str::parse).collect();
+        let ids: Result<Vec<u64>, _> = key
+            .strip_prefix("guilds:")?
+            .split(',')
+            .map(str::parse)
+            .collect();
         ids.ok().filter(|ids| !ids.is_empty()).map(Scope::Guilds)
     }
 
@@ -103,13 +110,24 @@ pub fn plan(stored: Option<&Registered>, wanted: &Registered, body: &Value) -> V
         return Vec::new();
     }
     let new_scope = Scope::parse(&wanted.scope).unwrap_or(Scope::Global);
-    let mut calls: Vec<Overwrite> =
-        new_scope.targets().into_iter().map(|guild| Overwrite { guild, body: body.clone() }).collect();
+    let mut calls: Vec<Overwrite> = new_scope
+        .targets()
+        .into_iter()
+        .map(|guild| Overwrite {
+            guild,
+            body: body.clone(),
+        })
+        .collect();
     if let Some(old) = stored.filter(|s| s.application_id == wanted.application_id) {
-        let old_targets = Scope::parse(&old.scope).map(|s| s.targets()).unwrap_or_default();
+        let old_targets = Scope::parse(&old.scope)
+            .map(|s| s.targets())
+            .unwrap_or_default();
         let new_targets = new_scope.targets();
         for guild in old_targets.into_iter().filter(|t| !new_targets.contains(t)) {
-            calls.push(Overwrite { guild, body: Value::Array(Vec::new()) });
+            calls.push(Overwrite {
+                guild,
+                body: Value::Array(Vec::new()),
+            });
         }
     }
     calls
@@ -200,10 +218,15 @@ pub async fn sync(
         return Ok(SyncOutcome::Unchanged);
     }
     for call in &calls {
-        rest.overwrite_commands(application, call.guild, &call.body).await?;
+        rest.overwrite_commands(application, call.guild, &call.body)
+            .await?;
         let count = call.body.as_array().map_or(0, Vec::len);
         match call.guild {
-            Some(g) => tracing::info!(guild = g, commands = count, "registered guild slash commands"),
+            Some(g) => tracing::info!(
+                guild = g,
+                commands = count,
+                "registered guild slash commands"
+            ),
             None => tracing::info!(commands = count, "registered global slash commands"),
         }
     }
@@ -220,7 +243,11 @@ mod tests {
     use serde_json::json;
 
     fn reg(app: &str, scope: &str, hash: &str) -> Registered {
-        Registered { application_id: app.into(), scope: scope.into(), commands_hash: hash.into() }
+        Registered {
+            application_id: app.into(),
+            scope: scope.into(),
+            commands_hash: hash.into(),
+        }
     }
 
     #[test]
@@ -244,34 +271,76 @@ mod tests {
         let calls = plan(None, &reg("7", "guilds:1,2", "h"), &body);
         assert_eq!(
             calls,
-            vec![Overwrite { guild: Some(1), body: body.clone() }, Overwrite { guild: Some(2), body: body.clone() }]
+            vec![
+                Overwrite {
+                    guild: Some(1),
+                    body: body.clone()
+                },
+                Overwrite {
+                    guild: Some(2),
+                    body: body.clone()
+                }
+            ]
         );
     }
 
     #[test]
     fn changed_hash_registers_again_in_the_same_scope_only() {
         let body = json!([{"name": "x"}]);
-        let calls = plan(Some(&reg("7", "global", "old")), &reg("7", "global", "new"), &body);
+        let calls = plan(
+            Some(&reg("7", "global", "old")),
+            &reg("7", "global", "new"),
+            &body,
+        );
         assert_eq!(calls, vec![Overwrite { guild: None, body }]);
     }
 
     #[test]
     fn moving_from_global_to_guilds_empties_the_global_scope() {
         let body = json!([{"name": "x"}]);
-        let calls = plan(Some(&reg("7", "global", "h")), &reg("7", "guilds:5", "h"), &body);
-        assert_eq!(calls, vec![Overwrite { guild: Some(5), body }, Overwrite { guild: None, body: json!([]) }]);
+        let calls = plan(
+            Some(&reg("7", "global", "h")),
+            &reg("7", "guilds:5", "h"),
+            &body,
+        );
+        assert_eq!(
+            calls,
+            vec![
+                Overwrite {
+                    guild: Some(5),
+                    body
+                },
+                Overwrite {
+                    guild: None,
+                    body: json!([])
+                }
+            ]
+        );
     }
 
     #[test]
     fn moving_between_guild_sets_empties_only_the_dropped_guilds() {
         let body = json!([]);
-        let calls = plan(Some(&reg("7", "guilds:1,2", "h")), &reg("7", "guilds:2,3", "h"), &body);
+        let calls = plan(
+            Some(&reg("7", "guilds:1,2", "h")),
+            &reg("7", "guilds:2,3", "h"),
+            &body,
+        );
         assert_eq!(
             calls,
             vec![
-                Overwrite { guild: Some(2), body: json!([]) },
-                Overwrite { guild: Some(3), body: json!([]) },
-                Overwrite { guild: Some(1), body: json!([]) },
+                Overwrite {
+                    guild: Some(2),
+                    body: json!([])
+                },
+                Overwrite {
+                    guild: Some(3),
+                    body: json!([])
+                },
+                Overwrite {
+                    guild: Some(1),
+                    body: json!([])
+                },
             ]
         );
     }
@@ -279,8 +348,18 @@ mod tests {
     #[test]
     fn another_applications_state_is_not_cleaned_up() {
         let body = json!([]);
-        let calls = plan(Some(&reg("8", "global", "h")), &reg("7", "guilds:1", "h"), &body);
-        assert_eq!(calls, vec![Overwrite { guild: Some(1), body }]);
+        let calls = plan(
+            Some(&reg("8", "global", "h")),
+            &reg("7", "guilds:1", "h"),
+            &body,
+        );
+        assert_eq!(
+            calls,
+            vec![Overwrite {
+                guild: Some(1),
+                body
+            }]
+        );
     }
 
     #[test]

@@ -110,7 +110,10 @@ impl Default for RetryPolicy {
         // Three attempts cover the usual one-off 429; an interaction token is
         // only useful for 15 minutes and the user is waiting, so a long
         // penalty is reported rather than slept through.
-        RetryPolicy { max_attempts: 3, max_wait: Duration::from_secs(10) }
+        RetryPolicy {
+            max_attempts: 3,
+            max_wait: Duration::from_secs(10),
+        }
     }
 }
 
@@ -124,7 +127,10 @@ pub struct Rest {
 
 impl std::fmt::Debug for Rest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Rest").field("base", &self.base).field("token", &"***").finish()
+        f.debug_struct("Rest")
+            .field("base", &self.base)
+            .field("token", &"***")
+            .finish()
     }
 }
 
@@ -134,20 +140,29 @@ impl Rest {
     pub fn new(base: &str, token: &Secret) -> Result<Rest, RestError> {
         let base = base.trim_end_matches('/').to_string();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(RestError::Setup(format!("the API base `{base}` must start with http:// or https://")));
+            return Err(RestError::Setup(format!(
+                "the API base `{base}` must start with http:// or https://"
+            )));
         }
         // Accept a token pasted with its "Bot " prefix, as serenity does.
         let raw = token.expose().trim();
         let raw = raw.strip_prefix("Bot ").unwrap_or(raw);
-        let mut auth = HeaderValue::from_str(&format!("Bot {raw}"))
-            .map_err(|_| RestError::Setup("DISCORD_TOKEN contains characters not allowed in an HTTP header".into()))?;
+        let mut auth = HeaderValue::from_str(&format!("Bot {raw}")).map_err(|_| {
+            RestError::Setup(
+                "DISCORD_TOKEN contains characters not allowed in an HTTP header".into(),
+            )
+        })?;
         // Keeps the header out of reqwest's and hyper's Debug output.
         auth.set_sensitive(true);
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, auth);
         headers.insert(
             USER_AGENT,
-            HeaderValue::from_static(concat!("DiscordBot (factdesk, ", env!("CARGO_PKG_VERSION"), ")")),
+            HeaderValue::from_static(concat!(
+                "DiscordBot (factdesk, ",
+                env!("CARGO_PKG_VERSION"),
+                ")"
+            )),
         );
         let client = reqwest::Client::builder()
             .default_headers(headers)
@@ -155,7 +170,11 @@ impl Rest {
             .timeout(Duration::from_secs(15))
             .build()
             .map_err(|e| RestError::Setup(e.without_url().to_string()))?;
-        Ok(Rest { client, base, retry: RetryPolicy::default() })
+        Ok(Rest {
+            client,
+            base,
+            retry: RetryPolicy::default(),
+        })
     }
 
     /// The same client with another retry policy.
@@ -177,8 +196,11 @@ impl Rest {
 
     /// `GET /oauth2/applications/@me`: the bot's application.
     pub async fn current_application(&self) -> Result<Value, RestError> {
-        let route =
-            Route::new(Method::GET, "/oauth2/applications/@me".into(), "GET /oauth2/applications/@me".into());
+        let route = Route::new(
+            Method::GET,
+            "/oauth2/applications/@me".into(),
+            "GET /oauth2/applications/@me".into(),
+        );
         self.send_json(&route, None).await
     }
 
@@ -187,8 +209,13 @@ impl Rest {
         let route = Route::new(Method::GET, "/gateway".into(), "GET /gateway".into());
         let v = self.send_json(&route, None).await?;
         match v["url"].as_str() {
-            Some(url) if url.starts_with("ws://") || url.starts_with("wss://") => Ok(url.to_string()),
-            _ => Err(RestError::Decode { route: route.label, message: "no ws:// or wss:// `url` in the body".into() }),
+            Some(url) if url.starts_with("ws://") || url.starts_with("wss://") => {
+                Ok(url.to_string())
+            }
+            _ => Err(RestError::Decode {
+                route: route.label,
+                message: "no ws:// or wss:// `url` in the body".into(),
+            }),
         }
     }
 
@@ -210,11 +237,17 @@ impl Rest {
                 format!("PUT /applications/{application}/commands"),
             ),
         };
-        self.send_json(&Route::new(Method::PUT, path, label), Some(commands)).await
+        self.send_json(&Route::new(Method::PUT, path, label), Some(commands))
+            .await
     }
 
     /// `POST /interactions/{id}/{token}/callback`: the initial response.
-    pub async fn interaction_callback(&self, id: u64, token: &str, response: &Value) -> Result<(), RestError> {
+    pub async fn interaction_callback(
+        &self,
+        id: u64,
+        token: &str,
+        response: &Value,
+    ) -> Result<(), RestError> {
         let route = Route::new(
             Method::POST,
             format!("/interactions/{id}/{token}/callback"),
@@ -225,7 +258,12 @@ impl Rest {
 
     /// `PATCH /webhooks/{app}/{token}/messages/@original`: fills in a
     /// deferred response.
-    pub async fn edit_original(&self, application: u64, token: &str, message: &Value) -> Result<(), RestError> {
+    pub async fn edit_original(
+        &self,
+        application: u64,
+        token: &str,
+        message: &Value,
+    ) -> Result<(), RestError> {
         let route = Route::new(
             Method::PATCH,
             format!("/webhooks/{application}/{token}/messages/@original"),
@@ -246,15 +284,20 @@ impl Rest {
 
     /// `POST /channels/{id}/typing`: shows "factdesk is typing…".
     pub async fn trigger_typing(&self, channel: u64) -> Result<(), RestError> {
-        let route =
-            Route::new(Method::POST, format!("/channels/{channel}/typing"), format!("POST /channels/{channel}/typing"));
+        let route = Route::new(
+            Method::POST,
+            format!("/channels/{channel}/typing"),
+            format!("POST /channels/{channel}/typing"),
+        );
         self.send(&route, None).await.map(drop)
     }
 
     async fn send_json(&self, route: &Route, body: Option<&Value>) -> Result<Value, RestError> {
         let bytes = self.send(route, body).await?;
-        serde_json::from_slice(&bytes)
-            .map_err(|e| RestError::Decode { route: route.label.clone(), message: e.to_string() })
+        serde_json::from_slice(&bytes).map_err(|e| RestError::Decode {
+            route: route.label.clone(),
+            message: e.to_string(),
+        })
     }
 
     /// Sends one request, retrying 429s; the response body on success.
@@ -280,25 +323,39 @@ impl Rest {
             let bytes = response
                 .bytes()
                 .await
-                .map_err(|e| RestError::Transport { route: route.label.clone(), message: error_chain(&e.without_url()) })?
+                .map_err(|e| RestError::Transport {
+                    route: route.label.clone(),
+                    message: error_chain(&e.without_url()),
+                })?
                 .to_vec();
             if status.is_success() {
                 return Ok(bytes);
             }
             if status == StatusCode::UNAUTHORIZED {
-                return Err(RestError::Unauthorized { route: route.label.clone() });
+                return Err(RestError::Unauthorized {
+                    route: route.label.clone(),
+                });
             }
             if status == StatusCode::TOO_MANY_REQUESTS {
                 let wait = retry_after(&headers, &bytes).unwrap_or(Duration::from_secs(1));
                 if attempt >= self.retry.max_attempts || wait > self.retry.max_wait {
-                    return Err(RestError::RateLimited { route: route.label.clone(), attempts: attempt, retry_after: wait });
+                    return Err(RestError::RateLimited {
+                        route: route.label.clone(),
+                        attempts: attempt,
+                        retry_after: wait,
+                    });
                 }
                 tracing::warn!(route = %route.label, retry_after_ms = wait.as_millis() as u64, attempt, "rate limited; retrying");
                 tokio::time::sleep(wait).await;
                 continue;
             }
             let (code, message) = error_body(&bytes);
-            return Err(RestError::Status { route: route.label.clone(), status: status.as_u16(), code, message });
+            return Err(RestError::Status {
+                route: route.label.clone(),
+                status: status.as_u16(),
+                code,
+                message,
+            });
         }
     }
 }
@@ -313,15 +370,26 @@ struct Route {
 
 impl Route {
     fn new(method: Method, path: String, label: String) -> Route {
-        Route { method, path, label }
+        Route {
+            method,
+            path,
+            label,
+        }
     }
 }
 
 /// How long a 429 asks to wait: the body's `retry_after` (seconds, with
 /// fractions), else `X-RateLimit-Reset-After`, else `Retry-After`.
 pub fn retry_after(headers: &HeaderMap, body: &[u8]) -> Option<Duration> {
-    let from_body = serde_json::from_slice::<Value>(body).ok().and_then(|v| v["retry_after"].as_f64());
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).and_then(|s| s.trim().parse::<f64>().ok());
+    let from_body = serde_json::from_slice::<Value>(body)
+        .ok()
+        .and_then(|v| v["retry_after"].as_f64());
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|s| s.trim().parse::<f64>().ok())
+    };
     from_body
         .or_else(|| header("x-ratelimit-reset-after"))
         .or_else(|| header("retry-after"))
@@ -336,11 +404,17 @@ fn error_body(bytes: &[u8]) -> (Option<i64>, String) {
             let mut message = v["message"].as_str().unwrap_or_default().to_string();
             // Discord explains 400s in `errors`; keep it, it names the bad field.
             if let Some(errors) = v.get("errors") {
-                message.push_str(&format!(" {}", crate::render::embed::truncate(&errors.to_string(), 500)));
+                message.push_str(&format!(
+                    " {}",
+                    crate::render::embed::truncate(&errors.to_string(), 500)
+                ));
             }
             (v["code"].as_i64(), message)
         }
-        _ => (None, crate::render::embed::truncate(String::from_utf8_lossy(bytes).trim(), 200)),
+        _ => (
+            None,
+            crate::render::embed::truncate(String::from_utf8_lossy(bytes).trim(), 200),
+        ),
     }
 }
 
@@ -370,11 +444,15 @@ mod tests {
 
     #[test]
     fn retry_after_prefers_the_precise_body_value() {
-        let body = br#"{"message": "You are being rate limited.", "retry_after": 0.25, "global": false}"#;
+        let body =
+            br#"{"message": "You are being rate limited.", "retry_after": 0.25, "global": false}"#;
         let h = headers(&[("retry-after", "1"), ("x-ratelimit-reset-after", "0.5")]);
         assert_eq!(retry_after(&h, body), Some(Duration::from_millis(250)));
         assert_eq!(retry_after(&h, b""), Some(Duration::from_millis(500)));
-        assert_eq!(retry_after(&headers(&[("retry-after", "2")]), b"<html>"), Some(Duration::from_secs(2)));
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "2")]), b"<html>"),
+            Some(Duration::from_secs(2))
+        );
         assert_eq!(retry_after(&HeaderMap::new(), b"{}"), None);
         assert_eq!(retry_after(&headers(&[("retry-after", "-3")]), b""), None);
     }
@@ -384,16 +462,25 @@ mod tests {
         let body = br#"{"code": 50035, "message": "Invalid Form Body", "errors": {"name": {"_errors": []}}}"#;
         assert_eq!(
             error_body(body),
-            (Some(50035), r#"Invalid Form Body {"name":{"_errors":[]}}"#.to_string())
+            (
+                Some(50035),
+                r#"Invalid Form Body {"name":{"_errors":[]}}"#.to_string()
+            )
         );
-        assert_eq!(error_body(b"  bad gateway \n"), (None, "bad gateway".to_string()));
+        assert_eq!(
+            error_body(b"  bad gateway \n"),
+            (None, "bad gateway".to_string())
+        );
     }
 
     #[test]
     fn debug_and_errors_never_show_tokens() {
         let rest = Rest::new("http://127.0.0.1:9/", &Secret::new("Bot sekrit.token")).unwrap();
         let debug = format!("{rest:?}");
-        assert_eq!(debug, r#"Rest { base: "http://127.0.0.1:9", token: "***" }"#);
+        assert_eq!(
+            debug,
+            r#"Rest { base: "http://127.0.0.1:9", token: "***" }"#
+        );
         let e = RestError::Status {
             route: "POST /interactions/1/{token}/callback".into(),
             status: 400,
@@ -408,7 +495,9 @@ mod tests {
 
     #[test]
     fn a_base_without_scheme_is_refused() {
-        let err = Rest::new("discord.com", &Secret::new("t")).unwrap_err().to_string();
+        let err = Rest::new("discord.com", &Secret::new("t"))
+            .unwrap_err()
+            .to_string();
         assert_eq!(err, "cannot set up the Discord REST client: the API base `discord.com` must start with http:// or https://");
     }
 }

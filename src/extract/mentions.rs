@@ -128,7 +128,8 @@ impl Tagger {
                 alias_list.push(a.clone());
             }
             for d in &e.descriptions {
-                let re = Regex::new(&format!(r"(?i)\b(?:{d})\b")).map_err(|x| bad("entity description", &e.name, x))?;
+                let re = Regex::new(&format!(r"(?i)\b(?:{d})\b"))
+                    .map_err(|x| bad("entity description", &e.name, x))?;
                 descriptions.push((re, i));
             }
         }
@@ -139,7 +140,10 @@ impl Tagger {
             None
         } else {
             let alts: Vec<String> = alias_list.iter().map(|a| alias_pattern(a)).collect();
-            Some(Regex::new(&format!(r"(?i)(?:{})", alts.join("|"))).map_err(|x| bad("entity alias", "gazetteer", x))?)
+            Some(
+                Regex::new(&format!(r"(?i)(?:{})", alts.join("|")))
+                    .map_err(|x| bad("entity alias", "gazetteer", x))?,
+            )
         };
         let pronouns = config
             .tagging
@@ -155,8 +159,16 @@ impl Tagger {
         let roles = if config.tagging.roles.is_empty() {
             None
         } else {
-            let alts: Vec<String> = config.tagging.roles.iter().map(|r| regex::escape(r)).collect();
-            Some(Regex::new(&format!(r"(?i)\b(?:{})$", alts.join("|"))).map_err(|e| bad("role", "tagging.roles", e))?)
+            let alts: Vec<String> = config
+                .tagging
+                .roles
+                .iter()
+                .map(|r| regex::escape(r))
+                .collect();
+            Some(
+                Regex::new(&format!(r"(?i)\b(?:{})$", alts.join("|")))
+                    .map_err(|e| bad("role", "tagging.roles", e))?,
+            )
         };
         let discover = config
             .tagging
@@ -171,7 +183,10 @@ impl Tagger {
         let hedges = if config.tagging.hedges.is_empty() {
             None
         } else {
-            Some(Regex::new(&format!(r"(?i)\b(?:{})\b", config.tagging.hedges.join("|"))).map_err(|e| bad("hedge", "tagging.hedges", e))?)
+            Some(
+                Regex::new(&format!(r"(?i)\b(?:{})\b", config.tagging.hedges.join("|")))
+                    .map_err(|e| bad("hedge", "tagging.hedges", e))?,
+            )
         };
         let attributions = config
             .tagging
@@ -213,14 +228,26 @@ impl Tagger {
         let mut fired = Vec::new();
         for (name, re, kind) in &self.discover {
             for c in re.captures_iter(norm) {
-                let Some(list) = c.name("names") else { continue };
+                let Some(list) = c.name("names") else {
+                    continue;
+                };
                 let mut any = false;
-                for part in list.as_str().split(", and ").flat_map(|p| p.split(", ")).flat_map(|p| p.split(" and ")) {
+                for part in list
+                    .as_str()
+                    .split(", and ")
+                    .flat_map(|p| p.split(", "))
+                    .flat_map(|p| p.split(" and "))
+                {
                     let part = part.trim().trim_end_matches("'s");
-                    if part.is_empty() || self.alias_map.contains_key(&fold(part)) || self.is_not_name(part) {
+                    if part.is_empty()
+                        || self.alias_map.contains_key(&fold(part))
+                        || self.is_not_name(part)
+                    {
                         continue;
                     }
-                    learnt.entry(part.to_string()).or_insert_with(|| kind.clone());
+                    learnt
+                        .entry(part.to_string())
+                        .or_insert_with(|| kind.clone());
                     any = true;
                 }
                 if any {
@@ -241,15 +268,22 @@ impl Tagger {
             let w = clean_word(raw);
             let opener = first || norm[..m.start()].trim_end().ends_with(['"', ':', '.']);
             first = false;
-            if opener || !is_capitalised(w) || is_compound_adjective(w) || self.not_names.contains(&w.to_lowercase()) {
+            if opener
+                || !is_capitalised(w)
+                || is_compound_adjective(w)
+                || self.not_names.contains(&w.to_lowercase())
+            {
                 continue;
             }
-            learnt.entry(w.to_string()).or_insert_with(|| "NAME".to_string());
+            learnt
+                .entry(w.to_string())
+                .or_insert_with(|| "NAME".to_string());
         }
     }
 
     fn is_not_name(&self, s: &str) -> bool {
-        s.split(' ').all(|w| self.not_names.contains(&w.to_lowercase()))
+        s.split(' ')
+            .all(|w| self.not_names.contains(&w.to_lowercase()))
     }
 
     /// Whether a sentence hedges its claim ("reportedly").
@@ -267,13 +301,24 @@ impl Tagger {
 
     /// Tags a normalised sentence. `heading` sentences get gazetteer tags
     /// only (Title Case would make every word a name).
-    pub fn tag(&self, norm: &str, article_date: Option<Date>, heading: bool, learnt: &Learnt) -> Vec<Mention> {
+    pub fn tag(
+        &self,
+        norm: &str,
+        article_date: Option<Date>,
+        heading: bool,
+        learnt: &Learnt,
+    ) -> Vec<Mention> {
         let mut out: Vec<Mention> = Vec::new();
         let push = |out: &mut Vec<Mention>, start: usize, end: usize, tag: Tag| {
             if start >= end || out.iter().any(|m| start < m.end && m.start < end) {
                 return false;
             }
-            out.push(Mention { start, end, tag, text: norm[start..end].to_string() });
+            out.push(Mention {
+                start,
+                end,
+                tag,
+                text: norm[start..end].to_string(),
+            });
             true
         };
         for m in self.quote.find_iter(norm) {
@@ -284,7 +329,15 @@ impl Tagger {
             let (re, i) = &self.descriptions[d];
             for m in re.find_iter(norm) {
                 let (name, kind) = &self.entities[*i];
-                push(&mut out, m.start(), m.end(), Tag::Entity { name: name.clone(), kind: kind.clone() });
+                push(
+                    &mut out,
+                    m.start(),
+                    m.end(),
+                    Tag::Entity {
+                        name: name.clone(),
+                        kind: kind.clone(),
+                    },
+                );
             }
         }
         // References next: "the U.S. company" holds the alias "U.S.".
@@ -299,12 +352,22 @@ impl Tagger {
                 // Case-insensitive match, but the name must be capitalised as
                 // a name is: "the Information" yes, "information" no.
                 let core = strip_article(text);
-                if !core.chars().next().is_some_and(|c| c.is_uppercase()) && !core.chars().any(|c| c.is_uppercase()) {
+                if !core.chars().next().is_some_and(|c| c.is_uppercase())
+                    && !core.chars().any(|c| c.is_uppercase())
+                {
                     continue;
                 }
                 if let Some(&i) = self.alias_map.get(&fold(text)) {
                     let (name, kind) = &self.entities[i];
-                    push(&mut out, m.start(), m.end(), Tag::Entity { name: name.clone(), kind: kind.clone() });
+                    push(
+                        &mut out,
+                        m.start(),
+                        m.end(),
+                        Tag::Entity {
+                            name: name.clone(),
+                            kind: kind.clone(),
+                        },
+                    );
                 }
             }
         }
@@ -315,7 +378,12 @@ impl Tagger {
                 continue;
             }
             let rest = &norm[m.end..];
-            let word: String = rest.strip_prefix(' ').unwrap_or("").chars().take_while(|c| c.is_alphanumeric()).collect();
+            let word: String = rest
+                .strip_prefix(' ')
+                .unwrap_or("")
+                .chars()
+                .take_while(|c| c.is_alphanumeric())
+                .collect();
             if !word.is_empty() && self.org_suffixes.contains(&word.to_lowercase()) {
                 let mut end = m.end + 1 + word.len();
                 if norm[end..].starts_with('.') && !norm[end + 1..].trim_start().is_empty() {
@@ -337,8 +405,26 @@ impl Tagger {
             // A bare month word like "May" or "March" is only a date with a
             // day, a year or a preposition before it.
             if c.name("m2").is_some() && c.name("d2").is_none() && c.name("y2").is_none() {
-                let before = norm[..m.start()].trim_end().rsplit(' ').next().unwrap_or("").to_lowercase();
-                if !matches!(before.as_str(), "in" | "by" | "until" | "since" | "from" | "early" | "late" | "mid" | "before" | "after" | "of" | "through") {
+                let before = norm[..m.start()]
+                    .trim_end()
+                    .rsplit(' ')
+                    .next()
+                    .unwrap_or("")
+                    .to_lowercase();
+                if !matches!(
+                    before.as_str(),
+                    "in" | "by"
+                        | "until"
+                        | "since"
+                        | "from"
+                        | "early"
+                        | "late"
+                        | "mid"
+                        | "before"
+                        | "after"
+                        | "of"
+                        | "through"
+                ) {
                     continue;
                 }
             }
@@ -366,14 +452,23 @@ impl Tagger {
 
     /// Proper names the gazetteer does not know: runs of capitalised words.
     fn tag_names(&self, norm: &str, out: &mut Vec<Mention>, learnt: &Learnt) {
-        let words: Vec<(usize, usize)> = self.word.find_iter(norm).map(|m| (m.start(), m.end())).collect();
-        let taken = |s: usize, e: usize, out: &Vec<Mention>| out.iter().any(|m| s < m.end && m.start < e);
+        let words: Vec<(usize, usize)> = self
+            .word
+            .find_iter(norm)
+            .map(|m| (m.start(), m.end()))
+            .collect();
+        let taken =
+            |s: usize, e: usize, out: &Vec<Mention>| out.iter().any(|m| s < m.end && m.start < e);
         let mut i = 0;
         let mut found = Vec::new();
         while i < words.len() {
             let (s, e) = words[i];
             let w = clean_word(&norm[s..e]);
-            if !is_capitalised(w) || taken(s, e, out) || self.not_names.contains(&w.to_lowercase()) || is_compound_adjective(w) {
+            if !is_capitalised(w)
+                || taken(s, e, out)
+                || self.not_names.contains(&w.to_lowercase())
+                || is_compound_adjective(w)
+            {
                 i += 1;
                 continue;
             }
@@ -384,7 +479,10 @@ impl Tagger {
             while j + 1 < words.len() {
                 let gap = &norm[end..words[j + 1].0];
                 let raw_cur = &norm[words[j].0..words[j].1];
-                if gap != " " || raw_cur.ends_with("'s") || raw_cur.ends_with('.') && !raw_cur.ends_with(".S.") {
+                if gap != " "
+                    || raw_cur.ends_with("'s")
+                    || raw_cur.ends_with('.') && !raw_cur.ends_with(".S.")
+                {
                     break;
                 }
                 let (ns, ne) = words[j + 1];
@@ -392,7 +490,9 @@ impl Tagger {
                 if taken(ns, ne, out) {
                     break;
                 }
-                if is_capitalised(next) && !self.not_names.contains(&next.to_lowercase()) || next.chars().all(|c| c.is_ascii_digit() || c == '.') && next.len() <= 4 {
+                if is_capitalised(next) && !self.not_names.contains(&next.to_lowercase())
+                    || next.chars().all(|c| c.is_ascii_digit() || c == '.') && next.len() <= 4
+                {
                     j += 1;
                     end = ns + next.len();
                 } else if self.joiners.contains(next)
@@ -408,7 +508,8 @@ impl Tagger {
                 }
             }
             let text = &norm[s..end];
-            let sentence_start = norm[..s].trim().is_empty() || norm[..s].trim_end().ends_with(['"', ':']);
+            let sentence_start =
+                norm[..s].trim().is_empty() || norm[..s].trim_end().ends_with(['"', ':']);
             let single = j == i;
             let known = learnt.get(text);
             // A lone capitalised word opening the sentence is usually just
@@ -425,7 +526,15 @@ impl Tagger {
             i = j + 1;
         }
         for (s, e, text, kind) in found {
-            out.push(Mention { start: s, end: e, tag: Tag::Entity { name: text.clone(), kind }, text });
+            out.push(Mention {
+                start: s,
+                end: e,
+                tag: Tag::Entity {
+                    name: text.clone(),
+                    kind,
+                },
+                text,
+            });
         }
     }
 
@@ -433,7 +542,11 @@ impl Tagger {
     fn guess_kind(&self, norm: &str, start: usize, end: usize) -> String {
         let before = norm[..start].trim_end();
         let after = norm[end..].trim_start();
-        let next_word = after.split([' ', ',', '.']).next().unwrap_or("").to_lowercase();
+        let next_word = after
+            .split([' ', ',', '.'])
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
         if self.org_suffixes.contains(&next_word) {
             return "ORG".into();
         }
@@ -442,7 +555,10 @@ impl Tagger {
                 return "PERSON".into();
             }
             let appos = after.strip_prefix(", ").unwrap_or("");
-            let appos = appos.strip_prefix("the ").or_else(|| appos.strip_prefix("a ")).unwrap_or(appos);
+            let appos = appos
+                .strip_prefix("the ")
+                .or_else(|| appos.strip_prefix("a "))
+                .unwrap_or(appos);
             let head: String = appos.split(',').next().unwrap_or("").to_string();
             if !head.is_empty() && r.find(&head).is_some_and(|m| m.start() < 30) {
                 return "PERSON".into();
@@ -453,7 +569,10 @@ impl Tagger {
 
     /// The role word right before a mention ("CEO" in "Acme CEO Jane Doe").
     pub fn role_before(&self, before: &str) -> Option<String> {
-        self.roles.as_ref().and_then(|r| r.find(before.trim_end())).map(|m| m.as_str().to_string())
+        self.roles
+            .as_ref()
+            .and_then(|r| r.find(before.trim_end()))
+            .map(|m| m.as_str().to_string())
     }
 }
 
@@ -477,9 +596,21 @@ fn resolve_date(c: &regex::Captures<'_>, base: Option<Date>) -> Option<Date> {
                 let d = Date { day: 28, ..b }.add_days(7);
                 Date { day: 0, ..d }
             }
-            "this year" => Date { year: b.year, month: 0, day: 0 },
-            "next year" => Date { year: b.year + 1, month: 0, day: 0 },
-            _ => Date { year: b.year - 1, month: 0, day: 0 },
+            "this year" => Date {
+                year: b.year,
+                month: 0,
+                day: 0,
+            },
+            "next year" => Date {
+                year: b.year + 1,
+                month: 0,
+                day: 0,
+            },
+            _ => Date {
+                year: b.year - 1,
+                month: 0,
+                day: 0,
+            },
         });
     }
     if let Some(wd) = c.name("wd") {
@@ -490,18 +621,28 @@ fn resolve_date(c: &regex::Captures<'_>, base: Option<Date>) -> Option<Date> {
     }
     if let Some(d) = c.name("d1") {
         let m = month_from_name(&c["m1"])?;
-        let y = c.name("y1").and_then(|y| y.as_str().parse().ok()).or(base.map(|b| b.year))?;
+        let y = c
+            .name("y1")
+            .and_then(|y| y.as_str().parse().ok())
+            .or(base.map(|b| b.year))?;
         return Date::ymd(y, m, d.as_str().parse().ok()?);
     }
     if let Some(mn) = c.name("m2") {
         let m = month_from_name(mn.as_str())?;
-        let mut y = c.name("y2").and_then(|y| y.as_str().parse().ok()).or(base.map(|b| b.year))?;
+        let mut y = c
+            .name("y2")
+            .and_then(|y| y.as_str().parse().ok())
+            .or(base.map(|b| b.year))?;
         if c.name("prev").is_some() {
             y -= 1;
         }
         return match c.name("d2") {
             Some(d) => Date::ymd(y, m, d.as_str().parse().ok()?),
-            None => Some(Date { year: y, month: m, day: 0 }),
+            None => Some(Date {
+                year: y,
+                month: m,
+                day: 0,
+            }),
         };
     }
     if let Some(y) = c.name("y3") {
@@ -513,10 +654,18 @@ fn resolve_date(c: &regex::Captures<'_>, base: Option<Date>) -> Option<Date> {
             Some('s') => 2,
             _ => 3,
         };
-        return Some(Date { year: y.as_str().parse().ok()?, month: n * 3, day: 0 });
+        return Some(Date {
+            year: y.as_str().parse().ok()?,
+            month: n * 3,
+            day: 0,
+        });
     }
     let y = c.name("y4")?.as_str().parse().ok()?;
-    Some(Date { year: y, month: 0, day: 0 })
+    Some(Date {
+        year: y,
+        month: 0,
+        day: 0,
+    })
 }
 
 /// Lower-cases and drops a leading article, for alias look-up.
@@ -538,14 +687,21 @@ fn strip_article(s: &str) -> &str {
 /// ("U.S." ends with a dot, after which `\b` cannot match before a space).
 fn alias_pattern(alias: &str) -> String {
     let bare = strip_article(alias);
-    let core = regex::escape(bare).replace(r"\ ", r"\s+").replace(' ', r"\s+");
-    let end = if bare.chars().last().is_some_and(|c| c.is_alphanumeric()) { r"\b" } else { "" };
+    let core = regex::escape(bare)
+        .replace(r"\ ", r"\s+")
+        .replace(' ', r"\s+");
+    let end = if bare.chars().last().is_some_and(|c| c.is_alphanumeric()) {
+        r"\b"
+    } else {
+        ""
+    };
     format!(r"\b(?:the\s+)?{core}{end}")
 }
 
 fn clean_word(w: &str) -> &str {
     let w = w.strip_suffix("'s").unwrap_or(w);
-    w.trim_end_matches(['.', '\'', '-']).trim_start_matches(['\'', '-'])
+    w.trim_end_matches(['.', '\'', '-'])
+        .trim_start_matches(['\'', '-'])
 }
 
 /// "AI-powered", "US-listed": a capitalised word joined to a lower-case one.

@@ -146,7 +146,12 @@ impl Extractor {
             prefilter,
             actor: config.story.actor.clone(),
             known: config.entities.iter().map(|e| e.name.clone()).collect(),
-            discover_names: config.tagging.discover.iter().map(|d| d.name.clone()).collect(),
+            discover_names: config
+                .tagging
+                .discover
+                .iter()
+                .map(|d| d.name.clone())
+                .collect(),
         })
     }
 
@@ -182,7 +187,13 @@ impl Extractor {
                     last = m.end;
                 }
                 line.push_str(&s.norm[last..]);
-                out.push(format!("{}#{}{} {}", a.id, s.index, if s.heading { " (heading)" } else { "" }, line));
+                out.push(format!(
+                    "{}#{}{} {}",
+                    a.id,
+                    s.index,
+                    if s.heading { " (heading)" } else { "" },
+                    line
+                ));
             }
         }
         out
@@ -195,7 +206,9 @@ impl Extractor {
         out.rule_hits = hits;
         // Pass 2: tag, resolve, match. Articles are independent now, so
         // they are split across the cores and merged back in order.
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(articles.len().max(1));
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(articles.len().max(1));
         let chunk = articles.len().div_ceil(threads.max(1)).max(1);
         let parts: Vec<Extraction> = std::thread::scope(|scope| {
             let handles: Vec<_> = articles
@@ -212,7 +225,10 @@ impl Extractor {
                     })
                 })
                 .collect();
-            handles.into_iter().map(|h| h.join().expect("extraction thread panicked")).collect()
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("extraction thread panicked"))
+                .collect()
         });
         for part in parts {
             out.facts.extend(part.facts);
@@ -256,7 +272,12 @@ impl Extractor {
     /// "Raman"). A short name that is the first or last word of exactly one
     /// longer discovered name becomes that name.
     fn merge_short_names(&self, out: &mut Extraction) {
-        let discovered: Vec<String> = out.entities.values().filter(|e| !e.known).map(|e| e.name.clone()).collect();
+        let discovered: Vec<String> = out
+            .entities
+            .values()
+            .filter(|e| !e.known)
+            .map(|e| e.name.clone())
+            .collect();
         let mut map: BTreeMap<String, String> = BTreeMap::new();
         for short in &discovered {
             if short.contains(' ') {
@@ -264,7 +285,9 @@ impl Extractor {
             }
             let longer: Vec<&String> = discovered
                 .iter()
-                .filter(|l| l.starts_with(&format!("{short} ")) || l.ends_with(&format!(" {short}")))
+                .filter(|l| {
+                    l.starts_with(&format!("{short} ")) || l.ends_with(&format!(" {short}"))
+                })
                 .collect();
             if let [long] = longer.as_slice() {
                 map.insert(short.clone(), (*long).clone());
@@ -311,7 +334,8 @@ impl Extractor {
         // of the last few sentences: a description opening a sentence ("The
         // carmaker ...") means the most talked-about of those.
         let mut salience: BTreeMap<String, usize> = BTreeMap::new();
-        let mut recent: std::collections::VecDeque<Vec<(String, String)>> = std::collections::VecDeque::new();
+        let mut recent: std::collections::VecDeque<Vec<(String, String)>> =
+            std::collections::VecDeque::new();
         for s in &article.sentences {
             let mut mentions = self.tagger.tag(&s.norm, article.date, s.heading, learnt);
             let window: Vec<(String, String)> = recent.iter().flatten().cloned().collect();
@@ -349,12 +373,15 @@ impl Extractor {
                         if !info.entities.contains(name) {
                             info.entities.push(name.clone());
                         }
-                        let e = out.entities.entry(name.clone()).or_insert_with(|| EntityInfo {
-                            name: name.clone(),
-                            kind: kind.clone(),
-                            mentions: 0,
-                            known: self.known.contains(name),
-                        });
+                        let e = out
+                            .entities
+                            .entry(name.clone())
+                            .or_insert_with(|| EntityInfo {
+                                name: name.clone(),
+                                kind: kind.clone(),
+                                mentions: 0,
+                                known: self.known.contains(name),
+                            });
                         e.mentions += 1;
                     }
                     Tag::Date(d) => {
@@ -387,7 +414,14 @@ impl Extractor {
         }
     }
 
-    fn apply_rules(&self, article: &Article, s: &Sentence, tagged: &str, mentions: &[Mention], out: &mut Extraction) {
+    fn apply_rules(
+        &self,
+        article: &Article,
+        s: &Sentence,
+        tagged: &str,
+        mentions: &[Mention],
+        out: &mut Extraction,
+    ) {
         let matched = self.prefilter.matches(tagged.as_bytes());
         if !matched.matched_any() {
             return;
@@ -403,7 +437,8 @@ impl Extractor {
                 // Rules run on bytes (ASCII classes are far cheaper to
                 // compile); every capture boundary sits next to ASCII, so
                 // the pieces are valid UTF-8.
-                let text = |m: regex::bytes::Match<'_>| String::from_utf8_lossy(m.as_bytes()).into_owned();
+                let text =
+                    |m: regex::bytes::Match<'_>| String::from_utf8_lossy(m.as_bytes()).into_owned();
                 let names = |group: &str| -> Vec<String> {
                     caps.name(group)
                         .map(|m| {
@@ -446,23 +481,38 @@ impl Extractor {
                         let m_text = text(m);
                         let ids = token_ids(&m_text, false);
                         let single = match ids.as_slice() {
-                            [id] if m_text.trim().starts_with(OPEN) && m_text.trim().ends_with(CLOSE) => mentions.get(*id),
+                            [id] if m_text.trim().starts_with(OPEN)
+                                && m_text.trim().ends_with(CLOSE) =>
+                            {
+                                mentions.get(*id)
+                            }
                             _ => None,
                         };
                         let value = if key == "date" {
-                            let d = ids.iter().find_map(|&id| match mentions.get(id).map(|m| &m.tag) {
-                                Some(Tag::Date(d)) => *d,
-                                _ => None,
-                            });
+                            let d =
+                                ids.iter()
+                                    .find_map(|&id| match mentions.get(id).map(|m| &m.tag) {
+                                        Some(Tag::Date(d)) => *d,
+                                        _ => None,
+                                    });
                             date = d;
-                            d.map(|d| d.to_string()).unwrap_or_else(|| untag(&m_text, mentions))
-                        } else if let Some(Mention { tag: Tag::Entity { name, .. }, .. }) = single {
+                            d.map(|d| d.to_string())
+                                .unwrap_or_else(|| untag(&m_text, mentions))
+                        } else if let Some(Mention {
+                            tag: Tag::Entity { name, .. },
+                            ..
+                        }) = single
+                        {
                             // One entity: its canonical name, not the wording.
                             name.clone()
                         } else {
                             untag(&m_text, mentions)
                         };
-                        let value = value.trim().trim_end_matches([',', '.', ';']).trim().to_string();
+                        let value = value
+                            .trim()
+                            .trim_end_matches([',', '.', ';'])
+                            .trim()
+                            .to_string();
                         if !value.is_empty() {
                             qualifiers.insert(key.to_string(), value);
                         }
@@ -487,8 +537,12 @@ impl Extractor {
                         continue;
                     }
                     let found = whole_ids.iter().find_map(|&id| match mentions.get(id) {
-                        Some(Mention { tag: Tag::Entity { name, kind }, start, .. })
-                            if kinds.contains(&kind.as_str()) && !excluded_place(&s.norm[..*start]) =>
+                        Some(Mention {
+                            tag: Tag::Entity { name, kind },
+                            start,
+                            ..
+                        }) if kinds.contains(&kind.as_str())
+                            && !excluded_place(&s.norm[..*start]) =>
                         {
                             Some(name.clone())
                         }
@@ -500,12 +554,11 @@ impl Extractor {
                 }
                 if date.is_none() {
                     // A date inside the matched words dates the event.
-                    date = whole_ids
-                        .iter()
-                        .copied()
-                        .find_map(|id| match mentions.get(id).map(|m| &m.tag) {
-                        Some(Tag::Date(d)) => *d,
-                        _ => None,
+                    date = whole_ids.iter().copied().find_map(|id| {
+                        match mentions.get(id).map(|m| &m.tag) {
+                            Some(Tag::Date(d)) => *d,
+                            _ => None,
+                        }
                     });
                 }
                 let negated = rule.negated ^ caps.name("neg").is_some();
@@ -548,7 +601,12 @@ impl Extractor {
 fn entity_name(m: &Mention) -> Option<String> {
     match &m.tag {
         Tag::Entity { name, .. } => Some(name.clone()),
-        Tag::Quote => Some(m.text.trim_matches('"').trim_end_matches([',', ' ']).to_string()),
+        Tag::Quote => Some(
+            m.text
+                .trim_matches('"')
+                .trim_end_matches([',', ' '])
+                .to_string(),
+        ),
         _ => Some(m.text.clone()),
     }
 }
@@ -556,21 +614,35 @@ fn entity_name(m: &Mention) -> Option<String> {
 /// The first organisation-like entity of a sentence that is not an object.
 fn first_entity(mentions: &[Mention], objects: &[String]) -> Option<String> {
     mentions.iter().find_map(|m| match &m.tag {
-        Tag::Entity { name, kind } if (kind == "ORG" || kind == "NAME") && !objects.contains(name) => Some(name.clone()),
+        Tag::Entity { name, kind }
+            if (kind == "ORG" || kind == "NAME") && !objects.contains(name) =>
+        {
+            Some(name.clone())
+        }
         _ => None,
     })
 }
 
 /// "outside of mainland China": the place is where it is not.
 fn excluded_place(before: &str) -> bool {
-    let tail: String = before.chars().rev().take(30).collect::<String>().chars().rev().collect();
+    let tail: String = before
+        .chars()
+        .rev()
+        .take(30)
+        .collect::<String>()
+        .chars()
+        .rev()
+        .collect();
     let tail = tail.to_lowercase();
-    ["outside", "beyond", "except", "excluding"].iter().any(|w| tail.contains(w))
+    ["outside", "beyond", "except", "excluding"]
+        .iter()
+        .any(|w| tail.contains(w))
 }
 
 /// Words that make what follows the object of a verb or preposition.
 static OBJECT_OF: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"\b(?:with|to|by|from|for|on|over|against|of|into|toward|towards)\s*$").expect("static regex")
+    regex::Regex::new(r"\b(?:with|to|by|from|for|on|over|against|of|into|toward|towards)\s*$")
+        .expect("static regex")
 });
 
 /// Resolves pronouns and generic descriptions in place: a reference that
@@ -592,7 +664,9 @@ fn resolve_pronouns(
         let before: Vec<(usize, String, String)> = mentions[..i]
             .iter()
             .filter_map(|x| match &x.tag {
-                Tag::Entity { name, kind } if fits(want, kind) => Some((x.end, name.clone(), kind.clone())),
+                Tag::Entity { name, kind } if fits(want, kind) => {
+                    Some((x.end, name.clone(), kind.clone()))
+                }
                 _ => None,
             })
             .collect();
@@ -601,7 +675,12 @@ fn resolve_pronouns(
         let salient = window
             .iter()
             .filter(|(_, k)| fits(want, k))
-            .max_by_key(|(n, _)| (salience.get(n).copied().unwrap_or(0), std::cmp::Reverse(window.iter().position(|(x, _)| x == n))))
+            .max_by_key(|(n, _)| {
+                (
+                    salience.get(n).copied().unwrap_or(0),
+                    std::cmp::Reverse(window.iter().position(|(x, _)| x == n)),
+                )
+            })
             .cloned();
         let choice = if at_start && !short {
             salient.or(prev)
@@ -613,12 +692,15 @@ fn resolve_pronouns(
             let (end, name, kind) = before.last().expect("not empty");
             let between = norm.get(*end..m.start).unwrap_or("");
             // "X partnered with the company": the company is not X.
-            let same_clause = !between.contains([',', ';']) && !between.contains(" but ") && OBJECT_OF.is_match(between);
+            let same_clause = !between.contains([',', ';'])
+                && !between.contains(" but ")
+                && OBJECT_OF.is_match(between);
             if same_clause && before.len() > 1 {
                 let (_, n, k) = &before[before.len() - 2];
                 Some((n.clone(), k.clone()))
             } else if same_clause {
-                prev.filter(|(n, _)| n != name).or(Some((name.clone(), kind.clone())))
+                prev.filter(|(n, _)| n != name)
+                    .or(Some((name.clone(), kind.clone())))
             } else {
                 Some((name.clone(), kind.clone()))
             }
@@ -627,7 +709,12 @@ fn resolve_pronouns(
     }
     for (i, choice) in resolved.iter().rev() {
         match choice {
-            Some((name, kind)) => mentions[*i].tag = Tag::Entity { name: name.clone(), kind: kind.clone() },
+            Some((name, kind)) => {
+                mentions[*i].tag = Tag::Entity {
+                    name: name.clone(),
+                    kind: kind.clone(),
+                }
+            }
             None => {
                 mentions.remove(*i);
             }
@@ -666,7 +753,9 @@ fn untag(span: &str, mentions: &[Mention]) -> String {
         out.push_str(&rest[..start]);
         let after = &rest[start..];
         let Some(end) = after.find(CLOSE) else { break };
-        let id = after[..end].split_once('#').and_then(|(_, id)| id.parse::<usize>().ok());
+        let id = after[..end]
+            .split_once('#')
+            .and_then(|(_, id)| id.parse::<usize>().ok());
         if let Some(m) = id.and_then(|id| mentions.get(id)) {
             out.push_str(&m.text);
         }
@@ -724,21 +813,37 @@ pattern = '{subject:ORG} met {object:ORG} {date:DATE}'
 
     fn run(text: &str) -> (Vec<RawFact>, Extraction) {
         let config = Config::parse(CONFIG).unwrap();
-        let article = Reader::new(&config.corpus).unwrap().parse("a.txt", text).unwrap();
+        let article = Reader::new(&config.corpus)
+            .unwrap()
+            .parse("a.txt", text)
+            .unwrap();
         let x = Extractor::new(&config).unwrap().extract_all(&[article]);
         (x.facts.clone(), x)
     }
 
     fn triples(facts: &[RawFact]) -> Vec<String> {
-        facts.iter().map(|f| format!("{} {} {}", f.subject, f.relation, f.object)).collect()
+        facts
+            .iter()
+            .map(|f| format!("{} {} {}", f.subject, f.relation, f.object))
+            .collect()
     }
 
     #[test]
     fn lists_descriptions_and_unknown_names() {
         let (facts, _) = run("date 2025-02-14\nThe widget maker reportedly dropped Globex, TikTok-parent Initech and Hooli because of costs, according to The Ledger.");
-        assert_eq!(triples(&facts), vec!["Acme dropped Globex", "Acme dropped Initech", "Acme dropped Hooli"]);
+        assert_eq!(
+            triples(&facts),
+            vec![
+                "Acme dropped Globex",
+                "Acme dropped Initech",
+                "Acme dropped Hooli"
+            ]
+        );
         let e = &facts[0].evidence;
-        assert_eq!(e.qualifiers.get("reason").map(String::as_str), Some("of costs, according to The Ledger"));
+        assert_eq!(
+            e.qualifiers.get("reason").map(String::as_str),
+            Some("of costs, according to The Ledger")
+        );
         assert!(e.hedged);
         assert_eq!(e.attribution.as_deref(), Some("The Ledger"));
     }
@@ -748,16 +853,26 @@ pattern = '{subject:ORG} met {object:ORG} {date:DATE}'
         let (facts, _) = run("date 2025-02-14\nAcme met Globex on Monday. It dropped Initech. However, the carmaker dropped Hooli.");
         assert_eq!(
             triples(&facts),
-            vec!["Acme met Globex", "Acme dropped Initech", "Acme dropped Hooli"]
+            vec![
+                "Acme met Globex",
+                "Acme dropped Initech",
+                "Acme dropped Hooli"
+            ]
         );
         // "on Monday" in an article of Friday 2025-02-14.
-        assert_eq!(facts[0].evidence.date.map(|d| d.to_string()).as_deref(), Some("2025-02-10"));
+        assert_eq!(
+            facts[0].evidence.date.map(|d| d.to_string()).as_deref(),
+            Some("2025-02-10")
+        );
     }
 
     #[test]
     fn a_lone_capitalised_opener_is_a_name_only_if_the_corpus_says_so() {
         let (facts, _) = run("date 2025-02-14\nGlobex dropped Initech. Acme met Globex on Friday.");
-        assert_eq!(triples(&facts), vec!["Globex dropped Initech", "Acme met Globex"]);
+        assert_eq!(
+            triples(&facts),
+            vec!["Globex dropped Initech", "Acme met Globex"]
+        );
         let (facts, _) = run("date 2025-02-14\nYesterday dropped Initech.");
         assert!(facts.is_empty(), "{:?}", triples(&facts));
     }
@@ -765,10 +880,23 @@ pattern = '{subject:ORG} met {object:ORG} {date:DATE}'
     #[test]
     fn aliases_ending_in_punctuation_and_short_names_merge() {
         let (_, x) = run("date 2025-02-14\nAcme Corp. met Globex Industries on Friday in the U.S. market. Acme dropped Globex.");
-        assert!(x.entities.contains_key("United States"), "{:?}", x.entities.keys());
+        assert!(
+            x.entities.contains_key("United States"),
+            "{:?}",
+            x.entities.keys()
+        );
         assert!(x.entities.contains_key("Globex Industries"));
-        assert!(!x.entities.contains_key("Globex"), "short name merged into the full one");
-        assert_eq!(triples(&x.facts), vec!["Acme met Globex Industries", "Acme dropped Globex Industries"]);
+        assert!(
+            !x.entities.contains_key("Globex"),
+            "short name merged into the full one"
+        );
+        assert_eq!(
+            triples(&x.facts),
+            vec![
+                "Acme met Globex Industries",
+                "Acme dropped Globex Industries"
+            ]
+        );
     }
 
     #[test]

@@ -41,9 +41,24 @@ pub struct Rule {
 /// Compiles every rule of every relation, expanding placeholders. A rule that
 /// does not compile stops start-up with its name.
 pub fn compile(config: &Config) -> Result<Vec<Rule>, ConfigError> {
-    let mut kinds: Vec<String> = config.entities.iter().map(|e| e.kind.to_uppercase()).collect();
-    kinds.extend(["ORG", "PERSON", "NAME", "PLACE", "PRODUCT", "EVENT", "OUTLET"].map(String::from));
-    kinds.extend(config.tagging.discover.iter().map(|d| d.kind.to_uppercase()));
+    let mut kinds: Vec<String> = config
+        .entities
+        .iter()
+        .map(|e| e.kind.to_uppercase())
+        .collect();
+    kinds.extend(
+        [
+            "ORG", "PERSON", "NAME", "PLACE", "PRODUCT", "EVENT", "OUTLET",
+        ]
+        .map(String::from),
+    );
+    kinds.extend(
+        config
+            .tagging
+            .discover
+            .iter()
+            .map(|d| d.kind.to_uppercase()),
+    );
     kinds.sort();
     kinds.dedup();
     let mut out = Vec::new();
@@ -61,8 +76,13 @@ fn compile_rule(
     macros: &BTreeMap<String, String>,
     kinds: &[String],
 ) -> Result<Rule, ConfigError> {
-    let err = |message: String| ConfigError::Pattern { what: "rule", name: rule.name.clone(), message };
-    let placeholder = TextRegex::new(r"\{(?:([a-z_][a-z0-9_]*):)?([A-Z][A-Z_|]*)(\+)?\}").expect("static");
+    let err = |message: String| ConfigError::Pattern {
+        what: "rule",
+        name: rule.name.clone(),
+        message,
+    };
+    let placeholder =
+        TextRegex::new(r"\{(?:([a-z_][a-z0-9_]*):)?([A-Z][A-Z_|]*)(\+)?\}").expect("static");
     let mut lists = Vec::new();
     let mut failure = None;
     let expanded = placeholder.replace_all(&rule.pattern, |c: &regex::Captures<'_>| {
@@ -114,7 +134,11 @@ fn compile_rule(
     let expanded = expanded.replace('⟦', "\\x01").replace('⟧', "\\x02");
     // Case-insensitive: a rule must match "Shares of X" opening a sentence
     // as well as "shares of X" inside one; names are tokens, not text.
-    let regex = RegexBuilder::new(&expanded).unicode(false).case_insensitive(true).build().map_err(|e| err(e.to_string()))?;
+    let regex = RegexBuilder::new(&expanded)
+        .unicode(false)
+        .case_insensitive(true)
+        .build()
+        .map_err(|e| err(e.to_string()))?;
     let unless = match &rule.unless {
         Some(u) => Some(TextRegex::new(u).map_err(|e| err(format!("in `unless`: {e}")))?),
         None => None,
@@ -139,7 +163,9 @@ pub fn token_ids(span: &str, list: bool) -> Vec<usize> {
     let mut rest = span;
     while let Some(start) = rest.find(super::OPEN) {
         let after = &rest[start..];
-        let Some(end) = after.find(super::CLOSE) else { break };
+        let Some(end) = after.find(super::CLOSE) else {
+            break;
+        };
         let token = &after[1..end];
         let tail = &after[end + 1..];
         if let Some((_, id)) = token.split_once('#') {

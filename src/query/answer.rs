@@ -82,7 +82,11 @@ impl Answer {
     /// Adds a citation (or finds the same sentence already cited) and
     /// returns its number.
     pub fn cite(&mut self, c: Citation) -> usize {
-        if let Some(existing) = self.citations.iter().find(|x| x.source == c.source && x.quote == c.quote) {
+        if let Some(existing) = self
+            .citations
+            .iter()
+            .find(|x| x.source == c.source && x.quote == c.quote)
+        {
             return existing.n;
         }
         let n = self.citations.len() + 1;

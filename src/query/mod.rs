@@ -41,7 +41,11 @@ pub struct Answerer {
 
 impl Answerer {
     /// Compiles intents and indexes the corpus.
-    pub fn new(config: &Config, facts: &FactTable, articles: &[Article]) -> Result<Answerer, ConfigError> {
+    pub fn new(
+        config: &Config,
+        facts: &FactTable,
+        articles: &[Article],
+    ) -> Result<Answerer, ConfigError> {
         let intents = config
             .query
             .intents
@@ -51,7 +55,11 @@ impl Answerer {
                     .patterns
                     .iter()
                     .map(|p| {
-                        Regex::new(p).map_err(|e| ConfigError::Pattern { what: "intent", name: i.name.clone(), message: e.to_string() })
+                        Regex::new(p).map_err(|e| ConfigError::Pattern {
+                            what: "intent",
+                            name: i.name.clone(),
+                            message: e.to_string(),
+                        })
                     })
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok((i.clone(), res))
@@ -65,10 +73,21 @@ impl Answerer {
             .prefixes
             .iter()
             .map(|p| {
-                Regex::new(p).map_err(|e| ConfigError::Pattern { what: "question prefix", name: p.clone(), message: e.to_string() })
+                Regex::new(p).map_err(|e| ConfigError::Pattern {
+                    what: "question prefix",
+                    name: p.clone(),
+                    message: e.to_string(),
+                })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Answerer { intents, lexicon, index, lookups, prefixes, hints: config.query.hints.clone() })
+        Ok(Answerer {
+            intents,
+            lexicon,
+            index,
+            lookups,
+            prefixes,
+            hints: config.query.hints.clone(),
+        })
     }
 
     /// Entity names for autocomplete.
@@ -77,8 +96,21 @@ impl Answerer {
     }
 
     /// Answers a request.
-    pub fn answer(&self, request: &Request, facts: &FactTable, articles: &[Article], config: &Config) -> Answer {
-        let ctx = Ctx::new(facts, articles, config, &self.lexicon, &self.index, &self.lookups);
+    pub fn answer(
+        &self,
+        request: &Request,
+        facts: &FactTable,
+        articles: &[Article],
+        config: &Config,
+    ) -> Answer {
+        let ctx = Ctx::new(
+            facts,
+            articles,
+            config,
+            &self.lexicon,
+            &self.index,
+            &self.lookups,
+        );
         let mut ans = match request {
             Request::Question { text, truncated } => {
                 let mut a = self.ask(&ctx, text);
@@ -93,27 +125,59 @@ impl Answerer {
         ans
     }
 
-    fn command(&self, ctx: &Ctx<'_>, name: &str, options: &std::collections::BTreeMap<String, String>) -> Answer {
-        let display = Request::Command { name: name.to_string(), options: options.clone() }.display();
+    fn command(
+        &self,
+        ctx: &Ctx<'_>,
+        name: &str,
+        options: &std::collections::BTreeMap<String, String>,
+    ) -> Answer {
+        let display = Request::Command {
+            name: name.to_string(),
+            options: options.clone(),
+        }
+        .display();
         let Some(cmd) = ctx.config.command(name) else {
             let mut a = Answer::new(&display, "unknown-command");
             a.headline = format!("There is no /{name} command.");
             return a;
         };
         let mut ans = Answer::new(&display, &cmd.name);
-        let first = cmd.options.first().and_then(|o| options.get(&o.name)).map(|s| s.as_str()).unwrap_or("");
+        let first = cmd
+            .options
+            .first()
+            .and_then(|o| options.get(&o.name))
+            .map(|s| s.as_str())
+            .unwrap_or("");
         let u = self.lexicon.understand(first);
         match cmd.answer.as_str() {
             "list" => respond::list(ctx, &mut ans, &cmd.relations, &u, false),
             "status" => story::status(ctx, &mut ans),
             "sources" => story::sources(ctx, &mut ans),
             "timeline" => story::timeline(ctx, &mut ans),
-            "numbers" => respond::numbers(ctx, &mut ans, &Understanding { terms: Vec::new(), ..u }, &self.relations_for(ctx, cmd.relations.clone(), "numbers")),
+            "numbers" => respond::numbers(
+                ctx,
+                &mut ans,
+                &Understanding {
+                    terms: Vec::new(),
+                    ..u
+                },
+                &self.relations_for(ctx, cmd.relations.clone(), "numbers"),
+            ),
             "quotes" => {
-                let speaker = if first.is_empty() { None } else { self.lexicon.resolve(first) };
+                let speaker = if first.is_empty() {
+                    None
+                } else {
+                    self.lexicon.resolve(first)
+                };
                 if first.is_empty() || speaker.is_some() {
                     let rel = self.relations_for(ctx, cmd.relations.clone(), "quotes");
-                    story::quotes(ctx, &mut ans, &rel, speaker.as_ref().map(|s| s.name.as_str()), &[]);
+                    story::quotes(
+                        ctx,
+                        &mut ans,
+                        &rel,
+                        speaker.as_ref().map(|s| s.name.as_str()),
+                        &[],
+                    );
                 }
             }
             "about" => {
@@ -123,14 +187,25 @@ impl Answerer {
             }
             "reason" => {
                 let u = match self.lexicon.resolve(first) {
-                    Some(e) => Understanding { entities: vec![e], ..u },
+                    Some(e) => Understanding {
+                        entities: vec![e],
+                        ..u
+                    },
                     None => u,
                 };
                 respond::reason(ctx, &mut ans, &cmd.relations, &u);
             }
             "date" => {
-                let rel = if cmd.relations.is_empty() { self.lexicon.choose_relations(ctx.config, &u.lower) } else { cmd.relations.clone() };
-                let u = Understanding { entities: Vec::new(), terms: Vec::new(), ..u };
+                let rel = if cmd.relations.is_empty() {
+                    self.lexicon.choose_relations(ctx.config, &u.lower)
+                } else {
+                    cmd.relations.clone()
+                };
+                let u = Understanding {
+                    entities: Vec::new(),
+                    terms: Vec::new(),
+                    ..u
+                };
                 respond::date(ctx, &mut ans, &rel, &u);
             }
             "fact" => story::fact(ctx, &mut ans, first),
@@ -149,7 +224,13 @@ impl Answerer {
             .iter()
             .find(|(i, _)| i.answer == kind && !i.relations.is_empty())
             .map(|(i, _)| i.relations.clone())
-            .or_else(|| ctx.config.commands.iter().find(|c| c.answer == kind && !c.relations.is_empty()).map(|c| c.relations.clone()))
+            .or_else(|| {
+                ctx.config
+                    .commands
+                    .iter()
+                    .find(|c| c.answer == kind && !c.relations.is_empty())
+                    .map(|c| c.relations.clone())
+            })
             .unwrap_or_default()
     }
 
@@ -167,19 +248,29 @@ impl Answerer {
             return ans;
         }
         // A bare name ("deepseek?") asks about that name.
-        if u.entities.len() == 1 && u.terms.is_empty() && lower.trim().len() <= u.entities[0].span.1 - u.entities[0].span.0 + 4 {
+        if u.entities.len() == 1
+            && u.terms.is_empty()
+            && lower.trim().len() <= u.entities[0].span.1 - u.entities[0].span.0 + 4
+        {
             let mut ans = Answer::new(question, "about");
             story::about(ctx, &mut ans, &u.entities[0].name);
             return ans;
         }
-        let intent = self.intents.iter().find(|(_, res)| res.iter().any(|r| r.is_match(&lower)));
+        let intent = self
+            .intents
+            .iter()
+            .find(|(_, res)| res.iter().any(|r| r.is_match(&lower)));
         let Some((intent, res)) = intent else {
             let mut ans = Answer::new(question, "retrieval");
             retrieval::answer(ctx, &mut ans, &u, need_of(&lower));
             return ans;
         };
         let mut ans = Answer::new(question, &intent.name);
-        let chosen = if intent.relations.is_empty() { self.lexicon.choose_relations(ctx.config, &lower) } else { intent.relations.clone() };
+        let chosen = if intent.relations.is_empty() {
+            self.lexicon.choose_relations(ctx.config, &lower)
+        } else {
+            intent.relations.clone()
+        };
         let need = need_of(&lower);
         match intent.answer.as_str() {
             "sources" => story::sources(ctx, &mut ans),
@@ -188,19 +279,42 @@ impl Answerer {
             "quotes" => {
                 // The speaker is the name in the "what did X say" slot; a
                 // named speaker with no quotes gets no one else's.
-                let who = res.iter().find_map(|r| r.captures(&lower).and_then(|c| c.name("who")).map(|m| (m.start(), m.end())));
+                let who = res.iter().find_map(|r| {
+                    r.captures(&lower)
+                        .and_then(|c| c.name("who"))
+                        .map(|m| (m.start(), m.end()))
+                });
                 let speaker = match who {
                     Some((s, e)) => u.entities.iter().find(|x| x.span.0 >= s && x.span.1 <= e),
                     None => u.entities.iter().find(|e| e.kind == "PERSON"),
                 };
-                let about: Vec<&str> = u.entities.iter().filter(|e| Some(&e.name) != speaker.map(|s| &s.name)).map(|e| e.name.as_str()).collect();
+                let about: Vec<&str> = u
+                    .entities
+                    .iter()
+                    .filter(|e| Some(&e.name) != speaker.map(|s| &s.name))
+                    .map(|e| e.name.as_str())
+                    .collect();
                 let rel = self.relations_for(ctx, intent.relations.clone(), "quotes");
-                story::quotes(ctx, &mut ans, &rel, speaker.map(|s| s.name.as_str()), &about);
+                story::quotes(
+                    ctx,
+                    &mut ans,
+                    &rel,
+                    speaker.map(|s| s.name.as_str()),
+                    &about,
+                );
             }
             "numbers" => {
                 let rel = self.relations_for(ctx, intent.relations.clone(), "numbers");
                 if intent.every {
-                    respond::numbers(ctx, &mut ans, &Understanding { terms: Vec::new(), ..u.clone() }, &rel);
+                    respond::numbers(
+                        ctx,
+                        &mut ans,
+                        &Understanding {
+                            terms: Vec::new(),
+                            ..u.clone()
+                        },
+                        &rel,
+                    );
                 } else {
                     respond::numbers(ctx, &mut ans, &u, &rel);
                 }
@@ -208,8 +322,12 @@ impl Answerer {
             "about" => {
                 // "Who is X?", "what happened to X?": only when the question
                 // is X and function words; otherwise it asks about a relation.
-                let filler: Vec<String> = ["happened", "happening", "tell", "know"].iter().map(|w| self.lexicon.term(w)).collect();
-                let only_entity = u.entities.len() == 1 && u.terms.iter().all(|t| filler.contains(t));
+                let filler: Vec<String> = ["happened", "happening", "tell", "know"]
+                    .iter()
+                    .map(|w| self.lexicon.term(w))
+                    .collect();
+                let only_entity =
+                    u.entities.len() == 1 && u.terms.iter().all(|t| filler.contains(t));
                 match u.entities.first() {
                     Some(e) if only_entity => story::about(ctx, &mut ans, &e.name),
                     _ => respond::list(ctx, &mut ans, &chosen, &u, false),
@@ -219,7 +337,8 @@ impl Answerer {
                 // "working with before Globex": the name after "before" is
                 // the later event, not what the question is about.
                 let mut u = u.clone();
-                u.entities.retain(|e| !u.lower[..e.span.0].trim_end().ends_with("before"));
+                u.entities
+                    .retain(|e| !u.lower[..e.span.0].trim_end().ends_with("before"));
                 respond::list(ctx, &mut ans, &chosen, &u, intent.subjects);
             }
             "who" => respond::who(ctx, &mut ans, &chosen, &u),
@@ -243,7 +362,10 @@ impl Answerer {
         let lower = &u.lower;
         // A Title Cased Question capitalises words, not names: skip it.
         let words: Vec<&str> = question.split_whitespace().skip(1).collect();
-        let capitalised = words.iter().filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase())).count();
+        let capitalised = words
+            .iter()
+            .filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase()))
+            .count();
         if capitalised * 2 > words.len() {
             return None;
         }
@@ -269,7 +391,10 @@ impl Answerer {
                 .split_whitespace()
                 .take_while(|t| t.chars().next().is_some_and(|c| c.is_uppercase()))
                 .collect();
-            let name = std::iter::once(original).chain(more).collect::<Vec<_>>().join(" ");
+            let name = std::iter::once(original)
+                .chain(more)
+                .collect::<Vec<_>>()
+                .join(" ");
             return Some(name.trim_end_matches(['?', '.', '!', ',']).to_string());
         }
         None
@@ -286,7 +411,12 @@ impl Answerer {
         }
         ans.hints = self.hints.clone();
         let u = self.lexicon.understand(&ans.question);
-        for e in u.entities.iter().filter(|e| ctx.facts.entities().contains_key(&e.name)).take(2) {
+        for e in u
+            .entities
+            .iter()
+            .filter(|e| ctx.facts.entities().contains_key(&e.name))
+            .take(2)
+        {
             ans.hints.insert(0, format!("/about entity:{}", e.name));
         }
     }
@@ -295,10 +425,21 @@ impl Answerer {
 /// What a retrieved sentence must contain for this question.
 fn need_of(lower: &str) -> Need {
     let cost = ["cost", "price", "priced", "pay", "worth", "spend", "fee"];
-    if lower.starts_with("when") || lower.contains("what date") || lower.contains("what day") || lower.contains("what year") {
+    if lower.starts_with("when")
+        || lower.contains("what date")
+        || lower.contains("what day")
+        || lower.contains("what year")
+    {
         Need::Date
-    } else if lower.starts_with("how much") || lower.starts_with("how many") || lower.contains("what percent") {
-        if cost.iter().any(|c| lower.split(|ch: char| !ch.is_alphanumeric()).any(|w| w == *c)) {
+    } else if lower.starts_with("how much")
+        || lower.starts_with("how many")
+        || lower.contains("what percent")
+    {
+        if cost.iter().any(|c| {
+            lower
+                .split(|ch: char| !ch.is_alphanumeric())
+                .any(|w| w == *c)
+        }) {
             Need::Money
         } else {
             Need::Figure
@@ -309,4 +450,3 @@ fn need_of(lower: &str) -> Need {
         Need::Any
     }
 }
-

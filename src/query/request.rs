@@ -39,7 +39,10 @@ impl Request {
     /// A slash command with options.
     pub fn command(name: &str, options: impl IntoIterator<Item = (String, String)>) -> Request {
         let name = name.trim().trim_start_matches('/').to_lowercase();
-        let options = options.into_iter().map(|(k, v)| (k.to_lowercase(), clean(&v).0)).collect();
+        let options = options
+            .into_iter()
+            .map(|(k, v)| (k.to_lowercase(), clean(&v).0))
+            .collect();
         if name == "ask" {
             let options: BTreeMap<String, String> = options;
             let q = options.values().next().cloned().unwrap_or_default();
@@ -71,7 +74,10 @@ impl Request {
         let mut current: Option<(String, Vec<&str>)> = None;
         for word in args.split_whitespace() {
             if let Some((k, v)) = word.split_once(':') {
-                if !k.is_empty() && k.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+                if !k.is_empty()
+                    && k.chars()
+                        .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+                {
                     if let Some((key, vals)) = current.take() {
                         options.push((key, vals.join(" ")));
                     }
@@ -118,8 +124,14 @@ pub fn clean(raw: &str) -> (String, bool) {
     let mut truncated = false;
     let mut last_space = true;
     for c in raw.chars() {
-        let c = if c.is_whitespace() || c == '\u{a0}' { ' ' } else { c };
-        if c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}') {
+        let c = if c.is_whitespace() || c == '\u{a0}' {
+            ' '
+        } else {
+            c
+        };
+        if c.is_control()
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
+        {
             continue;
         }
         if c == ' ' && last_space {
@@ -148,14 +160,26 @@ mod tests {
     fn slash_forms_parse_to_commands() {
         assert_eq!(
             Request::parse("/about entity:Jane Doe", first),
-            Request::Command { name: "about".into(), options: [("entity".into(), "Jane Doe".into())].into() }
+            Request::Command {
+                name: "about".into(),
+                options: [("entity".into(), "Jane Doe".into())].into()
+            }
         );
         assert_eq!(
             Request::parse("/why Globex", first),
-            Request::Command { name: "why".into(), options: [("entity".into(), "Globex".into())].into() }
+            Request::Command {
+                name: "why".into(),
+                options: [("entity".into(), "Globex".into())].into()
+            }
         );
-        assert_eq!(Request::parse("/ask who won?", first), Request::question("who won?"));
-        assert_eq!(Request::parse("who won?", first), Request::question("who won?"));
+        assert_eq!(
+            Request::parse("/ask who won?", first),
+            Request::question("who won?")
+        );
+        assert_eq!(
+            Request::parse("who won?", first),
+            Request::question("who won?")
+        );
     }
 
     #[test]

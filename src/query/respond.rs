@@ -43,7 +43,11 @@ pub struct Lookups {
 impl Lookups {
     /// Indexes articles by file name and each fact's words and entities.
     pub fn build(facts: &FactTable, articles: &[Article], lexicon: &Lexicon) -> Lookups {
-        let by_id: HashMap<String, usize> = articles.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
+        let by_id: HashMap<String, usize> = articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), i))
+            .collect();
         let mut object_terms = Vec::with_capacity(facts.len());
         let mut fact_terms = Vec::with_capacity(facts.len());
         let mut fact_entities = Vec::with_capacity(facts.len());
@@ -52,7 +56,9 @@ impl Lookups {
             let mut ents = BTreeSet::new();
             let mut sentences = HashSet::new();
             for e in &f.evidence {
-                let Some(&ai) = by_id.get(&e.source) else { continue };
+                let Some(&ai) = by_id.get(&e.source) else {
+                    continue;
+                };
                 if !sentences.insert((ai, e.sentence)) {
                     continue;
                 }
@@ -67,9 +73,19 @@ impl Lookups {
             fact_terms.push(terms);
             fact_entities.push(ents);
             let object = f.object.to_lowercase();
-            object_terms.push(word_spans(&object).into_iter().map(|(s, e)| lexicon.term(&object[s..e])).collect());
+            object_terms.push(
+                word_spans(&object)
+                    .into_iter()
+                    .map(|(s, e)| lexicon.term(&object[s..e]))
+                    .collect(),
+            );
         }
-        Lookups { by_id, fact_terms, object_terms, fact_entities }
+        Lookups {
+            by_id,
+            fact_terms,
+            object_terms,
+            fact_entities,
+        }
     }
 }
 
@@ -88,7 +104,14 @@ impl<'a> Ctx<'a> {
         index: &'a Index,
         lookups: &'a Lookups,
     ) -> Ctx<'a> {
-        Ctx { facts, articles, config, lexicon, index, lookups }
+        Ctx {
+            facts,
+            articles,
+            config,
+            lexicon,
+            index,
+            lookups,
+        }
     }
 
     pub(super) fn cite_sentence(&self, ans: &mut Answer, article: usize, sentence: usize) -> usize {
@@ -141,7 +164,10 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        let mut out: Vec<usize> = chosen.into_iter().filter_map(|e| self.cite(ans, e)).collect();
+        let mut out: Vec<usize> = chosen
+            .into_iter()
+            .filter_map(|e| self.cite(ans, e))
+            .collect();
         out.sort();
         out.dedup();
         out
@@ -150,7 +176,10 @@ impl<'a> Ctx<'a> {
     /// Entities mentioned in the sentences that state a fact.
     pub(super) fn fact_entities(&self, f: &Fact) -> &'a BTreeSet<String> {
         static EMPTY: BTreeSet<String> = BTreeSet::new();
-        self.lookups.fact_entities.get(self.facts.position(f)).unwrap_or(&EMPTY)
+        self.lookups
+            .fact_entities
+            .get(self.facts.position(f))
+            .unwrap_or(&EMPTY)
     }
 
     /// How well a fact matches the question's content words: a word in the
@@ -158,12 +187,21 @@ impl<'a> Ctx<'a> {
     /// times, a word elsewhere in its sentences once.
     pub(super) fn relevance(&self, f: &Fact, u: &Understanding) -> usize {
         let at = self.facts.position(f);
-        let (Some(words), Some(object_terms)) = (self.lookups.fact_terms.get(at), self.lookups.object_terms.get(at)) else {
+        let (Some(words), Some(object_terms)) = (
+            self.lookups.fact_terms.get(at),
+            self.lookups.object_terms.get(at),
+        ) else {
             return 0;
         };
         u.terms
             .iter()
-            .map(|t| if object_terms.contains(t) { 3 } else { usize::from(words.contains(t)) })
+            .map(|t| {
+                if object_terms.contains(t) {
+                    3
+                } else {
+                    usize::from(words.contains(t))
+                }
+            })
             .sum()
     }
 
@@ -177,7 +215,13 @@ impl<'a> Ctx<'a> {
                 .copied()
                 .filter(|f| {
                     let ents = self.fact_entities(f);
-                    !u.outside.iter().any(|p| ents.contains(p) || f.qualifiers.values().flatten().any(|v| v.contains(p.as_str())))
+                    !u.outside.iter().any(|p| {
+                        ents.contains(p)
+                            || f.qualifiers
+                                .values()
+                                .flatten()
+                                .any(|v| v.contains(p.as_str()))
+                    })
                 })
                 .collect();
             out = kept;
@@ -192,12 +236,20 @@ impl<'a> Ctx<'a> {
                         .get(self.facts.position(f))
                         .is_some_and(|t| t.contains(&self.lexicon.term(&p.to_lowercase())))
             };
-            let kept: Vec<&Fact> = out.iter().copied().filter(|f| u.within.iter().all(|p| mentions(f, p))).collect();
+            let kept: Vec<&Fact> = out
+                .iter()
+                .copied()
+                .filter(|f| u.within.iter().all(|p| mentions(f, p)))
+                .collect();
             // No fact names the place: if they name other places, the
             // question is about somewhere the articles do not cover.
-            let elsewhere = out
-                .iter()
-                .any(|f| f.qualifiers.get("place").into_iter().flatten().any(|p| !u.within.contains(p)));
+            let elsewhere = out.iter().any(|f| {
+                f.qualifiers
+                    .get("place")
+                    .into_iter()
+                    .flatten()
+                    .any(|p| !u.within.contains(p))
+            });
             if !kept.is_empty() || elsewhere {
                 out = kept;
             }
@@ -210,13 +262,26 @@ impl<'a> Ctx<'a> {
         let rel = self.config.relations.iter().find(|r| r.name == f.relation);
         let label = rel.map_or(f.relation.as_str(), |r| r.label.as_str());
         let template = match (f.negated, rel) {
-            (true, Some(r)) => r.negated_template.clone().unwrap_or_else(|| "{subject} did not {label} {object}".into()),
-            (false, Some(r)) => r.template.clone().unwrap_or_else(|| "{subject} {label} {object}".into()),
+            (true, Some(r)) => r
+                .negated_template
+                .clone()
+                .unwrap_or_else(|| "{subject} did not {label} {object}".into()),
+            (false, Some(r)) => r
+                .template
+                .clone()
+                .unwrap_or_else(|| "{subject} {label} {object}".into()),
             (true, None) => "{subject} did not {label} {object}".into(),
             (false, None) => "{subject} {label} {object}".into(),
         };
-        let subject = if f.subject.is_empty() { "It (source unnamed)" } else { f.subject.as_str() };
-        let mut out = template.replace("{subject}", subject).replace("{label}", label).replace("{object}", &f.object);
+        let subject = if f.subject.is_empty() {
+            "It (source unnamed)"
+        } else {
+            f.subject.as_str()
+        };
+        let mut out = template
+            .replace("{subject}", subject)
+            .replace("{label}", label)
+            .replace("{object}", &f.object);
         for (k, v) in &f.qualifiers {
             out = out.replace(&format!("{{{k}}}"), v.first().map_or("", |s| s.as_str()));
         }
@@ -245,12 +310,21 @@ impl<'a> Ctx<'a> {
         if let Some(role) = f.qualifier("role").filter(|_| !used.contains(&"role")) {
             parts.push(format!("as {role}"));
         }
-        let reasons: Vec<&String> = f.qualifiers.get("reason").into_iter().flatten().chain(f.qualifiers.get("because").into_iter().flatten()).collect();
+        let reasons: Vec<&String> = f
+            .qualifiers
+            .get("reason")
+            .into_iter()
+            .flatten()
+            .chain(f.qualifiers.get("because").into_iter().flatten())
+            .collect();
         if !reasons.is_empty() && !used.contains(&"reason") {
             let shown: Vec<String> = reasons.iter().take(3).map(|r| r.to_string()).collect();
             parts.push(format!("reason: {}", shown.join("; ")));
         }
-        if let Some(d) = f.event_date().filter(|d| d.is_full() && !used.contains(&"date")) {
+        if let Some(d) = f
+            .event_date()
+            .filter(|d| d.is_full() && !used.contains(&"date"))
+        {
             parts.push(format!("{d}"));
         }
         let mut at = Vec::new();
@@ -266,7 +340,11 @@ impl<'a> Ctx<'a> {
         if f.hedged {
             parts.push("reportedly".into());
         }
-        parts.push(format!("{} source{}", f.sources, if f.sources == 1 { "" } else { "s" }));
+        parts.push(format!(
+            "{} source{}",
+            f.sources,
+            if f.sources == 1 { "" } else { "s" }
+        ));
         format!(" ({})", parts.join("; "))
     }
 
@@ -286,10 +364,18 @@ impl<'a> Ctx<'a> {
                             && if d.what == "date" {
                                 e.date.map(|x| x.to_string()).as_deref() == Some(value.as_str())
                             } else {
-                                e.qualifiers.get(&d.what).is_some_and(|v| v.eq_ignore_ascii_case(value))
+                                e.qualifiers
+                                    .get(&d.what)
+                                    .is_some_and(|v| v.eq_ignore_ascii_case(value))
                             }
                     };
-                    let mut c: Vec<usize> = f.evidence.iter().filter(gives).take(2).filter_map(|e| self.cite(ans, e)).collect();
+                    let mut c: Vec<usize> = f
+                        .evidence
+                        .iter()
+                        .filter(gives)
+                        .take(2)
+                        .filter_map(|e| self.cite(ans, e))
+                        .collect();
                     c.sort();
                     c.dedup();
                     sides.push(format!("{value} {}", super::answer::markers(&c).trim()));
@@ -298,7 +384,12 @@ impl<'a> Ctx<'a> {
                     sides.push(format!("and {} more", d.values.len() - VALUES));
                 }
                 ans.disagreements.push(Item {
-                    text: format!("{}: the {} differs between articles: {}", self.sentence(f), d.what, sides.join(" vs ")),
+                    text: format!(
+                        "{}: the {} differs between articles: {}",
+                        self.sentence(f),
+                        d.what,
+                        sides.join(" vs ")
+                    ),
                     cites: Vec::new(),
                 });
             }
@@ -313,16 +404,22 @@ impl<'a> Ctx<'a> {
                     super::answer::markers(&b).trim()
                 );
                 if !ans.disagreements.iter().any(|d| d.text == text) {
-                    ans.disagreements.push(Item { text, cites: Vec::new() });
+                    ans.disagreements.push(Item {
+                        text,
+                        cites: Vec::new(),
+                    });
                 }
             }
         }
     }
 }
 
-
 fn named(u: &Understanding) -> Vec<&str> {
-    u.entities.iter().filter(|e| e.kind != "PLACE").map(|e| e.name.as_str()).collect()
+    u.entities
+        .iter()
+        .filter(|e| e.kind != "PLACE")
+        .map(|e| e.name.as_str())
+        .collect()
 }
 
 /// Facts of the given relations that involve the question's entities: all
@@ -331,14 +428,19 @@ fn named(u: &Understanding) -> Vec<&str> {
 /// facts stand on their own ("which model will power the product?").
 fn involving<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) -> Vec<&'f Fact> {
     let names = named(u);
-    let all: Vec<&Fact> = relations.iter().flat_map(|r| ctx.facts.relation(r)).collect();
+    let all: Vec<&Fact> = relations
+        .iter()
+        .flat_map(|r| ctx.facts.relation(r))
+        .collect();
     if names.is_empty() {
         return all;
     }
     // A topic object ("a version of Acme Cloud ...") names things
     // inside it; an entity object is only itself ("Acme Pay" is not Acme).
     let is_party = |f: &Fact, n: &str| {
-        f.subject == n || f.object == n || (!ctx.facts.entities().contains_key(&f.object) && f.object.contains(n))
+        f.subject == n
+            || f.object == n
+            || (!ctx.facts.entities().contains_key(&f.object) && f.object.contains(n))
     };
     // The story's actor is implied in most questions; the other names are
     // what the question is really about.
@@ -346,8 +448,19 @@ fn involving<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) -> Vec<
     let focus: Vec<&str> = names.iter().copied().filter(|n| *n != actor).collect();
     let levels: [&dyn Fn(&Fact) -> bool; 3] = [
         &|f| names.iter().all(|n| is_party(f, n)),
-        &|f| focus.iter().all(|n| is_party(f, n)) && names.iter().all(|n| is_party(f, n) || ctx.fact_entities(f).contains(*n)),
-        &|f| if focus.is_empty() { names.iter().any(|n| is_party(f, n)) } else { focus.iter().any(|n| is_party(f, n)) },
+        &|f| {
+            focus.iter().all(|n| is_party(f, n))
+                && names
+                    .iter()
+                    .all(|n| is_party(f, n) || ctx.fact_entities(f).contains(*n))
+        },
+        &|f| {
+            if focus.is_empty() {
+                names.iter().any(|n| is_party(f, n))
+            } else {
+                focus.iter().any(|n| is_party(f, n))
+            }
+        },
     ];
     for level in levels {
         let found: Vec<&Fact> = all.iter().copied().filter(|f| level(f)).collect();
@@ -361,16 +474,32 @@ fn involving<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) -> Vec<
 /// [`involving`], and when nothing involves the named things and they are
 /// only things (products, places, events), the relation's facts on their
 /// own: "which model will power the product?" is about the model.
-fn involving_or_things<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) -> Vec<&'f Fact> {
+fn involving_or_things<'f>(
+    ctx: &Ctx<'f>,
+    relations: &[String],
+    u: &Understanding,
+) -> Vec<&'f Fact> {
     let found = involving(ctx, relations, u);
-    let only_things = u.entities.iter().all(|e| !matches!(e.kind.as_str(), "ORG" | "PERSON" | "NAME"));
+    let only_things = u
+        .entities
+        .iter()
+        .all(|e| !matches!(e.kind.as_str(), "ORG" | "PERSON" | "NAME"));
     // Only for relations whose objects are products themselves (a model),
     // not figures or topics.
-    let about_products = relations.iter().flat_map(|r| ctx.facts.relation(r)).any(|f| {
-        ctx.facts.entities().get(&f.object).is_some_and(|e| e.kind == "PRODUCT")
-    });
+    let about_products = relations
+        .iter()
+        .flat_map(|r| ctx.facts.relation(r))
+        .any(|f| {
+            ctx.facts
+                .entities()
+                .get(&f.object)
+                .is_some_and(|e| e.kind == "PRODUCT")
+        });
     if found.is_empty() && only_things && about_products && !named(u).is_empty() {
-        relations.iter().flat_map(|r| ctx.facts.relation(r)).collect()
+        relations
+            .iter()
+            .flat_map(|r| ctx.facts.relation(r))
+            .collect()
     } else {
         found
     }
@@ -380,13 +509,22 @@ pub(super) fn finish(ans: &mut Answer) {
     if ans.items.len() > MAX_ITEMS {
         let more = ans.items.len() - MAX_ITEMS;
         ans.items.truncate(MAX_ITEMS);
-        ans.items.push(Item { text: format!("and {more} more"), cites: Vec::new() });
+        ans.items.push(Item {
+            text: format!("and {more} more"),
+            cites: Vec::new(),
+        });
     }
     ans.answered = !ans.items.is_empty();
 }
 
 /// Lists the entities on the other side of the question's entity.
-pub fn list(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understanding, want_subjects: bool) {
+pub fn list(
+    ctx: &Ctx<'_>,
+    ans: &mut Answer,
+    relations: &[String],
+    u: &Understanding,
+    want_subjects: bool,
+) {
     let names = named(u);
     // Relations in order: the first that has matching facts answers.
     let mut facts: Vec<&Fact> = Vec::new();
@@ -405,7 +543,9 @@ pub fn list(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
     let mut groups: Vec<(String, Vec<&Fact>)> = Vec::new();
     for f in &facts {
         let object_is_entity = ctx.facts.entities().contains_key(&f.object);
-        let side = if want_subjects || names.contains(&f.object.as_str()) && !names.contains(&f.subject.as_str()) {
+        let side = if want_subjects
+            || names.contains(&f.object.as_str()) && !names.contains(&f.subject.as_str())
+        {
             f.subject.clone()
         } else if names.contains(&f.subject.as_str()) || object_is_entity {
             f.object.clone()
@@ -417,7 +557,11 @@ pub fn list(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
         }
         // Facts with their own wording (quotes, figures, requirements) are
         // items of their own; the others group under the name they answer.
-        let templated = ctx.config.relations.iter().any(|r| r.name == f.relation && r.template.is_some());
+        let templated = ctx
+            .config
+            .relations
+            .iter()
+            .any(|r| r.name == f.relation && r.template.is_some());
         if templated && groups.iter().any(|(n, _)| *n == side) {
             groups.push((side, vec![f]));
             continue;
@@ -432,7 +576,10 @@ pub fn list(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
         let sb: usize = b.1.iter().map(|f| f.sources).max().unwrap_or(0);
         let ra: usize = a.1.iter().map(|f| ctx.relevance(f, u)).max().unwrap_or(0);
         let rb: usize = b.1.iter().map(|f| ctx.relevance(f, u)).max().unwrap_or(0);
-        rb.cmp(&ra).then(sb.cmp(&sa)).then(a.1[0].date().cmp(&b.1[0].date())).then(a.0.cmp(&b.0))
+        rb.cmp(&ra)
+            .then(sb.cmp(&sa))
+            .then(a.1[0].date().cmp(&b.1[0].date()))
+            .then(a.0.cmp(&b.0))
     });
     let mut subjects: BTreeSet<&str> = BTreeSet::new();
     for (name, fs) in &groups {
@@ -443,10 +590,17 @@ pub fn list(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
         }
         cites.sort();
         cites.dedup();
-        let best = fs.iter().max_by_key(|f| (f.qualifiers.len(), f.sources)).expect("non-empty group");
+        let best = fs
+            .iter()
+            .max_by_key(|f| (f.qualifiers.len(), f.sources))
+            .expect("non-empty group");
         // Relations with their own wording (quotes, figures, roles) read as
         // sentences; the others as the name with its details.
-        let templated = ctx.config.relations.iter().any(|r| r.name == best.relation && r.template.is_some());
+        let templated = ctx
+            .config
+            .relations
+            .iter()
+            .any(|r| r.name == best.relation && r.template.is_some());
         let object_is_entity = ctx.facts.entities().contains_key(&best.object);
         let text = if object_is_entity && !templated {
             format!("{name}{}", ctx.details(best, &[]))
@@ -464,15 +618,28 @@ pub fn list(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
             names_list.push(n.as_str());
         }
     }
-    let templated = used.is_some_and(|r| ctx.config.relations.iter().any(|x| &x.name == r && x.template.is_some()));
+    let templated = used.is_some_and(|r| {
+        ctx.config
+            .relations
+            .iter()
+            .any(|x| &x.name == r && x.template.is_some())
+    });
     if templated {
         // Facts with their own wording: the best one says it best.
         if let Some((_, fs)) = groups.first() {
             ans.headline = ctx.sentence(fs[0]);
         }
     } else if !names_list.is_empty() {
-        ans.headline = if subjects.len() == 1 && !want_subjects && !names_list.contains(subjects.iter().next().expect("one")) {
-            format!("{} {}: {}", subjects.iter().next().expect("one"), label, names_list.join(", "))
+        ans.headline = if subjects.len() == 1
+            && !want_subjects
+            && !names_list.contains(subjects.iter().next().expect("one"))
+        {
+            format!(
+                "{} {}: {}",
+                subjects.iter().next().expect("one"),
+                label,
+                names_list.join(", ")
+            )
         } else {
             names_list.join(", ")
         };
@@ -490,15 +657,32 @@ pub fn reason(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Underst
             .filter(|f| f.qualifiers.contains_key("reason") || f.qualifiers.contains_key("because"))
             .collect()
     };
-    let mut facts = if relations.is_empty() { Vec::new() } else { with_reasons(relations) };
+    let mut facts = if relations.is_empty() {
+        Vec::new()
+    } else {
+        with_reasons(relations)
+    };
     if facts.is_empty() && !named(u).is_empty() {
-        let all: Vec<String> = ctx.config.relations.iter().map(|r| r.name.clone()).collect();
+        let all: Vec<String> = ctx
+            .config
+            .relations
+            .iter()
+            .map(|r| r.name.clone())
+            .collect();
         facts = with_reasons(&all);
     }
     facts = ctx.place_filter(facts, u);
-    facts.sort_by(|a, b| ctx.relevance(b, u).cmp(&ctx.relevance(a, u)).then(b.sources.cmp(&a.sources)));
+    facts.sort_by(|a, b| {
+        ctx.relevance(b, u)
+            .cmp(&ctx.relevance(a, u))
+            .then(b.sources.cmp(&a.sources))
+    });
     if let Some(first) = facts.first() {
-        let main: Vec<&Fact> = facts.iter().copied().filter(|f| f.relation == first.relation).collect();
+        let main: Vec<&Fact> = facts
+            .iter()
+            .copied()
+            .filter(|f| f.relation == first.relation)
+            .collect();
         let heads: Vec<String> = main.iter().map(|f| ctx.sentence(f)).collect();
         ans.headline = format!("{}. Reasons the articles give:", dedup(heads).join("; "));
         // Each distinct reason once, with the sentences that give it; the
@@ -521,17 +705,38 @@ pub fn reason(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Underst
                 }
             }
         }
-        let support = |ev: &Vec<&Evidence>| ev.iter().map(|e| e.source.as_str()).collect::<BTreeSet<_>>().len();
+        let support = |ev: &Vec<&Evidence>| {
+            ev.iter()
+                .map(|e| e.source.as_str())
+                .collect::<BTreeSet<_>>()
+                .len()
+        };
         reasons.sort_by_key(|r| std::cmp::Reverse(support(&r.1)));
         for (r, ev) in reasons.iter().take(MAX_ITEMS + 1) {
-            let mut cites: Vec<usize> = ev.iter().take(CITES_PER_ITEM).filter_map(|e| ctx.cite(ans, e)).collect();
+            let mut cites: Vec<usize> = ev
+                .iter()
+                .take(CITES_PER_ITEM)
+                .filter_map(|e| ctx.cite(ans, e))
+                .collect();
             cites.sort();
             cites.dedup();
             // "reportedly" only while every source giving it hedges.
-            let text = if ev.iter().all(|e| e.hedged) { format!("{r} (reportedly)") } else { r.clone() };
+            let text = if ev.iter().all(|e| e.hedged) {
+                format!("{r} (reportedly)")
+            } else {
+                r.clone()
+            };
             ans.items.push(Item { text, cites });
         }
-        let sources: BTreeSet<&str> = main.iter().flat_map(|f| f.evidence.iter().filter(|e| e.qualifiers.contains_key("reason")).map(|e| e.source.as_str())).collect();
+        let sources: BTreeSet<&str> = main
+            .iter()
+            .flat_map(|f| {
+                f.evidence
+                    .iter()
+                    .filter(|e| e.qualifiers.contains_key("reason"))
+                    .map(|e| e.source.as_str())
+            })
+            .collect();
         if ans.items.len() > 1 && sources.len() > 1 {
             ans.disagreements.push(Item {
                 text: "The articles give different reasons; each is listed with its source.".into(),
@@ -545,8 +750,12 @@ pub fn reason(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Underst
 
 /// Dates for the facts that involve the question's entities.
 pub fn date(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understanding) {
-    let dated = |f: &&Fact| f.event_date().is_some() || f.qualifiers.contains_key("date") || f.negated;
-    let mut facts: Vec<&Fact> = involving(ctx, relations, u).into_iter().filter(dated).collect();
+    let dated =
+        |f: &&Fact| f.event_date().is_some() || f.qualifiers.contains_key("date") || f.negated;
+    let mut facts: Vec<&Fact> = involving(ctx, relations, u)
+        .into_iter()
+        .filter(dated)
+        .collect();
     if facts.is_empty() {
         // "When did Globex confirm it?" when the dated sentences name its
         // chairman: facts by someone the table links to the named entity
@@ -569,8 +778,12 @@ pub fn date(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
                 }
             })
             .collect();
-        let by_linked: Vec<&Fact> =
-            relations.iter().flat_map(|r| ctx.facts.relation(r)).filter(dated).filter(|f| linked.contains(f.subject.as_str())).collect();
+        let by_linked: Vec<&Fact> = relations
+            .iter()
+            .flat_map(|r| ctx.facts.relation(r))
+            .filter(dated)
+            .filter(|f| linked.contains(f.subject.as_str()))
+            .collect();
         if !by_linked.is_empty() {
             facts = relations
                 .iter()
@@ -581,7 +794,11 @@ pub fn date(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
         }
     }
     facts = ctx.place_filter(facts, u);
-    let in_place = |f: &Fact| u.within.iter().any(|p| f.qualifiers.get("place").is_some_and(|v| v.contains(p)));
+    let in_place = |f: &Fact| {
+        u.within
+            .iter()
+            .any(|p| f.qualifiers.get("place").is_some_and(|v| v.contains(p)))
+    };
     facts.sort_by(|a, b| {
         in_place(b)
             .cmp(&in_place(a))
@@ -593,7 +810,10 @@ pub fn date(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
     for f in &facts {
         let when = match f.event_date() {
             Some(d) if d.is_full() => Some(d.to_string()),
-            _ => f.qualifier("date").map(|s| s.to_string()).or_else(|| f.event_date().map(|d| d.to_string())),
+            _ => f
+                .qualifier("date")
+                .map(|s| s.to_string())
+                .or_else(|| f.event_date().map(|d| d.to_string())),
         };
         let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
         let text = match &when {
@@ -603,7 +823,14 @@ pub fn date(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
         if first_when.is_none() {
             first_when = Some(when.clone());
             ans.headline = match &when {
-                Some(w) if facts.len() == 1 || facts.iter().all(|g| g.event_date().map(|d| d.to_string()).as_ref() == Some(w)) => w.clone(),
+                Some(w)
+                    if facts.len() == 1
+                        || facts
+                            .iter()
+                            .all(|g| g.event_date().map(|d| d.to_string()).as_ref() == Some(w)) =>
+                {
+                    w.clone()
+                }
                 Some(_) => text.clone(),
                 None => ctx.sentence(f),
             };
@@ -630,7 +857,10 @@ pub fn place(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understa
         if !places.contains(&where_) {
             places.push(where_.clone());
         }
-        ans.items.push(Item { text: format!("{}: at {where_}", ctx.sentence(f)), cites });
+        ans.items.push(Item {
+            text: format!("{}: at {where_}", ctx.sentence(f)),
+            cites,
+        });
     }
     if let Some(p) = places.first() {
         ans.headline = format!("At {p}");
@@ -640,16 +870,34 @@ pub fn place(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understa
 
 /// Who did it, earliest first ("who first reported").
 pub fn who(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understanding) {
-    let mut facts: Vec<&Fact> = relations.iter().flat_map(|r| ctx.facts.relation(r)).filter(|f| !f.subject.is_empty()).collect();
-    facts.sort_by(|a, b| a.date().is_none().cmp(&b.date().is_none()).then(a.date().cmp(&b.date())).then(b.sources.cmp(&a.sources)));
+    let mut facts: Vec<&Fact> = relations
+        .iter()
+        .flat_map(|r| ctx.facts.relation(r))
+        .filter(|f| !f.subject.is_empty())
+        .collect();
+    facts.sort_by(|a, b| {
+        a.date()
+            .is_none()
+            .cmp(&b.date().is_none())
+            .then(a.date().cmp(&b.date()))
+            .then(b.sources.cmp(&a.sources))
+    });
     let _ = u;
     for f in &facts {
         let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
         let when = f.date().map_or(String::new(), |d| format!(" ({d})"));
-        ans.items.push(Item { text: format!("{}{when}", f.subject), cites });
+        ans.items.push(Item {
+            text: format!("{}{when}", f.subject),
+            cites,
+        });
     }
     if let Some(f) = facts.first() {
-        let label = ctx.config.relations.iter().find(|r| r.name == f.relation).map_or("", |r| r.label.as_str());
+        let label = ctx
+            .config
+            .relations
+            .iter()
+            .find(|r| r.name == f.relation)
+            .map_or("", |r| r.label.as_str());
         ans.headline = match f.date() {
             Some(d) => format!("{} {label} it first ({d})", f.subject),
             None => format!("{} {label} it", f.subject),
@@ -665,25 +913,46 @@ pub fn yesno(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understa
         return false;
     }
     let facts = involving(ctx, relations, u);
-    let facts: Vec<&Fact> = facts.into_iter().filter(|f| names.iter().all(|n| f.subject == *n || f.object == *n || names.len() == 1)).collect();
-    if let Some(f) = facts.iter().max_by_key(|f| (ctx.relevance(f, u), f.sources)) {
+    let facts: Vec<&Fact> = facts
+        .into_iter()
+        .filter(|f| {
+            names
+                .iter()
+                .all(|n| f.subject == *n || f.object == *n || names.len() == 1)
+        })
+        .collect();
+    if let Some(f) = facts
+        .iter()
+        .max_by_key(|f| (ctx.relevance(f, u), f.sources))
+    {
         let word = if f.negated { "No" } else { "Yes" };
         let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
         ans.headline = format!("{word}: {}", ctx.sentence(f));
-        ans.items.push(Item { text: format!("{}{}", ctx.sentence(f), ctx.details(f, &[])), cites });
+        ans.items.push(Item {
+            text: format!("{}{}", ctx.sentence(f), ctx.details(f, &[])),
+            cites,
+        });
         ctx.add_disagreements(ans, &[f]);
         finish(ans);
         return true;
     }
     // "Did Acme pick Globex?" with only "Acme rejected Globex" on file.
     for r in relations {
-        let Some(rel) = ctx.config.relations.iter().find(|x| &x.name == r) else { continue };
+        let Some(rel) = ctx.config.relations.iter().find(|x| &x.name == r) else {
+            continue;
+        };
         let other: Vec<String> = rel.conflicts.clone();
-        let facts: Vec<&Fact> = involving(ctx, &other, u).into_iter().filter(|f| names.iter().all(|n| f.subject == *n || f.object == *n)).collect();
+        let facts: Vec<&Fact> = involving(ctx, &other, u)
+            .into_iter()
+            .filter(|f| names.iter().all(|n| f.subject == *n || f.object == *n))
+            .collect();
         if let Some(f) = facts.first() {
             let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
             ans.headline = format!("No: {}", ctx.sentence(f));
-            ans.items.push(Item { text: format!("{}{}", ctx.sentence(f), ctx.details(f, &[])), cites });
+            ans.items.push(Item {
+                text: format!("{}{}", ctx.sentence(f), ctx.details(f, &[])),
+                cites,
+            });
             finish(ans);
             return true;
         }
@@ -691,14 +960,27 @@ pub fn yesno(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understa
     // Neither: say what the articles do report about these names, without
     // a yes or a no.
     if names.len() >= 2 {
-        let all: Vec<String> = ctx.config.relations.iter().map(|r| r.name.clone()).collect();
-        let facts: Vec<&Fact> =
-            involving(ctx, &all, u).into_iter().filter(|f| names.iter().all(|n| f.subject == *n || f.object == *n)).collect();
+        let all: Vec<String> = ctx
+            .config
+            .relations
+            .iter()
+            .map(|r| r.name.clone())
+            .collect();
+        let facts: Vec<&Fact> = involving(ctx, &all, u)
+            .into_iter()
+            .filter(|f| names.iter().all(|n| f.subject == *n || f.object == *n))
+            .collect();
         if let Some(f) = facts.first() {
             let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
-            ans.headline = format!("The articles do not say so; they report: {}", ctx.sentence(f));
+            ans.headline = format!(
+                "The articles do not say so; they report: {}",
+                ctx.sentence(f)
+            );
             for f in &facts {
-                ans.items.push(Item { text: format!("{}{}", ctx.sentence(f), ctx.details(f, &[])), cites: cites.clone() });
+                ans.items.push(Item {
+                    text: format!("{}{}", ctx.sentence(f), ctx.details(f, &[])),
+                    cites: cites.clone(),
+                });
             }
             finish(ans);
             return true;
@@ -710,9 +992,16 @@ pub fn yesno(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understa
 /// Figures: metric facts about the question's entities and words.
 pub fn numbers(ctx: &Ctx<'_>, ans: &mut Answer, u: &Understanding, relations: &[String]) {
     let names = named(u);
-    let mut facts: Vec<&Fact> = relations.iter().flat_map(|r| ctx.facts.relation(r)).collect();
+    let mut facts: Vec<&Fact> = relations
+        .iter()
+        .flat_map(|r| ctx.facts.relation(r))
+        .collect();
     if !names.is_empty() {
-        facts.retain(|f| names.iter().any(|n| f.subject == *n || ctx.fact_entities(f).contains(*n)));
+        facts.retain(|f| {
+            names
+                .iter()
+                .any(|n| f.subject == *n || ctx.fact_entities(f).contains(*n))
+        });
     }
     if !u.terms.is_empty() {
         // Figures about what the question names ("stock", "revenue"):
@@ -723,13 +1012,21 @@ pub fn numbers(ctx: &Ctx<'_>, ans: &mut Answer, u: &Understanding, relations: &[
     facts.sort_by(|a, b| {
         ctx.relevance(b, u)
             .cmp(&ctx.relevance(a, u))
-            .then(names.iter().any(|n| b.subject == *n).cmp(&names.iter().any(|n| a.subject == *n)))
+            .then(
+                names
+                    .iter()
+                    .any(|n| b.subject == *n)
+                    .cmp(&names.iter().any(|n| a.subject == *n)),
+            )
             .then(b.sources.cmp(&a.sources))
             .then(a.id.cmp(&b.id))
     });
     for f in &facts {
         let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
-        ans.items.push(Item { text: ctx.sentence(f), cites });
+        ans.items.push(Item {
+            text: ctx.sentence(f),
+            cites,
+        });
     }
     if let Some(f) = facts.first() {
         ans.headline = ctx.sentence(f);

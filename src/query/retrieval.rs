@@ -82,10 +82,25 @@ impl Index {
     }
 
     /// The best sentences for a question that hold what it needs.
-    pub fn search(&self, u: &Understanding, need: Need, facts: &FactTable, lexicon: &Lexicon, limit: usize) -> Vec<Hit> {
+    pub fn search(
+        &self,
+        u: &Understanding,
+        need: Need,
+        facts: &FactTable,
+        lexicon: &Lexicon,
+        limit: usize,
+    ) -> Vec<Hit> {
         let n = self.docs.len().max(1) as f64;
-        let idf = |t: &str| self.postings.get(t).map_or(0.0, |p| (1.0 + n / p.len() as f64).ln());
-        let total: f64 = u.terms.iter().map(|t| idf(t).max((1.0 + n).ln() * 0.5)).sum();
+        let idf = |t: &str| {
+            self.postings
+                .get(t)
+                .map_or(0.0, |p| (1.0 + n / p.len() as f64).ln())
+        };
+        let total: f64 = u
+            .terms
+            .iter()
+            .map(|t| idf(t).max((1.0 + n).ln() * 0.5))
+            .sum();
         let mut scores: HashMap<u32, (f64, usize)> = HashMap::new();
         for t in &u.terms {
             let w = idf(t);
@@ -95,31 +110,58 @@ impl Index {
                 e.1 += 1;
             }
         }
-        let named: Vec<&str> =
-            u.entities.iter().filter(|e| e.kind != "PLACE").map(|e| e.name.as_str()).collect();
-        let places: Vec<&str> = u.entities.iter().filter(|e| e.kind == "PLACE").map(|e| e.name.as_str()).collect();
+        let named: Vec<&str> = u
+            .entities
+            .iter()
+            .filter(|e| e.kind != "PLACE")
+            .map(|e| e.name.as_str())
+            .collect();
+        let places: Vec<&str> = u
+            .entities
+            .iter()
+            .filter(|e| e.kind == "PLACE")
+            .map(|e| e.name.as_str())
+            .collect();
         let mut hits = Vec::new();
         for (d, (score, matched)) in scores {
             let (article, sentence) = self.docs[d as usize];
-            let Some(info) = facts.sentence_info(article, sentence) else { continue };
+            let Some(info) = facts.sentence_info(article, sentence) else {
+                continue;
+            };
             // The question's own words must mostly be there...
             if matched == 0 || total > 0.0 && score < 0.5 * total {
                 continue;
             }
             // ...and the things it names: every one of them, except the
             // story's actor, which most sentences leave implicit.
-            let present = named.iter().filter(|e| info.entities.iter().any(|x| x == *e)).count();
+            let present = named
+                .iter()
+                .filter(|e| info.entities.iter().any(|x| x == *e))
+                .count();
             if !named.is_empty() && present == 0 {
                 continue;
             }
             // (A more specific name counts: "Gizmo Pro" for "Gizmo".)
-            if named.iter().any(|e| *e != facts.actor() && !info.entities.iter().any(|x| x == *e || x.starts_with(&format!("{e} ")))) {
+            if named.iter().any(|e| {
+                *e != facts.actor()
+                    && !info
+                        .entities
+                        .iter()
+                        .any(|x| x == *e || x.starts_with(&format!("{e} ")))
+            }) {
                 continue;
             }
             // "in China" needs China in the sentence, by name or by word
             // ("Chinese competitors").
-            let has_term = |t: &str| self.postings.get(t).is_some_and(|p| p.binary_search(&d).is_ok());
-            if u.within.iter().any(|p| !info.entities.contains(p) && !has_term(&lexicon.term(&p.to_lowercase()))) {
+            let has_term = |t: &str| {
+                self.postings
+                    .get(t)
+                    .is_some_and(|p| p.binary_search(&d).is_ok())
+            };
+            if u.within
+                .iter()
+                .any(|p| !info.entities.contains(p) && !has_term(&lexicon.term(&p.to_lowercase())))
+            {
                 continue;
             }
             if !u.outside.is_empty() && u.outside.iter().any(|p| info.entities.contains(p)) {
@@ -129,7 +171,12 @@ impl Index {
                 .entities
                 .iter()
                 .filter(|e| !u.entities.iter().any(|q| &q.name == *e))
-                .filter(|e| facts.entities().get(*e).is_some_and(|x| !matches!(x.kind.as_str(), "PLACE" | "OUTLET")))
+                .filter(|e| {
+                    facts
+                        .entities()
+                        .get(*e)
+                        .is_some_and(|x| !matches!(x.kind.as_str(), "PLACE" | "OUTLET"))
+                })
                 .cloned()
                 .collect();
             let ok = match need {
@@ -142,10 +189,24 @@ impl Index {
             if !ok {
                 continue;
             }
-            let place_bonus = places.iter().filter(|p| info.entities.iter().any(|x| x == *p)).count() as f64 * 0.3;
-            hits.push(Hit { article, sentence, new_entities, score: score + present as f64 + place_bonus });
+            let place_bonus = places
+                .iter()
+                .filter(|p| info.entities.iter().any(|x| x == *p))
+                .count() as f64
+                * 0.3;
+            hits.push(Hit {
+                article,
+                sentence,
+                new_entities,
+                score: score + present as f64 + place_bonus,
+            });
         }
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.article.cmp(&b.article)).then(a.sentence.cmp(&b.sentence)));
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.article.cmp(&b.article))
+                .then(a.sentence.cmp(&b.sentence))
+        });
         hits.truncate(limit);
         hits
     }
@@ -159,7 +220,10 @@ pub fn answer(ctx: &Ctx<'_>, ans: &mut Answer, u: &Understanding, need: Need) {
     for h in hits.iter().filter(|h| h.score >= best_score * 0.8) {
         let c = ctx.cite_sentence(ans, h.article, h.sentence);
         let text = ctx.articles[h.article].sentences[h.sentence].text.clone();
-        ans.items.push(Item { text: format!("\"{text}\""), cites: vec![c] });
+        ans.items.push(Item {
+            text: format!("\"{text}\""),
+            cites: vec![c],
+        });
     }
     ans.headline = match need {
         Need::Entity => format!("{} (from the sentence below)", best.new_entities.join(", ")),
@@ -168,4 +232,3 @@ pub fn answer(ctx: &Ctx<'_>, ans: &mut Answer, u: &Understanding, need: Need) {
     ans.intent = format!("{}+retrieval", ans.intent);
     finish(ans);
 }
-

@@ -10,8 +10,12 @@ use super::respond::{dedup, finish, Ctx, CITES_PER_ITEM};
 
 /// The latest reported state, then how it got there.
 pub fn status(ctx: &Ctx<'_>, ans: &mut Answer) {
-    let mut ranked: Vec<(u32, &str)> =
-        ctx.config.relations.iter().filter_map(|r| r.status.filter(|&s| s > 0).map(|s| (s, r.name.as_str()))).collect();
+    let mut ranked: Vec<(u32, &str)> = ctx
+        .config
+        .relations
+        .iter()
+        .filter_map(|r| r.status.filter(|&s| s > 0).map(|s| (s, r.name.as_str())))
+        .collect();
     ranked.sort_by_key(|r| std::cmp::Reverse(r.0));
     let mut latest: Vec<String> = Vec::new();
     let mut pending: Vec<String> = Vec::new();
@@ -21,7 +25,12 @@ pub fn status(ctx: &Ctx<'_>, ans: &mut Answer) {
         if facts.is_empty() {
             continue;
         }
-        let label = ctx.config.relations.iter().find(|r| r.name == *rel).map_or(*rel, |r| r.label.as_str());
+        let label = ctx
+            .config
+            .relations
+            .iter()
+            .find(|r| r.name == *rel)
+            .map_or(*rel, |r| r.label.as_str());
         let mut parts = Vec::new();
         let mut cites = Vec::new();
         for f in facts.iter().take(6) {
@@ -43,13 +52,17 @@ pub fn status(ctx: &Ctx<'_>, ans: &mut Answer) {
         if let Some(c) = label_cap.get_mut(0..1) {
             c.make_ascii_uppercase();
         }
-        ans.items.push(Item { text: format!("{label_cap}: {}", parts.join("; ")), cites });
+        ans.items.push(Item {
+            text: format!("{label_cap}: {}", parts.join("; ")),
+            cites,
+        });
     }
     latest.extend(dedup(pending));
     if !latest.is_empty() {
         let as_of = newest.map_or(String::new(), |d| format!(" (as of {d})"));
         ans.headline = format!("Latest{as_of}: {}", latest.join(". "));
-        ans.headline.push_str(". How it got there, newest stage first:");
+        ans.headline
+            .push_str(". How it got there, newest stage first:");
     }
     finish(ans);
 }
@@ -57,22 +70,39 @@ pub fn status(ctx: &Ctx<'_>, ans: &mut Answer) {
 /// Dated events in date order: facts whose sentences give a date, then the
 /// story's stages by the date they were first reported.
 pub fn timeline(ctx: &Ctx<'_>, ans: &mut Answer) {
-    let stage = |f: &Fact| ctx.config.relations.iter().any(|r| r.name == f.relation && r.status.is_some_and(|s| s > 0));
+    let stage = |f: &Fact| {
+        ctx.config
+            .relations
+            .iter()
+            .any(|r| r.name == f.relation && r.status.is_some_and(|s| s > 0))
+    };
     let mut dated: Vec<(Date, bool, &Fact)> = ctx
         .facts
         .all()
         .iter()
         .filter_map(|f| match f.event_date() {
             Some(d) => Some((d, true, f)),
-            None if stage(f) => f.evidence.iter().filter_map(|e| e.published).min().map(|d| (d, false, f)),
+            None if stage(f) => f
+                .evidence
+                .iter()
+                .filter_map(|e| e.published)
+                .min()
+                .map(|d| (d, false, f)),
             None => None,
         })
         .collect();
     dated.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.id.cmp(&b.2.id)));
     for (d, event, f) in dated.iter().take(40) {
         let cites = ctx.cite_fact(ans, f, 2);
-        let when = if *event { d.to_string() } else { format!("{d} (reported)") };
-        ans.items.push(Item { text: format!("{when}: {}", ctx.sentence(f)), cites });
+        let when = if *event {
+            d.to_string()
+        } else {
+            format!("{d} (reported)")
+        };
+        ans.items.push(Item {
+            text: format!("{when}: {}", ctx.sentence(f)),
+            cites,
+        });
     }
     if let (Some(first), Some(last)) = (dated.first(), dated.last()) {
         ans.headline = format!("From {} to {}", first.0, last.0);
@@ -81,23 +111,47 @@ pub fn timeline(ctx: &Ctx<'_>, ans: &mut Answer) {
 }
 
 /// Quotations, optionally by one speaker and about other entities.
-pub fn quotes(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], speaker: Option<&str>, about: &[&str]) {
-    let mut facts: Vec<&Fact> = relations.iter().flat_map(|r| ctx.facts.relation(r)).collect();
+pub fn quotes(
+    ctx: &Ctx<'_>,
+    ans: &mut Answer,
+    relations: &[String],
+    speaker: Option<&str>,
+    about: &[&str],
+) {
+    let mut facts: Vec<&Fact> = relations
+        .iter()
+        .flat_map(|r| ctx.facts.relation(r))
+        .collect();
     if let Some(s) = speaker {
         facts.retain(|f| f.subject == s);
     }
     if !about.is_empty() {
-        let focused: Vec<&Fact> =
-            facts.iter().copied().filter(|f| about.iter().all(|a| ctx.fact_entities(f).contains(*a) || f.object.contains(a))).collect();
+        let focused: Vec<&Fact> = facts
+            .iter()
+            .copied()
+            .filter(|f| {
+                about
+                    .iter()
+                    .all(|a| ctx.fact_entities(f).contains(*a) || f.object.contains(a))
+            })
+            .collect();
         if !focused.is_empty() {
             facts = focused;
         }
     }
     // Direct quotations first, then reported speech.
-    facts.sort_by_key(|f| (!f.evidence.iter().any(|e| e.rule.contains("quote")), f.id.clone()));
+    facts.sort_by_key(|f| {
+        (
+            !f.evidence.iter().any(|e| e.rule.contains("quote")),
+            f.id.clone(),
+        )
+    });
     for f in &facts {
         let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
-        ans.items.push(Item { text: ctx.sentence(f), cites });
+        ans.items.push(Item {
+            text: ctx.sentence(f),
+            cites,
+        });
     }
     if !facts.is_empty() {
         ans.headline = match speaker {
@@ -111,10 +165,20 @@ pub fn quotes(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], speaker: Op
 /// Who or what an entity is, and what the articles say it did.
 pub fn about(ctx: &Ctx<'_>, ans: &mut Answer, entity: &str) {
     let info = ctx.facts.entities().get(entity);
-    let mut facts: Vec<&Fact> =
-        ctx.facts.all().iter().filter(|f| f.subject == entity || f.object == entity).collect();
+    let mut facts: Vec<&Fact> = ctx
+        .facts
+        .all()
+        .iter()
+        .filter(|f| f.subject == entity || f.object == entity)
+        .collect();
     // Roles first ("chairman of Globex"), then by support.
-    facts.sort_by_key(|f| (!f.qualifiers.contains_key("role") || f.subject != entity, std::cmp::Reverse(f.sources), f.id.clone()));
+    facts.sort_by_key(|f| {
+        (
+            !f.qualifiers.contains_key("role") || f.subject != entity,
+            std::cmp::Reverse(f.sources),
+            f.id.clone(),
+        )
+    });
     let roles: Vec<String> = facts
         .iter()
         .filter(|f| f.subject == entity && f.qualifiers.contains_key("role") && f.object != entity)
@@ -122,14 +186,25 @@ pub fn about(ctx: &Ctx<'_>, ans: &mut Answer, entity: &str) {
         .collect();
     for f in facts.iter().take(10) {
         let cites = ctx.cite_fact(ans, f, 2);
-        ans.items.push(Item { text: ctx.sentence(f), cites });
+        ans.items.push(Item {
+            text: ctx.sentence(f),
+            cites,
+        });
     }
     if facts.is_empty() {
         // Known but in no fact: quote where it is mentioned.
         let mut n = 0;
-        for s in ctx.facts.sentences().iter().filter(|s| s.entities.iter().any(|e| e == entity)) {
+        for s in ctx
+            .facts
+            .sentences()
+            .iter()
+            .filter(|s| s.entities.iter().any(|e| e == entity))
+        {
             let c = ctx.cite_sentence(ans, s.article, s.sentence);
-            ans.items.push(Item { text: "Mentioned:".into(), cites: vec![c] });
+            ans.items.push(Item {
+                text: "Mentioned:".into(),
+                cites: vec![c],
+            });
             n += 1;
             if n == 3 {
                 break;
@@ -143,19 +218,33 @@ pub fn about(ctx: &Ctx<'_>, ans: &mut Answer, entity: &str) {
         Some("OUTLET") => " (news outlet)".to_string(),
         Some(k) => format!(" ({})", k.to_lowercase()),
     };
-    ans.headline = if roles.is_empty() { format!("{entity}{kind}") } else { format!("{entity}: {}", dedup(roles).join("; ")) };
+    ans.headline = if roles.is_empty() {
+        format!("{entity}{kind}")
+    } else {
+        format!("{entity}: {}", dedup(roles).join("; "))
+    };
     finish(ans);
 }
 
 /// The articles behind the answers.
 pub fn sources(ctx: &Ctx<'_>, ans: &mut Answer) {
     for (i, a) in ctx.articles.iter().enumerate() {
-        let lede = a.sentences.iter().find(|s| !s.heading).unwrap_or(&a.sentences[0]);
+        let lede = a
+            .sentences
+            .iter()
+            .find(|s| !s.heading)
+            .unwrap_or(&a.sentences[0]);
         let c = ctx.cite_sentence(ans, i, lede.index);
         let outlet = a.outlet.clone().unwrap_or_else(|| "unknown outlet".into());
         let date = a.date.map_or("undated".to_string(), |d| d.to_string());
-        let title = a.title.clone().unwrap_or_else(|| lede.text.chars().take(80).collect());
-        ans.items.push(Item { text: format!("{outlet}, {date}: {title} ({})", a.id), cites: vec![c] });
+        let title = a
+            .title
+            .clone()
+            .unwrap_or_else(|| lede.text.chars().take(80).collect());
+        ans.items.push(Item {
+            text: format!("{outlet}, {date}: {title} ({})", a.id),
+            cites: vec![c],
+        });
     }
     ans.headline = format!("{} articles", ctx.articles.len());
     ans.answered = !ans.items.is_empty();
@@ -169,7 +258,10 @@ pub fn fact(ctx: &Ctx<'_>, ans: &mut Answer, id: &str) {
         // show a few dozen.
         const SHOWN: usize = 20;
         if f.evidence.len() > SHOWN {
-            ans.headline.push_str(&format!(" ({} sentences; the first {SHOWN} shown)", f.evidence.len()));
+            ans.headline.push_str(&format!(
+                " ({} sentences; the first {SHOWN} shown)",
+                f.evidence.len()
+            ));
         }
         for e in f.evidence.iter().take(SHOWN) {
             let c = ctx.cite(ans, e).into_iter().collect();
@@ -186,4 +278,3 @@ pub fn fact(ctx: &Ctx<'_>, ans: &mut Answer, id: &str) {
     }
     ans.answered = !ans.items.is_empty();
 }
-

@@ -11,10 +11,11 @@ use crate::facts::FactTable;
 /// English function words, used when the config lists none: they carry no
 /// story knowledge, only the grammar of questions.
 const DEFAULT_STOPWORDS: &[&str] = &[
-    "a", "an", "the", "of", "to", "in", "on", "at", "for", "by", "with", "from", "and", "or", "but", "is", "are", "was",
-    "were", "be", "been", "do", "does", "did", "has", "have", "had", "will", "would", "can", "could", "should", "what",
-    "which", "who", "whom", "when", "where", "why", "how", "that", "this", "it", "its", "they", "their", "about", "me",
-    "you", "your", "we", "us", "tell", "know", "s",
+    "a", "an", "the", "of", "to", "in", "on", "at", "for", "by", "with", "from", "and", "or",
+    "but", "is", "are", "was", "were", "be", "been", "do", "does", "did", "has", "have", "had",
+    "will", "would", "can", "could", "should", "what", "which", "who", "whom", "when", "where",
+    "why", "how", "that", "this", "it", "its", "they", "their", "about", "me", "you", "your", "we",
+    "us", "tell", "know", "s",
 ];
 
 /// An entity named in a question.
@@ -70,7 +71,11 @@ impl Lexicon {
                 // "Northwind" for "Northwind Motors", "Raman" for "Priya Raman".
                 let words: Vec<&str> = name.split(' ').collect();
                 if words.len() > 1 {
-                    let short = if info.kind == "PERSON" { words[words.len() - 1] } else { words[0] };
+                    let short = if info.kind == "PERSON" {
+                        words[words.len() - 1]
+                    } else {
+                        words[0]
+                    };
                     if short.len() >= 4 {
                         aliases.push((fold(short), name.clone(), info.kind.clone()));
                     }
@@ -93,10 +98,20 @@ impl Lexicon {
             stopwords: if config.query.stopwords.is_empty() {
                 DEFAULT_STOPWORDS.iter().map(|w| w.to_string()).collect()
             } else {
-                config.query.stopwords.iter().map(|w| w.to_lowercase()).collect()
+                config
+                    .query
+                    .stopwords
+                    .iter()
+                    .map(|w| w.to_lowercase())
+                    .collect()
             },
             synonyms,
-            topic_words: config.query.topic_words.iter().map(|w| w.to_lowercase()).collect(),
+            topic_words: config
+                .query
+                .topic_words
+                .iter()
+                .map(|w| w.to_lowercase())
+                .collect(),
             fuzzy: config.query.fuzzy_threshold.unwrap_or(0.8),
         }
     }
@@ -111,7 +126,8 @@ impl Lexicon {
                 0
             } else if alias.contains(&p) {
                 1
-            } else if p.len() >= 3 && similarity(&p, &alias[..alias.len().min(p.len() + 1)]) >= 0.6 {
+            } else if p.len() >= 3 && similarity(&p, &alias[..alias.len().min(p.len() + 1)]) >= 0.6
+            {
                 2
             } else {
                 continue;
@@ -144,27 +160,41 @@ impl Lexicon {
             .map(|(a, n, k)| (similarity(&f, a), n, k))
             .filter(|(s, _, _)| *s >= self.fuzzy)
             .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, n, k)| Named { name: n.clone(), kind: k.clone(), span: (0, text.len()) })
+            .map(|(_, n, k)| Named {
+                name: n.clone(),
+                kind: k.clone(),
+                span: (0, text.len()),
+            })
     }
 
     /// Reads a question.
     pub fn understand(&self, question: &str) -> Understanding {
         let lower = question.to_lowercase().replace(['’', '‘'], "'");
         let mut entities: Vec<Named> = Vec::new();
-        let taken = |s: usize, e: usize, ents: &Vec<Named>| ents.iter().any(|n| s < n.span.1 && n.span.0 < e);
+        let taken = |s: usize, e: usize, ents: &Vec<Named>| {
+            ents.iter().any(|n| s < n.span.1 && n.span.0 < e)
+        };
         for (alias, name, kind) in &self.aliases {
             let mut from = 0;
             while let Some(pos) = lower[from..].find(alias.as_str()) {
                 let s = from + pos;
                 let e = s + alias.len();
                 from = e;
-                let before_ok = s == 0 || !lower[..s].chars().next_back().is_some_and(|c| c.is_alphanumeric());
+                let before_ok = s == 0
+                    || !lower[..s]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_alphanumeric());
                 let after = &lower[e..];
                 let after_ok = after.is_empty()
                     || after.starts_with("'s")
                     || !after.chars().next().is_some_and(|c| c.is_alphanumeric());
                 if before_ok && after_ok && !taken(s, e, &entities) {
-                    entities.push(Named { name: name.clone(), kind: kind.clone(), span: (s, e) });
+                    entities.push(Named {
+                        name: name.clone(),
+                        kind: kind.clone(),
+                        span: (s, e),
+                    });
                 }
             }
         }
@@ -185,12 +215,20 @@ impl Lexicon {
                     .iter()
                     // Typos keep the first letter: "acne" is Acme, but
                     // "lobex" is not "Globex".
-                    .filter(|(a, _, _)| a.len() >= 4 && (a.len() as i64 - w.len() as i64).abs() <= 2 && a.chars().next() == w.chars().next())
+                    .filter(|(a, _, _)| {
+                        a.len() >= 4
+                            && (a.len() as i64 - w.len() as i64).abs() <= 2
+                            && a.chars().next() == w.chars().next()
+                    })
                     .map(|(a, n, k)| (similarity(w, a), n, k))
                     .filter(|(sc, _, _)| *sc >= self.fuzzy && *sc < 1.0)
                     .max_by(|a, b| a.0.total_cmp(&b.0));
                 if let Some((_, n, k)) = best {
-                    entities.push(Named { name: n.clone(), kind: k.clone(), span: (s, e) });
+                    entities.push(Named {
+                        name: n.clone(),
+                        kind: k.clone(),
+                        span: (s, e),
+                    });
                 }
             }
         }
@@ -200,9 +238,16 @@ impl Lexicon {
         for n in entities.iter().filter(|n| n.kind == "PLACE") {
             let before = lower[..n.span.0].trim_end();
             let before = before.strip_suffix(" the").unwrap_or(before).trim_end();
-            if before.ends_with("outside") || before.ends_with("outside of") || before.ends_with("beyond") || before.ends_with("except") {
+            if before.ends_with("outside")
+                || before.ends_with("outside of")
+                || before.ends_with("beyond")
+                || before.ends_with("except")
+            {
                 outside.push(n.name.clone());
-            } else if before.ends_with(" in") || before.ends_with(" within") || before.ends_with(" for") {
+            } else if before.ends_with(" in")
+                || before.ends_with(" within")
+                || before.ends_with(" for")
+            {
                 within.push(n.name.clone());
             }
         }
@@ -220,7 +265,13 @@ impl Lexicon {
                 terms.push(t);
             }
         }
-        Understanding { lower, entities, within, outside, terms }
+        Understanding {
+            lower,
+            entities,
+            within,
+            outside,
+            terms,
+        }
     }
 
     /// A word as a retrieval term: synonym group, else crude stem.
@@ -249,7 +300,9 @@ impl Lexicon {
             let mut at: HashMap<usize, f64> = HashMap::new();
             for k in &r.ask {
                 let k = k.to_lowercase();
-                let Some(pos) = find_word_prefix(lower, &k) else { continue };
+                let Some(pos) = find_word_prefix(lower, &k) else {
+                    continue;
+                };
                 let mut w = 1.0;
                 if k.contains(' ') {
                     w += 1.0;
@@ -257,7 +310,9 @@ impl Lexicon {
                 if pos < early_end {
                     w += 1.0;
                 }
-                let word_end = lower[pos..].find(|c: char| !c.is_alphanumeric() && c != '-').map_or(lower.len(), |e| pos + e);
+                let word_end = lower[pos..]
+                    .find(|c: char| !c.is_alphanumeric() && c != '-')
+                    .map_or(lower.len(), |e| pos + e);
                 if self.topic_words.contains(&lower[pos..word_end]) {
                     w *= 0.4;
                 }
@@ -271,7 +326,10 @@ impl Lexicon {
         }
         best.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let top = best.first().map_or(0.0, |b| b.0);
-        best.into_iter().filter(|b| b.0 >= top && top > 0.0).map(|b| b.2).collect()
+        best.into_iter()
+            .filter(|b| b.0 >= top && top > 0.0)
+            .map(|b| b.2)
+            .collect()
     }
 }
 
@@ -308,7 +366,11 @@ fn find_word_prefix(s: &str, k: &str) -> Option<usize> {
     let mut from = 0;
     while let Some(p) = s[from..].find(k) {
         let pos = from + p;
-        let ok = pos == 0 || !s[..pos].chars().next_back().is_some_and(|c| c.is_alphanumeric());
+        let ok = pos == 0
+            || !s[..pos]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric());
         if ok {
             return Some(pos);
         }
@@ -320,10 +382,16 @@ fn find_word_prefix(s: &str, k: &str) -> Option<usize> {
 /// A crude English stem: enough to match "rejected" with "rejecting".
 pub fn stem(w: &str) -> String {
     let w = w.trim_end_matches("'s");
-    for suffix in ["ations", "ation", "ings", "ing", "edly", "ed", "ies", "es", "ly", "s"] {
+    for suffix in [
+        "ations", "ation", "ings", "ing", "edly", "ed", "ies", "es", "ly", "s",
+    ] {
         if let Some(base) = w.strip_suffix(suffix) {
             if base.len() >= 3 {
-                return if suffix == "ies" { format!("{base}y") } else { base.to_string() };
+                return if suffix == "ies" {
+                    format!("{base}y")
+                } else {
+                    base.to_string()
+                };
             }
         }
     }
@@ -348,7 +416,9 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     for i in 1..=n {
         for j in 1..=m {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
             }

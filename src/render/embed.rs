@@ -84,14 +84,22 @@ impl Embed {
         len(&self.title)
             + len(&self.description)
             + len(&self.footer)
-            + self.fields.iter().map(|f| f.name.chars().count() + f.value.chars().count()).sum::<usize>()
+            + self
+                .fields
+                .iter()
+                .map(|f| f.name.chars().count() + f.value.chars().count())
+                .sum::<usize>()
     }
 }
 
 impl Reply {
     /// A short notice (errors, "slow down"), ephemeral when asked.
     pub fn notice(text: &str, ephemeral: bool) -> Reply {
-        Reply { content: Some(truncate(&escape(text), limits::CONTENT)), embeds: Vec::new(), ephemeral }
+        Reply {
+            content: Some(truncate(&escape(text), limits::CONTENT)),
+            embeds: Vec::new(),
+            ephemeral,
+        }
     }
 
     /// The message body as Discord's JSON, mentions disabled.
@@ -137,10 +145,18 @@ fn embed_json(e: &Embed) -> Value {
 
 /// Renders an answer as a Discord message.
 pub fn discord_message(answer: &Answer) -> Reply {
-    let title = if answer.headline.is_empty() { "factdesk".to_string() } else { escape(&answer.headline) };
+    let title = if answer.headline.is_empty() {
+        "factdesk".to_string()
+    } else {
+        escape(&answer.headline)
+    };
     let mut embed = Embed {
         title: Some(truncate(&title, limits::TITLE)),
-        color: Some(if answer.answered { ANSWERED } else { UNANSWERED }),
+        color: Some(if answer.answered {
+            ANSWERED
+        } else {
+            UNANSWERED
+        }),
         ..Embed::default()
     };
     let mut footer = if answer.citations.is_empty() {
@@ -159,11 +175,19 @@ pub fn discord_message(answer: &Answer) -> Reply {
 
     // Description: items first, then disagreements, then hints, each line
     // whole or not at all, with a count of what did not fit.
-    let mut lines: Vec<String> =
-        answer.items.iter().map(|i| format!("• {}{}", escape(&i.text), markers(&i.cites))).collect();
+    let mut lines: Vec<String> = answer
+        .items
+        .iter()
+        .map(|i| format!("• {}{}", escape(&i.text), markers(&i.cites)))
+        .collect();
     if !answer.disagreements.is_empty() {
         lines.push("**Sources differ:**".into());
-        lines.extend(answer.disagreements.iter().map(|d| format!("• {}{}", escape(&d.text), markers(&d.cites))));
+        lines.extend(
+            answer
+                .disagreements
+                .iter()
+                .map(|d| format!("• {}{}", escape(&d.text), markers(&d.cites))),
+        );
     }
     if !answer.hints.is_empty() {
         lines.push("**You can ask:**".into());
@@ -186,13 +210,20 @@ pub fn discord_message(answer: &Answer) -> Reply {
         // Outlet when known, else the headline, else the file: a reader
         // should see where the sentence comes from without opening it.
         let mut name = format!("[{}]", c.n);
-        let origin = c.outlet.clone().or_else(|| c.title.as_ref().map(|t| truncate(t, 80))).unwrap_or_else(|| c.source.clone());
+        let origin = c
+            .outlet
+            .clone()
+            .or_else(|| c.title.as_ref().map(|t| truncate(t, 80)))
+            .unwrap_or_else(|| c.source.clone());
         name.push_str(&format!(" {}", escape(&origin)));
         if let Some(d) = c.date {
             name.push_str(&format!(" · {d}"));
         }
         let name = truncate(&name, limits::FIELD_NAME);
-        let link = c.url.as_deref().filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+        let link = c
+            .url
+            .as_deref()
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
         let tail = match link {
             Some(u) => format!("\n<{u}>"),
             None => format!("\n`{}`", c.source.replace('`', "'")),
@@ -205,9 +236,17 @@ pub fn discord_message(answer: &Answer) -> Reply {
             break;
         }
         used += cost;
-        embed.fields.push(EmbedField { name, value, inline: false });
+        embed.fields.push(EmbedField {
+            name,
+            value,
+            inline: false,
+        });
     }
-    Reply { content: None, embeds: vec![embed], ephemeral: false }
+    Reply {
+        content: None,
+        embeds: vec![embed],
+        ephemeral: false,
+    }
 }
 
 fn push_more(embed: &mut Embed, left: usize) {
@@ -295,7 +334,10 @@ mod tests {
             });
         }
         for i in 0..items {
-            a.items.push(Item { text: format!("{i} {}", "x".repeat(len)), cites: vec![1] });
+            a.items.push(Item {
+                text: format!("{i} {}", "x".repeat(len)),
+                cites: vec![1],
+            });
         }
         a
     }
@@ -320,7 +362,11 @@ mod tests {
             assert_within_limits(&r);
             let e = &r.embeds[0];
             if cites > 25 {
-                assert!(e.fields.last().unwrap().value.starts_with("and "), "{:?}", e.fields.last());
+                assert!(
+                    e.fields.last().unwrap().value.starts_with("and "),
+                    "{:?}",
+                    e.fields.last()
+                );
             }
             if items > 50 {
                 assert!(e.description.as_ref().unwrap().contains("more"));

@@ -29,7 +29,12 @@ pub fn text(answer: &Answer) -> String {
                 meta.push(d.to_string());
             }
             meta.push(c.source.clone());
-            out.push_str(&format!("\n[{}] {}\n    \"{}\"", c.n, meta.join(", "), c.quote));
+            out.push_str(&format!(
+                "\n[{}] {}\n    \"{}\"",
+                c.n,
+                meta.join(", "),
+                c.quote
+            ));
         }
     }
     out.push('\n');

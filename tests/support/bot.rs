@@ -32,7 +32,8 @@ impl TempDir {
     pub fn new(label: &str) -> TempDir {
         static N: AtomicUsize = AtomicUsize::new(0);
         let n = N.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!("factdesk-e2e-{}-{label}-{n}", std::process::id()));
+        let path =
+            std::env::temp_dir().join(format!("factdesk-e2e-{}-{label}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).expect("create temp dir");
         TempDir(path)
@@ -101,7 +102,11 @@ impl Bot {
     /// Starts the binary with `options`.
     pub fn spawn(options: &BotOptions) -> Bot {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_factdesk"));
-        cmd.arg("run").arg("--config").arg(&options.config).arg("--corpus").arg(&options.corpus);
+        cmd.arg("run")
+            .arg("--config")
+            .arg(&options.config)
+            .arg("--corpus")
+            .arg(&options.corpus);
         // Only what the test sets: no token, proxy or config from the
         // developer's shell can change what is being tested.
         for var in [
@@ -149,11 +154,20 @@ impl Bot {
                     if n == 0 {
                         break;
                     }
-                    output.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+                    output
+                        .lock()
+                        .unwrap()
+                        .push_str(&String::from_utf8_lossy(&buf[..n]));
                 }
             }));
         }
-        Bot { child, pid, output, readers, exited: None }
+        Bot {
+            child,
+            pid,
+            output,
+            readers,
+            exited: None,
+        }
     }
 
     /// Everything the bot printed so far (stdout and stderr interleaved).
@@ -163,7 +177,11 @@ impl Bot {
 
     /// Sends SIGTERM.
     pub fn sigterm(&self) {
-        let status = Command::new("kill").arg("-TERM").arg(self.pid.to_string()).status().expect("run kill");
+        let status = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.pid.to_string())
+            .status()
+            .expect("run kill");
         assert!(status.success(), "kill -TERM {} failed", self.pid);
     }
 
@@ -197,7 +215,11 @@ impl Drop for Bot {
             let _ = self.child.wait();
         }
         if std::thread::panicking() {
-            eprintln!("---- factdesk output (pid {}) ----\n{}\n---- end ----", self.pid, self.output());
+            eprintln!(
+                "---- factdesk output (pid {}) ----\n{}\n---- end ----",
+                self.pid,
+                self.output()
+            );
         }
     }
 }

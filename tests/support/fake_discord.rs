@@ -83,7 +83,9 @@ pub struct FakeDiscordConfig {
 
 impl Default for FakeDiscordConfig {
     fn default() -> Self {
-        Self { heartbeat_interval_ms: DEFAULT_HEARTBEAT_INTERVAL_MS }
+        Self {
+            heartbeat_interval_ms: DEFAULT_HEARTBEAT_INTERVAL_MS,
+        }
     }
 }
 
@@ -114,7 +116,10 @@ pub struct Recorded {
 impl Recorded {
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
-        self.headers.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn is(&self, method: &str, path: &str) -> bool {
@@ -224,7 +229,10 @@ impl Shared {
         F: std::future::Future<Output = ()> + Send + 'static,
     {
         let handle = tokio::spawn(fut);
-        self.tasks.lock().unwrap_or_else(|e| e.into_inner()).push(handle.abort_handle());
+        self.tasks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(handle.abort_handle());
     }
 }
 
@@ -237,7 +245,13 @@ pub struct FakeDiscord {
 
 impl Drop for FakeDiscord {
     fn drop(&mut self) {
-        for task in self.shared.tasks.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
+        for task in self
+            .shared
+            .tasks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain(..)
+        {
             task.abort();
         }
     }
@@ -249,8 +263,12 @@ impl FakeDiscord {
     }
 
     pub async fn start_with(config: FakeDiscordConfig) -> FakeDiscord {
-        let rest = TcpListener::bind("127.0.0.1:0").await.expect("bind fake REST listener");
-        let gateway = TcpListener::bind("127.0.0.1:0").await.expect("bind fake gateway listener");
+        let rest = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind fake REST listener");
+        let gateway = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind fake gateway listener");
         let rest_addr = rest.local_addr().unwrap();
         let gateway_addr = gateway.local_addr().unwrap();
 
@@ -265,7 +283,9 @@ impl FakeDiscord {
             tasks: Mutex::new(Vec::new()),
         });
 
-        let app = Router::new().fallback(rest_handler).with_state(Arc::clone(&shared));
+        let app = Router::new()
+            .fallback(rest_handler)
+            .with_state(Arc::clone(&shared));
         shared.spawn(async move {
             let _ = axum::serve(rest, app).await;
         });
@@ -273,13 +293,19 @@ impl FakeDiscord {
         let gw_shared = Arc::clone(&shared);
         shared.spawn(async move {
             loop {
-                let Ok((stream, _)) = gateway.accept().await else { continue };
+                let Ok((stream, _)) = gateway.accept().await else {
+                    continue;
+                };
                 let conn_shared = Arc::clone(&gw_shared);
                 gw_shared.spawn(serve_gateway_connection(conn_shared, stream));
             }
         });
 
-        FakeDiscord { shared, rest_addr, gateway_addr }
+        FakeDiscord {
+            shared,
+            rest_addr,
+            gateway_addr,
+        }
     }
 
     /// Value for serenity's `HttpBuilder::proxy`, e.g. `http://127.0.0.1:40123`.
@@ -308,7 +334,13 @@ impl FakeDiscord {
 
     /// Requests whose path is exactly `path` (any method), in arrival order.
     pub fn requests_to(&self, path: &str) -> Vec<Recorded> {
-        self.shared.lock().requests.iter().filter(|r| r.path == path).cloned().collect()
+        self.shared
+            .lock()
+            .requests
+            .iter()
+            .filter(|r| r.path == path)
+            .cloned()
+            .collect()
     }
 
     /// Waits for the first recorded request (already recorded or future) matching `pred`.
@@ -316,11 +348,17 @@ impl FakeDiscord {
     where
         F: FnMut(&Recorded) -> bool,
     {
-        self.wait_until(timeout, |s| s.requests.iter().find(|r| pred(r)).cloned()).await
+        self.wait_until(timeout, |s| s.requests.iter().find(|r| pred(r)).cloned())
+            .await
     }
 
     /// Waits until at least `n` recorded requests match `pred`; returns all matches.
-    pub async fn wait_for_requests<F>(&self, n: usize, mut pred: F, timeout: Duration) -> Option<Vec<Recorded>>
+    pub async fn wait_for_requests<F>(
+        &self,
+        n: usize,
+        mut pred: F,
+        timeout: Duration,
+    ) -> Option<Vec<Recorded>>
     where
         F: FnMut(&Recorded) -> bool,
     {
@@ -337,15 +375,25 @@ impl FakeDiscord {
     /// Discord's user-scope rate-limit body and headers; later ones are served normally.
     /// Several calls queue several one-shot failures.
     pub fn fail_next_with_429(&self, path_prefix: &str, retry_after_secs: f64) {
-        let reset = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs_f64() + retry_after_secs;
+        let reset = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64()
+            + retry_after_secs;
         let headers = vec![
             // Discord sends whole seconds here (rounded up); the precise value is in the body
             // and in x-ratelimit-reset-after.
-            ("retry-after".to_string(), format!("{}", retry_after_secs.ceil() as u64)),
+            (
+                "retry-after".to_string(),
+                format!("{}", retry_after_secs.ceil() as u64),
+            ),
             ("x-ratelimit-limit".to_string(), "10".to_string()),
             ("x-ratelimit-remaining".to_string(), "0".to_string()),
             ("x-ratelimit-reset".to_string(), format!("{reset:.3}")),
-            ("x-ratelimit-reset-after".to_string(), format!("{retry_after_secs:.3}")),
+            (
+                "x-ratelimit-reset-after".to_string(),
+                format!("{retry_after_secs:.3}"),
+            ),
             ("x-ratelimit-bucket".to_string(), "abcd1234".to_string()),
             ("x-ratelimit-scope".to_string(), "user".to_string()),
         ];
@@ -403,16 +451,25 @@ impl FakeDiscord {
 
     /// Waits for the first frame from the bot with `op` (e.g. 2 IDENTIFY, 6 RESUME).
     pub async fn wait_for_gateway_op(&self, op: u64, timeout: Duration) -> Option<GatewayFrame> {
-        self.wait_for_gateway_frame(|f| f.direction == Direction::FromBot && f.op == Some(op), timeout).await
+        self.wait_for_gateway_frame(
+            |f| f.direction == Direction::FromBot && f.op == Some(op),
+            timeout,
+        )
+        .await
     }
 
     /// Waits for the first frame (either direction) matching `pred`. Combine with `f.at` or
     /// `f.connection` to wait for e.g. the IDENTIFY *after* a given point.
-    pub async fn wait_for_gateway_frame<F>(&self, mut pred: F, timeout: Duration) -> Option<GatewayFrame>
+    pub async fn wait_for_gateway_frame<F>(
+        &self,
+        mut pred: F,
+        timeout: Duration,
+    ) -> Option<GatewayFrame>
     where
         F: FnMut(&GatewayFrame) -> bool,
     {
-        self.wait_until(timeout, |s| s.frames.iter().find(|f| pred(f)).cloned()).await
+        self.wait_until(timeout, |s| s.frames.iter().find(|f| pred(f)).cloned())
+            .await
     }
 
     /// Number of websocket connections accepted so far.
@@ -421,16 +478,27 @@ impl FakeDiscord {
     }
 
     pub fn connection_log(&self) -> Vec<ConnectionRecord> {
-        self.shared.lock().connections.iter().map(|c| c.record.clone()).collect()
+        self.shared
+            .lock()
+            .connections
+            .iter()
+            .map(|c| c.record.clone())
+            .collect()
     }
 
     pub async fn wait_for_connections(&self, n: usize, timeout: Duration) -> bool {
-        self.wait_until(timeout, |s| (s.connections.len() >= n).then_some(())).await.is_some()
+        self.wait_until(timeout, |s| (s.connections.len() >= n).then_some(()))
+            .await
+            .is_some()
     }
 
     /// Waits until the connection with this id (see `connection_log`) has ended.
     pub async fn wait_for_connection_closed(&self, id: usize, timeout: Duration) -> bool {
-        self.wait_until(timeout, |s| s.connections.get(id).and_then(|c| c.record.closed_at)).await.is_some()
+        self.wait_until(timeout, |s| {
+            s.connections.get(id).and_then(|c| c.record.closed_at)
+        })
+        .await
+        .is_some()
     }
 
     /// Waits until some socket has completed IDENTIFY or RESUME and can receive dispatches;
@@ -451,7 +519,9 @@ impl FakeDiscord {
     /// `wait_for_live_session` first, or `dispatch_when_live`).
     pub async fn dispatch(&self, event_name: &str, d: Value) -> Result<u64, String> {
         let mut st = self.shared.lock();
-        let live = st.live.ok_or_else(|| "no live gateway session to dispatch to".to_string())?;
+        let live = st
+            .live
+            .ok_or_else(|| "no live gateway session to dispatch to".to_string())?;
         let seq = send_dispatch(&mut st, live, event_name, d);
         drop(st);
         self.shared.bump();
@@ -459,7 +529,12 @@ impl FakeDiscord {
     }
 
     /// `wait_for_live_session` + `dispatch`.
-    pub async fn dispatch_when_live(&self, event_name: &str, d: Value, timeout: Duration) -> Result<u64, String> {
+    pub async fn dispatch_when_live(
+        &self,
+        event_name: &str,
+        d: Value,
+        timeout: Duration,
+    ) -> Result<u64, String> {
         if self.wait_for_live_session(timeout).await.is_none() {
             return Err(format!("no live gateway session within {timeout:?}"));
         }
@@ -470,8 +545,13 @@ impl FakeDiscord {
     /// real Discord uses for "reconnect and resume"). Returns false if nothing was live.
     pub async fn close_socket(&self, code: u16) -> bool {
         let mut st = self.shared.lock();
-        let Some(live) = st.live.take() else { return false };
-        let ok = st.connections[live].tx.send(Outgoing::Close(code, "fake_discord close".into())).is_ok();
+        let Some(live) = st.live.take() else {
+            return false;
+        };
+        let ok = st.connections[live]
+            .tx
+            .send(Outgoing::Close(code, "fake_discord close".into()))
+            .is_ok();
         drop(st);
         self.shared.bump();
         ok
@@ -501,15 +581,23 @@ impl FakeDiscord {
     pub async fn send_raw(&self, payload: Value) -> bool {
         let st = self.shared.lock();
         let Some(live) = st.live else { return false };
-        let ok = st.connections[live].tx.send(Outgoing::Json(payload)).is_ok();
+        let ok = st.connections[live]
+            .tx
+            .send(Outgoing::Json(payload))
+            .is_ok();
         drop(st);
         ok
     }
 
     fn send_to_live_and_retire(&self, payload: Value) -> bool {
         let mut st = self.shared.lock();
-        let Some(live) = st.live.take() else { return false };
-        let ok = st.connections[live].tx.send(Outgoing::Json(payload)).is_ok();
+        let Some(live) = st.live.take() else {
+            return false;
+        };
+        let ok = st.connections[live]
+            .tx
+            .send(Outgoing::Json(payload))
+            .is_ok();
         drop(st);
         self.shared.bump();
         ok
@@ -549,7 +637,9 @@ async fn serve_gateway_connection(shared: Arc<Shared>, stream: TcpStream) {
     // for the bot's delayed ACK (Nagle): ~40 ms of latency that is the
     // fake's, not the bot's. (Added in the factdesk copy.)
     let _ = stream.set_nodelay(true);
-    let Ok(ws) = tokio_tungstenite::accept_hdr_async(stream, callback).await else { return };
+    let Ok(ws) = tokio_tungstenite::accept_hdr_async(stream, callback).await else {
+        return;
+    };
     let (mut sink, mut source) = ws.split();
     let (tx, mut rx) = mpsc::unbounded_channel::<Outgoing>();
 
@@ -557,7 +647,13 @@ async fn serve_gateway_connection(shared: Arc<Shared>, stream: TcpStream) {
         let mut st = shared.lock();
         let id = st.connections.len();
         st.connections.push(Connection {
-            record: ConnectionRecord { id, uri, opened_at: Instant::now(), closed_at: None, session_id: None },
+            record: ConnectionRecord {
+                id,
+                uri,
+                opened_at: Instant::now(),
+                closed_at: None,
+                session_id: None,
+            },
             tx: tx.clone(),
         });
         id
@@ -576,7 +672,10 @@ async fn serve_gateway_connection(shared: Arc<Shared>, stream: TcpStream) {
                     }
                 }
                 Outgoing::Close(code, reason) => {
-                    let frame = CloseFrame { code: CloseCode::from(code), reason: reason.into() };
+                    let frame = CloseFrame {
+                        code: CloseCode::from(code),
+                        reason: reason.into(),
+                    };
                     let _ = sink.send(Message::Close(Some(frame))).await;
                     break;
                 }
@@ -618,7 +717,12 @@ async fn serve_gateway_connection(shared: Arc<Shared>, stream: TcpStream) {
     writer.abort();
 }
 
-fn handle_bot_frame(shared: &Shared, conn_id: usize, tx: &mpsc::UnboundedSender<Outgoing>, payload: &Value) {
+fn handle_bot_frame(
+    shared: &Shared,
+    conn_id: usize,
+    tx: &mpsc::UnboundedSender<Outgoing>,
+    payload: &Value,
+) {
     match payload.get("op").and_then(Value::as_u64) {
         Some(1) if shared.ack_heartbeats.load(Ordering::SeqCst) => {
             let _ = tx.send(Outgoing::Json(json!({"op": 11})));
@@ -634,7 +738,11 @@ fn handle_bot_frame(shared: &Shared, conn_id: usize, tx: &mpsc::UnboundedSender<
         }
         Some(6) => {
             let mut st = shared.lock();
-            let session_id = payload.pointer("/d/session_id").and_then(Value::as_str).unwrap_or_default().to_string();
+            let session_id = payload
+                .pointer("/d/session_id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
             if st.sessions.contains_key(&session_id) {
                 // Only one socket per session on Discord: the old one is dead by now anyway.
                 st.connections[conn_id].record.session_id = Some(session_id);
@@ -651,18 +759,31 @@ fn handle_bot_frame(shared: &Shared, conn_id: usize, tx: &mpsc::UnboundedSender<
 /// Assigns the next sequence number of the connection's session and queues the frame.
 fn send_dispatch(st: &mut StateInner, conn_id: usize, t: &str, d: Value) -> Result<u64, String> {
     let conn = &st.connections[conn_id];
-    let session_id = conn.record.session_id.clone().ok_or("socket has no session")?;
+    let session_id = conn
+        .record
+        .session_id
+        .clone()
+        .ok_or("socket has no session")?;
     let seq = st.sessions.entry(session_id).or_insert(0);
     *seq += 1;
     let seq = *seq;
     let frame = json!({"op": 0, "s": seq, "t": t, "d": d});
-    st.connections[conn_id].tx.send(Outgoing::Json(frame)).map_err(|_| "socket already gone".to_string())?;
+    st.connections[conn_id]
+        .tx
+        .send(Outgoing::Json(frame))
+        .map_err(|_| "socket already gone".to_string())?;
     Ok(seq)
 }
 
 fn record_frame(shared: &Shared, connection: usize, direction: Direction, payload: Value) {
     let op = payload.get("op").and_then(Value::as_u64);
-    shared.lock().frames.push(GatewayFrame { at: Instant::now(), connection, direction, op, payload });
+    shared.lock().frames.push(GatewayFrame {
+        at: Instant::now(),
+        connection,
+        direction,
+        op,
+        payload,
+    });
     shared.bump();
 }
 
@@ -703,7 +824,8 @@ async fn rest_handler(
     let injection = {
         let mut st = shared.lock();
         let pos = st.injections.iter().position(|i| {
-            path.starts_with(&i.path_prefix) && (i.method.is_none() || i.method.as_ref() == Some(&method))
+            path.starts_with(&i.path_prefix)
+                && (i.method.is_none() || i.method.as_ref() == Some(&method))
         });
         pos.map(|p| st.injections.remove(p))
     };
@@ -728,7 +850,12 @@ async fn rest_handler(
             query: uri.query().map(str::to_string),
             headers: headers
                 .iter()
-                .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
                 .collect(),
             authorization: headers
                 .get("authorization")
@@ -746,7 +873,10 @@ async fn rest_handler(
         None => status.into_response(),
     };
     for (k, v) in extra_headers {
-        if let (Ok(k), Ok(v)) = (HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_str(&v)) {
+        if let (Ok(k), Ok(v)) = (
+            HeaderName::from_bytes(k.as_bytes()),
+            HeaderValue::from_str(&v),
+        ) {
             response.headers_mut().insert(k, v);
         }
     }
@@ -754,7 +884,10 @@ async fn rest_handler(
 }
 
 fn discord_error(status: u16, code: u64, message: &str) -> (StatusCode, Option<Value>) {
-    (StatusCode::from_u16(status).unwrap(), Some(json!({"message": message, "code": code})))
+    (
+        StatusCode::from_u16(status).unwrap(),
+        Some(json!({"message": message, "code": code})),
+    )
 }
 
 fn not_found() -> (StatusCode, Option<Value>) {
@@ -762,8 +895,15 @@ fn not_found() -> (StatusCode, Option<Value>) {
 }
 
 /// The normal (non-injected) answer; `None` body means an empty response (204).
-fn route(shared: &Shared, method: &Method, path: &str, body: Option<&Value>) -> (StatusCode, Option<Value>) {
-    let Some(rest) = path.strip_prefix(API_PREFIX) else { return not_found() };
+fn route(
+    shared: &Shared,
+    method: &Method,
+    path: &str,
+    body: Option<&Value>,
+) -> (StatusCode, Option<Value>) {
+    let Some(rest) = path.strip_prefix(API_PREFIX) else {
+        return not_found();
+    };
     let segs: Vec<&str> = rest.trim_start_matches('/').split('/').collect();
     let m = method.as_str();
 
@@ -788,22 +928,40 @@ fn route(shared: &Shared, method: &Method, path: &str, body: Option<&Value>) -> 
             commands_route(shared, m, app, Some(guild), body)
         }
 
-        ("POST", ["interactions", id, token, "callback"]) => interaction_callback(shared, id, token, body),
+        ("POST", ["interactions", id, token, "callback"]) => {
+            interaction_callback(shared, id, token, body)
+        }
 
-        (_, ["webhooks", app, token, "messages", "@original"]) => original_route(shared, m, app, token, body),
+        (_, ["webhooks", app, token, "messages", "@original"]) => {
+            original_route(shared, m, app, token, body)
+        }
         ("POST", ["webhooks", _app, _token]) => {
             // Follow-up message (serenity adds `?&wait=true`; the body is the message).
-            (StatusCode::OK, Some(message_from_request(CHANNEL_ID, body, 20)))
+            (
+                StatusCode::OK,
+                Some(message_from_request(CHANNEL_ID, body, 20)),
+            )
         }
-        ("PATCH", ["webhooks", _app, _token, "messages", _id]) => {
-            (StatusCode::OK, Some(message_from_request(CHANNEL_ID, body, 20)))
-        }
+        ("PATCH", ["webhooks", _app, _token, "messages", _id]) => (
+            StatusCode::OK,
+            Some(message_from_request(CHANNEL_ID, body, 20)),
+        ),
         ("DELETE", ["webhooks", _app, _token, "messages", _id]) => (StatusCode::NO_CONTENT, None),
 
         ("POST", ["channels", channel, "messages"]) => {
             // 19 = REPLY when the bot references a message, 0 = DEFAULT otherwise.
-            let kind = if body.and_then(|b| b.get("message_reference")).is_some_and(|r| !r.is_null()) { 19 } else { 0 };
-            (StatusCode::OK, Some(message_from_request(channel, body, kind)))
+            let kind = if body
+                .and_then(|b| b.get("message_reference"))
+                .is_some_and(|r| !r.is_null())
+            {
+                19
+            } else {
+                0
+            };
+            (
+                StatusCode::OK,
+                Some(message_from_request(channel, body, kind)),
+            )
         }
         ("POST", ["channels", _channel, "typing"]) => (StatusCode::NO_CONTENT, None),
 
@@ -828,8 +986,10 @@ fn commands_route(
             let Some(list) = body.and_then(Value::as_array) else {
                 return discord_error(400, 50035, "Invalid Form Body");
             };
-            let completed: Vec<Value> =
-                list.iter().map(|c| complete_command(&mut st, c, guild)).collect();
+            let completed: Vec<Value> = list
+                .iter()
+                .map(|c| complete_command(&mut st, c, guild))
+                .collect();
             st.commands.insert(scope, completed.clone());
             (StatusCode::OK, Some(Value::Array(completed)))
         }
@@ -843,7 +1003,12 @@ fn commands_route(
             list.push(completed.clone());
             (StatusCode::CREATED, Some(completed))
         }
-        "GET" => (StatusCode::OK, Some(Value::Array(st.commands.get(&scope).cloned().unwrap_or_default()))),
+        "GET" => (
+            StatusCode::OK,
+            Some(Value::Array(
+                st.commands.get(&scope).cloned().unwrap_or_default(),
+            )),
+        ),
         _ => not_found(),
     }
 }
@@ -853,9 +1018,17 @@ fn commands_route(
 /// derived/rest_command_response_minimal_for_serenity.json) plus the usual defaults.
 fn complete_command(st: &mut StateInner, cmd: &Value, guild: Option<&str>) -> Value {
     let mut c = cmd.as_object().cloned().unwrap_or_default();
-    let name = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+    let name = c
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
     let key = (guild.map(str::to_string), name);
-    let id = st.command_ids.entry(key).or_insert_with(|| next_snowflake().to_string()).clone();
+    let id = st
+        .command_ids
+        .entry(key)
+        .or_insert_with(|| next_snowflake().to_string())
+        .clone();
     c.insert("id".into(), json!(id));
     c.insert("application_id".into(), json!(APPLICATION_ID));
     c.insert("version".into(), json!(next_snowflake().to_string()));
@@ -887,7 +1060,12 @@ fn set_default(map: &mut Map<String, Value>, key: &str, value: Value) {
     }
 }
 
-fn interaction_callback(shared: &Shared, id: &str, token: &str, body: Option<&Value>) -> (StatusCode, Option<Value>) {
+fn interaction_callback(
+    shared: &Shared,
+    id: &str,
+    token: &str,
+    body: Option<&Value>,
+) -> (StatusCode, Option<Value>) {
     let mut st = shared.lock();
     if st.interactions.acknowledged.contains_key(id) {
         // derived/rest_already_acknowledged_40060.json
@@ -911,7 +1089,13 @@ fn interaction_callback(shared: &Shared, id: &str, token: &str, body: Option<&Va
     (StatusCode::NO_CONTENT, None)
 }
 
-fn original_route(shared: &Shared, method: &str, app: &str, token: &str, body: Option<&Value>) -> (StatusCode, Option<Value>) {
+fn original_route(
+    shared: &Shared,
+    method: &str,
+    app: &str,
+    token: &str,
+    body: Option<&Value>,
+) -> (StatusCode, Option<Value>) {
     if app != APPLICATION_ID {
         return discord_error(404, 10015, "Unknown Webhook");
     }
@@ -946,7 +1130,11 @@ fn original_route(shared: &Shared, method: &str, app: &str, token: &str, body: O
 /// request so tests can read them back; components are not echoed (serenity's Component
 /// deserializer needs server-side fields the request does not carry).
 fn message_from_request(channel_id: &str, body: Option<&Value>, kind: u64) -> Value {
-    let field = |k: &str| body.and_then(|b| b.get(k)).filter(|v| !v.is_null()).cloned();
+    let field = |k: &str| {
+        body.and_then(|b| b.get(k))
+            .filter(|v| !v.is_null())
+            .cloned()
+    };
     json!({
         "id": next_snowflake().to_string(),
         "channel_id": channel_id,
@@ -1066,7 +1254,11 @@ fn interaction_envelope(kind: u64, data: Value) -> Value {
 /// `json!([{"type": 3, "name": "question", "value": "who?"}])`. Each call gets a fresh
 /// interaction id and token (read them back with `d["id"]`, `d["token"]`).
 pub fn interaction_command(name: &str, options: Value) -> Value {
-    let options = if options.is_null() { json!([]) } else { options };
+    let options = if options.is_null() {
+        json!([])
+    } else {
+        options
+    };
     interaction_envelope(
         2,
         json!({
@@ -1081,7 +1273,10 @@ pub fn interaction_command(name: &str, options: Value) -> Value {
 /// `d` of an INTERACTION_CREATE of type 4 (APPLICATION_COMMAND_AUTOCOMPLETE) for a string
 /// option `focused_option` currently containing `partial`.
 pub fn interaction_autocomplete(name: &str, focused_option: &str, partial: &str) -> Value {
-    interaction_autocomplete_with(name, json!([{"type": 3, "name": focused_option, "value": partial, "focused": true}]))
+    interaction_autocomplete_with(
+        name,
+        json!([{"type": 3, "name": focused_option, "value": partial, "focused": true}]),
+    )
 }
 
 /// Autocomplete with a full options array (mark exactly one option `"focused": true`).
@@ -1100,7 +1295,9 @@ pub fn interaction_autocomplete_with(name: &str, options: Value) -> Value {
 
 /// A stable fake command id per name (only used inside interaction payloads).
 fn command_id_for(name: &str) -> String {
-    let h = name.bytes().fold(1_200_000_000_000_000_000u64, |acc, b| acc.wrapping_mul(31).wrapping_add(b as u64));
+    let h = name.bytes().fold(1_200_000_000_000_000_000u64, |acc, b| {
+        acc.wrapping_mul(31).wrapping_add(b as u64)
+    });
     (h % 9_000_000_000_000_000_000 + 100_000_000_000_000_000).to_string()
 }
 
@@ -1110,7 +1307,10 @@ fn command_id_for(name: &str) -> String {
 /// Without MESSAGE_CONTENT, Discord still delivers `content` for messages that mention the bot.
 pub fn message_create(content: &str, mentions_bot: bool) -> Value {
     let mention = format!("<@{BOT_USER_ID}>");
-    let content = if mentions_bot && !content.contains(&mention) && !content.contains(&format!("<@!{BOT_USER_ID}>")) {
+    let content = if mentions_bot
+        && !content.contains(&mention)
+        && !content.contains(&format!("<@!{BOT_USER_ID}>"))
+    {
         format!("{mention} {content}")
     } else {
         content.to_string()

@@ -18,7 +18,8 @@ use tokio::task::{JoinError, JoinHandle};
 use super::Health;
 use crate::discord::rest::{Rest, RestError};
 use crate::discord::{
-    handle_interaction, handle_question, interaction_user, kind, question_from_mention, Cooldown, Outcome,
+    handle_interaction, handle_question, interaction_user, kind, question_from_mention, Cooldown,
+    Outcome,
 };
 use crate::render::Reply;
 use crate::Engine;
@@ -84,40 +85,76 @@ impl Core {
         let started = Instant::now();
         let typ = interaction["type"].as_u64().unwrap_or(0);
         let user = interaction_user(&interaction);
-        let command = interaction["data"]["name"].as_str().unwrap_or("").to_string();
+        let command = interaction["data"]["name"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
 
         if typ == kind::APPLICATION_COMMAND {
             if let Some(wait) = user.and_then(|u| self.cooldown.check(u)) {
                 let response = Cooldown::reply(wait).to_interaction_response();
                 let sent = self.rest.interaction_callback(id, token, &response).await;
-                log_answer("interaction", &format!("{command}:cooldown"), user, started, None, false, sent.err());
+                log_answer(
+                    "interaction",
+                    &format!("{command}:cooldown"),
+                    user,
+                    started,
+                    None,
+                    false,
+                    sent.err(),
+                );
                 return;
             }
         }
 
         let engine = self.engine.clone();
-        let mut task = tokio::task::spawn_blocking(move || handle_interaction(&engine, &interaction));
+        let mut task =
+            tokio::task::spawn_blocking(move || handle_interaction(&engine, &interaction));
         // Autocomplete cannot be deferred (and is answered from memory).
-        let quick = if typ == kind::AUTOCOMPLETE { Some((&mut task).await) } else { self.in_time(&mut task).await };
+        let quick = if typ == kind::AUTOCOMPLETE {
+            Some((&mut task).await)
+        } else {
+            self.in_time(&mut task).await
+        };
         let (outcome, deferred, sent) = match quick {
             Some(joined) => {
                 let outcome = outcome_or_apology(joined, &command);
-                let sent = self.rest.interaction_callback(id, token, &outcome.response).await;
+                let sent = self
+                    .rest
+                    .interaction_callback(id, token, &outcome.response)
+                    .await;
                 (outcome, false, sent)
             }
             None => {
-                let deferred = self.rest.interaction_callback(id, token, &json!({ "type": 5 })).await;
+                let deferred = self
+                    .rest
+                    .interaction_callback(id, token, &json!({ "type": 5 }))
+                    .await;
                 let outcome = outcome_or_apology(task.await, &command);
                 let sent = match deferred {
                     Ok(()) => {
-                        self.rest.edit_original(self.application_id, token, &deferred_edit_body(&outcome.response)).await
+                        self.rest
+                            .edit_original(
+                                self.application_id,
+                                token,
+                                &deferred_edit_body(&outcome.response),
+                            )
+                            .await
                     }
                     Err(e) => Err(e),
                 };
                 (outcome, true, sent)
             }
         };
-        log_answer("interaction", &outcome.label, user, started, outcome.answered, deferred, sent.err());
+        log_answer(
+            "interaction",
+            &outcome.label,
+            user,
+            started,
+            outcome.answered,
+            deferred,
+            sent.err(),
+        );
     }
 
     /// Answers a message that mentions the bot, or a DM, with a reply.
@@ -126,7 +163,9 @@ impl Core {
         if msg.author.bot || msg.author.id.get() == self.bot_id || msg.webhook_id.is_some() {
             return;
         }
-        let Some(question) = question_from_mention(&msg.content, self.bot_id, msg.guild_id.is_none()) else {
+        let Some(question) =
+            question_from_mention(&msg.content, self.bot_id, msg.guild_id.is_none())
+        else {
             return;
         };
         let _guard = InFlight::new(&self.in_flight);
@@ -142,8 +181,19 @@ impl Core {
             // Messages cannot be ephemeral: a short public reply instead.
             let mut notice = Cooldown::reply(wait);
             notice.ephemeral = false;
-            let sent = self.rest.create_message(reference.channel, &reply_body(&notice, &reference)).await;
-            log_answer("mention", "mention:cooldown", user, started, None, false, sent.err());
+            let sent = self
+                .rest
+                .create_message(reference.channel, &reply_body(&notice, &reference))
+                .await;
+            log_answer(
+                "mention",
+                "mention:cooldown",
+                user,
+                started,
+                None,
+                false,
+                sent.err(),
+            );
             return;
         }
 
@@ -164,11 +214,25 @@ impl Core {
             Ok(r) => (r.0, Some(r.1)),
             Err(e) => {
                 tracing::error!(error = %e, "answering a mention failed");
-                (Reply::notice("Sorry, something went wrong while answering that.", false), None)
+                (
+                    Reply::notice("Sorry, something went wrong while answering that.", false),
+                    None,
+                )
             }
         };
-        let sent = self.rest.create_message(reference.channel, &reply_body(&reply, &reference)).await;
-        log_answer("mention", "mention", user, started, answered, slow, sent.err());
+        let sent = self
+            .rest
+            .create_message(reference.channel, &reply_body(&reply, &reference))
+            .await;
+        log_answer(
+            "mention",
+            "mention",
+            user,
+            started,
+            answered,
+            slow,
+            sent.err(),
+        );
     }
 }
 
@@ -232,7 +296,9 @@ fn log_answer(
     let latency_ms = started.elapsed().as_millis() as u64;
     let user = user.unwrap_or(0);
     match error {
-        None => tracing::info!(via = %via, command = %command, user, latency_ms, answered, deferred, "answered"),
+        None => {
+            tracing::info!(via = %via, command = %command, user, latency_ms, answered, deferred, "answered")
+        }
         Some(e) => {
             tracing::error!(via = %via, command = %command, user, latency_ms, deferred, error = %e, "answer not delivered")
         }
@@ -279,7 +345,9 @@ impl EventHandler for Handler {
                 return;
             }
         };
-        self.core.interaction(interaction.id().get(), interaction.token(), value).await;
+        self.core
+            .interaction(interaction.id().get(), interaction.token(), value)
+            .await;
     }
 
     async fn message(&self, _ctx: Context, msg: Message) {
@@ -294,7 +362,14 @@ mod tests {
     #[test]
     fn replies_reference_the_question_and_ping_no_one() {
         let reply = Reply::notice("@everyone hi", false);
-        let body = reply_body(&reply, &MessageRef { message: 3, channel: 2, guild: Some(1) });
+        let body = reply_body(
+            &reply,
+            &MessageRef {
+                message: 3,
+                channel: 2,
+                guild: Some(1),
+            },
+        );
         assert_eq!(
             body,
             json!({
@@ -306,7 +381,14 @@ mod tests {
                 },
             })
         );
-        let dm = reply_body(&reply, &MessageRef { message: 3, channel: 2, guild: None });
+        let dm = reply_body(
+            &reply,
+            &MessageRef {
+                message: 3,
+                channel: 2,
+                guild: None,
+            },
+        );
         assert_eq!(dm["message_reference"].get("guild_id"), None);
     }
 
@@ -340,11 +422,17 @@ mod tests {
         });
         let interaction: Interaction = serde_json::from_value(raw).unwrap();
         // The reason for interaction_json: serde alone loses the type.
-        assert_eq!(serde_json::to_value(&interaction).unwrap().get("type"), None);
+        assert_eq!(
+            serde_json::to_value(&interaction).unwrap().get("type"),
+            None
+        );
         let v = interaction_json(&interaction).unwrap();
         assert_eq!(v["type"], json!(4));
         assert_eq!(v["data"]["name"], json!("about"));
-        assert_eq!(v["data"]["options"], json!([{ "name": "entity", "type": 3, "value": "Ali", "focused": true }]));
+        assert_eq!(
+            v["data"]["options"],
+            json!([{ "name": "entity", "type": 3, "value": "Ali", "focused": true }])
+        );
         assert_eq!(interaction_user(&v), Some(7));
     }
 }

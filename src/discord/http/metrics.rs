@@ -21,7 +21,9 @@ pub const NO_COMMAND: &str = "none";
 
 /// Upper bounds of the latency buckets, in seconds. Fine-grained below 10 ms
 /// where this endpoint lives, up to Discord's 3-second answer deadline.
-pub const LATENCY_BUCKETS: [f64; 12] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5];
+pub const LATENCY_BUCKETS: [f64; 12] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+];
 
 /// How a request ended, as far as metrics are concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,8 +41,13 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    const ALL: [Verdict; 5] =
-        [Verdict::Ok, Verdict::Cooldown, Verdict::Unauthorized, Verdict::TooLarge, Verdict::BadRequest];
+    const ALL: [Verdict; 5] = [
+        Verdict::Ok,
+        Verdict::Cooldown,
+        Verdict::Unauthorized,
+        Verdict::TooLarge,
+        Verdict::BadRequest,
+    ];
 
     /// The `outcome` label value.
     pub fn as_str(self) -> &'static str {
@@ -78,14 +85,22 @@ impl Metrics {
         let mut labels: Vec<String> = vec![NO_COMMAND.into(), "ping".into(), "unknown".into()];
         // `ask` is answered even when the config does not list it (see
         // `discord::handle_interaction`).
-        let names = config.commands.iter().map(|c| c.name.as_str()).chain(std::iter::once("ask"));
+        let names = config
+            .commands
+            .iter()
+            .map(|c| c.name.as_str())
+            .chain(std::iter::once("ask"));
         for name in names {
             labels.push(name.to_string());
             labels.push(format!("{name}:autocomplete"));
         }
         labels.sort();
         labels.dedup();
-        let index: HashMap<String, usize> = labels.iter().enumerate().map(|(i, l)| (l.clone(), i)).collect();
+        let index: HashMap<String, usize> = labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.clone(), i))
+            .collect();
         let unknown = index["unknown"];
         Metrics {
             requests: labels.iter().map(|_| Default::default()).collect(),
@@ -107,7 +122,13 @@ impl Metrics {
     }
 
     /// Counts one request.
-    pub fn record(&self, command: &str, verdict: Verdict, answered: Option<bool>, latency: Duration) {
+    pub fn record(
+        &self,
+        command: &str,
+        verdict: Verdict,
+        answered: Option<bool>,
+        latency: Duration,
+    ) {
         let row = self.row(command);
         self.requests[row][verdict.index()].fetch_add(1, Ordering::Relaxed);
         if let Some(answered) = answered {
@@ -128,7 +149,9 @@ impl Metrics {
         let mut out = String::with_capacity(4096);
         out.push_str("# HELP factdesk_articles Articles loaded.\n# TYPE factdesk_articles gauge\n");
         let _ = writeln!(out, "factdesk_articles {articles}");
-        out.push_str("# HELP factdesk_facts Facts in the fact table.\n# TYPE factdesk_facts gauge\n");
+        out.push_str(
+            "# HELP factdesk_facts Facts in the fact table.\n# TYPE factdesk_facts gauge\n",
+        );
         let _ = writeln!(out, "factdesk_facts {facts}");
 
         out.push_str(
@@ -183,9 +206,15 @@ struct Histogram {
 impl Histogram {
     fn observe(&self, d: Duration) {
         let secs = d.as_secs_f64();
-        let i = LATENCY_BUCKETS.iter().position(|&b| secs <= b).unwrap_or(LATENCY_BUCKETS.len());
+        let i = LATENCY_BUCKETS
+            .iter()
+            .position(|&b| secs <= b)
+            .unwrap_or(LATENCY_BUCKETS.len());
         self.buckets[i].fetch_add(1, Ordering::Relaxed);
-        self.sum_nanos.fetch_add(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX), Ordering::Relaxed);
+        self.sum_nanos.fetch_add(
+            u64::try_from(d.as_nanos()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
         self.count.fetch_add(1, Ordering::Relaxed);
     }
 
@@ -199,8 +228,13 @@ impl Histogram {
         let mut cumulative = 0;
         for (i, bucket) in self.buckets.iter().enumerate() {
             cumulative += bucket.load(Ordering::Relaxed);
-            let le = LATENCY_BUCKETS.get(i).map_or("+Inf".to_string(), |b| b.to_string());
-            let _ = writeln!(out, "factdesk_request_duration_seconds_bucket{{le=\"{le}\"}} {cumulative}");
+            let le = LATENCY_BUCKETS
+                .get(i)
+                .map_or("+Inf".to_string(), |b| b.to_string());
+            let _ = writeln!(
+                out,
+                "factdesk_request_duration_seconds_bucket{{le=\"{le}\"}} {cumulative}"
+            );
         }
         let sum = self.sum_nanos.load(Ordering::Relaxed) as f64 / 1e9;
         let _ = writeln!(out, "factdesk_request_duration_seconds_sum {sum}");
@@ -213,7 +247,10 @@ impl Histogram {
 /// Label values are command names (Discord's rules keep them plain), but the
 /// format requires escaping, so it is done anyway.
 fn escape(value: &str) -> String {
-    value.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 #[cfg(test)]
@@ -231,11 +268,31 @@ mod tests {
     #[test]
     fn exposition_lists_counted_series_in_order() {
         let m = Metrics::new(&config());
-        m.record("status", Verdict::Ok, Some(true), Duration::from_micros(300));
+        m.record(
+            "status",
+            Verdict::Ok,
+            Some(true),
+            Duration::from_micros(300),
+        );
         m.record("status", Verdict::Ok, Some(false), Duration::from_millis(3));
-        m.record("status", Verdict::Cooldown, None, Duration::from_micros(100));
-        m.record(NO_COMMAND, Verdict::Unauthorized, None, Duration::from_secs(5));
-        m.record("no-such-command:autocomplete", Verdict::Ok, None, Duration::from_micros(700));
+        m.record(
+            "status",
+            Verdict::Cooldown,
+            None,
+            Duration::from_micros(100),
+        );
+        m.record(
+            NO_COMMAND,
+            Verdict::Unauthorized,
+            None,
+            Duration::from_secs(5),
+        );
+        m.record(
+            "no-such-command:autocomplete",
+            Verdict::Ok,
+            None,
+            Duration::from_micros(700),
+        );
         let expected = "\
 # HELP factdesk_articles Articles loaded.
 # TYPE factdesk_articles gauge
@@ -272,7 +329,10 @@ factdesk_request_duration_seconds_sum 5.0041
 factdesk_request_duration_seconds_count 5
 ";
         let got = m.render(2, 7);
-        assert_eq!(got, expected, "\n--- got ---\n{got}\n--- expected ---\n{expected}");
+        assert_eq!(
+            got, expected,
+            "\n--- got ---\n{got}\n--- expected ---\n{expected}"
+        );
     }
 
     #[test]
