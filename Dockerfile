@@ -6,7 +6,7 @@
 #   docker run --rm -e DISCORD_TOKEN factdesk
 #
 # The token comes from the environment only; nothing secret is baked in.
-# config.toml and seeds/ are copied in (and are also embedded in the binary),
+# language.toml, story.toml and seeds/ are copied in (and are also embedded in the binary),
 # so the image answers about the repository's story out of the box; mount
 # another corpus and point FACTDESK_CORPUS / FACTDESK_CONFIG at it to serve
 # another story.
@@ -35,7 +35,7 @@ RUN mkdir -p src benches \
 
 # The real build; `check` refuses an image whose embedded config or seeds
 # do not validate.
-COPY config.toml ./
+COPY language.toml story.toml ./
 COPY seeds ./seeds
 COPY src ./src
 RUN cargo build --release --locked --bin factdesk \
@@ -52,7 +52,7 @@ RUN apt-get update \
  && chown 10001:10001 /var/lib/factdesk
 
 COPY --from=build /src/target/release/factdesk /usr/local/bin/factdesk
-COPY config.toml /usr/share/factdesk/config.toml
+COPY language.toml story.toml /usr/share/factdesk/
 COPY seeds /usr/share/factdesk/seeds
 
 # FACTDESK_STATE_FILE remembers which commands were registered, so restarts
@@ -60,7 +60,7 @@ COPY seeds /usr/share/factdesk/seeds
 # containers (losing it only costs one registration).
 # FACTDESK_HEALTH_FILE is refreshed every 15 s while the bot is connected to
 # the gateway; the HEALTHCHECK below tests its age.
-ENV FACTDESK_CONFIG=/usr/share/factdesk/config.toml \
+ENV FACTDESK_CONFIG=/usr/share/factdesk/language.toml FACTDESK_STORY=/usr/share/factdesk/story.toml \
     FACTDESK_CORPUS=/usr/share/factdesk/seeds \
     FACTDESK_STATE_FILE=/var/lib/factdesk/state.json \
     FACTDESK_HEALTH_FILE=/tmp/factdesk-healthy \

@@ -1,7 +1,7 @@
 //! Configuration: everything the engine knows about a story that is not in the
 //! articles themselves.
 //!
-//! `config.toml` holds the domain knowledge (entity gazetteer, relation rules,
+//! `language.toml` (and a story file) hold the domain knowledge (entity gazetteer, relation rules,
 //! question intents, slash commands, article boilerplate); Rust holds none of
 //! it. Layering follows the usual bot habit: built-in defaults, then the TOML
 //! file, then the environment (`DISCORD_API_BASE`, `DISCORD_GUILD_IDS`).
@@ -20,8 +20,20 @@ use std::path::Path;
 use regex::Regex;
 use serde::Deserialize;
 
-/// The configuration shipped in the repository, embedded in the binary.
-pub const EMBEDDED_CONFIG: &str = include_str!("../config.toml");
+/// The language file shipped in the repository, embedded in the binary.
+pub const EMBEDDED_LANGUAGE: &str = include_str!("../language.toml");
+
+/// The seed story's story file, embedded in the binary.
+pub const EMBEDDED_STORY: &str = include_str!("../story.toml");
+
+/// Where the language and the story came from (for `check`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// The language file, or "embedded".
+    pub language: String,
+    /// The story file, or "embedded", or the language file's own story.
+    pub story: String,
+}
 
 /// Why a configuration was refused.
 #[derive(Debug, thiserror::Error)]
@@ -91,6 +103,7 @@ impl fmt::Display for Secret {
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// What the story is and who drives it.
+    #[serde(default)]
     pub story: StoryConfig,
     /// How articles are read.
     #[serde(default)]
@@ -98,6 +111,9 @@ pub struct Config {
     /// How mentions are tagged in sentences.
     #[serde(default)]
     pub tagging: TaggingConfig,
+    /// The English the clause layer needs (modals, control verbs, cues).
+    #[serde(default)]
+    pub grammar: crate::language::clause::GrammarConfig,
     /// Named regex fragments usable as `{NAME}` in rule patterns.
     #[serde(default)]
     pub macros: BTreeMap<String, String>,
@@ -122,7 +138,7 @@ pub struct Config {
 }
 
 /// The story the corpus is about.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct StoryConfig {
     /// A short human title, shown in footers and hints.
@@ -258,6 +274,9 @@ pub struct RelationConfig {
     /// Rules.
     #[serde(default, rename = "rule")]
     pub rules: Vec<RuleConfig>,
+    /// Event classes: verbs and nouns by lemma (see [`crate::extract::events`]).
+    #[serde(default, rename = "event")]
+    pub events: Vec<crate::extract::events::EventConfig>,
 }
 
 /// A pattern over a tagged sentence.
@@ -394,9 +413,74 @@ impl Config {
         Config::parse(&text)
     }
 
-    /// The embedded default configuration.
+    /// The embedded default: the language file and the seeds' story.
     pub fn embedded() -> Result<Config, ConfigError> {
-        Config::parse(EMBEDDED_CONFIG)
+        Config::parse_parts(EMBEDDED_LANGUAGE, Some(EMBEDDED_STORY))
+    }
+
+    /// Loads a language file (or the embedded one) and a story file. Without
+    /// a story file, the language file's own story is used if it has one
+    /// (`--config` as a full override), else the embedded seeds' story when
+    /// the language file is the embedded one.
+    pub fn load_parts(
+        language: Option<&Path>,
+        story: Option<&Path>,
+    ) -> Result<(Config, Origin), ConfigError> {
+        let read = |path: &Path| {
+            std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+                path: path.display().to_string(),
+                source,
+            })
+        };
+        let (lang_text, lang_origin) = match language {
+            Some(p) => (read(p)?, p.display().to_string()),
+            None => (
+                EMBEDDED_LANGUAGE.to_string(),
+                "embedded language.toml".to_string(),
+            ),
+        };
+        let (story_text, story_origin) = match (story, language) {
+            (Some(p), _) => (Some(read(p)?), p.display().to_string()),
+            (None, Some(p)) => (None, p.display().to_string()),
+            (None, None) => (
+                Some(EMBEDDED_STORY.to_string()),
+                "embedded story.toml".to_string(),
+            ),
+        };
+        let config = Config::parse_parts(&lang_text, story_text.as_deref())?;
+        Ok((
+            config,
+            Origin {
+                language: lang_origin,
+                story: story_origin,
+            },
+        ))
+    }
+
+    /// Parses a language file and, if given, a story file that replaces its
+    /// `[story]` and `[[entity]]` (a story file may hold nothing else).
+    pub fn parse_parts(language: &str, story: Option<&str>) -> Result<Config, ConfigError> {
+        let Some(story) = story else {
+            return Config::parse(language);
+        };
+        let mut lang: toml::Table = language
+            .parse()
+            .map_err(|e: toml::de::Error| ConfigError::Toml(format!("language file: {e}")))?;
+        let story: toml::Table = story
+            .parse()
+            .map_err(|e: toml::de::Error| ConfigError::Toml(format!("story file: {e}")))?;
+        for key in story.keys() {
+            if key != "story" && key != "entity" {
+                return Err(ConfigError::Invalid(format!(
+                    "story file: unknown key `{key}` (a story file holds only [story] and [[entity]])"
+                )));
+            }
+        }
+        lang.remove("story");
+        lang.remove("entity");
+        lang.extend(story);
+        let text = toml::to_string(&lang).map_err(|e| ConfigError::Toml(e.to_string()))?;
+        Config::parse(&text)
     }
 
     /// Parses and validates TOML, then applies the environment overlay.

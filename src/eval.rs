@@ -181,6 +181,14 @@ pub fn check_report(engine: &Engine) -> String {
         engine.config().commands.len(),
         engine.config().entities.len()
     );
+    let _ = writeln!(out, "language: {}", engine.origin().language);
+    let _ = writeln!(
+        out,
+        "story: {:?} (actor {:?}) from {}",
+        engine.config().story.title,
+        engine.config().story.actor,
+        engine.origin().story
+    );
     let _ = writeln!(
         out,
         "articles: {} ({} sentences)",

@@ -34,6 +34,7 @@ pub mod discord;
 pub mod eval;
 pub mod extract;
 pub mod facts;
+pub mod language;
 pub mod query;
 pub mod render;
 
@@ -69,6 +70,7 @@ pub enum LoadError {
 /// The whole pipeline, built once and then read-only.
 pub struct Engine {
     config: Config,
+    origin: config::Origin,
     articles: Vec<Article>,
     problems: Vec<Problem>,
     extractor: Extractor,
@@ -90,10 +92,17 @@ impl Engine {
     /// Loads a config file (or the embedded one) and a corpus folder (or the
     /// embedded seeds). Bad articles are kept as [`Engine::problems`].
     pub fn load(config: Option<&Path>, corpus: Option<&Path>) -> Result<Engine, LoadError> {
-        let config = match config {
-            Some(p) => Config::load(p)?,
-            None => Config::embedded()?,
-        };
+        Engine::load_story(config, None, corpus)
+    }
+
+    /// Like [`Engine::load`], with a story file (`--story`) that replaces the
+    /// config's story and gazetteer.
+    pub fn load_story(
+        config: Option<&Path>,
+        story: Option<&Path>,
+        corpus: Option<&Path>,
+    ) -> Result<Engine, LoadError> {
+        let (config, origin) = Config::load_parts(config, story)?;
         let reader = Reader::new(&config.corpus)?;
         let (articles, problems) = match corpus {
             Some(dir) => reader.read_dir(dir).map_err(|source| LoadError::Corpus {
@@ -108,7 +117,14 @@ impl Engine {
             });
             return Err(LoadError::Empty(place));
         }
-        Ok(Engine::build(config, articles, problems)?)
+        let mut engine = Engine::build(config, articles, problems)?;
+        engine.origin = origin;
+        Ok(engine)
+    }
+
+    /// Where the language and story files came from.
+    pub fn origin(&self) -> &config::Origin {
+        &self.origin
     }
 
     /// Builds the engine from articles already read (tests, benchmarks).
@@ -123,6 +139,7 @@ impl Engine {
         let answerer = query::Answerer::new(&config, &facts, &articles)?;
         Ok(Engine {
             config,
+            origin: config::Origin::default(),
             articles,
             problems,
             extractor,

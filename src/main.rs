@@ -21,9 +21,14 @@ struct Cli {
 
 #[derive(Args, Debug, Clone)]
 struct Source {
-    /// Config file (default: the config.toml embedded at build time).
+    /// Language file, or a whole config (default: the language.toml
+    /// embedded at build time).
     #[arg(long, global = true, env = "FACTDESK_CONFIG")]
     config: Option<PathBuf>,
+    /// Story file: [story] and [[entity]] only (default: the seeds'
+    /// story.toml embedded at build time, or the config's own story).
+    #[arg(long, global = true, env = "FACTDESK_STORY")]
+    story: Option<PathBuf>,
     /// Folder of article files (default: the seeds embedded at build time).
     #[arg(long, global = true, env = "FACTDESK_CORPUS")]
     corpus: Option<PathBuf>,
@@ -129,8 +134,12 @@ fn out(text: &str) {
 }
 
 fn load(source: &Source) -> anyhow::Result<Engine> {
-    let engine =
-        Engine::load(source.config.as_deref(), source.corpus.as_deref()).context("cannot start")?;
+    let engine = Engine::load_story(
+        source.config.as_deref(),
+        source.story.as_deref(),
+        source.corpus.as_deref(),
+    )
+    .context("cannot start")?;
     for p in engine.problems() {
         // A bad article is reported and skipped; the rest is served.
         tracing::warn!(file = %p.file, line = ?p.line, problem = %p.message, "article skipped");

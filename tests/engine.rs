@@ -1,6 +1,6 @@
 //! The fact engine end to end, on a story of its own: `tests/fixtures/story`
 //! holds articles about a battery deal whose companies and people appear in
-//! no gazetteer, read with the repository's own config.toml (only the
+//! no gazetteer, read with the repository's own language.toml (only the
 //! story's actor changed). Facts must come out of the rules, with no code
 //! change, and answers must cite the fixture sentences verbatim.
 //!
@@ -27,7 +27,11 @@ fn story_dir() -> PathBuf {
 
 /// The repository's config with the fixture story's actor.
 fn story_config_text() -> String {
-    let text = std::fs::read_to_string(root().join("config.toml")).unwrap();
+    // The repository's language file and story file together make a whole
+    // config (their keys are disjoint).
+    let text = std::fs::read_to_string(root().join("language.toml")).unwrap()
+        + "\n"
+        + &std::fs::read_to_string(root().join("story.toml")).unwrap();
     let mut out = String::new();
     for line in text.lines() {
         if line.starts_with("actor = ") {
@@ -564,11 +568,7 @@ fn other_articles_on_the_seed_story_answer_differently_worded_questions() {
     // Articles in other styles (wire dateline, markdown blog, analysis) with the
     // repository's config as is: the rules read news, not the seeds.
     let dir = root().join("tests/fixtures/apple-extra");
-    let engine = Engine::load(
-        Some(&root().join("config.toml")),
-        Some(&dir.join("articles")),
-    )
-    .unwrap();
+    let engine = Engine::load(None, Some(&dir.join("articles"))).unwrap();
     let suite =
         factdesk::eval::Suite::parse(&std::fs::read_to_string(dir.join("questions.toml")).unwrap())
             .unwrap();

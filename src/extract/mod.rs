@@ -10,6 +10,7 @@
 //! is known, so extraction is two passes: discovery over every sentence, then
 //! per-article extraction (data-parallel if a corpus ever needs it).
 
+pub mod events;
 pub mod mentions;
 pub mod rules;
 
@@ -22,6 +23,8 @@ use crate::config::{Config, ConfigError};
 use crate::corpus::{Article, Sentence};
 use crate::date::Date;
 
+use crate::language::{self, clause::Grammar, EmbeddedTagger, PosTagger};
+use events::Classes;
 use mentions::{Learnt, Mention, Tag, Tagger};
 use rules::{token_ids, Rule};
 
@@ -82,6 +85,29 @@ pub struct SentenceInfo {
     pub has_figure: bool,
     /// Mentions money.
     pub has_money: bool,
+    /// Lemmas of the sentence's words, lower-case, in order.
+    pub lemmas: Vec<String>,
+    /// Events the language layer found (facts or not).
+    pub events: Vec<SentenceEvent>,
+    /// A clause of the sentence is modal, conditional or speculative.
+    pub modal: bool,
+}
+
+/// An event found in a sentence, as retrieval sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SentenceEvent {
+    /// The relation (event class) it gives.
+    pub class: String,
+    /// Who did it, if the sentence says.
+    pub agent: Option<String>,
+    /// Who or what it was done to.
+    pub patients: Vec<String>,
+    /// Negated.
+    pub negated: bool,
+    /// Modal, planned, conditional or speculative.
+    pub modal: bool,
+    /// Hedged ("reportedly").
+    pub hedged: bool,
 }
 
 /// An entity seen in the corpus.
@@ -117,6 +143,9 @@ pub struct Extraction {
 #[derive(Debug)]
 pub struct Extractor {
     tagger: Tagger,
+    pos: EmbeddedTagger,
+    grammar: Grammar,
+    classes: Classes,
     rules: Vec<Rule>,
     prefilter: RegexSet,
     actor: String,
@@ -140,8 +169,19 @@ impl Extractor {
             .dfa_size_limit(64 << 20)
             .build()
             .map_err(|e| ConfigError::Invalid(format!("relation rules together: {e}")))?;
+        let relations: Vec<String> = config.relations.iter().map(|r| r.name.clone()).collect();
+        let classes = Classes::new(
+            config
+                .relations
+                .iter()
+                .flat_map(|r| r.events.iter().map(move |e| (r.name.as_str(), e))),
+            &relations,
+        )?;
         Ok(Extractor {
             tagger,
+            pos: EmbeddedTagger::default(),
+            grammar: Grammar::new(&config.grammar)?,
+            classes,
             rules,
             prefilter,
             actor: config.story.actor.clone(),
@@ -160,6 +200,7 @@ impl Extractor {
         self.rules
             .iter()
             .map(|r| &r.name)
+            .chain(self.classes.classes.iter().map(|c| &c.name))
             .chain(self.discover_names.iter())
             .filter(|n| !hits.contains_key(*n))
             .cloned()
@@ -194,6 +235,42 @@ impl Extractor {
                     if s.heading { " (heading)" } else { "" },
                     line
                 ));
+                let an = self.analyse(&s.norm, &mentions);
+                let toks: Vec<String> = an
+                    .tokens
+                    .iter()
+                    .map(|t| format!("{}/{:?}/{}", &s.norm[t.span.clone()], t.pos, t.lemma))
+                    .collect();
+                out.push(format!("    tokens: {}", toks.join(" ")));
+                for c in an.describe(&s.norm) {
+                    out.push(format!("    clause: {c}"));
+                }
+                for e in self.classes.find(&an, &mentions) {
+                    let name = |m: &u16| {
+                        mentions
+                            .get(*m as usize)
+                            .and_then(entity_name)
+                            .unwrap_or_default()
+                    };
+                    out.push(format!(
+                        "    event: {} -> {} ({} / {}){}{}",
+                        self.classes.classes[e.class].name,
+                        e.relation,
+                        if e.actor {
+                            self.actor.clone()
+                        } else {
+                            e.agents.iter().map(name).collect::<Vec<_>>().join(", ")
+                        },
+                        e.object_text.clone().unwrap_or_else(|| e
+                            .objects
+                            .iter()
+                            .map(name)
+                            .collect::<Vec<_>>()
+                            .join(", ")),
+                        if e.negated { " negated" } else { "" },
+                        if e.modal { " modal: no fact" } else { "" },
+                    ));
+                }
             }
         }
         out
@@ -366,7 +443,16 @@ impl Extractor {
                 has_date: false,
                 has_figure: false,
                 has_money: false,
+                lemmas: Vec::new(),
+                events: Vec::new(),
+                modal: false,
             };
+            let analysis = self.analyse(&s.norm, &mentions);
+            info.lemmas = analysis.tokens.iter().map(|t| t.lemma.clone()).collect();
+            info.modal = analysis
+                .clauses
+                .iter()
+                .any(|c| c.verb.modal || c.speculative);
             for m in &mentions {
                 match &m.tag {
                     Tag::Entity { name, kind } => {
@@ -409,9 +495,132 @@ impl Extractor {
                     prev_subjects = firsts;
                 }
             }
+            let events = self.classes.find(&analysis, &mentions);
+            info.events = self.apply_events(article, s, &mentions, &analysis, &events, out);
             out.sentences.push(info);
             self.apply_rules(article, s, &tagged, &mentions, out);
         }
+    }
+
+    /// Tokens and clauses of one sentence.
+    fn analyse(&self, norm: &str, mentions: &[Mention]) -> language::Analysis {
+        let tokens = language::tokens(&self.pos as &dyn PosTagger, norm, mentions);
+        language::clause::analyse(&self.grammar, norm, tokens)
+    }
+
+    /// Facts from the event classes that fired; returns the events for
+    /// retrieval (modal ones included, marked).
+    fn apply_events(
+        &self,
+        article: &Article,
+        s: &Sentence,
+        mentions: &[Mention],
+        analysis: &language::Analysis,
+        events: &[events::Event],
+        out: &mut Extraction,
+    ) -> Vec<SentenceEvent> {
+        let hedged = self.tagger.hedged(&s.norm);
+        let attribution = self.tagger.attribution(&s.norm);
+        let name = |m: &u16| mentions.get(*m as usize).and_then(entity_name);
+        let mut seen = Vec::new();
+        for e in events {
+            let agents: Vec<String> = if e.agents.is_empty() {
+                vec![self.actor.clone()]
+            } else {
+                e.agents.iter().filter_map(name).collect()
+            };
+            let objects: Vec<String> = match &e.object_text {
+                Some(t) => vec![t.clone()],
+                None => e.objects.iter().filter_map(name).collect(),
+            };
+            seen.push(SentenceEvent {
+                class: e.relation.clone(),
+                agent: agents.first().cloned(),
+                patients: objects.clone(),
+                negated: e.negated,
+                modal: e.modal,
+                hedged: hedged || attribution.is_some(),
+            });
+            if e.modal {
+                continue;
+            }
+            let in_clause = |m: &Mention| {
+                let r = &e.tokens;
+                analysis
+                    .tokens
+                    .get(r.start)
+                    .is_some_and(|t| m.start >= t.span.start)
+                    && analysis
+                        .tokens
+                        .get(r.end.saturating_sub(1))
+                        .is_some_and(|t| m.end <= t.span.end)
+            };
+            let mut qualifiers = BTreeMap::new();
+            let mut date = None;
+            for m in mentions.iter().filter(|m| in_clause(m)) {
+                match &m.tag {
+                    Tag::Date(d) if date.is_none() => date = *d,
+                    Tag::Entity { name, kind } if kind == "PLACE" || kind == "EVENT" => {
+                        let key = if kind == "PLACE" { "place" } else { "event" };
+                        if !excluded_place(&s.norm[..m.start]) {
+                            qualifiers
+                                .entry(key.to_string())
+                                .or_insert_with(|| name.clone());
+                        }
+                    }
+                    Tag::Money => {
+                        qualifiers
+                            .entry("value".to_string())
+                            .or_insert_with(|| m.text.clone());
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(r) = &e.reason {
+                let text = untag_plain(&s.norm[r.clone()]);
+                if !text.is_empty() {
+                    qualifiers.insert("reason".to_string(), text);
+                }
+            }
+            if let Some(role) = &e.role {
+                qualifiers.insert("role".to_string(), role.clone());
+            }
+            let attribution = attribution
+                .clone()
+                .or_else(|| e.reported_by.as_ref().and_then(name));
+            let evidence = Evidence {
+                source: article.id.clone(),
+                sentence: s.index,
+                span: s.span,
+                quote: s.text.clone(),
+                rule: self.classes.classes[e.class].name.clone(),
+                hedged,
+                attribution,
+                published: article.date,
+                date,
+                qualifiers,
+            };
+            let mut fired = false;
+            for subj in &agents {
+                for obj in &objects {
+                    if subj == obj {
+                        continue;
+                    }
+                    fired = true;
+                    out.facts.push(RawFact {
+                        subject: subj.clone(),
+                        relation: e.relation.clone(),
+                        object: obj.clone(),
+                        negated: e.negated,
+                        evidence: evidence.clone(),
+                    });
+                }
+            }
+            if fired {
+                *out.rule_hits.entry(evidence.rule.clone()).or_default() += 1;
+            }
+        }
+        seen
     }
 
     fn apply_rules(
@@ -596,6 +805,14 @@ impl Extractor {
             }
         }
     }
+}
+
+/// A reason as plain words: trimmed, no trailing punctuation.
+fn untag_plain(s: &str) -> String {
+    s.trim()
+        .trim_end_matches([',', '.', ';'])
+        .trim()
+        .to_string()
 }
 
 fn entity_name(m: &Mention) -> Option<String> {

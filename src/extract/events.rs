@@ -1,0 +1,536 @@
+//! Event classes: relations found from clauses, by lemma.
+//!
+//! Each `[[relation.event]]` of the language file lists its verbs and nouns
+//! once, in their base form with their particles and prepositions ("rule
+//! out", "pull out of", "partnership with"). Inflection, voice, negation
+//! and noun forms come from the clause layer ([`crate::language`]), so
+//! "ruled X out", "X was ruled out", "did not rule X out" and "the decision
+//! to rule out X" are one entry. A class says what negation does to it
+//! (keep a negated fact, drop it, or turn it into another relation: "did not
+//! choose X" is a rejection) and whether plans count ("will launch").
+//! Modal, conditional and speculative clauses never give a fact.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use crate::config::ConfigError;
+use crate::extract::mentions::{Mention, Tag};
+use crate::language::{Analysis, Pos};
+
+/// An event class in config: one `[[relation.event]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventConfig {
+    /// Unique name, reported in evidence and errors ("rejected.drop").
+    pub name: String,
+    /// Verbs in base form, with particles and a final preposition that
+    /// introduces the object ("reject", "rule out", "pass on", "pull out of").
+    #[serde(default)]
+    pub verbs: Vec<String>,
+    /// Nouns with the preposition that introduces the object
+    /// ("partnership with", "rejection of", "bid for").
+    #[serde(default)]
+    pub nouns: Vec<String>,
+    /// Verbs whose subject is an event noun that this class ends ("talks
+    /// with X collapsed": "collapse", "fall through").
+    #[serde(default)]
+    pub ends: Vec<String>,
+    /// "actor": the agent of an agentless passive is the story's actor;
+    /// "none": such a passive gives no fact (default).
+    #[serde(default)]
+    pub agentless: Option<String>,
+    /// What negation does: "keep" (a negated fact, the default), "drop", or
+    /// the name of the relation it becomes.
+    #[serde(default)]
+    pub negated: Option<String>,
+    /// Plans and expectations count ("plans to launch", "is expected to").
+    #[serde(default)]
+    pub plans: bool,
+    /// The object when the clause names none ("the deal").
+    #[serde(default)]
+    pub object: Option<String>,
+    /// Adverbs that keep a verb out of this class ("initially worked with"
+    /// is not today's partner).
+    #[serde(default)]
+    pub unless_adverbs: Vec<String>,
+    /// Adverbs a verb needs to be in this class ("initially").
+    #[serde(default)]
+    pub adverbs: Vec<String>,
+    /// Kinds the agent must be, if any (`["PERSON", "ORG"]`).
+    #[serde(default)]
+    pub agent_kinds: Vec<String>,
+    /// Kinds the object must be, if any.
+    #[serde(default)]
+    pub object_kinds: Vec<String>,
+    /// Sentences that must give this relation; `=> subject / object` after
+    /// the sentence checks the names too.
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// Sentences that must not give this relation as a positive fact.
+    #[serde(default)]
+    pub counterexamples: Vec<String>,
+}
+
+/// A compiled frame: one verb or noun of a class.
+#[derive(Debug, Clone)]
+struct Frame {
+    class: usize,
+    /// Words after the head: particles, then maybe a preposition.
+    rest: Vec<String>,
+}
+
+/// A compiled class.
+#[derive(Debug, Clone)]
+pub struct Class {
+    /// Entry name.
+    pub name: String,
+    /// The relation it gives.
+    pub relation: String,
+    negated: Negation,
+    agentless_actor: bool,
+    plans: bool,
+    object: Option<String>,
+    unless_adverbs: Vec<String>,
+    adverbs: Vec<String>,
+    agent_kinds: Vec<String>,
+    object_kinds: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Negation {
+    Keep,
+    Drop,
+    Becomes(String),
+}
+
+/// All classes, indexed by head lemma.
+#[derive(Debug, Default)]
+pub struct Classes {
+    /// The classes, in config order.
+    pub classes: Vec<Class>,
+    verbs: HashMap<String, Vec<Frame>>,
+    nouns: HashMap<String, Vec<Frame>>,
+    ends: HashMap<String, Vec<usize>>,
+}
+
+/// One event found in a sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// Index of the class.
+    pub class: usize,
+    /// The relation of the fact (after negation turned it, if it did).
+    pub relation: String,
+    /// Agent mentions (indices into the sentence's mentions); empty with
+    /// `actor` set means the story's actor.
+    pub agents: Vec<u16>,
+    /// The story's actor is the agent (agentless passive).
+    pub actor: bool,
+    /// Object mentions.
+    pub objects: Vec<u16>,
+    /// Fixed object when there is no mention.
+    pub object_text: Option<String>,
+    /// Negated fact.
+    pub negated: bool,
+    /// The clause is modal, planned or speculative (no fact is made of it).
+    pub modal: bool,
+    /// Byte range of the reason in the sentence, if the clause gives one.
+    pub reason: Option<std::ops::Range<usize>>,
+    /// Role words after "as" ("its initial partner").
+    pub role: Option<String>,
+    /// Mention of whoever the clause is reported by.
+    pub reported_by: Option<u16>,
+    /// Token range of the clause or phrase.
+    pub tokens: std::ops::Range<usize>,
+}
+
+fn words(s: &str) -> Vec<String> {
+    s.split_whitespace().map(|w| w.to_lowercase()).collect()
+}
+
+impl Classes {
+    /// Compiles the classes of every relation; an entry that names an
+    /// unknown relation or has nothing to match is an error naming it.
+    pub fn new<'a>(
+        entries: impl Iterator<Item = (&'a str, &'a EventConfig)>,
+        relations: &[String],
+    ) -> Result<Classes, ConfigError> {
+        let mut out = Classes::default();
+        for (relation, e) in entries {
+            let bad =
+                |message: String| ConfigError::Invalid(format!("event `{}`: {message}", e.name));
+            if e.verbs.is_empty() && e.nouns.is_empty() && e.ends.is_empty() {
+                return Err(bad("lists no verbs, nouns or ends".into()));
+            }
+            let negated = match e.negated.as_deref() {
+                None | Some("keep") => Negation::Keep,
+                Some("drop") => Negation::Drop,
+                Some(r) if relations.iter().any(|x| x == r) => Negation::Becomes(r.to_string()),
+                Some(r) => {
+                    return Err(bad(format!(
+                        "negated = {r:?} is not a relation, \"keep\" or \"drop\""
+                    )))
+                }
+            };
+            let agentless_actor = match e.agentless.as_deref() {
+                None | Some("none") => false,
+                Some("actor") => true,
+                Some(x) => {
+                    return Err(bad(format!(
+                        "agentless = {x:?} is not \"actor\" or \"none\""
+                    )))
+                }
+            };
+            let ci = out.classes.len();
+            out.classes.push(Class {
+                name: e.name.clone(),
+                relation: relation.to_string(),
+                negated,
+                agentless_actor,
+                plans: e.plans,
+                object: e.object.clone(),
+                unless_adverbs: e.unless_adverbs.iter().map(|a| a.to_lowercase()).collect(),
+                adverbs: e.adverbs.iter().map(|a| a.to_lowercase()).collect(),
+                agent_kinds: e.agent_kinds.iter().map(|k| k.to_uppercase()).collect(),
+                object_kinds: e.object_kinds.iter().map(|k| k.to_uppercase()).collect(),
+            });
+            for (list, map) in [(&e.verbs, &mut out.verbs), (&e.nouns, &mut out.nouns)] {
+                for v in list {
+                    let w = words(v);
+                    let Some((head, rest)) = w.split_first() else {
+                        return Err(bad("an empty verb or noun".into()));
+                    };
+                    map.entry(head.clone()).or_default().push(Frame {
+                        class: ci,
+                        rest: rest.to_vec(),
+                    });
+                }
+            }
+            for v in &e.ends {
+                out.ends.entry(v.to_lowercase()).or_default().push(ci);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Finds the events of one analysed sentence.
+    pub fn find(&self, a: &Analysis, mentions: &[Mention]) -> Vec<Event> {
+        let mut out = Vec::new();
+        // Which clause a phrase is an argument of, and how.
+        let mut governed: Vec<Option<usize>> = vec![None; a.phrases.len()];
+        for (ci, c) in a.clauses.iter().enumerate() {
+            for np in c
+                .subject
+                .iter()
+                .chain(c.object.iter())
+                .chain(c.preps.iter().map(|(_, o)| o))
+            {
+                mark(a, *np, ci, &mut governed);
+            }
+        }
+        for c in &a.clauses {
+            let lemma = &c.verb.lemma;
+            let frames = self
+                .verbs
+                .get(lemma)
+                .or_else(|| self.verbs.get(&deinflect(&a.tokens[c.verb.head].lower)));
+            for f in frames.into_iter().flatten() {
+                let class = &self.classes[f.class];
+                let has = |list: &[String]| c.verb.adverbs.iter().any(|a| list.contains(a));
+                if has(&class.unless_adverbs) || (!class.adverbs.is_empty() && !has(&class.adverbs))
+                {
+                    continue;
+                }
+                // The words after the verb: particles, then a preposition.
+                let mut patient = None;
+                let mut ok = true;
+                for (k, w) in f.rest.iter().enumerate() {
+                    let last = k + 1 == f.rest.len();
+                    if c.particles.iter().any(|p| p == w) {
+                        continue;
+                    }
+                    match c.preps.iter().find(|(p, _)| p == w) {
+                        Some((_, o)) if last => patient = Some(*o),
+                        Some(_) => {}
+                        None => ok = false,
+                    }
+                }
+                if !ok {
+                    continue;
+                }
+                let (agent_np, patient_np) = if c.verb.passive {
+                    let by = c.preps.iter().find(|(p, _)| p == "by").map(|x| x.1);
+                    (by, patient.or(c.subject))
+                } else {
+                    (c.subject, patient.or(c.object))
+                };
+                let agents = agent_np.map(|n| referents(a, n)).unwrap_or_default();
+                let objects = patient_np.map(|n| referents(a, n)).unwrap_or_default();
+                let negative_subject = c.subject.is_some_and(|s| a.phrases[s].negative);
+                let role = c
+                    .preps
+                    .iter()
+                    .find(|(p, _)| p == "as")
+                    .map(|(_, o)| *o)
+                    .filter(|&o| a.phrases[o].mentions.is_empty())
+                    .map(|o| phrase_words(a, o));
+                self.push(
+                    &mut out,
+                    class,
+                    f.class,
+                    Raw {
+                        agents,
+                        actor: c.verb.passive && agent_np.is_none() && class.agentless_actor,
+                        objects,
+                        negated: c.verb.negated || negative_subject,
+                        modal: c.verb.modal || c.speculative,
+                        reason: c.reason.clone(),
+                        role,
+                        reported_by: c
+                            .reported_by
+                            .and_then(|s| a.phrases[s].mentions.first().copied()),
+                        tokens: c.tokens.clone(),
+                    },
+                    mentions,
+                );
+            }
+        }
+        // Nominal events: "a partnership with X", "X's offer for Y".
+        for (pi, np) in a.phrases.iter().enumerate() {
+            let Some(noun) = &np.noun else { continue };
+            let Some(frames) = self.nouns.get(noun) else {
+                continue;
+            };
+            let clause = governed[pi].map(|ci| &a.clauses[ci]);
+            for f in frames {
+                let class = &self.classes[f.class];
+                let prep = f.rest.last();
+                let mut objects = Vec::new();
+                let mut agents: Vec<u16> = np.possessor.into_iter().collect();
+                for (p, o) in &np.pps {
+                    if Some(p) == prep {
+                        let m = &a.phrases[*o].mentions;
+                        if p == "between" && m.len() >= 2 && agents.is_empty() {
+                            agents.push(m[0]);
+                            objects.extend(m[1..].iter().copied());
+                        } else {
+                            objects.extend(m.iter().copied());
+                        }
+                    }
+                }
+                if prep.is_some() && objects.is_empty() {
+                    continue;
+                }
+                if agents.is_empty() {
+                    if let Some(c) = clause {
+                        if c.subject != Some(pi) {
+                            if let Some(s) = c.subject {
+                                agents = a.phrases[s].mentions.clone();
+                            }
+                        }
+                    }
+                }
+                let (negated, modal, reason, tokens, reported_by) = match clause {
+                    Some(c) => (
+                        c.verb.negated || c.subject.is_some_and(|s| a.phrases[s].negative),
+                        c.verb.modal || c.speculative,
+                        c.reason.clone(),
+                        c.tokens.clone(),
+                        c.reported_by
+                            .and_then(|s| a.phrases[s].mentions.first().copied()),
+                    ),
+                    None => (np.negative, false, None, np.tokens.clone(), None),
+                };
+                let ends: Vec<usize> = clause
+                    .filter(|c| c.subject == Some(pi) && !c.verb.passive)
+                    .and_then(|c| self.ends.get(&c.verb.lemma))
+                    .cloned()
+                    .unwrap_or_default();
+                let raw = Raw {
+                    agents: agents.clone(),
+                    actor: agents.is_empty() && class.agentless_actor,
+                    objects: objects.clone(),
+                    negated,
+                    modal,
+                    reason: reason.clone(),
+                    role: None,
+                    reported_by,
+                    tokens: tokens.clone(),
+                };
+                // Talks that collapsed still took place.
+                self.push(
+                    &mut out,
+                    class,
+                    f.class,
+                    Raw {
+                        negated: false,
+                        ..raw.clone()
+                    },
+                    mentions,
+                );
+                for e in ends {
+                    let ec = &self.classes[e];
+                    self.push(
+                        &mut out,
+                        ec,
+                        e,
+                        Raw {
+                            actor: agents.is_empty(),
+                            ..raw.clone()
+                        },
+                        mentions,
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    fn push(&self, out: &mut Vec<Event>, class: &Class, ci: usize, raw: Raw, mentions: &[Mention]) {
+        let kind_ok = |kinds: &[String], m: u16| match mentions.get(m as usize).map(|x| &x.tag) {
+            Some(Tag::Entity { kind, .. }) => {
+                kinds.is_empty()
+                    || kinds
+                        .iter()
+                        .any(|k| k == kind || (kind == "NAME" && k == "ORG"))
+            }
+            _ => false,
+        };
+        let agents: Vec<u16> = raw
+            .agents
+            .into_iter()
+            .filter(|&m| kind_ok(&class.agent_kinds, m))
+            .collect();
+        let objects: Vec<u16> = raw
+            .objects
+            .into_iter()
+            .filter(|&m| kind_ok(&class.object_kinds, m))
+            .collect();
+        if agents.is_empty() && !raw.actor {
+            return;
+        }
+        if objects.is_empty() && class.object.is_none() {
+            return;
+        }
+        let mut relation = class.relation.clone();
+        let mut negated = raw.negated;
+        if negated {
+            match &class.negated {
+                Negation::Keep => {}
+                Negation::Drop => return,
+                Negation::Becomes(r) => {
+                    relation = r.clone();
+                    negated = false;
+                }
+            }
+        }
+        let modal = raw.modal && !class.plans;
+        let e = Event {
+            class: ci,
+            relation,
+            agents,
+            actor: raw.actor,
+            object_text: if objects.is_empty() {
+                class.object.clone()
+            } else {
+                None
+            },
+            objects,
+            negated,
+            modal,
+            reason: raw.reason,
+            role: raw.role,
+            reported_by: raw.reported_by,
+            tokens: raw.tokens,
+        };
+        if !out.contains(&e) {
+            out.push(e);
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Raw {
+    agents: Vec<u16>,
+    actor: bool,
+    objects: Vec<u16>,
+    negated: bool,
+    modal: bool,
+    reason: Option<std::ops::Range<usize>>,
+    role: Option<String>,
+    reported_by: Option<u16>,
+    tokens: std::ops::Range<usize>,
+}
+
+/// Marks a phrase and the phrases hanging from it as arguments of a clause.
+fn mark(a: &Analysis, np: usize, ci: usize, governed: &mut [Option<usize>]) {
+    if governed[np].is_some() {
+        return;
+    }
+    governed[np] = Some(ci);
+    for &(_, c) in &a.phrases[np].pps {
+        mark(a, c, ci, governed);
+    }
+}
+
+/// The entities a phrase stands for: its mentions; for an event noun
+/// without one ("Microsoft's bid for Activision", "talks with X"), the
+/// possessor, else the entities of its prepositional phrases.
+fn referents(a: &Analysis, np: usize) -> Vec<u16> {
+    let p = &a.phrases[np];
+    if !p.mentions.is_empty() {
+        return p.mentions.clone();
+    }
+    if let Some(m) = p.possessor {
+        return vec![m];
+    }
+    for (prep, c) in &p.pps {
+        if matches!(
+            prep.as_str(),
+            "with" | "of" | "for" | "between" | "from" | "to"
+        ) {
+            let r = referents(a, *c);
+            if !r.is_empty() {
+                return r;
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// A phrase's words without its determiner ("its initial partner" ->
+/// "initial partner").
+fn phrase_words(a: &Analysis, np: usize) -> String {
+    let r = a.phrases[np].tokens.clone();
+    let skip = r.start
+        + usize::from(matches!(a.tokens[r.start].pos, Pos::Det | Pos::PossPron) && r.len() > 1);
+    (skip..r.end)
+        .filter(|&k| !matches!(a.tokens[k].pos, Pos::Punct))
+        .map(|k| a.tokens[k].lower.clone())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A last-resort lemma for verbs the tagger does not know ("partnered").
+fn deinflect(w: &str) -> String {
+    for (suf, rep) in [
+        ("ied", "y"),
+        ("ies", "y"),
+        ("ing", ""),
+        ("ed", ""),
+        ("es", ""),
+        ("s", ""),
+    ] {
+        if let Some(stem) = w.strip_suffix(suf) {
+            if stem.len() >= 3 {
+                let b = stem.as_bytes();
+                // "dropped" -> "drop".
+                if b.len() >= 2 && b[b.len() - 1] == b[b.len() - 2] && suf != "es" && suf != "s" {
+                    return format!("{}{rep}", &stem[..stem.len() - 1]);
+                }
+                return format!("{stem}{rep}");
+            }
+        }
+    }
+    w.to_string()
+}

@@ -1,0 +1,797 @@
+//! Clauses: noun phrases, verb groups, and who did what to whom.
+//!
+//! A shallow parse, in three steps over a sentence's [`Token`]s:
+//!
+//! 1. noun phrases: determiners, adjectives, nouns and mentions, with
+//!    possessives ("X's bid") and coordinated lists ("X, Y and Z");
+//! 2. verb groups: auxiliaries, modals, negation, adverbs and control verbs
+//!    ("decided not to choose") folded into one group with its main verb,
+//!    its voice, polarity and modality;
+//! 3. clauses: each verb group with its subject (left, skipping inserts
+//!    such as appositives and relative pronouns), its direct object,
+//!    particles ("ruled X out") and prepositional arguments.
+//!
+//! No attachment is resolved beyond what the event classes need: the layer
+//! aims at being right on the clauses news writes most, and saying nothing
+//! rather than something wrong on the rest.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use super::{Pos, Token, VForm};
+use crate::config::ConfigError;
+
+/// The English that the clause layer needs as data: the `[grammar]` table of
+/// the language file.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct GrammarConfig {
+    /// Modal verbs that make a claim a possibility ("could", "would").
+    pub modals: Vec<String>,
+    /// Verbs that take a "to" infinitive and assert it ("decided to").
+    pub control_assert: Vec<String>,
+    /// Verbs that take a "to" infinitive and deny it ("failed to").
+    pub control_negate: Vec<String>,
+    /// Verbs that take a "to" infinitive as a plan or a wish ("plans to").
+    pub control_plan: Vec<String>,
+    /// Words that may follow a verb as its particle ("out", "off").
+    pub particles: Vec<String>,
+    /// Determiners that negate the subject ("neither", "no").
+    pub negative_determiners: Vec<String>,
+    /// Verbs of saying: what follows is reported speech.
+    pub speech_verbs: Vec<String>,
+    /// Cues (regexes) before a verb that make its clause speculation or a
+    /// condition ("speculation that", "if", "whether").
+    pub speculation: Vec<String>,
+    /// Cues (regexes) that introduce a reason after the verb.
+    pub reason_cues: Vec<String>,
+    /// Trailing words cut from a reason (", the report said").
+    pub reason_tail: Option<String>,
+}
+
+/// The compiled grammar.
+#[derive(Debug)]
+pub struct Grammar {
+    modals: HashSet<String>,
+    control_assert: HashSet<String>,
+    control_negate: HashSet<String>,
+    control_plan: HashSet<String>,
+    particles: HashSet<String>,
+    negative_determiners: HashSet<String>,
+    speech: HashSet<String>,
+    speculation: Option<Regex>,
+    reason: Option<Regex>,
+    reason_tail: Option<Regex>,
+}
+
+fn set(v: &[String]) -> HashSet<String> {
+    v.iter().map(|s| s.to_lowercase()).collect()
+}
+
+fn alternation(what: &'static str, list: &[String]) -> Result<Option<Regex>, ConfigError> {
+    if list.is_empty() {
+        return Ok(None);
+    }
+    let joined = list
+        .iter()
+        .map(|p| format!("(?:{p})"))
+        .collect::<Vec<_>>()
+        .join("|");
+    Regex::new(&format!("(?i){joined}"))
+        .map(Some)
+        .map_err(|e| ConfigError::Pattern {
+            what,
+            name: "grammar".into(),
+            message: e.to_string(),
+        })
+}
+
+impl Grammar {
+    /// Compiles the grammar table; a bad cue is an error naming its list.
+    pub fn new(cfg: &GrammarConfig) -> Result<Grammar, ConfigError> {
+        let tail =
+            match &cfg.reason_tail {
+                Some(t) => Some(Regex::new(&format!("(?i)(?:{t})$")).map_err(|e| {
+                    ConfigError::Pattern {
+                        what: "grammar.reason_tail",
+                        name: "grammar".into(),
+                        message: e.to_string(),
+                    }
+                })?),
+                None => None,
+            };
+        Ok(Grammar {
+            modals: set(&cfg.modals),
+            control_assert: set(&cfg.control_assert),
+            control_negate: set(&cfg.control_negate),
+            control_plan: set(&cfg.control_plan),
+            particles: set(&cfg.particles),
+            negative_determiners: set(&cfg.negative_determiners),
+            speech: set(&cfg.speech_verbs),
+            speculation: alternation("grammar.speculation", &cfg.speculation)?,
+            reason: alternation("grammar.reason_cues", &cfg.reason_cues)?,
+            reason_tail: tail,
+        })
+    }
+
+    /// Is this lemma a verb of saying?
+    pub fn is_speech(&self, lemma: &str) -> bool {
+        self.speech.contains(lemma)
+    }
+}
+
+/// A noun phrase: a run of tokens around a head.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NounPhrase {
+    /// Token range.
+    pub tokens: Range<usize>,
+    /// The head token (the last noun or mention of the first conjunct).
+    pub head: usize,
+    /// Mentions heading the phrase (several for a coordinated list).
+    pub mentions: Vec<u16>,
+    /// The mention before "'s", if any ("X's bid").
+    pub possessor: Option<u16>,
+    /// Lemma of the head when it is a common noun ("talk", "partnership").
+    pub noun: Option<String>,
+    /// "neither company", "no firm".
+    pub negative: bool,
+    /// Prepositional phrases attached right after it: (preposition, phrase index).
+    pub pps: Vec<(String, usize)>,
+}
+
+/// A verb group: auxiliaries, modals, negation, adverbs and its main verb.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerbGroup {
+    /// Token range.
+    pub tokens: Range<usize>,
+    /// The main verb's token.
+    pub head: usize,
+    /// The main verb's lemma.
+    pub lemma: String,
+    /// Passive voice ("was dropped").
+    pub passive: bool,
+    /// Negated ("did not", "never", "failed to", "has yet to").
+    pub negated: bool,
+    /// Modal, planned or wished ("could", "plans to", "is expected to").
+    pub modal: bool,
+    /// Future ("will", "is set to").
+    pub future: bool,
+    /// Lemmas of the control verbs folded in ("decide" in "decided to pick").
+    pub control: Vec<String>,
+    /// Adverbs in the group or just before it ("initially", "reportedly").
+    pub adverbs: Vec<String>,
+}
+
+/// A clause: a verb group and its arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clause {
+    /// The verb group.
+    pub verb: VerbGroup,
+    /// Subject phrase (index into [`Analysis::phrases`]).
+    pub subject: Option<usize>,
+    /// Direct object phrase.
+    pub object: Option<usize>,
+    /// Particles of a phrasal verb ("out" in "ruled X out").
+    pub particles: Vec<String>,
+    /// Prepositional arguments after the verb: (preposition, phrase index).
+    pub preps: Vec<(String, usize)>,
+    /// The clause reports speculation or a condition.
+    pub speculative: bool,
+    /// The subject of the verb of saying this clause is reported by.
+    pub reported_by: Option<usize>,
+    /// Byte range of a reason given after the verb ("because ...").
+    pub reason: Option<Range<usize>>,
+    /// Token range of the clause (verb group to the next clause).
+    pub tokens: Range<usize>,
+}
+
+/// A sentence analysed: tokens, phrases and clauses.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    /// Tokens.
+    pub tokens: Vec<Token>,
+    /// Noun phrases, in order.
+    pub phrases: Vec<NounPhrase>,
+    /// Clauses, in order.
+    pub clauses: Vec<Clause>,
+}
+
+fn np_start(p: Pos) -> bool {
+    matches!(
+        p,
+        Pos::Det
+            | Pos::PossPron
+            | Pos::Adj
+            | Pos::Noun
+            | Pos::Plural
+            | Pos::Proper
+            | Pos::Mention(_)
+            | Pos::Num
+    )
+}
+
+fn np_inner(p: Pos) -> bool {
+    matches!(
+        p,
+        Pos::Adj | Pos::Noun | Pos::Plural | Pos::Proper | Pos::Mention(_) | Pos::Num | Pos::Poss
+    )
+}
+
+fn is_nominal(p: Pos) -> bool {
+    matches!(
+        p,
+        Pos::Noun | Pos::Plural | Pos::Proper | Pos::Mention(_) | Pos::Num
+    )
+}
+
+/// Analyses one sentence.
+pub fn analyse(g: &Grammar, norm: &str, tokens: Vec<Token>) -> Analysis {
+    let mut a = Analysis {
+        tokens,
+        ..Analysis::default()
+    };
+    let owner = phrases(g, &mut a);
+    let groups = verb_groups(g, &a.tokens);
+    clauses(g, norm, &mut a, &owner, groups);
+    a
+}
+
+/// Finds the noun phrases; returns, per token, the phrase it belongs to.
+fn phrases(g: &Grammar, a: &mut Analysis) -> Vec<Option<usize>> {
+    let t = &a.tokens;
+    let n = t.len();
+    let mut owner = vec![None; n];
+    let mut i = 0;
+    let mut raw: Vec<NounPhrase> = Vec::new();
+    while i < n {
+        let p = t[i].pos;
+        // A participle or gerund before a noun is an adjective ("the
+        // proposed deal"); elsewhere it is a verb.
+        let adj_verb = matches!(p, Pos::Verb(VForm::Participle | VForm::Gerund))
+            && i > 0
+            && matches!(t[i - 1].pos, Pos::Det | Pos::PossPron | Pos::Poss)
+            && t.get(i + 1).is_some_and(|x| is_nominal(x.pos));
+        if !(np_start(p) || adj_verb) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut j = i + 1;
+        while j < n {
+            let q = t[j].pos;
+            let adj_verb = matches!(q, Pos::Verb(VForm::Participle | VForm::Gerund))
+                && t.get(j + 1).is_some_and(|x| is_nominal(x.pos));
+            // "'s" must be followed by the rest of the phrase.
+            if q == Pos::Poss
+                && !t
+                    .get(j + 1)
+                    .is_some_and(|x| np_start(x.pos) || matches!(x.pos, Pos::Verb(_)))
+            {
+                break;
+            }
+            if np_inner(q) || adj_verb || (q == Pos::Det && t[j - 1].pos == Pos::Poss) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        // A phrase of determiners and adjectives only is not a noun phrase
+        // ("the same", "no"), unless the adjective is a mention.
+        if !(start..j).any(|k| is_nominal(t[k].pos)) {
+            i = j;
+            continue;
+        }
+        let mut possessor = None;
+        let mut head_from = start;
+        for k in start..j {
+            if t[k].pos == Pos::Poss {
+                possessor = (start..k).rev().find_map(|m| match t[m].pos {
+                    Pos::Mention(x) => Some(x),
+                    _ => None,
+                });
+                head_from = k + 1;
+            }
+        }
+        let head = (head_from..j)
+            .rev()
+            .find(|&k| is_nominal(t[k].pos))
+            .unwrap_or(j - 1);
+        let mentions: Vec<u16> = (head_from..j)
+            .filter_map(|k| match t[k].pos {
+                Pos::Mention(x) => Some(x),
+                _ => None,
+            })
+            .collect();
+        // "Apple CEO Tim Cook": the head mention is the last one.
+        let mentions = match mentions.last() {
+            Some(&last) if matches!(t[head].pos, Pos::Mention(_)) => vec![last],
+            _ if matches!(t[head].pos, Pos::Noun | Pos::Plural) => {
+                // "the Alibaba partnership": a mention modifying a noun is
+                // not the phrase's referent.
+                Vec::new()
+            }
+            _ => mentions,
+        };
+        let noun = match t[head].pos {
+            Pos::Noun | Pos::Plural => Some(t[head].lemma.clone()),
+            _ => None,
+        };
+        let negative = g.negative_determiners.contains(&t[start].lower);
+        raw.push(NounPhrase {
+            tokens: start..j,
+            head,
+            mentions,
+            possessor,
+            noun,
+            negative,
+            pps: Vec::new(),
+        });
+        i = j;
+    }
+    // Coordination: "X, Y and Z" and "X and Y" become one phrase, unless the
+    // last conjunct opens a clause of its own (", and Z was ...").
+    let mut merged: Vec<NounPhrase> = Vec::new();
+    let mut k = 0;
+    while k < raw.len() {
+        let mut cur = raw[k].clone();
+        let mut m = k + 1;
+        let mut pending: Vec<usize> = Vec::new();
+        while m < raw.len() {
+            let gap = cur.tokens.end..raw[m].tokens.start;
+            let words: Vec<&str> = gap.clone().map(|x| t[x].lower.as_str()).collect();
+            let proper = |np: &NounPhrase| !np.mentions.is_empty();
+            if !(proper(&cur) && proper(&raw[m])) {
+                break;
+            }
+            match words.as_slice() {
+                [","] => {
+                    pending.push(m);
+                    m += 1;
+                }
+                ["and"] | ["or"] | [",", "and"] | [",", "or"] | ["as", "well", "as"] => {
+                    let opens_clause = words[0] == ","
+                        && t.get(raw[m].tokens.end).is_some_and(|x| {
+                            matches!(x.pos, Pos::Verb(_) | Pos::Modal)
+                                && !matches!(x.pos, Pos::Verb(VForm::Gerund))
+                        });
+                    if opens_clause {
+                        break;
+                    }
+                    for &p in pending.iter().chain(std::iter::once(&m)) {
+                        cur.mentions.extend(raw[p].mentions.iter().copied());
+                    }
+                    cur.tokens.end = raw[m].tokens.end;
+                    pending.clear();
+                    m += 1;
+                    // A list continues only through commas before its end.
+                    break;
+                }
+                _ => break,
+            }
+        }
+        // Commas without a closing "and" were not a list (appositives).
+        let consumed = m - pending.len();
+        merged.push(cur);
+        k = consumed.max(k + 1);
+    }
+    for (idx, np) in merged.iter().enumerate() {
+        for x in np.tokens.clone() {
+            owner[x] = Some(idx);
+        }
+    }
+    // Prepositional phrases attached to a phrase: "talks with X", "X's
+    // offer for Y", "the partnership between A and B".
+    for idx in 0..merged.len() {
+        let mut end = merged[idx].tokens.end;
+        let mut pps = Vec::new();
+        while pps.len() < 3 {
+            let Some(prep) = t.get(end) else { break };
+            if !matches!(prep.pos, Pos::Prep | Pos::To) {
+                break;
+            }
+            match t.get(end + 1).and_then(|_| owner[end + 1]) {
+                Some(obj) if merged[obj].tokens.start == end + 1 => {
+                    pps.push((prep.lower.clone(), obj));
+                    end = merged[obj].tokens.end;
+                }
+                _ => break,
+            }
+        }
+        merged[idx].pps = pps;
+    }
+    a.phrases = merged;
+    owner
+}
+
+/// Finds verb groups, folding control verbs into the verb they control.
+fn verb_groups(g: &Grammar, t: &[Token]) -> Vec<VerbGroup> {
+    let n = t.len();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let is_aux = |tok: &Token| matches!(tok.lemma.as_str(), "be" | "have" | "do" | "get");
+    while i < n {
+        let starts = match t[i].pos {
+            Pos::Modal => true,
+            Pos::Verb(VForm::Gerund) => {
+                // A gerund opens a group only after an auxiliary (handled
+                // below) or at the start of a participial clause.
+                i == 0 || matches!(t[i - 1].pos, Pos::Punct | Pos::Conj)
+            }
+            Pos::Verb(_) => true,
+            _ => false,
+        };
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut j = i;
+        let mut last_verb = None;
+        let mut negated = false;
+        let mut modal = false;
+        let mut future = false;
+        let mut control = Vec::new();
+        let mut passive_aux = false;
+        let mut passive = false;
+        while j < n {
+            let tok = &t[j];
+            match tok.pos {
+                Pos::Modal => {
+                    if matches!(tok.lemma.as_str(), "will" | "shall") {
+                        future = true;
+                    } else if g.modals.contains(&tok.lower) || g.modals.contains(&tok.lemma) {
+                        modal = true;
+                    }
+                }
+                Pos::Adv => {
+                    if matches!(tok.lower.as_str(), "not" | "n't" | "never") {
+                        negated = true;
+                    } else if tok.lower == "no" && t.get(j + 1).is_some_and(|x| x.lower == "longer")
+                    {
+                        negated = true;
+                    }
+                    // Adverbs inside a group are fine; a trailing one is not
+                    // part of it (checked when the group closes).
+                }
+                Pos::Det
+                    if tok.lower == "no" && t.get(j + 1).is_some_and(|x| x.lower == "longer") =>
+                {
+                    negated = true;
+                    j += 1;
+                }
+                Pos::Verb(form) => {
+                    if let Some(prev) = last_verb {
+                        let prev: &Token = &t[prev];
+                        if !is_aux(prev) && !matches!(prev.pos, Pos::Verb(VForm::Participle))
+                            || (is_aux(prev)
+                                && matches!(form, VForm::Base | VForm::Present | VForm::Past)
+                                && prev.lemma != "do")
+                        {
+                            // Two main verbs in a row: a new group.
+                            if !(prev.lemma == "be"
+                                && matches!(form, VForm::Gerund | VForm::Participle))
+                                && !(prev.lemma == "have" && matches!(form, VForm::Participle))
+                                && !(prev.lemma == "get" && matches!(form, VForm::Participle))
+                            {
+                                break;
+                            }
+                        }
+                    }
+                    if matches!(form, VForm::Participle) {
+                        passive = passive_aux;
+                    }
+                    passive_aux = matches!(tok.lemma.as_str(), "be" | "get")
+                        && !matches!(form, VForm::Gerund)
+                        || (tok.lemma == "be" && matches!(form, VForm::Gerund));
+                    if !matches!(form, VForm::Participle) {
+                        passive = false;
+                    }
+                    last_verb = Some(j);
+                }
+                Pos::To => {
+                    // "decided (not) to choose", "is expected to", "has yet to".
+                    let Some(lv) = last_verb else { break };
+                    if !t
+                        .get(j + 1)
+                        .is_some_and(|x| matches!(x.pos, Pos::Verb(VForm::Base)))
+                        && !t.get(j + 1).is_some_and(|x| x.pos == Pos::Adv)
+                    {
+                        break;
+                    }
+                    let ctl = t[lv].lemma.clone();
+                    let yet = j > 0 && t[j - 1].lower == "yet";
+                    if yet || g.control_negate.contains(&ctl) {
+                        negated = !negated || yet;
+                        if yet {
+                            negated = true;
+                        }
+                    } else if g.control_plan.contains(&ctl) || (ctl == "be" && passive) {
+                        modal = true;
+                    } else if g.control_assert.contains(&ctl) {
+                    } else if ctl == "be" || ctl == "have" {
+                        // "is to", "has to": an obligation or a plan.
+                        modal = true;
+                    } else {
+                        // An unknown verb before "to": a goal, not a fact.
+                        modal = true;
+                    }
+                    if t[lv].lemma == "set"
+                        || (ctl == "be" && t.get(lv).is_some_and(|x| x.lower == "set"))
+                    {
+                        future = true;
+                    }
+                    control.push(ctl);
+                    passive = false;
+                    passive_aux = false;
+                    last_verb = None;
+                }
+                _ => break,
+            }
+            j += 1;
+        }
+        let Some(head) =
+            last_verb.or_else(|| (start..j).rev().find(|&k| matches!(t[k].pos, Pos::Verb(_))))
+        else {
+            i = j.max(i + 1);
+            continue;
+        };
+        // Trailing adverbs belong to what follows.
+        let end = head + 1;
+        let mut first = start;
+        while first > 0 && t[first - 1].pos == Pos::Adv {
+            first -= 1;
+        }
+        let adverbs = (first..end)
+            .filter(|&k| t[k].pos == Pos::Adv)
+            .map(|k| t[k].lower.clone())
+            .collect();
+        out.push(VerbGroup {
+            adverbs,
+            tokens: start..end,
+            head,
+            lemma: t[head].lemma.clone(),
+            passive,
+            negated,
+            modal,
+            future,
+            control,
+        });
+        i = end.max(i + 1);
+    }
+    out
+}
+
+/// Assembles clauses around the verb groups.
+fn clauses(
+    g: &Grammar,
+    norm: &str,
+    a: &mut Analysis,
+    owner: &[Option<usize>],
+    groups: Vec<VerbGroup>,
+) {
+    let t = &a.tokens;
+    let phrases = &a.phrases;
+    let n = t.len();
+    // The phrase a phrase hangs from ("X" in "talks with X" hangs from
+    // "talks"), so that a subject is the top of its chain.
+    let mut parent = vec![None; phrases.len()];
+    for (i, np) in phrases.iter().enumerate() {
+        for &(_, c) in &np.pps {
+            parent[c] = Some(i);
+        }
+    }
+    let top = |mut i: usize| {
+        while let Some(p) = parent[i] {
+            i = p;
+        }
+        i
+    };
+    let mut out: Vec<Clause> = Vec::new();
+    let mut last_speech: Option<(usize, Option<usize>)> = None;
+    for (gi, vg) in groups.iter().enumerate() {
+        let next_start = groups.get(gi + 1).map_or(n, |x| x.tokens.start);
+        // Subject: to the left, over adverbs, inserts and relative pronouns.
+        let mut k = vg.tokens.start;
+        let mut subject = None;
+        let mut relative = false;
+        while k > 0 {
+            let p = &t[k - 1];
+            match p.pos {
+                Pos::Adv => k -= 1,
+                Pos::Wh | Pos::Det if matches!(p.lower.as_str(), "which" | "who" | "that") => {
+                    relative = true;
+                    k -= 1;
+                    if k > 0 && t[k - 1].lower == "," {
+                        k -= 1;
+                    }
+                }
+                Pos::Punct if p.lower == "," => {
+                    // ", the iPhone maker," or ", which ...,": skip the insert.
+                    let back = (k.saturating_sub(16)..k - 1)
+                        .rev()
+                        .find(|&x| t[x].lower == ",");
+                    match back {
+                        Some(b) if b > 0 && owner[b - 1].is_some() => k = b,
+                        _ => break,
+                    }
+                }
+                _ => {
+                    if let Some(o) = owner[k - 1] {
+                        subject = Some(top(o));
+                    }
+                    break;
+                }
+            }
+        }
+        let _ = relative;
+        // Object, particles and prepositional arguments, to the right.
+        let mut j = vg.tokens.end;
+        let mut object = None;
+        let mut particles = Vec::new();
+        let mut preps = Vec::new();
+        let limit = next_start.min(n);
+        while j < limit {
+            let tok = &t[j];
+            let follows_np = t
+                .get(j + 1)
+                .and_then(|_| owner[j + 1])
+                .is_some_and(|o| phrases[o].tokens.start == j + 1);
+            if matches!(tok.pos, Pos::Prep | Pos::To | Pos::Particle | Pos::Adv)
+                && follows_np
+                && (matches!(tok.pos, Pos::Prep | Pos::To) || g.particles.contains(&tok.lower))
+            {
+                let o = owner[j + 1].unwrap_or(0);
+                preps.push((tok.lower.clone(), o));
+                j = phrases[o].tokens.end;
+                continue;
+            }
+            if g.particles.contains(&tok.lower)
+                && matches!(tok.pos, Pos::Particle | Pos::Adv | Pos::Prep)
+            {
+                particles.push(tok.lower.clone());
+                j += 1;
+                continue;
+            }
+            if tok.pos == Pos::Adv {
+                j += 1;
+                continue;
+            }
+            if let Some(o) = owner[j] {
+                if object.is_none() && preps.is_empty() && phrases[o].tokens.start == j {
+                    object = Some(o);
+                    j = phrases[o].tokens.end;
+                    // "ruled X out".
+                    continue;
+                }
+                j = phrases[o].tokens.end;
+                continue;
+            }
+            // ", its first partner," after the object: skip the appositive.
+            if tok.lower == "," && object.is_some() {
+                if let Some(o) = t.get(j + 1).and_then(|_| owner[j + 1]) {
+                    let after = phrases[o].tokens.end;
+                    if t.get(after).is_some_and(|x| x.lower == ",")
+                        && phrases[o].mentions.is_empty()
+                    {
+                        j = after + 1;
+                        continue;
+                    }
+                }
+            }
+            if tok.lower == "," {
+                if t.get(j + 1).is_some_and(|x| matches!(x.pos, Pos::Prep)) {
+                    j += 1;
+                    continue;
+                }
+            }
+            break;
+        }
+        // Speech: "X said (that) ..." reports the clauses after it.
+        let speech =
+            g.is_speech(&vg.lemma) && object.is_none_or(|o| phrases[o].mentions.is_empty() || true);
+        let before = &norm[..t[vg.tokens.start].span.start];
+        let speculative = g.speculation.as_ref().is_some_and(|r| r.is_match(before));
+        let verb_end = t[vg.head].span.end;
+        let reason = g.reason.as_ref().and_then(|r| {
+            let rest = &norm[verb_end..];
+            let m = r.find(rest)?;
+            let from = verb_end + m.end();
+            let mut to = norm[from..].find([';']).map_or(norm.len(), |x| from + x);
+            let mut text = norm[from..to].trim_end();
+            text = text.trim_end_matches(['.', ',', ' ']);
+            if let Some(tail) = &g.reason_tail {
+                if let Some(tm) = tail.find(text) {
+                    text = text[..tm.start()].trim_end_matches([',', ' ']);
+                }
+            }
+            to = from + text.len();
+            let lead = norm[from..to].len() - norm[from..to].trim_start().len();
+            (to > from + lead + 2).then_some(from + lead..to)
+        });
+        let reported_by = match last_speech {
+            Some((end, subj)) if end <= vg.tokens.start => subj,
+            _ => None,
+        };
+        out.push(Clause {
+            verb: vg.clone(),
+            subject,
+            object,
+            particles,
+            preps,
+            speculative,
+            reported_by,
+            reason,
+            tokens: vg.tokens.start..limit,
+        });
+        if speech {
+            last_speech = Some((vg.tokens.end, subject));
+        }
+    }
+    a.clauses = out;
+}
+
+impl Analysis {
+    /// The tokens of a phrase as text.
+    pub fn phrase_text<'a>(&self, norm: &'a str, np: usize) -> &'a str {
+        let r = &self.phrases[np].tokens;
+        &norm[self.tokens[r.start].span.start..self.tokens[r.end - 1].span.end]
+    }
+
+    /// One line per clause, for `check --tags`.
+    pub fn describe(&self, norm: &str) -> Vec<String> {
+        let np = |i: Option<usize>| {
+            i.map_or("-".to_string(), |i| {
+                format!("[{}]", self.phrase_text(norm, i))
+            })
+        };
+        self.clauses
+            .iter()
+            .map(|c| {
+                let mut flags = Vec::new();
+                if c.verb.passive {
+                    flags.push("passive");
+                }
+                if c.verb.negated {
+                    flags.push("negated");
+                }
+                if c.verb.modal {
+                    flags.push("modal");
+                }
+                if c.verb.future {
+                    flags.push("future");
+                }
+                if c.speculative {
+                    flags.push("speculative");
+                }
+                let mut s = format!(
+                    "{} <{}{}{}> {}",
+                    np(c.subject),
+                    c.verb
+                        .control
+                        .iter()
+                        .map(|x| format!("{x}+"))
+                        .collect::<String>(),
+                    c.verb.lemma,
+                    c.particles
+                        .iter()
+                        .map(|p| format!(" {p}"))
+                        .collect::<String>(),
+                    np(c.object)
+                );
+                for (p, o) in &c.preps {
+                    s.push_str(&format!(" {p}:{}", np(Some(*o))));
+                }
+                if !flags.is_empty() {
+                    s.push_str(&format!(" ({})", flags.join(", ")));
+                }
+                if let Some(r) = &c.reason {
+                    s.push_str(&format!(" because: {}", &norm[r.clone()]));
+                }
+                s
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,414 @@
+//! Language: the layer that makes extraction general.
+//!
+//! Between tagging mentions ([`crate::extract::mentions`]) and matching
+//! event classes ([`crate::extract::events`]). Each sentence is analysed
+//! once: words become [`Token`]s with a part of speech and a lemma (from a
+//! tagger behind the [`PosTagger`] trait, so the model can be replaced), and
+//! mentions (entities, dates, figures, quotations) become single tokens.
+//! Over the tokens, [`clause`] finds verb groups (voice, negation,
+//! modality, control verbs, particles), their subjects, objects and
+//! prepositional arguments, and nominal events ("a partnership with X").
+//!
+//! Everything the layer knows about English that is data (modal verbs,
+//! control verbs, reason cues, hedges) comes from the `[grammar]` table of
+//! the language file; the code holds only the shape of a clause.
+
+pub mod clause;
+
+use std::ops::Range;
+
+use crate::extract::mentions::{Mention, Tag};
+
+pub use clause::{Analysis, Clause, Grammar, NounPhrase, VerbGroup};
+
+/// A coarse part of speech: what the clause layer needs to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pos {
+    /// Common noun, singular or mass.
+    Noun,
+    /// Common noun, plural.
+    Plural,
+    /// Proper noun the gazetteer does not know.
+    Proper,
+    /// A verb, in one of its forms.
+    Verb(VForm),
+    /// can, could, may, might, must, shall, should, will, would.
+    Modal,
+    /// Adjective (also ordinal numbers).
+    Adj,
+    /// Adverb.
+    Adv,
+    /// A particle of a phrasal verb ("out" in "ruled out").
+    Particle,
+    /// A preposition or subordinating conjunction.
+    Prep,
+    /// The infinitive marker "to".
+    To,
+    /// Determiner.
+    Det,
+    /// Personal pronoun.
+    Pron,
+    /// Possessive pronoun ("its").
+    PossPron,
+    /// who, which, that, what, whose.
+    Wh,
+    /// and, or, but.
+    Conj,
+    /// A number written as a word or digits (not a tagged figure).
+    Num,
+    /// The possessive marker "'s".
+    Poss,
+    /// Punctuation.
+    Punct,
+    /// A tagged mention: the index into the sentence's mentions.
+    Mention(u16),
+    /// Anything else (interjections, symbols, foreign words).
+    Other,
+}
+
+/// The form of a verb.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VForm {
+    /// Base form ("choose", VB).
+    Base,
+    /// Present ("chooses", "choose", VBZ/VBP).
+    Present,
+    /// Past ("chose", VBD).
+    Past,
+    /// Gerund or present participle ("choosing", VBG).
+    Gerund,
+    /// Past participle ("chosen", VBN).
+    Participle,
+}
+
+/// One token of a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// Byte range in the normalised sentence.
+    pub span: Range<usize>,
+    /// Part of speech.
+    pub pos: Pos,
+    /// Lower-case lemma ("chose" -> "choose", "talks" -> "talk"); for a
+    /// mention, its lower-cased text.
+    pub lemma: String,
+    /// Lower-case surface form.
+    pub lower: String,
+}
+
+/// A part-of-speech tagger and lemmatiser: our seam to the model.
+pub trait PosTagger: Send + Sync {
+    /// Tags pre-split words; `None` words are names (tagged as proper nouns
+    /// and left alone). Returns one (Penn tag, lemma) pair per word.
+    fn tag(&self, words: &[Option<&str>]) -> Vec<(String, String)>;
+}
+
+/// The embedded-model tagger: `english-pos-tagger` (a Brill-style tagger
+/// with WordNet lemmas, shipped inside the crate; no download).
+pub struct EmbeddedTagger(english_pos_tagger::Tagger);
+
+impl std::fmt::Debug for EmbeddedTagger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EmbeddedTagger")
+    }
+}
+
+impl Default for EmbeddedTagger {
+    fn default() -> Self {
+        EmbeddedTagger(english_pos_tagger::Tagger::new())
+    }
+}
+
+impl PosTagger for EmbeddedTagger {
+    fn tag(&self, words: &[Option<&str>]) -> Vec<(String, String)> {
+        use english_pos_tagger::Token as T;
+        let tokens: Vec<T> = words
+            .iter()
+            .map(|w| match w {
+                None => {
+                    let mut t = T::new("Name", "mention");
+                    t.entity_type = Some("name".into());
+                    t.pos = Some("NNP".into());
+                    t
+                }
+                Some(w) => {
+                    let kind = if w
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+                        && w.chars().any(|c| c.is_ascii_digit())
+                    {
+                        "number"
+                    } else if w.chars().all(|c| !c.is_alphanumeric()) {
+                        "punctuation"
+                    } else {
+                        "word"
+                    };
+                    T::new(*w, kind)
+                }
+            })
+            .collect();
+        self.0
+            .tag(tokens)
+            .into_iter()
+            .map(|t| {
+                let lemma = t
+                    .lemma
+                    .or(t.normal)
+                    .unwrap_or_else(|| t.value.to_lowercase());
+                (t.pos.unwrap_or_default(), lemma)
+            })
+            .collect()
+    }
+}
+
+/// Splits a normalised sentence into word spans, keeping each mention whole.
+/// Returns the spans and, per span, the mention it stands for.
+fn split(norm: &str, mentions: &[Mention]) -> Vec<(Range<usize>, Option<u16>)> {
+    let mut out = Vec::new();
+    let bytes = norm.as_bytes();
+    let mut order: Vec<usize> = (0..mentions.len()).collect();
+    order.sort_by_key(|&i| mentions[i].start);
+    let mut next = order.into_iter().peekable();
+    let mut i = 0;
+    while i < norm.len() {
+        while next.peek().is_some_and(|&m| mentions[m].start < i) {
+            next.next();
+        }
+        if let Some(&m) = next.peek() {
+            if mentions[m].start == i {
+                let end = mentions[m].end.max(i + 1);
+                out.push((i..end, Some(m as u16)));
+                i = end;
+                next.next();
+                continue;
+            }
+        }
+        let c = norm[i..].chars().next().unwrap_or(' ');
+        if c.is_whitespace() {
+            i += c.len_utf8();
+            continue;
+        }
+        let stop = next.peek().map_or(norm.len(), |&m| mentions[m].start);
+        if c.is_alphanumeric() {
+            let mut j = i;
+            while j < stop {
+                let d = norm[j..].chars().next().unwrap_or(' ');
+                let inner = (d == '-' || d == '.' || d == '&' || d == '\'' || d == ',')
+                    && norm[j + 1..]
+                        .chars()
+                        .next()
+                        .is_some_and(|e| e.is_alphanumeric())
+                    && (d != ','
+                        || (bytes[j - 1].is_ascii_digit() && bytes[j + 1].is_ascii_digit()))
+                    && (d != '\'' || !norm[j..].starts_with("'s"));
+                if d.is_alphanumeric() || inner {
+                    j += d.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            // "U.S." keeps its last dot.
+            if j < stop && bytes[j] == b'.' && norm[i..j].contains('.') {
+                j += 1;
+            }
+            let word = &norm[i..j];
+            // Contractions: "didn't" -> "did" + "n't".
+            if word.len() > 3
+                && word.to_ascii_lowercase().ends_with("n")
+                && norm[j..].starts_with("'t")
+            {
+                out.push((i..j - 1, None));
+                out.push((j - 1..j + 2, None));
+                i = j + 2;
+                continue;
+            }
+            out.push((i..j, None));
+            i = j;
+        } else if norm[i..].starts_with("'s") || norm[i..].starts_with("’s") {
+            let len = if norm[i..].starts_with("'s") { 2 } else { 4 };
+            out.push((i..i + len, None));
+            i += len;
+        } else {
+            out.push((i..i + c.len_utf8(), None));
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
+fn coarse(tag: &str, lower: &str) -> Pos {
+    match tag {
+        "NN" | "NNP" if lower.chars().next().is_some_and(|c| c.is_uppercase()) => Pos::Proper,
+        "NN" => Pos::Noun,
+        "NNS" => Pos::Plural,
+        "NNP" | "NNPS" => Pos::Proper,
+        "VB" => Pos::Verb(VForm::Base),
+        "VBP" | "VBZ" => Pos::Verb(VForm::Present),
+        "VBD" => Pos::Verb(VForm::Past),
+        "VBG" => Pos::Verb(VForm::Gerund),
+        "VBN" => Pos::Verb(VForm::Participle),
+        "MD" => Pos::Modal,
+        "JJ" | "JJR" | "JJS" => Pos::Adj,
+        "RB" | "RBR" | "RBS" => Pos::Adv,
+        "RP" => Pos::Particle,
+        "IN" => Pos::Prep,
+        "TO" => Pos::To,
+        "DT" | "PDT" => Pos::Det,
+        "PRP" | "EX" => Pos::Pron,
+        "PRP$" => Pos::PossPron,
+        "WDT" | "WP" | "WP$" | "WRB" => Pos::Wh,
+        "CC" => Pos::Conj,
+        "CD" => Pos::Num,
+        "POS" => Pos::Poss,
+        "," | "." | ":" | "(" | ")" | "\"" | "``" | "''" | "$" | "#" => Pos::Punct,
+        _ if lower.chars().all(|c| !c.is_alphanumeric()) => Pos::Punct,
+        _ => Pos::Other,
+    }
+}
+
+/// Tokens of a normalised sentence: words tagged and lemmatised, mentions
+/// kept whole. The tagger's errors that matter for clauses are mended here
+/// (auxiliaries, "n't", "'s", sentence-initial capitals).
+pub fn tokens(tagger: &dyn PosTagger, norm: &str, mentions: &[Mention]) -> Vec<Token> {
+    let spans = split(norm, mentions);
+    let words: Vec<Option<&str>> = spans
+        .iter()
+        .enumerate()
+        .map(|(k, (r, m))| match m {
+            Some(_) => None,
+            None => {
+                let w = &norm[r.clone()];
+                // A capitalised sentence opener is most likely not a name.
+                if k == 0 && w.chars().next().is_some_and(|c| c.is_uppercase()) {
+                    Some(w)
+                } else {
+                    Some(w)
+                }
+            }
+        })
+        .collect();
+    let tagged = tagger.tag(&words);
+    let mut out = Vec::with_capacity(spans.len());
+    for (k, ((span, m), (tag, lemma))) in spans.into_iter().zip(tagged).enumerate() {
+        let surface = &norm[span.clone()];
+        let lower = surface.to_lowercase().replace('’', "'");
+        // Acronyms ("AI", "EU") are names, whatever the tagger's lexicon
+        // says ("ai" is a contraction there).
+        let acronym = surface.len() >= 2
+            && surface
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            && surface.chars().any(|c| c.is_ascii_uppercase());
+        let pos = match m {
+            Some(i) => Pos::Mention(i),
+            None if acronym => Pos::Proper,
+            None => fix_pos(&lower, coarse(&tag, if k == 0 { &lower } else { surface })),
+        };
+        let mut lemma = match m {
+            Some(_) => lower.clone(),
+            None if acronym => lower.clone(),
+            None => lemma.to_lowercase(),
+        };
+        if lower == "n't" {
+            lemma = "not".into();
+        }
+        if let (None, Some(l)) = (m, irregular(&lower)) {
+            lemma = l.to_string();
+        }
+        out.push(Token {
+            span,
+            pos,
+            lemma,
+            lower,
+        });
+    }
+    mend(&mut out, mentions);
+    out
+}
+
+/// Closed-class words the tagger may get wrong, and the lemmas of the
+/// auxiliaries.
+fn fix_pos(lower: &str, pos: Pos) -> Pos {
+    match lower {
+        "n't" | "not" | "never" => Pos::Adv,
+        "'s" => Pos::Poss,
+        "to" => Pos::To,
+        "is" | "are" | "am" | "has" | "does" | "'re" => Pos::Verb(VForm::Present),
+        "was" | "were" | "had" | "did" => Pos::Verb(VForm::Past),
+        "be" | "have" | "do" => Pos::Verb(VForm::Base),
+        "been" => Pos::Verb(VForm::Participle),
+        "being" | "having" => Pos::Verb(VForm::Gerund),
+        "will" | "would" | "could" | "can" | "may" | "might" | "should" | "must" | "shall"
+        | "wo" | "ca" => Pos::Modal,
+        "which" | "who" | "whom" | "whose" => Pos::Wh,
+        "and" | "or" | "but" | "nor" => Pos::Conj,
+        "the" | "a" | "an" | "this" | "these" | "those" | "neither" | "either" | "no" | "every"
+        | "each" | "any" | "some" | "both" | "all" => Pos::Det,
+        "its" | "their" | "his" | "her" | "our" | "my" | "your" => Pos::PossPron,
+        "it" | "they" | "he" | "she" | "we" | "i" | "you" | "them" | "him" | "us" => Pos::Pron,
+        _ => pos,
+    }
+}
+
+fn irregular(lower: &str) -> Option<&'static str> {
+    Some(match lower {
+        "is" | "are" | "am" | "was" | "were" | "been" | "being" | "be" | "'re" => "be",
+        "has" | "had" | "have" | "having" => "have",
+        "does" | "did" | "do" => "do",
+        "wo" | "will" => "will",
+        "ca" | "can" => "can",
+        _ => return None,
+    })
+}
+
+/// Context fixes the tagger's unigram model misses.
+fn mend(tokens: &mut [Token], mentions: &[Mention]) {
+    for i in 0..tokens.len() {
+        let prev = if i > 0 { Some(tokens[i - 1].pos) } else { None };
+        let next_pos = tokens.get(i + 1).map(|t| t.pos);
+        // "'s" after a name and before a noun phrase is a possessive; after
+        // a pronoun or before a participle it is "is"/"has".
+        if tokens[i].lower == "'s" {
+            let before_name = matches!(prev, Some(Pos::Mention(_) | Pos::Proper | Pos::Noun));
+            let verbish = matches!(next_pos, Some(Pos::Verb(VForm::Participle | VForm::Gerund)))
+                || matches!(prev, Some(Pos::Pron | Pos::Wh));
+            if before_name && !verbish {
+                tokens[i].pos = Pos::Poss;
+            } else {
+                tokens[i].pos = Pos::Verb(VForm::Present);
+                tokens[i].lemma = "be".into();
+            }
+        }
+        // After "to", a word that can be a verb is one ("to partner").
+        if prev == Some(Pos::To) && matches!(tokens[i].pos, Pos::Noun | Pos::Verb(_)) {
+            tokens[i].pos = Pos::Verb(VForm::Base);
+        }
+        // After a modal or "did not", the base form.
+        if matches!(prev, Some(Pos::Modal))
+            && matches!(tokens[i].pos, Pos::Noun | Pos::Verb(VForm::Present))
+        {
+            tokens[i].pos = Pos::Verb(VForm::Base);
+        }
+        // A past form right after be/have/get is the participle.
+        if i > 0 && matches!(tokens[i].pos, Pos::Verb(VForm::Past)) {
+            let mut k = i - 1;
+            while k > 0 && matches!(tokens[k].pos, Pos::Adv) {
+                k -= 1;
+            }
+            if matches!(tokens[k].lemma.as_str(), "be" | "have" | "get")
+                && matches!(tokens[k].pos, Pos::Verb(_))
+            {
+                tokens[i].pos = Pos::Verb(VForm::Participle);
+            }
+        }
+        // A mention standing for a pronoun is still a noun phrase.
+        if let Pos::Mention(m) = tokens[i].pos {
+            if let Some(Mention {
+                tag: Tag::Pronoun(_),
+                ..
+            }) = mentions.get(m as usize)
+            {
+                tokens[i].pos = Pos::Mention(m);
+            }
+        }
+    }
+}
