@@ -28,6 +28,13 @@ pub struct Article {
     pub title: Option<String>,
     /// Publication date.
     pub date: Option<Date>,
+    /// The date is an estimate (from dates in the text or a neighbouring
+    /// article), not the article's own metadata.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub date_estimated: bool,
+    /// Author, where a header gives one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
     /// Publisher.
     pub outlet: Option<String>,
     /// Link to the original.
@@ -226,6 +233,8 @@ impl Reader {
             id: name.to_string(),
             title: None,
             date: None,
+            date_estimated: false,
+            author: None,
             outlet: None,
             url: None,
             sentences: Vec::new(),
@@ -275,6 +284,60 @@ impl Reader {
             }
             i = close + 1;
         }
+        // Header lines as scrapers save them: `source: URL`, `date: ...`,
+        // `title: ...`, `outlet: ...`, `author: ...` at the top, before the
+        // first blank line. `unknown` (or `n/a`, `none`) means no value.
+        let mut no_date = false;
+        while let Some(l) = lines.get(i) {
+            let Some((k, v)) = l.text.split_once(':') else {
+                break;
+            };
+            let key = k.trim().to_ascii_lowercase();
+            let known = matches!(
+                key.as_str(),
+                "source"
+                    | "url"
+                    | "link"
+                    | "canonical"
+                    | "date"
+                    | "published"
+                    | "title"
+                    | "headline"
+                    | "outlet"
+                    | "publisher"
+                    | "site"
+                    | "author"
+                    | "byline"
+            );
+            if !known || k.contains(' ') {
+                break;
+            }
+            let v = unquote(v.trim());
+            let empty = v.is_empty()
+                || matches!(
+                    v.to_ascii_lowercase().as_str(),
+                    "unknown" | "n/a" | "none" | "null" | "-"
+                );
+            if !empty {
+                let is_url = v.starts_with("http://") || v.starts_with("https://");
+                match key.as_str() {
+                    "source" | "url" | "link" | "canonical" if is_url => {
+                        article.url = Some(v.to_string())
+                    }
+                    "source" | "outlet" | "publisher" | "site" => {
+                        article.outlet = Some(v.to_string())
+                    }
+                    "date" | "published" => article.date = Date::parse_iso_prefix(v),
+                    "title" | "headline" => article.title = Some(v.to_string()),
+                    "author" | "byline" => article.author = Some(v.to_string()),
+                    _ => {}
+                }
+            } else if matches!(key.as_str(), "date" | "published") {
+                no_date = true;
+            }
+            i += 1;
+        }
+        let _ = no_date;
         // Everything after the metadata, as (line, kind) before sentence splitting.
         let mut body: Vec<&Line> = Vec::new();
         let mut trailer = String::new();
@@ -332,7 +395,10 @@ impl Reader {
             article.outlet = Some(named.unwrap_or(o));
         }
         if article.date.is_none() {
-            article.date = self.find_date(text);
+            // No date of its own: the first full date the text gives, marked
+            // as an estimate so "on Thursday" still resolves.
+            article.date = self.find_date(&text[lines.get(i).map_or(0, |l| l.start)..]);
+            article.date_estimated = article.date.is_some();
         }
         // The first line without sentence punctuation is the headline; a
         // repeat of it right after is dropped.
@@ -341,7 +407,8 @@ impl Reader {
         if article.title.is_none() {
             if let Some(first) = body.first() {
                 if is_heading(first.text.trim_matches(is_space)) {
-                    article.title = Some(first.text.trim_matches(is_space).to_string());
+                    let t = first.text.trim_matches(is_space);
+                    article.title = Some(t.trim_start_matches('#').trim().to_string());
                 }
             }
         }
@@ -493,6 +560,23 @@ impl Reader {
             return true; // an initial: "J. Smith"
         }
         self.abbreviations.iter().any(|a| a == word)
+    }
+}
+
+/// Gives each article without a date its nearest neighbour's (in file
+/// order: the one before, else the one after), marked as an estimate.
+pub fn estimate_dates(articles: &mut [Article]) {
+    let known: Vec<Option<Date>> = articles.iter().map(|a| a.date).collect();
+    for (i, a) in articles.iter_mut().enumerate() {
+        if a.date.is_some() {
+            continue;
+        }
+        let before = known[..i].iter().rev().find_map(|d| *d);
+        let after = known[i + 1..].iter().find_map(|d| *d);
+        if let Some(d) = before.or(after) {
+            a.date = Some(d);
+            a.date_estimated = true;
+        }
     }
 }
 

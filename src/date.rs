@@ -155,11 +155,32 @@ pub fn weekday_from_name(name: &str) -> Option<u32> {
     WEEKDAYS.iter().position(|w| *w == n).map(|i| i as u32)
 }
 
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.month, self.day) {
             (0, _) => write!(f, "{:04}", self.year),
-            (m, 0) => write!(f, "{:04}-{:02}", self.year, m),
+            // A month reads better as words than as "2025-04".
+            (m, 0) => write!(
+                f,
+                "{} {:04}",
+                MONTH_NAMES.get(m as usize - 1).copied().unwrap_or("?"),
+                self.year
+            ),
             (m, d) => write!(f, "{:04}-{:02}-{:02}", self.year, m, d),
         }
     }
@@ -217,7 +238,7 @@ mod tests {
                 day: 0
             }
             .to_string(),
-            "2025-04"
+            "April 2025"
         );
         assert_eq!(
             Date {

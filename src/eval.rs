@@ -200,7 +200,13 @@ pub fn check_report(engine: &Engine) -> String {
             out,
             "  {}  {}  {}  {} sentences  {}",
             a.id,
-            a.date.map_or("----------".to_string(), |d| d.to_string()),
+            a.date.map_or("----------".to_string(), |d| {
+                if a.date_estimated {
+                    format!("{d} (estimated)")
+                } else {
+                    d.to_string()
+                }
+            }),
             a.outlet.as_deref().unwrap_or("-"),
             a.sentences.len(),
             a.title.as_deref().unwrap_or("")

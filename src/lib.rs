@@ -130,9 +130,10 @@ impl Engine {
     /// Builds the engine from articles already read (tests, benchmarks).
     pub fn build(
         config: Config,
-        articles: Vec<Article>,
+        mut articles: Vec<Article>,
         problems: Vec<Problem>,
     ) -> Result<Engine, ConfigError> {
+        corpus::estimate_dates(&mut articles);
         let extractor = Extractor::new(&config)?;
         let extraction = extractor.extract_all(&articles);
         let facts = FactTable::build(&config, extraction);
