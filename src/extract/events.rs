@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::config::ConfigError;
 use crate::extract::mentions::{Mention, Tag};
-use crate::language::{Analysis, Pos};
+use crate::language::{Analysis, Clause, Pos};
 
 /// An event class in config: one `[[relation.event]]`.
 #[derive(Debug, Clone, Deserialize)]
@@ -47,6 +47,13 @@ pub struct EventConfig {
     /// Plans and expectations count ("plans to launch", "is expected to").
     #[serde(default)]
     pub plans: bool,
+    /// Future claims count ("will launch"); default true.
+    #[serde(default = "yes")]
+    pub future: bool,
+    /// An institution named by a common noun can be the agent ("a federal
+    /// judge", "the regulator"): the grammar's `institutions` list.
+    #[serde(default)]
+    pub institutions: bool,
     /// The object when the clause names none ("the deal").
     #[serde(default)]
     pub object: Option<String>,
@@ -90,6 +97,8 @@ pub struct Class {
     negated: Negation,
     agentless_actor: bool,
     plans: bool,
+    future: bool,
+    institutions: bool,
     object: Option<String>,
     unless_adverbs: Vec<String>,
     adverbs: Vec<String>,
@@ -112,6 +121,7 @@ pub struct Classes {
     verbs: HashMap<String, Vec<Frame>>,
     nouns: HashMap<String, Vec<Frame>>,
     ends: HashMap<String, Vec<usize>>,
+    institutions: std::collections::HashSet<String>,
 }
 
 /// One event found in a sentence.
@@ -126,6 +136,8 @@ pub struct Event {
     pub agents: Vec<u16>,
     /// The story's actor is the agent (agentless passive).
     pub actor: bool,
+    /// An agent named by a common noun ("federal judge").
+    pub agent_text: Option<String>,
     /// Object mentions.
     pub objects: Vec<u16>,
     /// Fixed object when there is no mention.
@@ -144,6 +156,10 @@ pub struct Event {
     pub tokens: std::ops::Range<usize>,
 }
 
+fn yes() -> bool {
+    true
+}
+
 fn words(s: &str) -> Vec<String> {
     s.split_whitespace().map(|w| w.to_lowercase()).collect()
 }
@@ -154,8 +170,12 @@ impl Classes {
     pub fn new<'a>(
         entries: impl Iterator<Item = (&'a str, &'a EventConfig)>,
         relations: &[String],
+        institutions: &[String],
     ) -> Result<Classes, ConfigError> {
-        let mut out = Classes::default();
+        let mut out = Classes {
+            institutions: institutions.iter().map(|s| s.to_lowercase()).collect(),
+            ..Classes::default()
+        };
         for (relation, e) in entries {
             let bad =
                 |message: String| ConfigError::Invalid(format!("event `{}`: {message}", e.name));
@@ -188,6 +208,8 @@ impl Classes {
                 negated,
                 agentless_actor,
                 plans: e.plans,
+                future: e.future,
+                institutions: e.institutions,
                 object: e.object.clone(),
                 unless_adverbs: e.unless_adverbs.iter().map(|a| a.to_lowercase()).collect(),
                 adverbs: e.adverbs.iter().map(|a| a.to_lowercase()).collect(),
@@ -216,7 +238,7 @@ impl Classes {
     /// Finds the events of one analysed sentence.
     pub fn find(&self, a: &Analysis, mentions: &[Mention]) -> Vec<Event> {
         let mut out = Vec::new();
-        // Which clause a phrase is an argument of, and how.
+        // Which clause a phrase is an argument of.
         let mut governed: Vec<Option<usize>> = vec![None; a.phrases.len()];
         for (ci, c) in a.clauses.iter().enumerate() {
             for np in c
@@ -229,73 +251,161 @@ impl Classes {
             }
         }
         for c in &a.clauses {
-            let lemma = &c.verb.lemma;
-            let frames = self
-                .verbs
-                .get(lemma)
-                .or_else(|| self.verbs.get(&deinflect(&a.tokens[c.verb.head].lower)));
-            for f in frames.into_iter().flatten() {
+            self.verb_events(a, c, mentions, &mut out);
+            self.end_events(a, c, mentions, &mut out);
+        }
+        self.noun_events(a, &governed, mentions, &mut out);
+        out
+    }
+
+    /// "X dropped Y", "Y was ruled out", "X decided not to choose Y", and
+    /// the control verb itself when it is an event ("X sued to block Y").
+    fn verb_events(&self, a: &Analysis, c: &Clause, mentions: &[Mention], out: &mut Vec<Event>) {
+        let head = &a.tokens[c.verb.head].lower;
+        let frames = self
+            .verbs
+            .get(&c.verb.lemma)
+            .or_else(|| self.verbs.get(&deinflect(head)));
+        let negative_subject = c.subject.is_some_and(|s| a.phrases[s].negative);
+        let modal_aux = c.verb.tokens.clone().any(|k| {
+            a.tokens[k].pos == Pos::Modal && !matches!(a.tokens[k].lemma.as_str(), "will" | "shall")
+        });
+        let reported_by = c
+            .reported_by
+            .and_then(|s| a.phrases[s].mentions.first().copied());
+        for f in frames.into_iter().flatten() {
+            let class = &self.classes[f.class];
+            let has = |list: &[String]| c.verb.adverbs.iter().any(|a| list.contains(a));
+            if has(&class.unless_adverbs) || (!class.adverbs.is_empty() && !has(&class.adverbs)) {
+                continue;
+            }
+            // The words after the verb: particles, then a preposition.
+            let mut patient = None;
+            let mut ok = true;
+            for (k, w) in f.rest.iter().enumerate() {
+                let last = k + 1 == f.rest.len();
+                if c.particles.iter().any(|p| p == w) {
+                    continue;
+                }
+                match c.preps.iter().find(|(p, _)| p == w) {
+                    Some((_, o)) if last => patient = Some(*o),
+                    Some(_) => {}
+                    None => ok = false,
+                }
+            }
+            if !ok {
+                continue;
+            }
+            let (agent_np, patient_np) = if c.verb.passive {
+                let by = c.preps.iter().find(|(p, _)| p == "by").map(|x| x.1);
+                (by, patient.or(c.subject))
+            } else {
+                (c.subject, patient.or(c.object))
+            };
+            let role = c
+                .preps
+                .iter()
+                .find(|(p, _)| p == "as")
+                .map(|(_, o)| *o)
+                .filter(|&o| a.phrases[o].mentions.is_empty())
+                .map(|o| phrase_words(a, o));
+            self.push(
+                out,
+                f.class,
+                Raw {
+                    agents: agent_np.map(|n| referents(a, n)).unwrap_or_default(),
+                    agent_text: agent_np.and_then(|n| self.institution(a, n, class)),
+                    actor: c.verb.passive && agent_np.is_none() && class.agentless_actor,
+                    objects: patient_np.map(|n| referents(a, n)).unwrap_or_default(),
+                    negated: c.verb.negated || negative_subject,
+                    modal: c.verb.modal || c.speculative,
+                    planned: c.verb.planned,
+                    future: c.verb.future,
+                    reason: c.reason.clone(),
+                    role,
+                    reported_by,
+                    tokens: c.tokens.clone(),
+                },
+                mentions,
+            );
+        }
+        // The control verbs: "sued to block", "agreed to buy".
+        if c.verb.passive {
+            return;
+        }
+        for ctl in &c.verb.control {
+            for f in self.verbs.get(ctl).into_iter().flatten() {
+                if !f.rest.is_empty() {
+                    continue;
+                }
                 let class = &self.classes[f.class];
-                let has = |list: &[String]| c.verb.adverbs.iter().any(|a| list.contains(a));
-                if has(&class.unless_adverbs) || (!class.adverbs.is_empty() && !has(&class.adverbs))
-                {
-                    continue;
-                }
-                // The words after the verb: particles, then a preposition.
-                let mut patient = None;
-                let mut ok = true;
-                for (k, w) in f.rest.iter().enumerate() {
-                    let last = k + 1 == f.rest.len();
-                    if c.particles.iter().any(|p| p == w) {
-                        continue;
-                    }
-                    match c.preps.iter().find(|(p, _)| p == w) {
-                        Some((_, o)) if last => patient = Some(*o),
-                        Some(_) => {}
-                        None => ok = false,
-                    }
-                }
-                if !ok {
-                    continue;
-                }
-                let (agent_np, patient_np) = if c.verb.passive {
-                    let by = c.preps.iter().find(|(p, _)| p == "by").map(|x| x.1);
-                    (by, patient.or(c.subject))
-                } else {
-                    (c.subject, patient.or(c.object))
-                };
-                let agents = agent_np.map(|n| referents(a, n)).unwrap_or_default();
-                let objects = patient_np.map(|n| referents(a, n)).unwrap_or_default();
-                let negative_subject = c.subject.is_some_and(|s| a.phrases[s].negative);
-                let role = c
-                    .preps
-                    .iter()
-                    .find(|(p, _)| p == "as")
-                    .map(|(_, o)| *o)
-                    .filter(|&o| a.phrases[o].mentions.is_empty())
-                    .map(|o| phrase_words(a, o));
                 self.push(
-                    &mut out,
-                    class,
+                    out,
                     f.class,
                     Raw {
-                        agents,
-                        actor: c.verb.passive && agent_np.is_none() && class.agentless_actor,
-                        objects,
-                        negated: c.verb.negated || negative_subject,
-                        modal: c.verb.modal || c.speculative,
+                        agents: c.subject.map(|n| referents(a, n)).unwrap_or_default(),
+                        agent_text: c.subject.and_then(|n| self.institution(a, n, class)),
+                        objects: c.object.map(|n| referents(a, n)).unwrap_or_default(),
+                        negated: negative_subject,
+                        modal: modal_aux || c.speculative,
                         reason: c.reason.clone(),
-                        role,
-                        reported_by: c
-                            .reported_by
-                            .and_then(|s| a.phrases[s].mentions.first().copied()),
+                        reported_by,
                         tokens: c.tokens.clone(),
+                        ..Raw::default()
                     },
                     mentions,
                 );
             }
         }
-        // Nominal events: "a partnership with X", "X's offer for Y".
+    }
+
+    /// "Talks with X collapsed", "the deal fell apart": an event noun as
+    /// the subject of a verb that ends it.
+    fn end_events(&self, a: &Analysis, c: &Clause, mentions: &[Mention], out: &mut Vec<Event>) {
+        let Some(classes) = self.ends.get(&c.verb.lemma) else {
+            return;
+        };
+        let Some(s) = c.subject else { return };
+        let np = &a.phrases[s];
+        if np.noun.is_none() || !np.mentions.is_empty() || c.verb.passive {
+            return;
+        }
+        let mut objects = Vec::new();
+        for (p, o) in &np.pps {
+            if matches!(p.as_str(), "with" | "for" | "between" | "of") {
+                objects.extend(referents(a, *o));
+            }
+        }
+        for &ci in classes {
+            let class = &self.classes[ci];
+            self.push(
+                out,
+                ci,
+                Raw {
+                    agents: np.possessor.into_iter().collect(),
+                    actor: np.possessor.is_none() && class.agentless_actor,
+                    objects: objects.clone(),
+                    negated: c.verb.negated,
+                    modal: c.verb.modal || c.speculative,
+                    planned: c.verb.planned,
+                    future: c.verb.future,
+                    reason: c.reason.clone(),
+                    tokens: c.tokens.clone(),
+                    ..Raw::default()
+                },
+                mentions,
+            );
+        }
+    }
+
+    /// Nominal events: "a partnership with X", "X's offer for Y".
+    fn noun_events(
+        &self,
+        a: &Analysis,
+        governed: &[Option<usize>],
+        mentions: &[Mention],
+        out: &mut Vec<Event>,
+    ) {
         for (pi, np) in a.phrases.iter().enumerate() {
             let Some(noun) = &np.noun else { continue };
             let Some(frames) = self.nouns.get(noun) else {
@@ -314,79 +424,71 @@ impl Classes {
                             agents.push(m[0]);
                             objects.extend(m[1..].iter().copied());
                         } else {
-                            objects.extend(m.iter().copied());
+                            objects.extend(referents(a, *o));
                         }
                     }
                 }
-                if prep.is_some() && objects.is_empty() {
+                if prep.is_some() && objects.is_empty() && class.object.is_none() {
                     continue;
                 }
+                let mut agent_text = None;
                 if agents.is_empty() {
-                    if let Some(c) = clause {
-                        if c.subject != Some(pi) {
-                            if let Some(s) = c.subject {
-                                agents = a.phrases[s].mentions.clone();
-                            }
+                    if let Some(c) = clause.filter(|c| c.subject != Some(pi)) {
+                        if let Some(s) = c.subject {
+                            agents = referents(a, s);
+                            agent_text = self.institution(a, s, class);
                         }
                     }
                 }
-                let (negated, modal, reason, tokens, reported_by) = match clause {
-                    Some(c) => (
-                        c.verb.negated || c.subject.is_some_and(|s| a.phrases[s].negative),
-                        c.verb.modal || c.speculative,
-                        c.reason.clone(),
-                        c.tokens.clone(),
-                        c.reported_by
+                let raw = match clause {
+                    Some(c) => Raw {
+                        negated: c.verb.negated || c.subject.is_some_and(|s| a.phrases[s].negative),
+                        modal: c.verb.modal || c.speculative,
+                        planned: c.verb.planned,
+                        future: c.verb.future,
+                        reason: c.reason.clone(),
+                        reported_by: c
+                            .reported_by
                             .and_then(|s| a.phrases[s].mentions.first().copied()),
-                    ),
-                    None => (np.negative, false, None, np.tokens.clone(), None),
+                        tokens: c.tokens.clone(),
+                        ..Raw::default()
+                    },
+                    None => Raw {
+                        negated: np.negative,
+                        tokens: np.tokens.clone(),
+                        ..Raw::default()
+                    },
                 };
-                let ends: Vec<usize> = clause
-                    .filter(|c| c.subject == Some(pi) && !c.verb.passive)
-                    .and_then(|c| self.ends.get(&c.verb.lemma))
-                    .cloned()
-                    .unwrap_or_default();
-                let raw = Raw {
-                    agents: agents.clone(),
-                    actor: agents.is_empty() && class.agentless_actor,
-                    objects: objects.clone(),
-                    negated,
-                    modal,
-                    reason: reason.clone(),
-                    role: None,
-                    reported_by,
-                    tokens: tokens.clone(),
-                };
-                // Talks that collapsed still took place.
                 self.push(
-                    &mut out,
-                    class,
+                    out,
                     f.class,
                     Raw {
-                        negated: false,
-                        ..raw.clone()
+                        actor: agents.is_empty() && agent_text.is_none() && class.agentless_actor,
+                        agents,
+                        agent_text,
+                        objects,
+                        ..raw
                     },
                     mentions,
                 );
-                for e in ends {
-                    let ec = &self.classes[e];
-                    self.push(
-                        &mut out,
-                        ec,
-                        e,
-                        Raw {
-                            actor: agents.is_empty(),
-                            ..raw.clone()
-                        },
-                        mentions,
-                    );
-                }
             }
         }
-        out
     }
 
-    fn push(&self, out: &mut Vec<Event>, class: &Class, ci: usize, raw: Raw, mentions: &[Mention]) {
+    /// A common-noun agent the class accepts ("the federal judge").
+    fn institution(&self, a: &Analysis, np: usize, class: &Class) -> Option<String> {
+        let p = &a.phrases[np];
+        if !class.institutions || !p.mentions.is_empty() {
+            return None;
+        }
+        let noun = p.noun.as_ref()?;
+        self.institutions
+            .contains(noun)
+            .then(|| phrase_words(a, np))
+    }
+
+    fn push(&self, out: &mut Vec<Event>, ci: usize, raw: Raw, mentions: &[Mention]) {
+        let class = &self.classes[ci];
         let kind_ok = |kinds: &[String], m: u16| match mentions.get(m as usize).map(|x| &x.tag) {
             Some(Tag::Entity { kind, .. }) => {
                 kinds.is_empty()
@@ -404,12 +506,20 @@ impl Classes {
         let objects: Vec<u16> = raw
             .objects
             .into_iter()
-            .filter(|&m| kind_ok(&class.object_kinds, m))
+            .filter(|&m| kind_ok(&class.object_kinds, m) && !agents.contains(&m))
             .collect();
-        if agents.is_empty() && !raw.actor {
+        let agent_text = if agents.is_empty() {
+            raw.agent_text
+        } else {
+            None
+        };
+        if agents.is_empty() && agent_text.is_none() && !raw.actor {
             return;
         }
         if objects.is_empty() && class.object.is_none() {
+            return;
+        }
+        if raw.future && !class.future {
             return;
         }
         let mut relation = class.relation.clone();
@@ -424,11 +534,12 @@ impl Classes {
                 }
             }
         }
-        let modal = raw.modal && !class.plans;
+        let modal = raw.modal || (raw.planned && !class.plans);
         let e = Event {
             class: ci,
             relation,
             agents,
+            agent_text,
             actor: raw.actor,
             object_text: if objects.is_empty() {
                 class.object.clone()
@@ -449,10 +560,13 @@ impl Classes {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct Raw {
     agents: Vec<u16>,
+    agent_text: Option<String>,
     actor: bool,
+    planned: bool,
+    future: bool,
     objects: Vec<u16>,
     negated: bool,
     modal: bool,

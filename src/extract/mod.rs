@@ -176,6 +176,7 @@ impl Extractor {
                 .iter()
                 .flat_map(|r| r.events.iter().map(move |e| (r.name.as_str(), e))),
             &relations,
+            &config.grammar.institutions,
         )?;
         Ok(Extractor {
             tagger,
@@ -524,10 +525,10 @@ impl Extractor {
         let name = |m: &u16| mentions.get(*m as usize).and_then(entity_name);
         let mut seen = Vec::new();
         for e in events {
-            let agents: Vec<String> = if e.agents.is_empty() {
-                vec![self.actor.clone()]
-            } else {
-                e.agents.iter().filter_map(name).collect()
+            let agents: Vec<String> = match (&e.agent_text, e.agents.is_empty()) {
+                (_, false) => e.agents.iter().filter_map(name).collect(),
+                (Some(t), true) => vec![t.clone()],
+                (None, true) => vec![self.actor.clone()],
             };
             let objects: Vec<String> = match &e.object_text {
                 Some(t) => vec![t.clone()],

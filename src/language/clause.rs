@@ -50,6 +50,9 @@ pub struct GrammarConfig {
     pub reason_cues: Vec<String>,
     /// Trailing words cut from a reason (", the report said").
     pub reason_tail: Option<String>,
+    /// Common nouns that name an institution able to act when no name is
+    /// given ("judge", "regulator", "shareholders"), for classes that allow it.
+    pub institutions: Vec<String>,
 }
 
 /// The compiled grammar.
@@ -155,8 +158,11 @@ pub struct VerbGroup {
     pub passive: bool,
     /// Negated ("did not", "never", "failed to", "has yet to").
     pub negated: bool,
-    /// Modal, planned or wished ("could", "plans to", "is expected to").
+    /// Modal: a possibility or an obligation ("could", "would", "has to"),
+    /// or a goal ("sued to block").
     pub modal: bool,
+    /// Planned, expected or wished ("plans to", "is expected to").
+    pub planned: bool,
     /// Future ("will", "is set to").
     pub future: bool,
     /// Lemmas of the control verbs folded in ("decide" in "decided to pick").
@@ -433,6 +439,7 @@ fn verb_groups(g: &Grammar, t: &[Token]) -> Vec<VerbGroup> {
         let mut negated = false;
         let mut modal = false;
         let mut future = false;
+        let mut planned = false;
         let mut control = Vec::new();
         let mut passive_aux = false;
         let mut passive = false;
@@ -509,7 +516,7 @@ fn verb_groups(g: &Grammar, t: &[Token]) -> Vec<VerbGroup> {
                             negated = true;
                         }
                     } else if g.control_plan.contains(&ctl) || (ctl == "be" && passive) {
-                        modal = true;
+                        planned = true;
                     } else if g.control_assert.contains(&ctl) {
                     } else if ctl == "be" || ctl == "have" {
                         // "is to", "has to": an obligation or a plan.
@@ -556,6 +563,7 @@ fn verb_groups(g: &Grammar, t: &[Token]) -> Vec<VerbGroup> {
             passive,
             negated,
             modal,
+            planned,
             future,
             control,
         });
@@ -759,6 +767,9 @@ impl Analysis {
                 }
                 if c.verb.modal {
                     flags.push("modal");
+                }
+                if c.verb.planned {
+                    flags.push("planned");
                 }
                 if c.verb.future {
                     flags.push("future");
