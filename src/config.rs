@@ -120,6 +120,10 @@ pub struct Config {
     /// The entity gazetteer.
     #[serde(default, rename = "entity")]
     pub entities: Vec<EntityConfig>,
+    /// The cast of the event classes' example sentences (the first is the
+    /// examples' story actor); used only when examples are checked.
+    #[serde(default, rename = "example_entity")]
+    pub example_entities: Vec<EntityConfig>,
     /// Relations and their rules.
     #[serde(default, rename = "relation")]
     pub relations: Vec<RelationConfig>,

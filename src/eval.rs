@@ -227,6 +227,26 @@ pub fn check_report(engine: &Engine) -> String {
             let _ = writeln!(out, "  {r}");
         }
     }
+    let broken = engine.check_examples();
+    let total: usize = engine
+        .config()
+        .relations
+        .iter()
+        .flat_map(|r| &r.events)
+        .map(|e| e.examples.len() + e.counterexamples.len())
+        .sum();
+    if broken.is_empty() {
+        let _ = writeln!(out, "event class examples: {total} pass");
+    } else {
+        let _ = writeln!(
+            out,
+            "event class examples: {} of {total} broken",
+            broken.len()
+        );
+        for b in &broken {
+            let _ = writeln!(out, "  {b}");
+        }
+    }
     if engine.problems().is_empty() {
         let _ = writeln!(out, "skipped files: none");
     } else {

@@ -122,6 +122,87 @@ impl Engine {
         Ok(engine)
     }
 
+    /// Runs every event class's example and counterexample sentences
+    /// through the whole pipeline (with this engine's story); returns one
+    /// line per example that broke, naming its class.
+    pub fn check_examples(&self) -> Vec<String> {
+        let Ok(reader) = Reader::new(&self.config.corpus) else {
+            return vec!["corpus settings do not compile".into()];
+        };
+        // The examples' own cast, in place of the story's.
+        let mut config = self.config.clone();
+        config.entities = config.example_entities.clone();
+        if let Some(first) = config.entities.first() {
+            config.story.actor = first.name.clone();
+        }
+        let extractor = match Extractor::new(&config) {
+            Ok(x) => x,
+            Err(e) => return vec![format!("examples: {e}")],
+        };
+        let mut broken = Vec::new();
+        for r in &self.config.relations {
+            for e in &r.events {
+                let cases = e
+                    .examples
+                    .iter()
+                    .map(|x| (x, true))
+                    .chain(e.counterexamples.iter().map(|x| (x, false)));
+                for (case, positive) in cases {
+                    let (sentence, expect) = match case.split_once("=>") {
+                        Some((s, x)) => (s.trim(), Some(x.trim())),
+                        None => (case.trim(), None),
+                    };
+                    let Ok(article) = reader.parse("example.txt", sentence) else {
+                        broken.push(format!("{}: cannot read example {sentence:?}", e.name));
+                        continue;
+                    };
+                    let facts = extractor.extract_all(std::slice::from_ref(&article)).facts;
+                    let hit = facts.iter().find(|f| {
+                        f.relation == r.name
+                            && !f.negated
+                            && expect.is_none_or(|x| {
+                                let (subj, obj) = x.split_once('/').unwrap_or((x, ""));
+                                f.subject.contains(subj.trim()) && f.object.contains(obj.trim())
+                            })
+                    });
+                    match (positive, hit) {
+                        (true, None) => {
+                            let got: Vec<String> = facts
+                                .iter()
+                                .map(|f| {
+                                    format!(
+                                        "{} {} {}{}",
+                                        f.subject,
+                                        f.relation,
+                                        f.object,
+                                        if f.negated { " (negated)" } else { "" }
+                                    )
+                                })
+                                .collect();
+                            broken.push(format!(
+                                "{}: example gives no {} fact{}: {sentence:?} (got: {})",
+                                e.name,
+                                r.name,
+                                expect.map(|x| format!(" {x}")).unwrap_or_default(),
+                                if got.is_empty() {
+                                    "nothing".to_string()
+                                } else {
+                                    got.join("; ")
+                                }
+                            ));
+                        }
+                        (false, Some(f)) => broken.push(format!(
+                            "{}: counterexample gives {} {} {}: {sentence:?}",
+                            e.name, f.subject, f.relation, f.object
+                        )),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        broken
+    }
+
     /// Where the language and story files came from.
     pub fn origin(&self) -> &config::Origin {
         &self.origin

@@ -601,7 +601,7 @@ fn referents(a: &Analysis, np: usize) -> Vec<u16> {
     for (prep, c) in &p.pps {
         if matches!(
             prep.as_str(),
-            "with" | "of" | "for" | "between" | "from" | "to"
+            "with" | "of" | "for" | "between" | "from" | "to" | "including"
         ) {
             let r = referents(a, *c);
             if !r.is_empty() {

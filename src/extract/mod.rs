@@ -243,6 +243,11 @@ impl Extractor {
                     .map(|t| format!("{}/{:?}/{}", &s.norm[t.span.clone()], t.pos, t.lemma))
                     .collect();
                 out.push(format!("    tokens: {}", toks.join(" ")));
+                if std::env::var_os("FACTDESK_DEBUG_PHRASES").is_some() {
+                    for p in &an.phrases {
+                        out.push(format!("    phrase: {:?}", p));
+                    }
+                }
                 for c in an.describe(&s.norm) {
                     out.push(format!("    clause: {c}"));
                 }

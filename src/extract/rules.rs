@@ -48,7 +48,16 @@ pub fn compile(config: &Config) -> Result<Vec<Rule>, ConfigError> {
         .collect();
     kinds.extend(
         [
-            "ORG", "PERSON", "NAME", "PLACE", "PRODUCT", "EVENT", "OUTLET",
+            // Every kind the gazetteer schema knows, so a rule naming a
+            // kind works with a story that has no entity of it.
+            "ORG",
+            "PERSON",
+            "NAME",
+            "PLACE",
+            "PRODUCT",
+            "EVENT",
+            "OUTLET",
+            "REGULATOR",
         ]
         .map(String::from),
     );

@@ -215,6 +215,7 @@ fn np_start(p: Pos) -> bool {
             | Pos::Plural
             | Pos::Proper
             | Pos::Mention(_)
+            | Pos::Literal(_)
             | Pos::Num
     )
 }
@@ -229,7 +230,7 @@ fn np_inner(p: Pos) -> bool {
 fn is_nominal(p: Pos) -> bool {
     matches!(
         p,
-        Pos::Noun | Pos::Plural | Pos::Proper | Pos::Mention(_) | Pos::Num
+        Pos::Noun | Pos::Plural | Pos::Proper | Pos::Mention(_) | Pos::Literal(_) | Pos::Num
     )
 }
 
@@ -271,6 +272,9 @@ fn phrases(g: &Grammar, a: &mut Analysis) -> Vec<Option<usize>> {
             let adj_verb = matches!(q, Pos::Verb(VForm::Participle | VForm::Gerund))
                 && t.get(j + 1).is_some_and(|x| is_nominal(x.pos));
             // "'s" must be followed by the rest of the phrase.
+            if t[j].lower == "such" && t.get(j + 1).is_some_and(|x| x.lower == "as") {
+                break;
+            }
             if q == Pos::Poss
                 && !t
                     .get(j + 1)
@@ -278,7 +282,21 @@ fn phrases(g: &Grammar, a: &mut Analysis) -> Vec<Option<usize>> {
             {
                 break;
             }
-            if np_inner(q) || adj_verb || (q == Pos::Det && t[j - 1].pos == Pos::Poss) {
+            // A date or a figure joins a phrase only as a modifier ("the $20
+            // billion deal"), and nothing joins a phrase that is one.
+            let literal_mod = matches!(q, Pos::Literal(_))
+                && t.get(j + 1)
+                    .is_some_and(|x| matches!(x.pos, Pos::Noun | Pos::Plural | Pos::Adj));
+            if matches!(t[j - 1].pos, Pos::Literal(_))
+                && !matches!(q, Pos::Noun | Pos::Plural | Pos::Adj)
+            {
+                break;
+            }
+            if (np_inner(q) && !matches!(q, Pos::Literal(_)))
+                || literal_mod
+                || adj_verb
+                || (q == Pos::Det && t[j - 1].pos == Pos::Poss)
+            {
                 j += 1;
             } else {
                 break;
@@ -345,8 +363,9 @@ fn phrases(g: &Grammar, a: &mut Analysis) -> Vec<Option<usize>> {
         let mut cur = raw[k].clone();
         let mut m = k + 1;
         let mut pending: Vec<usize> = Vec::new();
+        let mut last_end = cur.tokens.end;
         while m < raw.len() {
-            let gap = cur.tokens.end..raw[m].tokens.start;
+            let gap = last_end..raw[m].tokens.start;
             let words: Vec<&str> = gap.clone().map(|x| t[x].lower.as_str()).collect();
             let proper = |np: &NounPhrase| !np.mentions.is_empty();
             if !(proper(&cur) && proper(&raw[m])) {
@@ -355,6 +374,7 @@ fn phrases(g: &Grammar, a: &mut Analysis) -> Vec<Option<usize>> {
             match words.as_slice() {
                 [","] => {
                     pending.push(m);
+                    last_end = raw[m].tokens.end;
                     m += 1;
                 }
                 ["and"] | ["or"] | [",", "and"] | [",", "or"] | ["as", "well", "as"] => {
@@ -394,6 +414,31 @@ fn phrases(g: &Grammar, a: &mut Analysis) -> Vec<Option<usize>> {
         let mut end = merged[idx].tokens.end;
         let mut pps = Vec::new();
         while pps.len() < 3 {
+            // "firms, including X and Y", "rivals such as X", "players like X".
+            let mut k = end;
+            if t.get(k).is_some_and(|x| x.lower == ",") {
+                k += 1;
+            }
+            let cue = match (
+                t.get(k).map(|x| x.lower.as_str()),
+                t.get(k + 1).map(|x| x.lower.as_str()),
+            ) {
+                (Some("including" | "like" | "notably" | "especially" | "namely"), _) => {
+                    Some(k + 1)
+                }
+                (Some("such"), Some("as")) => Some(k + 2),
+                _ => None,
+            };
+            if let Some(at) = cue {
+                match t.get(at).and_then(|_| owner[at]) {
+                    Some(obj) if merged[obj].tokens.start == at && obj != idx => {
+                        pps.push(("including".to_string(), obj));
+                        end = merged[obj].tokens.end;
+                        continue;
+                    }
+                    _ => break,
+                }
+            }
             let Some(prep) = t.get(end) else { break };
             if !matches!(prep.pos, Pos::Prep | Pos::To) {
                 break;

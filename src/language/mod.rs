@@ -60,8 +60,10 @@ pub enum Pos {
     Poss,
     /// Punctuation.
     Punct,
-    /// A tagged mention: the index into the sentence's mentions.
+    /// A tagged entity mention: the index into the sentence's mentions.
     Mention(u16),
+    /// A tagged date, figure or quotation: the index into the mentions.
+    Literal(u16),
     /// Anything else (interjections, symbols, foreign words).
     Other,
 }
@@ -298,8 +300,15 @@ pub fn tokens(tagger: &dyn PosTagger, norm: &str, mentions: &[Mention]) -> Vec<T
                 .chars()
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
             && surface.chars().any(|c| c.is_ascii_uppercase());
+        let entity = m.is_some_and(|i| {
+            matches!(
+                mentions.get(i as usize).map(|x| &x.tag),
+                Some(Tag::Entity { .. } | Tag::Pronoun(_))
+            )
+        });
         let pos = match m {
-            Some(i) => Pos::Mention(i),
+            Some(i) if entity => Pos::Mention(i),
+            Some(i) => Pos::Literal(i),
             None if acronym => Pos::Proper,
             None => fix_pos(&lower, coarse(&tag, if k == 0 { &lower } else { surface })),
         };
