@@ -66,7 +66,7 @@ pub struct Grammar {
     negative_determiners: HashSet<String>,
     speech: HashSet<String>,
     speculation: Option<Regex>,
-    reason: Option<Regex>,
+    reason: Vec<Regex>,
     reason_tail: Option<Regex>,
 }
 
@@ -115,7 +115,17 @@ impl Grammar {
             negative_determiners: set(&cfg.negative_determiners),
             speech: set(&cfg.speech_verbs),
             speculation: alternation("grammar.speculation", &cfg.speculation)?,
-            reason: alternation("grammar.reason_cues", &cfg.reason_cues)?,
+            reason: cfg
+                .reason_cues
+                .iter()
+                .map(|p| {
+                    Regex::new(&format!("(?i){p}")).map_err(|e| ConfigError::Pattern {
+                        what: "grammar.reason_cues",
+                        name: p.clone(),
+                        message: e.to_string(),
+                    })
+                })
+                .collect::<Result<_, _>>()?,
             reason_tail: tail,
         })
     }
@@ -748,10 +758,21 @@ fn clauses(
         let before = &norm[..t[vg.tokens.start].span.start];
         let speculative = g.speculation.as_ref().is_some_and(|r| r.is_match(before));
         let verb_end = t[vg.head].span.end;
-        let reason = g.reason.as_ref().and_then(|r| {
+        // The earliest cue after the verb; a cue with a group starts the
+        // reason at the group ("after repeated delays" keeps "repeated").
+        let reason = (|| {
             let rest = &norm[verb_end..];
-            let m = r.find(rest)?;
-            let from = verb_end + m.end();
+            let (at, start) = g
+                .reason
+                .iter()
+                .filter_map(|r| {
+                    let c = r.captures(rest)?;
+                    let m = c.get(0)?;
+                    Some((m.start(), c.get(1).map_or(m.end(), |g| g.start())))
+                })
+                .min()?;
+            let _ = at;
+            let from = verb_end + start;
             let mut to = norm[from..].find([';']).map_or(norm.len(), |x| from + x);
             let mut text = norm[from..to].trim_end();
             text = text.trim_end_matches(['.', ',', ' ']);
@@ -763,7 +784,7 @@ fn clauses(
             to = from + text.len();
             let lead = norm[from..to].len() - norm[from..to].trim_start().len();
             (to > from + lead + 2).then_some(from + lead..to)
-        });
+        })();
         let reported_by = match last_speech {
             Some((end, subj)) if end <= vg.tokens.start => subj,
             _ => None,
