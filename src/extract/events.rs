@@ -122,6 +122,9 @@ pub struct Classes {
     nouns: HashMap<String, Vec<Frame>>,
     ends: HashMap<String, Vec<usize>>,
     institutions: std::collections::HashSet<String>,
+    /// Every surface form of every head (inflections included): a sentence
+    /// with none of them has no event, and is not parsed.
+    triggers: std::collections::HashSet<String>,
 }
 
 /// One event found in a sentence.
@@ -171,11 +174,20 @@ impl Classes {
         entries: impl Iterator<Item = (&'a str, &'a EventConfig)>,
         relations: &[String],
         institutions: &[String],
+        irregular: &[String],
     ) -> Result<Classes, ConfigError> {
         let mut out = Classes {
             institutions: institutions.iter().map(|s| s.to_lowercase()).collect(),
             ..Classes::default()
         };
+        let irregular_forms: HashMap<String, Vec<String>> = irregular
+            .iter()
+            .filter_map(|line| {
+                let mut w = line.split_whitespace().map(str::to_lowercase);
+                let base = w.next()?;
+                Some((base, w.collect()))
+            })
+            .collect();
         for (relation, e) in entries {
             let bad =
                 |message: String| ConfigError::Invalid(format!("event `{}`: {message}", e.name));
@@ -229,10 +241,35 @@ impl Classes {
                 }
             }
             for v in &e.ends {
-                out.ends.entry(v.to_lowercase()).or_default().push(ci);
+                let w = words(v);
+                out.ends.entry(w[0].clone()).or_default().push(ci);
+            }
+            for head in e.verbs.iter().chain(&e.nouns).chain(&e.ends) {
+                let Some(head) = words(head).into_iter().next() else {
+                    continue;
+                };
+                for form in inflections(&head) {
+                    out.triggers.insert(form);
+                }
+                for form in irregular_forms.get(&head).into_iter().flatten() {
+                    out.triggers.insert(form.clone());
+                }
             }
         }
         Ok(out)
+    }
+
+    /// Could this sentence hold an event? (Any word is a form of a head.)
+    pub fn triggered(&self, norm: &str) -> bool {
+        norm.split(|c: char| !c.is_alphanumeric() && c != '-')
+            .filter(|w| w.len() > 1)
+            .any(|w| {
+                if w.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
+                    self.triggers.contains(w)
+                } else {
+                    self.triggers.contains(&w.to_lowercase())
+                }
+            })
     }
 
     /// Finds the events of one analysed sentence.
@@ -428,7 +465,10 @@ impl Classes {
                         }
                     }
                 }
-                if prep.is_some() && objects.is_empty() && class.object.is_none() {
+                // The noun needs its preposition ("complaint against"), and a
+                // named object unless the class has a default one.
+                let has_pp = prep.is_none_or(|p| np.pps.iter().any(|(q, _)| q == p));
+                if !has_pp || (prep.is_some() && objects.is_empty() && class.object.is_none()) {
                     continue;
                 }
                 let mut agent_text = None;
@@ -623,6 +663,45 @@ fn phrase_words(a: &Analysis, np: usize) -> String {
         .map(|k| a.tokens[k].lower.clone())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Regular English inflections of a head word: "drop" -> drops, dropped,
+/// dropping; "rely" -> relies, relied; "merge" -> merged, merging.
+fn inflections(w: &str) -> Vec<String> {
+    let mut out = vec![w.to_string()];
+    let b = w.as_bytes();
+    let last = *b.last().unwrap_or(&b'x');
+    let vowel = |c: u8| b"aeiou".contains(&c);
+    if last == b'y' && b.len() > 1 && !vowel(b[b.len() - 2]) {
+        let stem = &w[..w.len() - 1];
+        out.extend([
+            format!("{stem}ies"),
+            format!("{stem}ied"),
+            format!("{w}ing"),
+        ]);
+    } else if last == b'e' {
+        let stem = &w[..w.len() - 1];
+        out.extend([format!("{w}s"), format!("{w}d"), format!("{stem}ing")]);
+    } else {
+        let es = matches!(last, b's' | b'x' | b'z' | b'h');
+        out.push(if es {
+            format!("{w}es")
+        } else {
+            format!("{w}s")
+        });
+        out.extend([format!("{w}ed"), format!("{w}ing")]);
+        // "drop" -> "dropped": a short word ending consonant-vowel-consonant.
+        if b.len() >= 3
+            && !vowel(last)
+            && vowel(b[b.len() - 2])
+            && !vowel(b[b.len() - 3])
+            && !b"wxy".contains(&last)
+        {
+            let c = last as char;
+            out.extend([format!("{w}{c}ed"), format!("{w}{c}ing")]);
+        }
+    }
+    out
 }
 
 /// A last-resort lemma for verbs the tagger does not know ("partnered").

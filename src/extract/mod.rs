@@ -134,6 +134,9 @@ pub struct Extraction {
     pub entities: BTreeMap<String, EntityInfo>,
     /// How often each rule fired.
     pub rule_hits: BTreeMap<String, usize>,
+    /// Sentences the language layer parsed (the others hold no word that
+    /// can head an event).
+    pub parsed: usize,
     /// The story's actor as the corpus names it ("Northwind" may be
     /// "Northwind Motors").
     pub actor: String,
@@ -177,6 +180,7 @@ impl Extractor {
                 .flat_map(|r| r.events.iter().map(move |e| (r.name.as_str(), e))),
             &relations,
             &config.grammar.institutions,
+            &config.grammar.irregular,
         )?;
         Ok(Extractor {
             tagger,
@@ -315,6 +319,7 @@ impl Extractor {
         });
         for part in parts {
             out.facts.extend(part.facts);
+            out.parsed += part.parsed;
             out.sentences.extend(part.sentences);
             for (name, info) in part.entities {
                 match out.entities.get_mut(&name) {
@@ -453,7 +458,14 @@ impl Extractor {
                 events: Vec::new(),
                 modal: false,
             };
-            let analysis = self.analyse(&s.norm, &mentions);
+            // Parsing costs most of extraction: only sentences with a word
+            // that can head an event are parsed.
+            let analysis = if self.classes.triggered(&s.norm) {
+                out.parsed += 1;
+                self.analyse(&s.norm, &mentions)
+            } else {
+                language::Analysis::default()
+            };
             info.lemmas = analysis.tokens.iter().map(|t| t.lemma.clone()).collect();
             info.modal = analysis
                 .clauses

@@ -53,6 +53,8 @@ pub struct GrammarConfig {
     /// Common nouns that name an institution able to act when no name is
     /// given ("judge", "regulator", "shareholders"), for classes that allow it.
     pub institutions: Vec<String>,
+    /// Irregular verbs: the base form, then its other forms ("buy bought").
+    pub irregular: Vec<String>,
 }
 
 /// The compiled grammar.
@@ -251,7 +253,7 @@ pub fn analyse(g: &Grammar, norm: &str, tokens: Vec<Token>) -> Analysis {
         ..Analysis::default()
     };
     let owner = phrases(g, &mut a);
-    let groups = verb_groups(g, &a.tokens);
+    let groups = verb_groups(g, &a.tokens, &owner);
     clauses(g, norm, &mut a, &owner, groups);
     a
 }
@@ -468,22 +470,26 @@ fn phrases(g: &Grammar, a: &mut Analysis) -> Vec<Option<usize>> {
 }
 
 /// Finds verb groups, folding control verbs into the verb they control.
-fn verb_groups(g: &Grammar, t: &[Token]) -> Vec<VerbGroup> {
+fn verb_groups(g: &Grammar, t: &[Token], owner: &[Option<usize>]) -> Vec<VerbGroup> {
     let n = t.len();
     let mut out = Vec::new();
     let mut i = 0;
     let is_aux = |tok: &Token| matches!(tok.lemma.as_str(), "be" | "have" | "do" | "get");
     while i < n {
-        let starts = match t[i].pos {
-            Pos::Modal => true,
-            Pos::Verb(VForm::Gerund) => {
-                // A gerund opens a group only after an auxiliary (handled
-                // below) or at the start of a participial clause.
-                i == 0 || matches!(t[i - 1].pos, Pos::Punct | Pos::Conj)
-            }
-            Pos::Verb(_) => true,
-            _ => false,
-        };
+        // A participle or gerund inside a noun phrase ("the closing
+        // price") is an adjective, not a verb.
+        let in_phrase = owner[i].is_some();
+        let starts = !in_phrase
+            && match t[i].pos {
+                Pos::Modal => true,
+                Pos::Verb(VForm::Gerund) => {
+                    // A gerund opens a group only after an auxiliary (handled
+                    // below) or at the start of a participial clause.
+                    i == 0 || matches!(t[i - 1].pos, Pos::Punct | Pos::Conj)
+                }
+                Pos::Verb(_) => true,
+                _ => false,
+            };
         if !starts {
             i += 1;
             continue;
@@ -502,7 +508,7 @@ fn verb_groups(g: &Grammar, t: &[Token]) -> Vec<VerbGroup> {
             let tok = &t[j];
             match tok.pos {
                 Pos::Modal => {
-                    if matches!(tok.lemma.as_str(), "will" | "shall") {
+                    if matches!(tok.lower.as_str(), "will" | "shall" | "'ll" | "wo") {
                         future = true;
                     } else if g.modals.contains(&tok.lower) || g.modals.contains(&tok.lemma) {
                         modal = true;
