@@ -35,9 +35,10 @@
 //! (`FACTDESK_HEALTH_FILE`, optional) is kept fresh while a shard is
 //! connected, for container health checks.
 //!
-//! Cooldown: per user, `discord.cooldown_seconds` (default 2) between two
-//! questions. Slash commands get an ephemeral "slow down"; a mention gets a
-//! short reply saying so (a reaction would need the Add Reactions permission
+//! Cooldown: per user, `discord.cooldown_seconds` (default 2; the same
+//! [`Cooldown`] and default as the HTTP endpoint) between two questions.
+//! Slash commands get an ephemeral "slow down"; a mention gets a short reply
+//! saying so (a reaction would need the Add Reactions permission
 //! and tells the user less). Autocomplete is never throttled: it fires on
 //! every keystroke and is answered from memory.
 
@@ -58,8 +59,6 @@ use super::Cooldown;
 use crate::config::Secret;
 use crate::Engine;
 
-/// Used when `discord.cooldown_seconds` is not set.
-pub const DEFAULT_COOLDOWN_SECONDS: f64 = 2.0;
 /// Used when `discord.defer_after_ms` is not set: well inside Discord's 3 s.
 pub const DEFAULT_DEFER_AFTER_MS: u64 = 1500;
 /// How long shutdown waits for answers already being computed or sent.
@@ -149,7 +148,7 @@ pub async fn run(engine: Arc<Engine>) -> Result<(), GatewayError> {
         rest,
         application_id,
         bot_id,
-        cooldown: Cooldown::new(discord.cooldown_seconds.unwrap_or(DEFAULT_COOLDOWN_SECONDS)),
+        cooldown: Cooldown::from_config(&discord),
         defer_after: Duration::from_millis(
             discord.defer_after_ms.unwrap_or(DEFAULT_DEFER_AFTER_MS),
         ),
