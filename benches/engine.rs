@@ -31,6 +31,11 @@
 //!    each engine is built, reset between the two where the kernel allows;
 //!    the start-up time of the seeds engine (`Engine::load(None, None)`:
 //!    embedded config, regex compilation, the five seeds).
+//! 4. **Start-up with many names.** A corpus introducing 100,000 distinct
+//!    names the gazetteer does not know (`FACTDESK_BENCH_NAMES`; 10,000 in
+//!    the quick run), written to a temporary folder and loaded with
+//!    `Engine::load`, next to the same at a tenth of the names: name merging
+//!    once compared every pair, so this is where a quadratic step shows.
 //!
 //! # Running
 //!
@@ -449,13 +454,24 @@ struct ManyNames {
     startup_tenth: Duration,
     tenth: usize,
     entities: usize,
+    /// `Engine::build` on the same articles, taken apart.
+    phases: Phases,
 }
 
 fn bench_many_names(n: usize) -> ManyNames {
     let tenth = (n / 10).max(1);
     let (small, _, _, _) = many_names_startup(tenth);
     let (startup, articles, bytes, entities) = many_names_startup(n);
+    let config = Config::embedded().expect("embedded config");
+    let reader = Reader::new(&config.corpus).expect("corpus config compiles");
+    let parsed: Vec<Article> = many_names_corpus(n)
+        .iter()
+        .enumerate()
+        .filter_map(|(i, text)| reader.parse(&format!("names_{i:05}.txt"), text).ok())
+        .collect();
+    let phases = build_phases(&config, &parsed);
     ManyNames {
+        phases,
         distinct: n,
         articles,
         bytes,
@@ -558,6 +574,14 @@ fn print_many_names(m: &ManyNames) {
     );
     println!("  {:<28} {}", "entities in the table", m.entities);
     println!();
+    print_phases(
+        &format!(
+            "where Engine::build spends its time with {} names (one run)",
+            m.distinct
+        ),
+        &m.phases,
+        None,
+    );
 }
 
 // ---------------------------------------------------------------------------
