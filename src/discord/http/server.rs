@@ -337,6 +337,17 @@ impl Guarded {
             Poll::Pending => Poll::Pending,
         }
     }
+
+    /// After a successful write or flush: arms the timer with the task's
+    /// waker. hyper does not read again after sending a response until the
+    /// socket is readable, so without this an idle keep-alive connection
+    /// would never look at its deadline. A deadline already past wakes the
+    /// task at once, and the next read fails.
+    fn arm(&mut self, cx: &mut Context<'_>) {
+        if self.poll_deadline(cx).is_ready() {
+            cx.waker().wake_by_ref();
+        }
+    }
 }
 
 impl AsyncRead for Guarded {
@@ -369,7 +380,10 @@ impl AsyncWrite for Guarded {
         let this = self.get_mut();
         match Pin::new(&mut this.stream).poll_write(cx, buf) {
             Poll::Pending => this.poll_deadline(cx).map(Err),
-            ready => ready,
+            ready => {
+                this.arm(cx);
+                ready
+            }
         }
     }
 
@@ -377,7 +391,10 @@ impl AsyncWrite for Guarded {
         let this = self.get_mut();
         match Pin::new(&mut this.stream).poll_flush(cx) {
             Poll::Pending => this.poll_deadline(cx).map(Err),
-            ready => ready,
+            ready => {
+                this.arm(cx);
+                ready
+            }
         }
     }
 
@@ -393,7 +410,10 @@ impl AsyncWrite for Guarded {
         let this = self.get_mut();
         match Pin::new(&mut this.stream).poll_write_vectored(cx, bufs) {
             Poll::Pending => this.poll_deadline(cx).map(Err),
-            ready => ready,
+            ready => {
+                this.arm(cx);
+                ready
+            }
         }
     }
 
