@@ -27,8 +27,9 @@
 //! `FACTDESK_BENCH_IDLE` (4000), `FACTDESK_BENCH_SLOW` (200),
 //! `FACTDESK_BENCH_CONNECTIONS` (8), `FACTDESK_BENCH_SECONDS` (60, a hard
 //! stop), `FACTDESK_BENCH_THREADS` (server and client worker threads, the
-//! number of cores), `FACTDESK_CONFIG` / `FACTDESK_CORPUS` (default: the test
-//! fixtures in tests/fixtures/http, cooldown off).
+//! number of cores), `FACTDESK_CONFIG` / `FACTDESK_STORY` /
+//! `FACTDESK_CORPUS` (default: the test fixtures in tests/fixtures/http,
+//! cooldown off).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -69,7 +70,10 @@ fn main() {
     let config =
         std::env::var_os("FACTDESK_CONFIG").map_or(fixtures.join("config.toml"), PathBuf::from);
     let corpus = std::env::var_os("FACTDESK_CORPUS").map_or(fixtures.join("corpus"), PathBuf::from);
-    let engine = Arc::new(Engine::load(Some(&config), Some(&corpus)).expect("engine loads"));
+    let story = std::env::var_os("FACTDESK_STORY").map(PathBuf::from);
+    let engine = Arc::new(
+        Engine::load_story(Some(&config), story.as_deref(), Some(&corpus)).expect("engine loads"),
+    );
     let key = PublicKey::from_hex(&Secret::new(PUBLIC_KEY)).expect("test key");
     let mut options = Options::from_config(engine.config());
     // Every request would otherwise be a "slow down" after the first.

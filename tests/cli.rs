@@ -87,6 +87,19 @@ fn story_folder(label: &str) -> TempDir {
     dir
 }
 
+/// The HTTP fixture's [story] and [[entity]] tables, as a story file.
+fn fixture_story() -> String {
+    let config = std::fs::read_to_string(fixtures().join("config.toml")).unwrap();
+    config
+        .split("\n[[command]]")
+        .next()
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
 const FIXTURE_CONFIG_LINE: &str = "config: ok (0 relations, 4 commands, 2 entities)";
 
 #[test]
@@ -115,6 +128,21 @@ fn global_flags_are_accepted_before_or_after_the_subcommand() {
         &[],
     );
     assert!(out.status.success(), "{}", stderr(&out));
+    let story = here.path().join("acme.toml");
+    std::fs::write(&story, fixture_story()).unwrap();
+    let story = story.to_str().unwrap();
+    for args in [
+        ["--story", story, "check", "--corpus", corpus],
+        ["check", "--story", story, "--corpus", corpus],
+    ] {
+        let out = factdesk(here.path(), &args, &[]);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert!(
+            stdout(&out).contains(&format!("(actor \"Acme\") from {story}")),
+            "{args:?}: {}",
+            stdout(&out)
+        );
+    }
 }
 
 #[test]
@@ -125,7 +153,8 @@ fn a_folder_with_seeds_and_config_wins_over_the_embedded_copies() {
     assert!(out.status.success(), "{}{}", text, stderr(&out));
     assert!(
         text.starts_with(
-            "config file: config.toml (from the working directory)\n\
+            "language file: config.toml (from the working directory)\n\
+             story file: the config's own, if it has one\n\
              corpus folder: seeds (from the working directory)\n"
         ),
         "{text}"
@@ -148,11 +177,8 @@ fn a_folder_with_seeds_and_config_wins_over_the_embedded_copies() {
         &[],
     ));
     assert!(
-        text.contains("config file: config.toml (from the working directory)\n")
-            && text.contains(&format!(
-                "corpus folder: {} (--corpus or FACTDESK_CORPUS)\n",
-                corpus.display()
-            )),
+        text.contains("language file: config.toml (from the working directory)\n")
+            && text.contains(&format!("corpus folder: {} (given)\n", corpus.display())),
         "{text}"
     );
 
@@ -161,12 +187,35 @@ fn a_folder_with_seeds_and_config_wins_over_the_embedded_copies() {
     let text = stdout(&factdesk(dir.path(), &["check"], &[]));
     assert!(
         text.starts_with(
-            "config file: embedded in the binary at build time\n\
+            "language file: embedded in the binary at build time\n\
+             story file: embedded in the binary at build time\n\
              corpus folder: embedded in the binary at build time\n"
         ),
         "{text}"
     );
     assert!(!text.contains(FIXTURE_CONFIG_LINE), "{text}");
+}
+
+#[test]
+fn a_story_folder_needs_only_its_story_file_and_seeds() {
+    let dir = story_folder("story-only");
+    // The fixture's [story] and [[entity]] as a story file; the language
+    // comes from the binary.
+    std::fs::write(dir.path().join("story.toml"), fixture_story()).unwrap();
+    std::fs::remove_file(dir.path().join("config.toml")).unwrap();
+    let out = factdesk(dir.path(), &["check"], &[]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}{}", text, stderr(&out));
+    assert!(
+        text.starts_with(
+            "language file: embedded in the binary at build time\n\
+             story file: story.toml (from the working directory)\n\
+             corpus folder: seeds (from the working directory)\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("articles: 1 "), "{text}");
+    assert!(text.contains("(actor \"Acme\")"), "{text}");
 }
 
 #[test]

@@ -607,7 +607,7 @@ mod tests {
 
     fn engine() -> Arc<Engine> {
         let config = Config::parse(
-            "[story]\ntitle = \"t\"\nactor = \"Acme\"\n[discord]\ncooldown_seconds = 2.5\n[http]\nmax_body_bytes = 1000\n",
+            "[story]\ntitle = \"t\"\nactor = \"Acme\"\n[discord]\ncooldown_seconds = 2.5\n[http]\nmax_body_bytes = 2000\n",
         )
         .unwrap();
         Arc::new(Engine::build(config, Vec::new(), Vec::new()).unwrap())
@@ -658,7 +658,7 @@ mod tests {
         assert_eq!(
             Options::from_config(engine.config()),
             Options {
-                max_body_bytes: 1000,
+                max_body_bytes: 2000,
                 cooldown: Duration::from_millis(2500),
                 body_timeout: DEFAULT_BODY_TIMEOUT,
                 header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
