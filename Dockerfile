@@ -5,11 +5,24 @@
 #   docker build -t factdesk .
 #   docker run --rm -e DISCORD_TOKEN factdesk
 #
-# The token comes from the environment only; nothing secret is baked in.
-# language.toml, story.toml and seeds/ are copied in (and are also embedded in the binary),
-# so the image answers about the repository's story out of the box; mount
-# another corpus and point FACTDESK_CORPUS / FACTDESK_CONFIG at it to serve
-# another story.
+# The build needs crates.io (every crate comes through Cargo.lock); nothing
+# is downloaded when the image runs. The token comes from the environment
+# only; nothing secret is baked in. The binary embeds the language file,
+# the story file and the seed articles it was built with, so the image
+# answers about the repository's story out of the box; mount another story
+# and point FACTDESK_STORY / FACTDESK_CORPUS (and FACTDESK_CONFIG for
+# another language file) at it to serve another.
+
+# ---- plan -------------------------------------------------------------------
+# The dependency layer's skeleton, derived from the crate itself: manifests,
+# the build script, and a stub for every target `cargo metadata` lists
+# (.ci/docker-skeleton). This stage reruns on every change, but its output
+# only changes with the manifests or the targets, and COPY --from is cached
+# by content, so the dependency build below stays cached.
+FROM rust:1-slim-bookworm AS plan
+WORKDIR /src
+COPY . .
+RUN sh .ci/docker-skeleton /src /skeleton
 
 # ---- build ------------------------------------------------------------------
 FROM rust:1-slim-bookworm AS build
@@ -18,28 +31,28 @@ WORKDIR /src
 # dependency layer below stays valid).
 ENV CARGO_PROFILE_RELEASE_STRIP=true
 
-# Dependency layer: the manifests and build script with stub sources. It only
-# changes when Cargo.toml, Cargo.lock or build.rs do, so editing src/ does not
-# rebuild serenity, tokio and the rest. Afterwards the stub crate itself (not
-# its dependencies) is forgotten: copied sources can carry older mtimes than
-# the stubs, and cargo must not take the stubs for the current build.
-# (benches/engine.rs exists only because Cargo.toml declares the bench.)
-COPY Cargo.toml Cargo.lock build.rs ./
-RUN mkdir -p src benches \
- && echo 'fn main() {}' > src/main.rs \
- && touch src/lib.rs \
- && echo 'fn main() {}' > benches/engine.rs \
- && cargo build --release --locked \
+# Dependency layer: serenity, tokio and the rest, built against the stubs.
+# Afterwards the stub crate itself (not its dependencies) is forgotten:
+# copied sources can carry older mtimes than the stubs, and cargo must not
+# take the stubs for the current build.
+COPY --from=plan /skeleton/ ./
+RUN cargo build --release --locked \
  && rm -rf src target/release/.fingerprint/factdesk-* target/release/build/factdesk-* \
            target/release/deps/factdesk-* target/release/deps/libfactdesk-*
 
-# The real build; `check` refuses an image whose embedded config or seeds
-# do not validate.
-COPY language.toml story.toml ./
-COPY seeds ./seeds
-COPY src ./src
+# The real build, from the whole build context (.dockerignore leaves out
+# target/ and local state), so whatever the binary embeds at build time
+# (language.toml, story.toml, seeds/, any data file beside them) is there. `check`
+# refuses an image whose embedded config or seeds do not validate.
+COPY . .
 RUN cargo build --release --locked --bin factdesk \
- && ./target/release/factdesk check
+ && ./target/release/factdesk check \
+ && mkdir -p /out/share \
+ && cp target/release/factdesk /out/factdesk \
+ && for f in *.toml; do \
+      case "$f" in Cargo.toml|rustfmt.toml|clippy.toml|.clippy.toml|deny.toml) ;; *) cp "$f" /out/share/ ;; esac; \
+    done \
+ && cp -r seeds /out/share/seeds
 
 # ---- runtime ----------------------------------------------------------------
 FROM debian:bookworm-slim
@@ -51,18 +64,17 @@ RUN apt-get update \
  && mkdir -p /var/lib/factdesk \
  && chown 10001:10001 /var/lib/factdesk
 
-COPY --from=build /src/target/release/factdesk /usr/local/bin/factdesk
-COPY language.toml story.toml /usr/share/factdesk/
-COPY seeds /usr/share/factdesk/seeds
+COPY --from=build /out/factdesk /usr/local/bin/factdesk
+# The story files the binary embeds, as a starting point for another story
+# (the binary itself does not read them).
+COPY --from=build /out/share/ /usr/share/factdesk/
 
 # FACTDESK_STATE_FILE remembers which commands were registered, so restarts
 # do not register them again; mount /var/lib/factdesk to keep it across
 # containers (losing it only costs one registration).
 # FACTDESK_HEALTH_FILE is refreshed every 15 s while the bot is connected to
 # the gateway; the HEALTHCHECK below tests its age.
-ENV FACTDESK_CONFIG=/usr/share/factdesk/language.toml FACTDESK_STORY=/usr/share/factdesk/story.toml \
-    FACTDESK_CORPUS=/usr/share/factdesk/seeds \
-    FACTDESK_STATE_FILE=/var/lib/factdesk/state.json \
+ENV FACTDESK_STATE_FILE=/var/lib/factdesk/state.json \
     FACTDESK_HEALTH_FILE=/tmp/factdesk-healthy \
     FACTDESK_LOG=info
 

@@ -31,6 +31,11 @@
 //!    each engine is built, reset between the two where the kernel allows;
 //!    the start-up time of the seeds engine (`Engine::load(None, None)`:
 //!    embedded config, regex compilation, the five seeds).
+//! 4. **Start-up with many names.** A corpus introducing 100,000 distinct
+//!    names the gazetteer does not know (`FACTDESK_BENCH_NAMES`; 10,000 in
+//!    the quick run), written to a temporary folder and loaded with
+//!    `Engine::load`, next to the same at a tenth of the names: name merging
+//!    once compared every pair, so this is where a quadratic step shows.
 //!
 //! # Running
 //!
@@ -65,6 +70,8 @@ struct Settings {
     build_runs: usize,
     /// Repetitions of the seeds engine start-up.
     startup_runs: usize,
+    /// Distinct invented names in the many-names corpus.
+    names: usize,
     /// Untimed calls per question before sampling (lazy DFA caches, the
     /// allocator's free lists), at most.
     warmup: usize,
@@ -88,6 +95,7 @@ impl Settings {
                 corpus_bytes: 1_000_000,
                 build_runs: 1,
                 startup_runs: 3,
+                names: 10_000,
                 warmup: 3,
                 max_samples: 50,
                 budget: Duration::from_millis(50),
@@ -99,11 +107,19 @@ impl Settings {
                 corpus_bytes: 14_000_000,
                 build_runs: 3,
                 startup_runs: 7,
+                names: 100_000,
                 warmup: 20,
                 max_samples: 2_000,
                 budget: Duration::from_millis(750),
                 min_samples: 30,
             }
+        };
+        let base = match std::env::var("FACTDESK_BENCH_NAMES")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+        {
+            Some(names) => Settings { names, ..base },
+            None => base,
         };
         match mb {
             Some(mb) if mb > 0.0 => Settings {
@@ -145,6 +161,9 @@ fn main() {
         &startup_phases(),
         Some(startup.median()),
     );
+
+    let names = bench_many_names(settings.names);
+    print_many_names(&names);
 
     let config = Config::embedded().expect("embedded config");
     let corpus = Corpus::generate(&config, settings.corpus_bytes);
@@ -192,7 +211,8 @@ fn main() {
     println!();
     println!(
         "summary: {} corpus: parse {:.1} / extract {:.1} / overall {:.1} MB/s per core, {} facts from {} sentences; \
-         latency p50/p99 seeds {:.0}/{:.0} us, {} {:.0}/{:.0} us; peak RSS seeds {} / {} {}; start-up {}; took {}",
+         latency p50/p99 seeds {:.0}/{:.0} us, {} {:.0}/{:.0} us; peak RSS seeds {} / {} {}; start-up {}; \
+         start-up with {} distinct names {}; took {}",
         fmt_mb(corpus.bytes),
         throughput.parse.cpu_mbps(corpus.bytes),
         throughput.build.cpu_mbps(corpus.bytes),
@@ -208,6 +228,8 @@ fn main() {
         corpus.label(),
         fmt_kb(big_rss.peak_kb),
         fmt_dur(startup.median()),
+        names.distinct,
+        fmt_dur(names.startup),
         fmt_dur(elapsed),
     );
 }
@@ -414,6 +436,152 @@ impl SplitMix64 {
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.range(0, items.len())]
     }
+}
+
+// ---------------------------------------------------------------------------
+// Many names
+
+/// Start-up on a corpus that introduces `n` distinct names the gazetteer
+/// does not know. Name merging once compared every pair of names (16,000
+/// names took 34 s); this pins that start-up grows about linearly.
+struct ManyNames {
+    distinct: usize,
+    articles: usize,
+    bytes: usize,
+    /// `Engine::load` on the folder: read, parse, extract, index.
+    startup: Duration,
+    /// The same at a tenth of the names, to show the growth.
+    startup_tenth: Duration,
+    tenth: usize,
+    entities: usize,
+    /// `Engine::build` on the same articles, taken apart.
+    phases: Phases,
+}
+
+fn bench_many_names(n: usize) -> ManyNames {
+    let tenth = (n / 10).max(1);
+    let (small, _, _, _) = many_names_startup(tenth);
+    let (startup, articles, bytes, entities) = many_names_startup(n);
+    let config = Config::embedded().expect("embedded config");
+    let reader = Reader::new(&config.corpus).expect("corpus config compiles");
+    let parsed: Vec<Article> = many_names_corpus(n)
+        .iter()
+        .enumerate()
+        .filter_map(|(i, text)| reader.parse(&format!("names_{i:05}.txt"), text).ok())
+        .collect();
+    let phases = build_phases(&config, &parsed);
+    ManyNames {
+        phases,
+        distinct: n,
+        articles,
+        bytes,
+        startup,
+        startup_tenth: small,
+        tenth,
+        entities,
+    }
+}
+
+/// Writes the corpus to a temporary folder and times `Engine::load` on it
+/// (embedded config), as `factdesk serve --corpus DIR` would start.
+fn many_names_startup(n: usize) -> (Duration, usize, usize, usize) {
+    let dir = std::env::temp_dir().join(format!("factdesk-bench-names-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    let articles = many_names_corpus(n);
+    let bytes = articles.iter().map(|a| a.len()).sum();
+    for (i, text) in articles.iter().enumerate() {
+        std::fs::write(dir.join(format!("names_{i:05}.txt")), text).expect("write article");
+    }
+    let t0 = Instant::now();
+    let engine = Engine::load(None, Some(&dir)).expect("the many-names corpus loads");
+    let startup = t0.elapsed();
+    let entities = engine.facts().entities().len();
+    drop(black_box(engine));
+    let _ = std::fs::remove_dir_all(&dir);
+    (startup, articles.len(), bytes, entities)
+}
+
+/// `n` distinct invented names, half one word ("Zenquorlumi"), half two
+/// ("Taloramex Labs"), each introduced once the way news writing does; one
+/// two-word name in four comes back later by its first word alone, so the
+/// merging has work to do. 40 names per article.
+fn many_names_corpus(n: usize) -> Vec<String> {
+    const SYLLABLES: &[&str] = &[
+        "zen", "quor", "lum", "vex", "tal", "mor", "kai", "ori", "sel", "nov", "pax", "yun", "bri",
+        "dax", "fen", "gil",
+    ];
+    const SUFFIXES: &[&str] = &["Labs", "Systems", "Robotics", "Networks"];
+    let word = |mut i: usize| {
+        // Five syllables from sixteen: a million distinct words.
+        let mut w = String::new();
+        for _ in 0..5 {
+            w.push_str(SYLLABLES[i % SYLLABLES.len()]);
+            i /= SYLLABLES.len();
+        }
+        let mut c = w.chars();
+        c.next()
+            .map(|f| f.to_uppercase().chain(c).collect::<String>())
+            .unwrap_or_default()
+    };
+    let names: Vec<String> = (0..n)
+        .map(|i| {
+            if i % 2 == 0 {
+                word(i)
+            } else {
+                format!("{} {}", word(i), SUFFIXES[i % SUFFIXES.len()])
+            }
+        })
+        .collect();
+    names
+        .chunks(40)
+        .enumerate()
+        .map(|(a, chunk)| {
+            let mut text = format!(
+                "date 2025-02-{:02} Technology News\nRivals line up\n\n",
+                1 + a % 28
+            );
+            for pair in chunk.chunks(2) {
+                let (x, y) = (&pair[0], pair.get(1).unwrap_or(&pair[0]));
+                text.push_str(&format!(
+                    "Apple also held talks with rivals such as {x} and {y}, the report said. "
+                ));
+                if let Some((short, _)) = y.split_once(' ').filter(|_| a % 4 == 0) {
+                    text.push_str(&format!("{short} declined to comment on the talks. "));
+                }
+                text.push_str("\n\n");
+            }
+            text
+        })
+        .collect()
+}
+
+fn print_many_names(m: &ManyNames) {
+    println!(
+        "== start-up with {} distinct names ({} articles, {}) ==",
+        m.distinct,
+        m.articles,
+        fmt_mb(m.bytes)
+    );
+    println!("  {:<28} {}", "Engine::load (folder)", fmt_dur(m.startup));
+    println!(
+        "  {:<28} {} with {} names ({:.1}x the names take {:.1}x the time)",
+        "growth",
+        fmt_dur(m.startup_tenth),
+        m.tenth,
+        m.distinct as f64 / m.tenth as f64,
+        m.startup.as_secs_f64() / m.startup_tenth.as_secs_f64().max(1e-9)
+    );
+    println!("  {:<28} {}", "entities in the table", m.entities);
+    println!();
+    print_phases(
+        &format!(
+            "where Engine::build spends its time with {} names (one run)",
+            m.distinct
+        ),
+        &m.phases,
+        None,
+    );
 }
 
 // ---------------------------------------------------------------------------

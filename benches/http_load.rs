@@ -6,7 +6,17 @@
 //! process' memory. Bounded in requests and in time; every response is
 //! checked. Bodies are signed before the clock starts, as Discord signs on
 //! its side: the server's verification is measured, the client's signing is
-//! not.
+//! not. Every request is a new interaction (its own id, a current
+//! timestamp), as the endpoint refuses replays.
+//!
+//! Then two abuse phases, on a server with short timeouts, each reporting
+//! the process' memory before, during and after:
+//!
+//! - *idle*: `FACTDESK_BENCH_IDLE` (4000) keep-alive connections make one
+//!   request each and then sit idle until the idle timeout closes them;
+//! - *slow headers*: `FACTDESK_BENCH_SLOW` (200) connections send headers a
+//!   few bytes at a time while signed commands are timed on another
+//!   connection; the header timeout closes the slow ones.
 //!
 //! ```text
 //! cargo bench --bench http_load
@@ -14,10 +24,12 @@
 //! ```
 //!
 //! Settings (environment): `FACTDESK_BENCH_REQUESTS` (20000),
+//! `FACTDESK_BENCH_IDLE` (4000), `FACTDESK_BENCH_SLOW` (200),
 //! `FACTDESK_BENCH_CONNECTIONS` (8), `FACTDESK_BENCH_SECONDS` (60, a hard
 //! stop), `FACTDESK_BENCH_THREADS` (server and client worker threads, the
-//! number of cores), `FACTDESK_CONFIG` / `FACTDESK_CORPUS` (default: the test
-//! fixtures in tests/fixtures/http, cooldown off).
+//! number of cores), `FACTDESK_CONFIG` / `FACTDESK_STORY` /
+//! `FACTDESK_CORPUS` (default: the test fixtures in tests/fixtures/http,
+//! cooldown off).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,19 +37,20 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use ed25519_dalek::{Signer, SigningKey};
+use ed25519_dalek::{Signer as _, SigningKey};
 use factdesk::config::Secret;
 use factdesk::discord::http::{serve_on, Endpoint, Options, PublicKey, Verdict};
 use factdesk::Engine;
 use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// RFC 8032 section 7.1 TEST 1 (a published test vector, never a real key).
 const SECRET_KEY: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
 const PUBLIC_KEY: &str = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
-const TIMESTAMP: &str = "1700000000";
-/// Distinct signed bodies cycled through (different users and commands).
-const POOL: usize = 256;
 const WARMUP: usize = 1000;
+/// Timeouts of the abuse phases' server, short so the bench stays short.
+const ABUSE_HEADER_TIMEOUT: Duration = Duration::from_secs(2);
+const ABUSE_IDLE_TIMEOUT: Duration = Duration::from_secs(3);
 
 fn env_or<T: std::str::FromStr>(var: &str, default: T) -> T {
     std::env::var(var)
@@ -57,14 +70,20 @@ fn main() {
     let config =
         std::env::var_os("FACTDESK_CONFIG").map_or(fixtures.join("config.toml"), PathBuf::from);
     let corpus = std::env::var_os("FACTDESK_CORPUS").map_or(fixtures.join("corpus"), PathBuf::from);
-    let engine = Arc::new(Engine::load(Some(&config), Some(&corpus)).expect("engine loads"));
+    let story = std::env::var_os("FACTDESK_STORY").map(PathBuf::from);
+    let engine = Arc::new(
+        Engine::load_story(Some(&config), story.as_deref(), Some(&corpus)).expect("engine loads"),
+    );
     let key = PublicKey::from_hex(&Secret::new(PUBLIC_KEY)).expect("test key");
     let mut options = Options::from_config(engine.config());
     // Every request would otherwise be a "slow down" after the first.
     options.cooldown = Duration::ZERO;
     let endpoint = Arc::new(Endpoint::new(engine.clone(), key, options));
 
-    let pool = signed_pool(&engine);
+    let idle: usize = env_or("FACTDESK_BENCH_IDLE", 4000);
+    let slow: usize = env_or("FACTDESK_BENCH_SLOW", 200);
+    let signer = Interactions::new(&engine);
+    let pool = signer.sign(WARMUP.min(requests) + requests);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads)
         .enable_all()
@@ -79,8 +98,9 @@ fn main() {
         }));
         let pool = Arc::new(pool);
 
-        let _ = run(&url, &pool, WARMUP.min(requests), connections, limit).await;
-        let report = run(&url, &pool, requests, connections, limit).await;
+        let warm = WARMUP.min(requests);
+        let _ = run(&url, &pool, 0..warm, connections, limit).await;
+        let report = run(&url, &pool, warm..warm + requests, connections, limit).await;
 
         let _ = stop.send(());
         tokio::time::timeout(Duration::from_secs(15), server)
@@ -92,6 +112,9 @@ fn main() {
             .metrics()
             .requests(endpoint.metrics().label(&pool[0].command), Verdict::Ok);
         report.print(connections, threads, &engine, served);
+        drop(pool);
+
+        abuse(&engine, &signer, idle, slow).await;
     });
 }
 
@@ -101,46 +124,75 @@ struct Signed {
     /// Shared, not copied, by every request that sends it.
     body: Bytes,
     signature: String,
+    timestamp: String,
 }
 
-fn signed_pool(engine: &Engine) -> Vec<Signed> {
-    let key = SigningKey::from_bytes(&unhex(SECRET_KEY));
-    let template = template();
-    // Commands without options answer without user input; fall back to
-    // every command if the config has none such.
-    let mut commands: Vec<&str> = engine
-        .config()
-        .commands
-        .iter()
-        .filter(|c| c.options.is_empty())
-        .map(|c| c.name.as_str())
-        .collect();
-    if commands.is_empty() {
-        commands = engine
+/// Signs interactions as Discord would: each its own id and user, stamped
+/// with the current time.
+struct Interactions {
+    key: SigningKey,
+    template: Value,
+    command: String,
+    next: AtomicUsize,
+}
+
+impl Interactions {
+    fn new(engine: &Engine) -> Interactions {
+        // Commands without options answer without user input; fall back to
+        // every command if the config has none such.
+        let mut commands: Vec<&str> = engine
             .config()
             .commands
             .iter()
+            .filter(|c| c.options.is_empty())
             .map(|c| c.name.as_str())
             .collect();
+        if commands.is_empty() {
+            commands = engine
+                .config()
+                .commands
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect();
+        }
+        // One command only, so the served count can be read from one counter.
+        let command = commands.first().copied().expect("the config has commands");
+        Interactions {
+            key: SigningKey::from_bytes(&unhex(SECRET_KEY)),
+            template: template(),
+            command: command.to_string(),
+            next: AtomicUsize::new(0),
+        }
     }
-    // One command only, so the served count can be read from one counter.
-    let command = commands.first().copied().expect("the config has commands");
-    (0..POOL)
-        .map(|i| {
-            let mut d = template.clone();
-            d["id"] = json!(format!("{}", 1_200_000_000_000_000_000u64 + i as u64));
-            d["data"]["name"] = json!(command);
-            d["data"]["options"] = json!([]);
-            d["member"]["user"]["id"] = json!(format!("{}", 900_000_000_000_000_000u64 + i as u64));
-            let body: Vec<u8> = d.to_string().into_bytes();
-            let signature = hex(&key.sign(&[TIMESTAMP.as_bytes(), &body].concat()).to_bytes());
-            Signed {
-                command: command.to_string(),
-                body: body.into(),
-                signature,
-            }
-        })
-        .collect()
+
+    fn sign(&self, n: usize) -> Vec<Signed> {
+        let timestamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            .to_string();
+        (0..n)
+            .map(|_| {
+                let i = self.next.fetch_add(1, Ordering::Relaxed) as u64;
+                let mut d = self.template.clone();
+                d["id"] = json!(format!("{}", 1_200_000_000_000_000_000u64 + i));
+                d["data"]["name"] = json!(self.command);
+                d["data"]["options"] = json!([]);
+                // 256 users, cycled (the cooldown is off).
+                d["member"]["user"]["id"] =
+                    json!(format!("{}", 900_000_000_000_000_000u64 + i % 256));
+                let body: Vec<u8> = d.to_string().into_bytes();
+                let message = [timestamp.as_bytes(), &body].concat();
+                let signature = hex(&self.key.sign(&message).to_bytes());
+                Signed {
+                    command: self.command.clone(),
+                    body: body.into(),
+                    signature,
+                    timestamp: timestamp.clone(),
+                }
+            })
+            .collect()
+    }
 }
 
 /// A complete slash-command interaction (the test fixture's envelope).
@@ -162,7 +214,7 @@ struct Report {
 async fn run(
     url: &str,
     pool: &Arc<Vec<Signed>>,
-    requests: usize,
+    range: std::ops::Range<usize>,
     connections: usize,
     limit: Duration,
 ) -> Report {
@@ -181,22 +233,22 @@ async fn run(
             .unwrap();
         // Parsed once: URL parsing per request would be client cost.
         let url = reqwest::Url::parse(url).unwrap();
-        let (pool, next) = (pool.clone(), next.clone());
+        let (pool, next, range) = (pool.clone(), next.clone(), range.clone());
         workers.push(tokio::spawn(async move {
-            let mut latencies = Vec::with_capacity(requests / connections + 1);
+            let mut latencies = Vec::with_capacity(range.len() / connections + 1);
             let mut failed = 0;
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= requests || Instant::now() > deadline {
+                if i >= range.len() || Instant::now() > deadline {
                     break;
                 }
-                let req = &pool[i % pool.len()];
+                let req = &pool[range.start + i];
                 let t = Instant::now();
                 let result = client
                     .post(url.clone())
                     .header("content-type", "application/json")
                     .header("x-signature-ed25519", &req.signature)
-                    .header("x-signature-timestamp", TIMESTAMP)
+                    .header("x-signature-timestamp", &req.timestamp)
                     .body(req.body.clone())
                     .send()
                     .await;
@@ -215,7 +267,7 @@ async fn run(
             (latencies, failed)
         }));
     }
-    let mut latencies_us = Vec::with_capacity(requests);
+    let mut latencies_us = Vec::with_capacity(range.len());
     let mut failed = 0;
     for w in workers {
         let (l, f) = w.await.unwrap();
@@ -277,6 +329,228 @@ impl Report {
         );
         println!("  memory      VmRSS {rss}, VmHWM {hwm} (whole process: server and client)");
     }
+}
+
+// ---------------------------------------------------------------------------
+// Abuse: idle keep-alive connections and slow headers
+
+/// Both abuse phases on a server of their own: short timeouts, and a cap
+/// above the idle phase's connection count so the idle timeout (not the cap)
+/// is what frees them.
+async fn abuse(engine: &Arc<Engine>, signer: &Interactions, idle: usize, slow: usize) {
+    let key = PublicKey::from_hex(&Secret::new(PUBLIC_KEY)).expect("test key");
+    let mut options = Options::from_config(engine.config());
+    options.cooldown = Duration::ZERO;
+    options.header_read_timeout = ABUSE_HEADER_TIMEOUT;
+    options.idle_timeout = ABUSE_IDLE_TIMEOUT;
+    options.max_connections = idle + slow + 64;
+    let endpoint = Arc::new(Endpoint::new(engine.clone(), key, options));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(serve_on(listener, endpoint, async {
+        let _ = stopped.await;
+    }));
+
+    println!();
+    idle_phase(&addr, idle).await;
+    println!();
+    slow_phase(&addr, signer, slow).await;
+
+    let _ = stop.send(());
+    let _ = tokio::time::timeout(Duration::from_secs(15), server).await;
+}
+
+/// `n` keep-alive connections, one request each, then idle.
+async fn idle_phase(addr: &str, n: usize) {
+    let before = memory().0;
+    let opened = Instant::now();
+    let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<()>(n.max(1));
+    let mut clients = Vec::with_capacity(n);
+    for i in 0..n {
+        let (addr, ready) = (addr.to_string(), ready_tx.clone());
+        clients.push(tokio::spawn(async move {
+            let mut stream = tokio::net::TcpStream::connect(addr).await.ok()?;
+            stream
+                .write_all(b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n")
+                .await
+                .ok()?;
+            let mut buf = vec![0u8; 1024];
+            let n = stream.read(&mut buf).await.ok()?;
+            if !buf[..n].starts_with(b"HTTP/1.1 200 ") {
+                return None;
+            }
+            let _ = ready.send(()).await;
+            let answered = Instant::now();
+            // Idle from here on; the server should close it.
+            match tokio::time::timeout(Duration::from_secs(30), stream.read(&mut buf)).await {
+                Ok(Ok(0)) | Ok(Err(_)) => Some(answered.elapsed()),
+                _ => None,
+            }
+        }));
+        // Connect in batches, so the listen backlog never overflows.
+        if i % 200 == 199 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    drop(ready_tx);
+    let mut answered = 0;
+    while answered < n {
+        match tokio::time::timeout(Duration::from_secs(10), ready_rx.recv()).await {
+            Ok(Some(())) => answered += 1,
+            _ => break,
+        }
+    }
+    let open_for = opened.elapsed();
+    let during = memory().0;
+    let mut closed = Vec::new();
+    for c in clients {
+        if let Ok(Some(d)) = c.await {
+            closed.push(d);
+        }
+    }
+    closed.sort();
+    // Give the allocator a moment; freed memory is not always returned at once.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let after = memory().0;
+    println!("idle keep-alive: {n} connections, one request each, then idle (idle timeout {ABUSE_IDLE_TIMEOUT:?})");
+    println!(
+        "  answered    {answered} of {n} (all open after {:.2} s)",
+        open_for.as_secs_f64()
+    );
+    println!(
+        "  closed      {} by the server, after {} .. {} idle",
+        closed.len(),
+        fmt_secs(closed.first()),
+        fmt_secs(closed.last())
+    );
+    println!(
+        "  memory      VmRSS {before} before, {during} with all open, {after} after they closed"
+    );
+    if let Some(trimmed) = trimmed_rss() {
+        println!("              {trimmed} once the allocator returns its free pages (malloc_trim)");
+    }
+}
+
+/// `n` slow-header connections, and signed commands timed meanwhile.
+async fn slow_phase(addr: &str, signer: &Interactions, n: usize) {
+    let before = memory().0;
+    let started = Instant::now();
+    let slow: Vec<_> = (0..n)
+        .map(|_| {
+            let addr = addr.to_string();
+            tokio::spawn(async move {
+                let mut stream = tokio::net::TcpStream::connect(addr).await.ok()?;
+                let t = Instant::now();
+                stream
+                    .write_all(b"POST /interactions HTTP/1.1\r\nhost: 127.0.0.1\r\n")
+                    .await
+                    .ok()?;
+                let mut buf = [0u8; 512];
+                while t.elapsed() < Duration::from_secs(30) {
+                    tokio::select! {
+                        r = stream.read(&mut buf) => match r {
+                            Ok(0) | Err(_) => return Some(t.elapsed()),
+                            Ok(_) => {}
+                        },
+                        () = tokio::time::sleep(Duration::from_millis(200)) => {
+                            if stream.write_all(b"x-slow: 1\r\n").await.is_err() {
+                                return Some(t.elapsed());
+                            }
+                        }
+                    }
+                }
+                None
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let during = memory().0;
+    // Signed commands while the slow clients hold their connections, one
+    // keep-alive client, a new interaction each.
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let url = format!("http://{addr}/interactions");
+    let mut latencies = Vec::new();
+    let mut ok = 0;
+    for req in signer.sign(50) {
+        if started.elapsed() > ABUSE_HEADER_TIMEOUT - Duration::from_millis(200) {
+            break;
+        }
+        let t = Instant::now();
+        let resp = client
+            .post(&url)
+            .header("content-type", "application/json")
+            .header("x-signature-ed25519", &req.signature)
+            .header("x-signature-timestamp", &req.timestamp)
+            .body(req.body.clone())
+            .send()
+            .await;
+        if let Ok(r) = resp {
+            if r.status() == 200 && r.bytes().await.is_ok_and(|b| is_message(&b, true)) {
+                ok += 1;
+            }
+        }
+        latencies.push(t.elapsed());
+    }
+    let mut kept: Vec<Duration> = Vec::new();
+    let mut still_open = 0;
+    for s in slow {
+        match s.await {
+            Ok(Some(d)) => kept.push(d),
+            _ => still_open += 1,
+        }
+    }
+    kept.sort();
+    latencies.sort();
+    let after = memory().0;
+    println!(
+        "slow headers: {n} connections dripping headers (header timeout {ABUSE_HEADER_TIMEOUT:?})"
+    );
+    println!(
+        "  signed      {ok} of {} answered during the attack; latency p50 {}, max {}",
+        latencies.len(),
+        fmt_ms(latencies.get(latencies.len() / 2)),
+        fmt_ms(latencies.last())
+    );
+    println!(
+        "  closed      {} by the server after {} .. {}, {still_open} still open",
+        kept.len(),
+        fmt_secs(kept.first()),
+        fmt_secs(kept.last())
+    );
+    println!("  memory      VmRSS {before} before, {during} during, {after} after");
+}
+
+/// VmRSS after asking glibc to return free memory to the kernel: what the
+/// closed connections really left behind, as opposed to pages the allocator
+/// keeps for reuse. `None` off glibc.
+fn trimmed_rss() -> Option<String> {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        extern "C" {
+            fn malloc_trim(pad: usize) -> i32;
+        }
+        // SAFETY: malloc_trim only releases free heap memory; no pointer is
+        // passed and no allocation is touched.
+        unsafe {
+            malloc_trim(0);
+        }
+        Some(memory().0)
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    None
+}
+
+fn fmt_secs(d: Option<&Duration>) -> String {
+    d.map_or("-".into(), |d| format!("{:.2} s", d.as_secs_f64()))
+}
+
+fn fmt_ms(d: Option<&Duration>) -> String {
+    d.map_or("-".into(), |d| format!("{:.2} ms", d.as_secs_f64() * 1e3))
 }
 
 /// Whether a response body is a type 4 interaction response (a message).

@@ -391,20 +391,55 @@ pub struct DiscordConfig {
     pub guild_ids: Vec<u64>,
     /// REST base URL override (a proxy such as twilight-http-proxy).
     pub api_base: Option<String>,
-    /// Seconds a user waits between two questions.
+    /// Seconds a user waits between two questions (both transports; default
+    /// 2, 0 turns it off).
     pub cooldown_seconds: Option<f64>,
     /// Answers slower than this are deferred first (milliseconds).
     pub defer_after_ms: Option<u64>,
     /// File that stores the hash of the last registered command set.
     pub state_file: Option<String>,
+    /// `DISCORD_GUILD_IDS` when it did not parse, kept so validation can
+    /// refuse it by name instead of silently registering globally.
+    #[serde(skip)]
+    guild_ids_env_error: Option<String>,
 }
 
-/// HTTP interactions endpoint settings.
+impl DiscordConfig {
+    /// Overlays `DISCORD_GUILD_IDS` (comma-separated ids; empty leaves the
+    /// config's list). Anything that is not an id is kept for
+    /// [`Config::validate`] to refuse.
+    fn overlay_guild_ids(&mut self, text: &str) {
+        let parts: Vec<&str> = text
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        let parsed: Result<Vec<u64>, _> = parts.iter().map(|p| p.parse::<u64>()).collect();
+        match parsed {
+            Ok(ids) if ids.is_empty() => {}
+            Ok(ids) => self.guild_ids = ids,
+            Err(_) => self.guild_ids_env_error = Some(text.trim().to_string()),
+        }
+    }
+}
+
+/// HTTP interactions endpoint settings. Each is optional; the defaults
+/// live with the server (`discord::http`).
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct HttpConfig {
     /// Bodies larger than this get 413.
     pub max_body_bytes: Option<usize>,
+    /// Seconds a client has to send a request's headers (slow clients are
+    /// disconnected).
+    pub header_read_timeout_seconds: Option<f64>,
+    /// Seconds a keep-alive connection may sit idle between requests.
+    pub idle_timeout_seconds: Option<f64>,
+    /// Connections served at once; more wait until one closes.
+    pub max_connections: Option<usize>,
+    /// How far a request's signed timestamp may be from now, in seconds;
+    /// older (or later) requests are refused as replays.
+    pub timestamp_window_seconds: Option<u64>,
 }
 
 impl Config {
@@ -503,13 +538,7 @@ impl Config {
             }
         }
         if let Ok(ids) = std::env::var("DISCORD_GUILD_IDS") {
-            let parsed: Vec<u64> = ids
-                .split(',')
-                .filter_map(|s| s.trim().parse().ok())
-                .collect();
-            if !parsed.is_empty() {
-                self.discord.guild_ids = parsed;
-            }
+            self.discord.overlay_guild_ids(&ids);
         }
     }
 
@@ -606,6 +635,63 @@ impl Config {
                 )));
             }
         }
+        self.validate_settings()
+    }
+
+    /// Numeric and id settings: finite, in range, parseable. A typo here
+    /// would otherwise show up much later (a panic on the first question, a
+    /// 413 for every request, commands registered globally).
+    fn validate_settings(&self) -> Result<(), ConfigError> {
+        let d = &self.discord;
+        if let Some(text) = &d.guild_ids_env_error {
+            return Err(ConfigError::Invalid(format!(
+                "DISCORD_GUILD_IDS must be comma-separated Discord server ids (got `{text}`)"
+            )));
+        }
+        if d.guild_ids.contains(&0) {
+            return Err(ConfigError::Invalid(
+                "discord.guild_ids must be Discord server ids (got `0`)".into(),
+            ));
+        }
+        check_number("discord.cooldown_seconds", d.cooldown_seconds, 0.0, 3600.0)?;
+        check_int("discord.defer_after_ms", d.defer_after_ms, 0, 2500)?;
+        if d.state_file.as_deref().is_some_and(|f| f.trim().is_empty()) {
+            return Err(ConfigError::Invalid(
+                "discord.state_file must name a file (got an empty string)".into(),
+            ));
+        }
+        let h = &self.http;
+        check_int(
+            "http.max_body_bytes",
+            h.max_body_bytes.map(|n| n as u64),
+            1024,
+            16 * 1024 * 1024,
+        )?;
+        check_positive(
+            "http.header_read_timeout_seconds",
+            h.header_read_timeout_seconds,
+            300.0,
+        )?;
+        check_positive("http.idle_timeout_seconds", h.idle_timeout_seconds, 3600.0)?;
+        check_int(
+            "http.max_connections",
+            h.max_connections.map(|n| n as u64),
+            1,
+            100_000,
+        )?;
+        check_int(
+            "http.timestamp_window_seconds",
+            h.timestamp_window_seconds,
+            1,
+            86_400,
+        )?;
+        check_int("corpus.max_bytes", Some(self.corpus.max_bytes), 1, u64::MAX)?;
+        check_number(
+            "query.fuzzy_threshold",
+            self.query.fuzzy_threshold,
+            0.0,
+            1.0,
+        )?;
         Ok(())
     }
 
@@ -702,6 +788,38 @@ pub fn check_command_name(what: &str, name: &str) -> Result<(), ConfigError> {
         Err(ConfigError::Invalid(format!(
             "{what} name `{name}` is not a valid Discord name (1-32 lower-case letters, digits, - _ ')"
         )))
+    }
+}
+
+/// A number setting within `min..=max` (and not NaN or infinite).
+fn check_number(key: &str, value: Option<f64>, min: f64, max: f64) -> Result<(), ConfigError> {
+    match value {
+        Some(v) if !(v.is_finite() && (min..=max).contains(&v)) => Err(ConfigError::Invalid(
+            format!("{key} must be a number from {min} to {max} (got `{v}`)"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A duration setting above zero and at most `max` seconds.
+fn check_positive(key: &str, value: Option<f64>, max: f64) -> Result<(), ConfigError> {
+    match value {
+        Some(v) if !(v.is_finite() && v > 0.0 && v <= max) => Err(ConfigError::Invalid(format!(
+            "{key} must be a number of seconds above 0 and at most {max} (got `{v}`)"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// A whole-number setting within `min..=max`.
+fn check_int(key: &str, value: Option<u64>, min: u64, max: u64) -> Result<(), ConfigError> {
+    match value {
+        Some(v) if !(min..=max).contains(&v) => Err(ConfigError::Invalid(if max == u64::MAX {
+            format!("{key} must be at least {min} (got `{v}`)")
+        } else {
+            format!("{key} must be from {min} to {max} (got `{v}`)")
+        })),
+        _ => Ok(()),
     }
 }
 

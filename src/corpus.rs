@@ -83,6 +83,39 @@ impl std::fmt::Display for Problem {
     }
 }
 
+/// Why an entry named like an article cannot be opened, in words: a broken
+/// or looping symbolic link says so rather than "No such file".
+fn unreadable(path: &Path, e: &std::io::Error) -> String {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    match (is_link, e.kind()) {
+        (true, std::io::ErrorKind::NotFound) => {
+            "dangling symbolic link (its target does not exist)".into()
+        }
+        (true, _) => format!("symbolic link that cannot be followed (a loop?): {e}"),
+        _ => format!("cannot read: {e}"),
+    }
+}
+
+/// What a non-regular, non-folder entry is.
+fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = meta;
+    "a special file"
+}
+
 /// The compiled reading rules.
 #[derive(Debug, Clone)]
 pub struct Reader {
@@ -131,10 +164,12 @@ impl Reader {
     /// Reads every article file in a folder, sorted by name. Files that fail
     /// are returned as problems; the folder itself failing is an error.
     pub fn read_dir(&self, dir: &Path) -> std::io::Result<(Vec<Article>, Vec<Problem>)> {
+        // Every entry named like an article, whatever it is: a folder, a
+        // FIFO or a broken link named `x.txt` is listed as skipped with the
+        // reason, never silently ignored (nor opened: a FIFO would block).
         let mut names: Vec<_> = std::fs::read_dir(dir)?
             .filter_map(|e| e.ok())
             .map(|e| e.path())
-            .filter(|p| p.is_file())
             .filter(|p| {
                 p.extension()
                     .and_then(|e| e.to_str())
@@ -145,14 +180,9 @@ impl Reader {
         let mut articles = Vec::new();
         let mut problems = Vec::new();
         for path in names {
-            let name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("?")
-                .to_string();
             match self.read_file(&path) {
                 Ok(a) => articles.push(a),
-                Err(p) => problems.push(Problem { file: name, ..p }),
+                Err(p) => problems.push(p),
             }
         }
         Ok((articles, problems))
@@ -161,16 +191,22 @@ impl Reader {
     fn read_file(&self, path: &Path) -> Result<Article, Problem> {
         let name = path
             .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("?")
-            .to_string();
+            .map_or("?".into(), |n| n.to_string_lossy().into_owned());
         let problem = |line: Option<usize>, message: String| Problem {
             file: name.clone(),
             line,
             message,
         };
-        let meta =
-            std::fs::metadata(path).map_err(|e| problem(None, format!("cannot read: {e}")))?;
+        let meta = std::fs::metadata(path).map_err(|e| problem(None, unreadable(path, &e)))?;
+        if meta.is_dir() {
+            return Err(problem(None, "a folder, not an article file".into()));
+        }
+        if !meta.is_file() {
+            return Err(problem(
+                None,
+                format!("not a regular file ({})", special_kind(&meta)),
+            ));
+        }
         if meta.len() > self.max_bytes {
             return Err(problem(
                 None,

@@ -160,7 +160,7 @@ impl Engine {
                     let hit = facts.iter().find(|f| {
                         f.relation == r.name
                             && !f.negated
-                            && expect.is_none_or(|x| {
+                            && expect.map_or(true, |x| {
                                 let (subj, obj) = x.split_once('/').unwrap_or((x, ""));
                                 f.subject.contains(subj.trim()) && f.object.contains(obj.trim())
                             })

@@ -17,19 +17,30 @@ use factdesk::{eval, render, Engine};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Where the config and the articles come from; accepted before or after
+    /// the subcommand.
+    #[command(flatten)]
+    source: Source,
 }
 
+/// `--config`, `--story` and `--corpus`. Without them: the files of the
+/// working directory when it is a story folder (`seeds/` beside
+/// `language.toml`, `story.toml` or `config.toml`: a checkout, or a story
+/// laid out the same way), else the copies embedded at build time.
 #[derive(Args, Debug, Clone)]
 struct Source {
-    /// Language file, or a whole config (default: the language.toml
-    /// embedded at build time).
+    /// Language file, or a whole config (default: ./language.toml or
+    /// ./config.toml in a story folder, else the language.toml embedded at
+    /// build time).
     #[arg(long, global = true, env = "FACTDESK_CONFIG")]
     config: Option<PathBuf>,
-    /// Story file: [story] and [[entity]] only (default: the seeds'
-    /// story.toml embedded at build time, or the config's own story).
+    /// Story file: [story] and [[entity]] only (default: ./story.toml in a
+    /// story folder, else the config's own story, else the seeds' story.toml
+    /// embedded at build time).
     #[arg(long, global = true, env = "FACTDESK_STORY")]
     story: Option<PathBuf>,
-    /// Folder of article files (default: the seeds embedded at build time).
+    /// Folder of article files (default: ./seeds/ in a story folder, else
+    /// the seeds embedded at build time).
     #[arg(long, global = true, env = "FACTDESK_CORPUS")]
     corpus: Option<PathBuf>,
 }
@@ -44,24 +55,18 @@ enum Command {
         /// Print the answer as JSON.
         #[arg(long)]
         json: bool,
-        #[command(flatten)]
-        source: Source,
     },
     /// Print the fact table.
     Facts {
         /// Print JSON (the default is one line per fact).
         #[arg(long)]
         json: bool,
-        #[command(flatten)]
-        source: Source,
     },
     /// Validate config and corpus, print statistics.
     Check {
         /// Also print every sentence as the rules see it (mentions tagged).
         #[arg(long)]
         tags: bool,
-        #[command(flatten)]
-        source: Source,
     },
     /// Score a questions file; ends with "N passed, M failed".
     Eval {
@@ -70,43 +75,68 @@ enum Command {
         /// Print every question's answer, not only failures.
         #[arg(long)]
         verbose: bool,
-        #[command(flatten)]
-        source: Source,
     },
     /// Run the Discord bot over the gateway (needs DISCORD_TOKEN).
-    Run {
-        #[command(flatten)]
-        source: Source,
-    },
+    Run,
     /// Serve Discord's HTTP interactions (needs DISCORD_PUBLIC_KEY).
     Serve {
         /// Address to listen on.
         #[arg(long, default_value = "0.0.0.0:8080", env = "FACTDESK_ADDR")]
         addr: SocketAddr,
-        #[command(flatten)]
-        source: Source,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing(matches!(
-        cli.command,
-        Command::Run { .. } | Command::Serve { .. }
-    ));
+    let server = matches!(cli.command, Command::Run | Command::Serve { .. });
+    if let Err(e) = init_tracing(server) {
+        eprintln!("factdesk: {e}");
+        return ExitCode::from(2);
+    }
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("factdesk: {e:#}");
+            eprintln!("factdesk: {}", error_chain(&e));
             ExitCode::from(2)
         }
     }
 }
 
-fn init_tracing(server: bool) {
+/// An error and its causes on one line, each cause once: many errors
+/// already quote their source in their own message ("cannot read config x:
+/// No such file"), and `{:#}` would repeat it.
+fn error_chain(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if line.ends_with(&text) || text.is_empty() {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
+}
+
+/// Log filter: `FACTDESK_LOG`, else `RUST_LOG`, else `info` for the bot and
+/// the endpoint and `warn` for the one-shot commands. A filter that does not
+/// parse is an error naming the variable, not a silent fallback.
+fn init_tracing(server: bool) -> Result<(), String> {
     let default = if server { "info" } else { "warn" };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("FACTDESK_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let chosen = ["FACTDESK_LOG", "RUST_LOG"].into_iter().find_map(|var| {
+        std::env::var(var)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| (var, v))
+    });
+    let filter = match &chosen {
+        Some((var, value)) => tracing_subscriber::EnvFilter::builder()
+            .parse(value)
+            .map_err(|e| format!("invalid log filter in {var} (`{value}`): {e}"))?,
+        None => tracing_subscriber::EnvFilter::new(default),
+    };
     use std::io::IsTerminal;
     tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -114,6 +144,7 @@ fn init_tracing(server: bool) {
         .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .init();
+    Ok(())
 }
 
 /// Writes to stdout; a closed pipe (`factdesk facts | head`) ends the
@@ -133,29 +164,115 @@ fn out(text: &str) {
     }
 }
 
-fn load(source: &Source) -> anyhow::Result<Engine> {
+/// Where a source came from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Origin {
+    /// A flag or its environment variable.
+    Given,
+    /// The story folder that is the working directory.
+    WorkingDir,
+    /// Not given: the config's own story (a whole config), or the copy
+    /// built into the binary.
+    Default,
+}
+
+/// The language (or whole config) file, story file and corpus folder in
+/// force, and where each came from.
+#[derive(Debug)]
+struct Sources {
+    config: (Option<PathBuf>, Origin),
+    story: (Option<PathBuf>, Origin),
+    corpus: (Option<PathBuf>, Origin),
+}
+
+impl Sources {
+    /// Flags and environment first; then the working directory when it is a
+    /// story folder (edit an article, run again, no rebuild); then the
+    /// embedded copies. A config given by flag brings its own story: the
+    /// folder's story.toml is then used only through `--story`.
+    fn resolve(source: &Source) -> Sources {
+        let file = |name: &str| Some(PathBuf::from(name)).filter(|p| p.is_file());
+        let seeds = Some(PathBuf::from("seeds")).filter(|p| p.is_dir());
+        let language = file("language.toml").or_else(|| file("config.toml"));
+        let story = file("story.toml");
+        let folder = seeds.is_some() && (language.is_some() || story.is_some());
+        let pick = |given: &Option<PathBuf>, local: Option<PathBuf>| match (given, local) {
+            (Some(p), _) => (Some(p.clone()), Origin::Given),
+            (None, Some(p)) if folder => (Some(p), Origin::WorkingDir),
+            _ => (None, Origin::Default),
+        };
+        let config = pick(&source.config, language);
+        let story = match (&source.story, config.1) {
+            (None, Origin::Given) => (None, Origin::Default),
+            _ => pick(&source.story, story),
+        };
+        Sources {
+            config,
+            story,
+            corpus: pick(&source.corpus, seeds),
+        }
+    }
+
+    /// One line per source, as `check` prints them.
+    fn describe(&self) -> String {
+        let line = |what: &str, (path, origin): &(Option<PathBuf>, Origin), default: &str| {
+            let path = path
+                .as_ref()
+                .map_or(String::new(), |p| p.display().to_string());
+            match origin {
+                Origin::Given => format!("{what}: {path} (given)\n"),
+                Origin::WorkingDir => format!("{what}: {path} (from the working directory)\n"),
+                Origin::Default => format!("{what}: {default}\n"),
+            }
+        };
+        let embedded = "embedded in the binary at build time";
+        let own_story = if self.config.1 == Origin::Default {
+            embedded
+        } else {
+            "the config's own, if it has one"
+        };
+        line("language file", &self.config, embedded)
+            + &line("story file", &self.story, own_story)
+            + &line("corpus folder", &self.corpus, embedded)
+    }
+}
+
+/// Builds the engine. Skipped articles are reported once each: on stderr for
+/// the one-shot commands (`check` lists them in its report instead), as a
+/// structured warning for the bot and the endpoint.
+fn load(sources: &Sources, report: Report) -> anyhow::Result<Engine> {
+    tracing::debug!(?sources, "loading");
     let engine = Engine::load_story(
-        source.config.as_deref(),
-        source.story.as_deref(),
-        source.corpus.as_deref(),
+        sources.config.0.as_deref(),
+        sources.story.0.as_deref(),
+        sources.corpus.0.as_deref(),
     )
     .context("cannot start")?;
     for p in engine.problems() {
-        // A bad article is reported and skipped; the rest is served.
-        tracing::warn!(file = %p.file, line = ?p.line, problem = %p.message, "article skipped");
-        eprintln!("factdesk: skipped {p}");
+        match report {
+            Report::Stderr => eprintln!("factdesk: skipped {p}"),
+            Report::Log => {
+                tracing::warn!(file = %p.file, line = ?p.line, problem = %p.message, "article skipped")
+            }
+            Report::InOutput => {}
+        }
     }
     Ok(engine)
 }
 
+/// Where skipped articles are reported.
+#[derive(Debug, Clone, Copy)]
+enum Report {
+    Stderr,
+    Log,
+    InOutput,
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let sources = Sources::resolve(&cli.source);
     match cli.command {
-        Command::Ask {
-            question,
-            json,
-            source,
-        } => {
-            let engine = load(&source)?;
+        Command::Ask { question, json } => {
+            let engine = load(&sources, Report::Stderr)?;
             let request = engine.parse_request(&question.join(" "));
             let answer = engine.answer(&request);
             if json {
@@ -168,8 +285,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Facts { json, source } => {
-            let engine = load(&source)?;
+        Command::Facts { json } => {
+            let engine = load(&sources, Report::Stderr)?;
             if json {
                 out(&format!(
                     "{}\n",
@@ -180,8 +297,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { tags, source } => {
-            let engine = load(&source)?;
+        Command::Check { tags } => {
+            let engine = load(&sources, Report::InOutput)?;
+            out(&sources.describe());
             out(&eval::check_report(&engine));
             if tags {
                 for line in engine.extractor().explain(engine.articles()) {
@@ -194,12 +312,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::from(1)
             })
         }
-        Command::Eval {
-            file,
-            verbose,
-            source,
-        } => {
-            let engine = load(&source)?;
+        Command::Eval { file, verbose } => {
+            let engine = load(&sources, Report::Stderr)?;
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
             let suite = eval::Suite::parse(&text)
@@ -212,16 +326,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::from(1)
             })
         }
-        Command::Run { source } => {
-            let engine = Arc::new(load(&source)?);
+        Command::Run => {
+            let engine = Arc::new(load(&sources, Report::Log)?);
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
             rt.block_on(factdesk::discord::gateway::run(engine))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { addr, source } => {
-            let engine = Arc::new(load(&source)?);
+        Command::Serve { addr } => {
+            let engine = Arc::new(load(&sources, Report::Log)?);
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;

@@ -9,6 +9,7 @@
 //! on a payload Discord could not have sent.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -62,7 +63,22 @@ fn sign_with(key: &SigningKey, timestamp: &str, body: &[u8]) -> String {
     hex(&key.sign(&[timestamp.as_bytes(), body].concat()).to_bytes())
 }
 
-const TS: &str = "1700000000";
+/// The current Unix time, as Discord stamps a request it sends now.
+fn now() -> String {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string()
+}
+
+/// A new interaction id for every payload built here: the server answers
+/// each interaction once and refuses a second request with the same id as a
+/// replay.
+fn fresh_id() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(1_300_000_000_000_000_000);
+    NEXT.fetch_add(1, Ordering::Relaxed).to_string()
+}
 
 struct Server {
     url: String,
@@ -126,12 +142,13 @@ impl Server {
 
     /// POSTs `body` signed with the test key.
     async fn post_signed(&self, body: &[u8]) -> (u16, Value) {
-        let sig = sign_with(&test_key(), TS, body);
+        let ts = now();
+        let sig = sign_with(&test_key(), &ts, body);
         self.post_raw(
             &[
                 ("content-type", "application/json"),
                 ("x-signature-ed25519", &sig),
-                ("x-signature-timestamp", TS),
+                ("x-signature-timestamp", &ts),
             ],
             body.to_vec(),
         )
@@ -182,6 +199,7 @@ fn assert_complete(interaction: &Value, kind: &str) {
 /// A slash-command interaction from a guild member.
 fn command(name: &str, options: Value, user: &str) -> Value {
     let mut d = fixture("command_interaction_dispatch.json")["d"].clone();
+    d["id"] = json!(fresh_id());
     d["data"]["name"] = json!(name);
     d["data"]["options"] = options;
     d["member"]["user"]["id"] = json!(user);
@@ -191,6 +209,7 @@ fn command(name: &str, options: Value, user: &str) -> Value {
 
 fn autocomplete(name: &str, option: &str, typed: &str) -> Value {
     let mut d = fixture("autocomplete_interaction_dispatch.json")["d"].clone();
+    d["id"] = json!(fresh_id());
     d["data"]["name"] = json!(name);
     d["data"]["options"] = json!([{ "type": 3, "name": option, "value": typed, "focused": true }]);
     assert_complete(&d, "autocomplete");
@@ -200,6 +219,7 @@ fn autocomplete(name: &str, option: &str, typed: &str) -> Value {
 /// A button press (type 3) on one of the bot's messages.
 fn button_press() -> Value {
     let mut d = fixture("command_interaction_dispatch.json")["d"].clone();
+    d["id"] = json!(fresh_id());
     d["type"] = json!(3);
     d["data"] = json!({ "custom_id": "more", "component_type": 2 });
     d["message"] = fixture("component_message.json");
@@ -210,6 +230,7 @@ fn button_press() -> Value {
 /// A modal form submission (type 5).
 fn modal_submit() -> Value {
     let mut d = fixture("command_interaction_dispatch.json")["d"].clone();
+    d["id"] = json!(fresh_id());
     d["type"] = json!(5);
     d["data"] = json!({
         "custom_id": "feedback",
@@ -264,21 +285,33 @@ async fn ping_gets_pong() {
     server.stop().await.unwrap();
 }
 
+/// Wide enough for Discord's sample requests signed in 2023.
+const WIDE_WINDOW: Duration = Duration::from_secs(100 * 365 * 86_400);
+
+/// Sends one case of the signed vector file exactly as recorded.
+async fn post_vector(server: &Server, case: &Value) -> (u16, Value) {
+    let headers: Vec<(&str, &str)> = case["headers"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str().unwrap()))
+        .collect();
+    let body = case["body"].as_str().unwrap().as_bytes().to_vec();
+    server.post_raw(&headers, body).await
+}
+
 #[tokio::test]
 async fn signed_ping_vectors_replay_byte_for_byte() {
-    let server = start(|_| {}).await;
     let vectors = vectors();
     let mut results = Vec::new();
     for case in vectors["cases"].as_array().unwrap() {
-        let headers: Vec<(&str, &str)> = case["headers"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str().unwrap()))
-            .collect();
-        let body = case["body"].as_str().unwrap().as_bytes().to_vec();
-        let (status, response) = server.post_raw(&headers, body).await;
+        // The vectors were signed in 2023: only a window this wide accepts
+        // them. A server per case, since two sample pings share one
+        // interaction id, which one server rightly refuses as a replay.
+        let server = start(|o| o.timestamp_window = WIDE_WINDOW).await;
+        let (status, response) = post_vector(&server, case).await;
         results.push(json!({ "name": case["name"], "status": status, "response": response }));
+        server.stop().await.unwrap();
     }
     let expected = json!([
         { "name": "ping_djs", "status": 200, "response": { "type": 1 } },
@@ -299,7 +332,6 @@ async fn signed_ping_vectors_replay_byte_for_byte() {
             .unwrap();
         assert_eq!(want["status"], case["expect_status"], "{}", case["name"]);
     }
-    server.stop().await.unwrap();
 }
 
 #[tokio::test]
@@ -308,10 +340,14 @@ async fn a_signature_from_another_key_is_401() {
     let body = json!({ "type": 1, "id": "1", "application_id": "2", "token": "t", "version": 1 })
         .to_string();
     let other = SigningKey::from_bytes(&[7u8; 32]);
-    let sig = sign_with(&other, TS, body.as_bytes());
+    let ts = now();
+    let sig = sign_with(&other, &ts, body.as_bytes());
     let got = server
         .post_raw(
-            &[("x-signature-ed25519", &sig), ("x-signature-timestamp", TS)],
+            &[
+                ("x-signature-ed25519", &sig),
+                ("x-signature-timestamp", &ts),
+            ],
             body.into_bytes(),
         )
         .await;
@@ -323,7 +359,8 @@ async fn a_signature_from_another_key_is_401() {
 async fn missing_signature_headers_are_401() {
     let server = start(|_| {}).await;
     let body = br#"{"type":1}"#.to_vec();
-    let sig = sign_with(&test_key(), TS, &body);
+    let ts = now();
+    let sig = sign_with(&test_key(), &ts, &body);
     let missing = unauthorized("missing X-Signature-Ed25519 or X-Signature-Timestamp");
     assert_eq!(server.post_raw(&[], body.clone()).await, missing);
     assert_eq!(
@@ -334,7 +371,7 @@ async fn missing_signature_headers_are_401() {
     );
     assert_eq!(
         server
-            .post_raw(&[("x-signature-timestamp", TS)], body)
+            .post_raw(&[("x-signature-timestamp", &ts)], body)
             .await,
         missing
     );
@@ -482,11 +519,12 @@ async fn raw_exchange(url: &str, request: &[u8]) -> String {
 #[tokio::test]
 async fn an_oversized_chunked_body_is_cut_off_at_the_limit() {
     let server = start(|o| o.max_body_bytes = 1000).await;
-    let sig = sign_with(&test_key(), TS, b"ignored");
+    let ts = now();
+    let sig = sign_with(&test_key(), &ts, b"ignored");
     let chunk = "x".repeat(600);
     let request = format!(
         "POST /interactions HTTP/1.1\r\nhost: 127.0.0.1\r\nx-signature-ed25519: {sig}\r\n\
-         x-signature-timestamp: {TS}\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n\
+         x-signature-timestamp: {ts}\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n\
          258\r\n{chunk}\r\n258\r\n{chunk}\r\n0\r\n\r\n"
     );
     let response = raw_exchange(&server.url, request.as_bytes()).await;
@@ -584,6 +622,231 @@ async fn metrics_count_requests_by_command_and_outcome() {
     server.stop().await.unwrap();
 }
 
+/// Signed headers and body for one interaction, to send (and send again)
+/// byte for byte.
+fn signed(interaction: &Value, timestamp: &str) -> (String, String, Vec<u8>) {
+    let body = interaction.to_string().into_bytes();
+    let sig = sign_with(&test_key(), timestamp, &body);
+    (sig, timestamp.to_string(), body)
+}
+
+async fn post_captured(server: &Server, captured: &(String, String, Vec<u8>)) -> (u16, Value) {
+    let (sig, ts, body) = captured;
+    server
+        .post_raw(
+            &[
+                ("content-type", "application/json"),
+                ("x-signature-ed25519", sig),
+                ("x-signature-timestamp", ts),
+            ],
+            body.clone(),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn a_replayed_request_is_401_and_never_touches_the_cooldown() {
+    let server = start(|o| o.cooldown = Duration::from_millis(700)).await;
+    let captured = signed(&command("status", json!([]), "333"), &now());
+    let (status, first) = post_captured(&server, &captured).await;
+    assert_eq!(status, 200);
+    assert_message(&first, false);
+    // Once the cooldown is over, the replay is refused...
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(
+        post_captured(&server, &captured).await,
+        unauthorized("interaction already answered (replay)")
+    );
+    // ...and did not start a new cooldown: the user's next command answers.
+    let (status, next) = server
+        .post_interaction(&command("status", json!([]), "333"))
+        .await;
+    assert_eq!(status, 200);
+    assert_message(&next, false);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_request_signed_outside_the_timestamp_window_is_401() {
+    let server = start(|o| o.timestamp_window = Duration::from_secs(300)).await;
+    let now: u64 = now().parse().unwrap();
+    let stale = unauthorized("request timestamp outside the accepted window (replay?)");
+    for ts in [now - 301, now + 301, 1_700_000_000] {
+        let captured = signed(&command("status", json!([]), "444"), &ts.to_string());
+        assert_eq!(post_captured(&server, &captured).await, stale, "{ts}");
+    }
+    // Inside the window, with the same user: not in cooldown, so the stale
+    // ones never reached it.
+    let captured = signed(
+        &command("status", json!([]), "444"),
+        &(now - 299).to_string(),
+    );
+    let (status, response) = post_captured(&server, &captured).await;
+    assert_eq!(status, 200);
+    assert_message(&response, false);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn discords_2023_vectors_are_stale_under_the_default_window() {
+    let server = start(|_| {}).await;
+    assert_eq!(server.engine.config().http.timestamp_window_seconds, None);
+    let case = &vectors()["cases"][0];
+    assert_eq!(
+        post_vector(&server, case).await,
+        unauthorized("request timestamp outside the accepted window (replay?)")
+    );
+    server.stop().await.unwrap();
+}
+
+/// A client that opens a connection and sends a request's headers a few
+/// bytes at a time, never finishing them. Returns how long the server kept
+/// it open (`None`: still open after `give_up`).
+async fn slow_header_client(addr: String, give_up: Duration) -> Option<Duration> {
+    let started = std::time::Instant::now();
+    let mut stream = TcpStream::connect(addr).await.ok()?;
+    let _ = stream
+        .write_all(b"POST /interactions HTTP/1.1\r\nhost: 127.0.0.1\r\n")
+        .await;
+    let mut buf = [0u8; 1024];
+    loop {
+        if started.elapsed() > give_up {
+            return None;
+        }
+        tokio::select! {
+            read = stream.read(&mut buf) => match read {
+                // Closed (or refused with a status line and then closed).
+                Ok(0) | Err(_) => return Some(started.elapsed()),
+                Ok(_) => continue,
+            },
+            () = tokio::time::sleep(Duration::from_millis(200)) => {
+                if stream.write_all(b"x-slow: 1\r\n").await.is_err() {
+                    return Some(started.elapsed());
+                }
+            }
+        }
+    }
+}
+
+/// The process' resident memory in kB (Linux).
+fn rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Runs `n` slow-header clients against the server, sends one signed
+/// command while they hold their connections, and returns that command's
+/// latency and how long each slow client was kept.
+async fn slow_header_attack(server: &Server, n: usize) -> (Duration, Vec<Option<Duration>>) {
+    let addr = server.url.trim_start_matches("http://").to_string();
+    let attackers: Vec<_> = (0..n)
+        .map(|_| tokio::spawn(slow_header_client(addr.clone(), TIMEOUT)))
+        .collect();
+    // Let every slow client connect and start dripping.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = std::time::Instant::now();
+    let (status, response) = server
+        .post_interaction(&command("status", json!([]), "555"))
+        .await;
+    let latency = started.elapsed();
+    assert_eq!(status, 200);
+    assert_message(&response, false);
+    let mut kept = Vec::new();
+    for a in attackers {
+        kept.push(a.await.unwrap());
+    }
+    (latency, kept)
+}
+
+#[tokio::test]
+async fn a_signed_request_is_answered_during_a_slow_header_attack() {
+    // 200 slow clients, well under the default cap: the answer comes at once
+    // and every slow client is cut off at the header timeout.
+    let server = start(|o| o.header_read_timeout = Duration::from_secs(1)).await;
+    let before = rss_kb();
+    let (latency, kept) = slow_header_attack(&server, 200).await;
+    eprintln!(
+        "slow-header attack, 200 connections: signed command answered in {latency:?}; \
+         RSS {before} kB before, {} kB after",
+        rss_kb()
+    );
+    assert!(latency < Duration::from_millis(900), "{latency:?}");
+    for k in &kept {
+        let k = k.expect("the server closed every slow connection");
+        assert!(
+            k >= Duration::from_millis(900) && k < Duration::from_secs(4),
+            "{k:?}"
+        );
+    }
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn over_the_connection_cap_a_signed_request_waits_its_turn() {
+    // 40 slow clients against a cap of 16: the command queues behind them
+    // and is answered once the header timeout has freed the slots.
+    let server = start(|o| {
+        o.header_read_timeout = Duration::from_secs(1);
+        o.max_connections = 16;
+    })
+    .await;
+    let (latency, kept) = slow_header_attack(&server, 40).await;
+    eprintln!("slow-header attack, 40 connections over a cap of 16: answered in {latency:?}");
+    assert!(latency < Duration::from_secs(5), "{latency:?}");
+    assert!(kept.iter().all(Option::is_some), "{kept:?}");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn idle_keep_alive_connections_are_closed_after_the_idle_timeout() {
+    let server = start(|o| o.idle_timeout = Duration::from_secs(1)).await;
+    let addr = server.url.trim_start_matches("http://").to_string();
+    let before = rss_kb();
+    let clients: Vec<_> = (0..100)
+        .map(|_| {
+            let addr = addr.clone();
+            tokio::spawn(async move {
+                let mut stream = TcpStream::connect(addr).await.unwrap();
+                stream
+                    .write_all(b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n")
+                    .await
+                    .unwrap();
+                let mut buf = vec![0u8; 4096];
+                let n = stream.read(&mut buf).await.unwrap();
+                assert!(buf[..n].starts_with(b"HTTP/1.1 200 "));
+                // Kept alive after the answer, then closed when idle.
+                let answered = std::time::Instant::now();
+                let closed = tokio::time::timeout(TIMEOUT, stream.read(&mut buf)).await;
+                assert!(matches!(closed, Ok(Ok(0)) | Ok(Err(_))), "{closed:?}");
+                answered.elapsed()
+            })
+        })
+        .collect();
+    let mut idle = Vec::new();
+    for c in clients {
+        idle.push(c.await.unwrap());
+    }
+    eprintln!(
+        "100 idle keep-alive connections closed after {:?}..{:?}; RSS {before} kB before, {} kB after",
+        idle.iter().min().unwrap(),
+        idle.iter().max().unwrap(),
+        rss_kb()
+    );
+    for d in idle {
+        assert!(
+            d >= Duration::from_millis(900) && d < Duration::from_secs(4),
+            "{d:?}"
+        );
+    }
+    // Still serving.
+    assert_eq!(server.get("/healthz").await.0, 200);
+    server.stop().await.unwrap();
+}
+
 #[tokio::test]
 async fn shutdown_stops_the_server() {
     let server = start(|_| {}).await;
@@ -603,12 +866,17 @@ async fn shutdown_stops_the_server() {
 
 /// `factdesk serve` as a child process on the fixtures, on a free port.
 fn factdesk_serve(public_key: Option<&str>) -> std::process::Command {
+    factdesk_serve_with(&fixtures().join("config.toml"), public_key)
+}
+
+/// `factdesk serve` with another config, on the fixture corpus.
+fn factdesk_serve_with(config: &Path, public_key: Option<&str>) -> std::process::Command {
     let dir = fixtures();
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_factdesk"));
     cmd.arg("serve")
         .args(["--addr", "127.0.0.1:0"])
         .arg("--config")
-        .arg(dir.join("config.toml"))
+        .arg(config)
         .arg("--corpus")
         .arg(dir.join("corpus"))
         .env("FACTDESK_LOG", "info")
@@ -683,13 +951,13 @@ fn serve_refuses_to_start_without_a_valid_public_key() {
     }
 }
 
-#[test]
-fn serve_answers_and_stops_cleanly_on_sigterm() {
-    let public = vectors()["public_key_hex"].as_str().unwrap().to_string();
-    let mut child = factdesk_serve(Some(&public)).spawn().unwrap();
-    let lines = stderr_lines(&mut child);
-    let mut seen = Vec::new();
-    let addr = loop {
+/// Reads the child's log until it says where it listens.
+fn listening_addr(
+    child: &mut std::process::Child,
+    lines: &std::sync::mpsc::Receiver<String>,
+    seen: &mut Vec<String>,
+) -> String {
+    loop {
         match lines.recv_timeout(TIMEOUT) {
             Ok(line) => {
                 let addr = line
@@ -698,7 +966,7 @@ fn serve_answers_and_stops_cleanly_on_sigterm() {
                     .map(str::to_string);
                 seen.push(line);
                 if let Some(addr) = addr {
-                    break addr;
+                    return addr;
                 }
             }
             Err(e) => {
@@ -706,7 +974,16 @@ fn serve_answers_and_stops_cleanly_on_sigterm() {
                 panic!("no listening address logged ({e}): {seen:#?}");
             }
         }
-    };
+    }
+}
+
+#[test]
+fn serve_answers_and_stops_cleanly_on_sigterm() {
+    let public = vectors()["public_key_hex"].as_str().unwrap().to_string();
+    let mut child = factdesk_serve(Some(&public)).spawn().unwrap();
+    let lines = stderr_lines(&mut child);
+    let mut seen = Vec::new();
+    let addr = listening_addr(&mut child, &lines, &mut seen);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -743,5 +1020,68 @@ fn serve_answers_and_stops_cleanly_on_sigterm() {
     assert!(
         !seen.iter().any(|l| l.contains(&public)),
         "the key was logged: {seen:#?}"
+    );
+}
+
+#[test]
+fn reaching_the_connection_cap_logs_a_warning_and_connections_wait() {
+    let dir = std::env::temp_dir().join(format!("factdesk-cap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config.toml");
+    let text = std::fs::read_to_string(fixtures().join("config.toml")).unwrap();
+    std::fs::write(
+        &config,
+        text.replace(
+            "[http]\n",
+            "[http]\nmax_connections = 2\nheader_read_timeout_seconds = 1\n",
+        ),
+    )
+    .unwrap();
+    let public = vectors()["public_key_hex"].as_str().unwrap().to_string();
+    let mut child = factdesk_serve_with(&config, Some(&public)).spawn().unwrap();
+    let lines = stderr_lines(&mut child);
+    let mut seen = Vec::new();
+    let addr = listening_addr(&mut child, &lines, &mut seen);
+    // Two silent connections take both slots; a third request waits in the
+    // backlog until the header timeout frees one, then gets its answer.
+    let held: Vec<std::net::TcpStream> = (0..2)
+        .map(|_| std::net::TcpStream::connect(&addr).unwrap())
+        .collect();
+    let started = std::time::Instant::now();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let status = rt.block_on(async {
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(TIMEOUT)
+            .build()
+            .unwrap();
+        client
+            .get(format!("http://{addr}/healthz"))
+            .send()
+            .await
+            .map(|r| r.status().as_u16())
+    });
+    let waited = started.elapsed();
+    let _ = child.kill();
+    let _ = child.wait();
+    seen.extend(lines.iter());
+    drop(held);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(status.ok(), Some(200), "{seen:#?}");
+    assert!(
+        waited >= Duration::from_millis(500) && waited < Duration::from_secs(5),
+        "{waited:?}"
+    );
+    let warnings: Vec<&String> = seen
+        .iter()
+        .filter(|l| l.contains("connection limit reached"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{seen:#?}");
+    assert!(
+        warnings[0].contains("WARN") && warnings[0].contains("max_connections=2"),
+        "{seen:#?}"
     );
 }

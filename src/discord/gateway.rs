@@ -35,9 +35,10 @@
 //! (`FACTDESK_HEALTH_FILE`, optional) is kept fresh while a shard is
 //! connected, for container health checks.
 //!
-//! Cooldown: per user, `discord.cooldown_seconds` (default 2) between two
-//! questions. Slash commands get an ephemeral "slow down"; a mention gets a
-//! short reply saying so (a reaction would need the Add Reactions permission
+//! Cooldown: per user, `discord.cooldown_seconds` (default 2; the same
+//! [`Cooldown`] and default as the HTTP endpoint) between two questions.
+//! Slash commands get an ephemeral "slow down"; a mention gets a short reply
+//! saying so (a reaction would need the Add Reactions permission
 //! and tells the user less). Autocomplete is never throttled: it fires on
 //! every keystroke and is answered from memory.
 
@@ -58,8 +59,6 @@ use super::Cooldown;
 use crate::config::Secret;
 use crate::Engine;
 
-/// Used when `discord.cooldown_seconds` is not set.
-pub const DEFAULT_COOLDOWN_SECONDS: f64 = 2.0;
 /// Used when `discord.defer_after_ms` is not set: well inside Discord's 3 s.
 pub const DEFAULT_DEFER_AFTER_MS: u64 = 1500;
 /// How long shutdown waits for answers already being computed or sent.
@@ -149,7 +148,7 @@ pub async fn run(engine: Arc<Engine>) -> Result<(), GatewayError> {
         rest,
         application_id,
         bot_id,
-        cooldown: Cooldown::new(discord.cooldown_seconds.unwrap_or(DEFAULT_COOLDOWN_SECONDS)),
+        cooldown: Cooldown::from_config(&discord),
         defer_after: Duration::from_millis(
             discord.defer_after_ms.unwrap_or(DEFAULT_DEFER_AFTER_MS),
         ),
@@ -199,42 +198,57 @@ const HEALTH_EVERY: Duration = Duration::from_secs(15);
 /// RESUMED, and every 15 s while a shard is connected, removed on exit. A
 /// container HEALTHCHECK tests its age; `factdesk check` could only say the
 /// files are valid, not that the bot is still connected to Discord.
+///
+/// Once cleared it stays cleared: an event handler still running at
+/// shutdown (a late READY) must not bring the file back, so touching and
+/// clearing take the same lock.
 #[derive(Debug, Default)]
-pub(crate) struct Health(Option<std::path::PathBuf>);
+pub(crate) struct Health {
+    path: Option<std::path::PathBuf>,
+    cleared: std::sync::Mutex<bool>,
+}
 
 impl Health {
     fn from_env() -> Health {
-        Health(
-            std::env::var_os("FACTDESK_HEALTH_FILE")
+        Health {
+            path: std::env::var_os("FACTDESK_HEALTH_FILE")
                 .filter(|p| !p.is_empty())
                 .map(Into::into),
-        )
+            cleared: std::sync::Mutex::new(false),
+        }
     }
 
     pub(crate) fn touch(&self) {
-        if let Some(path) = &self.0 {
-            let stamp = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs());
-            // Written aside and renamed, so a reader never sees it half done.
-            let tmp = path.with_extension("tmp");
-            let written = std::fs::write(&tmp, format!("connected {stamp}\n"))
-                .and_then(|()| std::fs::rename(&tmp, path));
-            if let Err(e) = written {
-                tracing::warn!(path = %path.display(), error = %e, "cannot write the health file");
-            }
+        let Some(path) = &self.path else {
+            return;
+        };
+        let cleared = self.cleared.lock().unwrap_or_else(|e| e.into_inner());
+        if *cleared {
+            return;
+        }
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        // Written aside and renamed, so a reader never sees it half done.
+        let tmp = path.with_extension("tmp");
+        let written = std::fs::write(&tmp, format!("connected {stamp}\n"))
+            .and_then(|()| std::fs::rename(&tmp, path));
+        if let Err(e) = written {
+            tracing::warn!(path = %path.display(), error = %e, "cannot write the health file");
         }
     }
 
     fn clear(&self) {
-        if let Some(path) = &self.0 {
+        let mut cleared = self.cleared.lock().unwrap_or_else(|e| e.into_inner());
+        *cleared = true;
+        if let Some(path) = &self.path {
             let _ = std::fs::remove_file(path);
         }
     }
 }
 
 async fn health_beat(core: Arc<Core>, manager: Arc<ShardManager>) {
-    if core.health.0.is_none() {
+    if core.health.path.is_none() {
         return;
     }
     let mut tick = tokio::time::interval(HEALTH_EVERY);

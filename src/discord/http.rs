@@ -11,33 +11,42 @@
 //!
 //! 1. the signature headers: missing, not hex, or a timestamp that is not a
 //!    number is 401 before the body is touched;
-//! 2. the size: a `Content-Length` over `http.max_body_bytes` is 413 without
+//! 2. the timestamp's age: outside `http.timestamp_window_seconds` (default
+//!    5 minutes) of now is 401, a replay of an old capture;
+//! 3. the size: a `Content-Length` over `http.max_body_bytes` is 413 without
 //!    reading the body, and the streamed read is capped at the same limit
 //!    (chunked bodies have no length to check);
-//! 3. the signature over `timestamp + raw body`: 401 when it does not match.
+//! 4. the signature over `timestamp + raw body`: 401 when it does not match.
 //!    Discord probes a newly registered URL with a bad signature and refuses
 //!    the URL unless it gets 401, so this is the first use of the body;
-//! 4. only then JSON: not JSON or not an interaction is 400;
-//! 5. the per-user cooldown for commands (an ephemeral "slow down");
-//! 6. [`discord::handle_interaction`]: PONG, a message, autocomplete choices,
+//! 5. only then JSON: not JSON or not an interaction is 400;
+//! 6. an interaction answered before (same id) is 401: a replay within the
+//!    window ([`replay`]). Replays never reach the cooldown;
+//! 7. the per-user cooldown for commands (an ephemeral "slow down");
+//! 8. [`discord::handle_interaction`]: PONG, a message, autocomplete choices,
 //!    or an ephemeral notice for interactions the bot does not handle.
 //!
-//! The timestamp is not checked for age: Discord does not ask for it, and a
-//! replayed request has no effect beyond its sender getting the same answer
-//! back (nothing is posted to Discord from here; the answer is the response).
+//! Connections are served by [`server`]: at most `http.max_connections` at
+//! once, headers within `http.header_read_timeout_seconds`, idle keep-alive
+//! connections closed after `http.idle_timeout_seconds`, so slow or idle
+//! clients cannot exhaust file handles or memory.
 //!
-//! The server keeps no state a replica would need to share (the cooldown is
-//! per replica, a soft limit), so any number of replicas can sit behind a
-//! load balancer.
+//! The server keeps no state a replica would need to share (the cooldown and
+//! the replay cache are per replica), so any number of replicas can sit
+//! behind a load balancer.
 //!
 //! [`discord::handle_interaction`]: crate::discord::handle_interaction
 
 mod metrics;
+pub mod replay;
+pub mod server;
 
 pub use metrics::{Metrics, Verdict, LATENCY_BUCKETS, NO_COMMAND};
+pub use replay::{ReplayGuard, DEFAULT_TIMESTAMP_WINDOW};
+pub use server::Limits;
 
 use std::fmt;
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -68,6 +77,21 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
 /// within 3 s, so a body still arriving after this is not Discord.
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long a client has to send a request's headers when the config sets
+/// nothing. Discord sends them at once; only a slow (or hostile) client
+/// takes longer.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long an idle keep-alive connection stays open when the config sets
+/// nothing: longer than the 60 s idle timeout of common reverse proxies and
+/// load balancers, so they close first and never send on a closing socket.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(75);
+
+/// Connections served at once when the config sets nothing: far more than a
+/// proxy in front of the endpoint opens, and below the common 1024 file
+/// handle limit.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+
 /// How long shutdown waits for open connections before giving up on them.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -94,9 +118,6 @@ pub enum HttpError {
         /// The underlying error.
         source: std::io::Error,
     },
-    /// The server failed while running.
-    #[error("HTTP server failed: {0}")]
-    Serve(#[source] std::io::Error),
 }
 
 /// The application's public key, ready to verify request signatures.
@@ -144,23 +165,49 @@ pub struct Options {
     pub cooldown: Duration,
     /// Time a client has to send the body.
     pub body_timeout: Duration,
+    /// Time a client has to send a request's headers.
+    pub header_read_timeout: Duration,
+    /// Time an idle keep-alive connection stays open.
+    pub idle_timeout: Duration,
+    /// Connections served at once.
+    pub max_connections: usize,
+    /// How far the signed timestamp may be from now.
+    pub timestamp_window: Duration,
 }
 
 impl Options {
-    /// `http.max_body_bytes` and `discord.cooldown_seconds` from the config.
+    /// The `[http]` settings and `discord.cooldown_seconds` from the config,
+    /// with the defaults above for what it leaves out. The config has
+    /// validated every value at load.
     pub fn from_config(config: &Config) -> Options {
-        // A negative, NaN or infinite cooldown would panic in `Duration`;
-        // none of them is a sensible setting, so they mean "no cooldown".
-        let seconds = config.discord.cooldown_seconds.unwrap_or(0.0);
-        let cooldown = if seconds.is_finite() && seconds > 0.0 {
-            Duration::from_secs_f64(seconds)
-        } else {
-            Duration::ZERO
+        let http = &config.http;
+        let seconds = |v: Option<f64>, default: Duration| {
+            v.and_then(|s| Duration::try_from_secs_f64(s).ok())
+                .unwrap_or(default)
         };
         Options {
-            max_body_bytes: config.http.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
-            cooldown,
+            max_body_bytes: http.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
+            cooldown: Cooldown::period_from(&config.discord),
             body_timeout: DEFAULT_BODY_TIMEOUT,
+            header_read_timeout: seconds(
+                http.header_read_timeout_seconds,
+                DEFAULT_HEADER_READ_TIMEOUT,
+            ),
+            idle_timeout: seconds(http.idle_timeout_seconds, DEFAULT_IDLE_TIMEOUT),
+            max_connections: http.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS),
+            timestamp_window: http
+                .timestamp_window_seconds
+                .map_or(DEFAULT_TIMESTAMP_WINDOW, Duration::from_secs),
+        }
+    }
+
+    /// The connection limits for [`server::serve`].
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_connections: self.max_connections,
+            header_read_timeout: self.header_read_timeout,
+            idle_timeout: self.idle_timeout,
+            drain_timeout: DRAIN_TIMEOUT,
         }
     }
 }
@@ -171,6 +218,7 @@ pub struct Endpoint {
     key: PublicKey,
     options: Options,
     cooldown: Cooldown,
+    replay: ReplayGuard,
     metrics: Metrics,
 }
 
@@ -188,12 +236,14 @@ impl Endpoint {
     /// An endpoint answering from `engine`, trusting requests signed by `key`.
     pub fn new(engine: Arc<Engine>, key: PublicKey, options: Options) -> Endpoint {
         let metrics = Metrics::new(engine.config());
-        let cooldown = Cooldown::new(options.cooldown.as_secs_f64());
+        let cooldown = Cooldown::new(options.cooldown);
+        let replay = ReplayGuard::new(options.timestamp_window);
         Endpoint {
             engine,
             key,
             options,
             cooldown,
+            replay,
             metrics,
         }
     }
@@ -208,7 +258,7 @@ impl Endpoint {
         &self.metrics
     }
 
-    /// Steps 1 to 6 of the module docs for one request.
+    /// Steps 1 to 8 of the module docs for one request.
     async fn handle(&self, headers: &HeaderMap, body: Body) -> Handled {
         let (signature, timestamp) = match signature_headers(headers) {
             Ok(pair) => pair,
@@ -216,6 +266,13 @@ impl Endpoint {
                 return Handled::reject(StatusCode::UNAUTHORIZED, Verdict::Unauthorized, reason)
             }
         };
+        if let Err(refused) = self.replay.check_timestamp(timestamp) {
+            return Handled::reject(
+                StatusCode::UNAUTHORIZED,
+                Verdict::Unauthorized,
+                refused.reason(),
+            );
+        }
         let limit = self.options.max_body_bytes;
         let declared = headers
             .get(header::CONTENT_LENGTH)
@@ -253,11 +310,11 @@ impl Endpoint {
                 "invalid request signature",
             );
         }
-        self.respond(&bytes)
+        self.respond(timestamp, &bytes)
     }
 
-    /// Steps 4 to 6: the body is authentic, answer it.
-    fn respond(&self, body: &[u8]) -> Handled {
+    /// Steps 5 to 8: the body is authentic, answer it.
+    fn respond(&self, timestamp: &str, body: &[u8]) -> Handled {
         let Ok(interaction) = serde_json::from_slice::<Value>(body) else {
             return Handled::reject(
                 StatusCode::BAD_REQUEST,
@@ -272,6 +329,14 @@ impl Endpoint {
                 "the body is not an interaction (no numeric `type`)",
             );
         };
+        let id = interaction.get("id").and_then(Value::as_str);
+        if let Err(refused) = self.replay.first_time(id, timestamp, body) {
+            return Handled::reject(
+                StatusCode::UNAUTHORIZED,
+                Verdict::Unauthorized,
+                refused.reason(),
+            );
+        }
         let user = interaction_user(&interaction);
         if kind == discord::kind::APPLICATION_COMMAND {
             if let Some(wait) = user.and_then(|u| self.cooldown.check(u)) {
@@ -351,38 +416,24 @@ pub fn router(endpoint: Arc<Endpoint>) -> Router {
 }
 
 /// Serves on an already bound listener until `shutdown` completes, then
-/// lets open requests finish (for at most a few seconds).
+/// lets open requests finish (for at most a few seconds). Connections are
+/// capped and timed out as the endpoint's options say ([`server`]).
 pub async fn serve_on(
     listener: TcpListener,
     endpoint: Arc<Endpoint>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), HttpError> {
+    let limits = endpoint.options.limits();
     if let Ok(addr) = listener.local_addr() {
-        tracing::info!(%addr, "serving Discord interactions on POST /interactions");
+        tracing::info!(
+            %addr,
+            max_connections = limits.max_connections,
+            header_read_timeout = ?limits.header_read_timeout,
+            idle_timeout = ?limits.idle_timeout,
+            "serving Discord interactions on POST /interactions"
+        );
     }
-    let (fired, mut fired_rx) = tokio::sync::watch::channel(false);
-    let signal = async move {
-        shutdown.await;
-        tracing::info!("shutting down: finishing open requests");
-        let _ = fired.send(true);
-    };
-    // Small request/response pairs: Nagle's algorithm would only add delay.
-    let server = axum::serve(listener, router(endpoint))
-        .tcp_nodelay(true)
-        .with_graceful_shutdown(signal);
-    // Graceful shutdown waits for every connection; a client that never
-    // finishes its request must not keep the process alive.
-    let drain_deadline = async move {
-        let _ = fired_rx.wait_for(|f| *f).await;
-        tokio::time::sleep(DRAIN_TIMEOUT).await;
-    };
-    tokio::select! {
-        result = server.into_future() => result.map_err(HttpError::Serve),
-        () = drain_deadline => {
-            tracing::warn!(after = ?DRAIN_TIMEOUT, "connections still open at shutdown; closing them");
-            Ok(())
-        }
-    }
+    server::serve(listener, router(endpoint), limits, shutdown).await
 }
 
 /// Serves Discord's HTTP interactions on `addr` until SIGTERM or SIGINT.
@@ -556,7 +607,7 @@ mod tests {
 
     fn engine() -> Arc<Engine> {
         let config = Config::parse(
-            "[story]\ntitle = \"t\"\nactor = \"Acme\"\n[discord]\ncooldown_seconds = 2.5\n[http]\nmax_body_bytes = 1000\n",
+            "[story]\ntitle = \"t\"\nactor = \"Acme\"\n[discord]\ncooldown_seconds = 2.5\n[http]\nmax_body_bytes = 2000\n",
         )
         .unwrap();
         Arc::new(Engine::build(config, Vec::new(), Vec::new()).unwrap())
@@ -607,10 +658,36 @@ mod tests {
         assert_eq!(
             Options::from_config(engine.config()),
             Options {
-                max_body_bytes: 1000,
+                max_body_bytes: 2000,
                 cooldown: Duration::from_millis(2500),
-                body_timeout: DEFAULT_BODY_TIMEOUT
+                body_timeout: DEFAULT_BODY_TIMEOUT,
+                header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+                idle_timeout: DEFAULT_IDLE_TIMEOUT,
+                max_connections: DEFAULT_MAX_CONNECTIONS,
+                timestamp_window: DEFAULT_TIMESTAMP_WINDOW,
             }
+        );
+        let config = Config::parse(
+            "[story]\ntitle = \"t\"\nactor = \"Acme\"\n[http]\nheader_read_timeout_seconds = 2.5\n\
+             idle_timeout_seconds = 30\nmax_connections = 64\ntimestamp_window_seconds = 60\n",
+        )
+        .unwrap();
+        let options = Options::from_config(&config);
+        assert_eq!(
+            (
+                options.header_read_timeout,
+                options.idle_timeout,
+                options.max_connections,
+                options.timestamp_window,
+                options.cooldown,
+            ),
+            (
+                Duration::from_millis(2500),
+                Duration::from_secs(30),
+                64,
+                Duration::from_secs(60),
+                Duration::from_secs(2),
+            )
         );
     }
 

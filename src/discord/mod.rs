@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::config::Config;
+use crate::config::{Config, DiscordConfig};
 use crate::query::Request;
 use crate::render::{discord_message, Reply};
 use crate::Engine;
@@ -228,7 +228,11 @@ pub fn interaction_user(interaction: &Value) -> Option<u64> {
     id.parse().ok()
 }
 
-/// Per-user cooldown between questions.
+/// The cooldown both transports use when `discord.cooldown_seconds` is not
+/// set: one default, so the gateway and the HTTP endpoint behave alike.
+pub const DEFAULT_COOLDOWN_SECONDS: f64 = 2.0;
+
+/// Per-user cooldown between questions, shared by both transports.
 #[derive(Debug)]
 pub struct Cooldown {
     period: Duration,
@@ -236,12 +240,31 @@ pub struct Cooldown {
 }
 
 impl Cooldown {
-    /// A cooldown of `seconds` (0 disables it).
-    pub fn new(seconds: f64) -> Cooldown {
+    /// A cooldown of `period` (zero disables it).
+    pub fn new(period: Duration) -> Cooldown {
         Cooldown {
-            period: Duration::from_secs_f64(seconds.max(0.0)),
+            period,
             last: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The period `discord.cooldown_seconds` asks for, default
+    /// [`DEFAULT_COOLDOWN_SECONDS`]. The config refuses negative, NaN and
+    /// infinite values at load; should one get here anyway it means "off",
+    /// never a panic.
+    pub fn period_from(discord: &DiscordConfig) -> Duration {
+        let seconds = discord.cooldown_seconds.unwrap_or(DEFAULT_COOLDOWN_SECONDS);
+        Duration::try_from_secs_f64(seconds).unwrap_or(Duration::ZERO)
+    }
+
+    /// The cooldown `discord.cooldown_seconds` asks for.
+    pub fn from_config(discord: &DiscordConfig) -> Cooldown {
+        Cooldown::new(Cooldown::period_from(discord))
+    }
+
+    /// The time a user waits between two questions.
+    pub fn period(&self) -> Duration {
+        self.period
     }
 
     /// `None` when the user may ask now (and records it); otherwise how long
@@ -310,11 +333,27 @@ mod tests {
 
     #[test]
     fn cooldown_blocks_then_releases() {
-        let c = Cooldown::new(60.0);
+        let c = Cooldown::new(Duration::from_secs(60));
         assert!(c.check(1).is_none());
         assert!(c.check(1).is_some());
         assert!(c.check(2).is_none());
-        assert!(Cooldown::new(0.0).check(1).is_none());
+        assert!(Cooldown::new(Duration::ZERO).check(1).is_none());
+    }
+
+    #[test]
+    fn both_transports_share_one_cooldown_default() {
+        let mut discord = DiscordConfig::default();
+        assert_eq!(
+            Cooldown::period_from(&discord),
+            Duration::from_secs_f64(DEFAULT_COOLDOWN_SECONDS)
+        );
+        discord.cooldown_seconds = Some(0.0);
+        assert_eq!(Cooldown::period_from(&discord), Duration::ZERO);
+        // Refused at load; never a panic if one slips through.
+        for bad in [f64::INFINITY, f64::NAN, -5.0] {
+            discord.cooldown_seconds = Some(bad);
+            assert_eq!(Cooldown::period_from(&discord), Duration::ZERO, "{bad}");
+        }
     }
 
     #[test]

@@ -22,8 +22,9 @@ use super::rest::{Rest, RestError};
 use super::{commands_hash, commands_json};
 use crate::config::Config;
 
-/// The state file used when neither `FACTDESK_STATE_FILE` nor
-/// `discord.state_file` names one (relative to the working directory).
+/// The state file used when nothing names one and there is no home
+/// directory to find the platform's state directory in (relative to the
+/// working directory; `.gitignore` lists it).
 pub const DEFAULT_STATE_FILE: &str = ".factdesk-state";
 
 /// Where commands are registered.
@@ -134,14 +135,41 @@ pub fn plan(stored: Option<&Registered>, wanted: &Registered, body: &Value) -> V
 }
 
 /// The state file path: `FACTDESK_STATE_FILE`, else `discord.state_file`,
-/// else [`DEFAULT_STATE_FILE`] in the working directory.
+/// else `state.json` in the platform's state directory
+/// (`$XDG_STATE_HOME/factdesk`, else `~/.local/state/factdesk`), else
+/// [`DEFAULT_STATE_FILE`] in the working directory. It is machine state, not
+/// project content: it belongs neither in the checkout nor in git.
 pub fn state_path(config: &Config) -> PathBuf {
-    std::env::var("FACTDESK_STATE_FILE")
-        .ok()
-        .filter(|s| !s.trim().is_empty())
-        .or_else(|| config.discord.state_file.clone())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_STATE_FILE))
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    state_path_from(
+        var("FACTDESK_STATE_FILE").map(PathBuf::from),
+        config.discord.state_file.as_deref(),
+        var("XDG_STATE_HOME").map(PathBuf::from),
+        var("HOME").map(PathBuf::from),
+    )
+}
+
+/// [`state_path`] with the environment passed in.
+fn state_path_from(
+    explicit: Option<PathBuf>,
+    configured: Option<&str>,
+    xdg_state_home: Option<PathBuf>,
+    home: Option<PathBuf>,
+) -> PathBuf {
+    if let Some(path) = explicit {
+        return path;
+    }
+    if let Some(path) = configured {
+        return PathBuf::from(path);
+    }
+    // The XDG spec: a relative XDG_STATE_HOME is invalid and ignored.
+    let state_dir = xdg_state_home
+        .filter(|d| d.is_absolute())
+        .or_else(|| home.map(|h| h.join(".local").join("state")));
+    match state_dir {
+        Some(dir) => dir.join("factdesk").join("state.json"),
+        None => PathBuf::from(DEFAULT_STATE_FILE),
+    }
 }
 
 /// Reads the state file; a missing or unreadable one means "nothing known",
@@ -360,6 +388,43 @@ mod tests {
                 body
             }]
         );
+    }
+
+    #[test]
+    fn the_state_file_lives_in_the_platform_state_directory() {
+        let p = |explicit: Option<&str>,
+                 configured: Option<&str>,
+                 xdg: Option<&str>,
+                 home: Option<&str>| {
+            state_path_from(
+                explicit.map(PathBuf::from),
+                configured,
+                xdg.map(PathBuf::from),
+                home.map(PathBuf::from),
+            )
+        };
+        assert_eq!(
+            p(None, None, None, Some("/home/a")),
+            PathBuf::from("/home/a/.local/state/factdesk/state.json")
+        );
+        assert_eq!(
+            p(None, None, Some("/var/state"), Some("/home/a")),
+            PathBuf::from("/var/state/factdesk/state.json")
+        );
+        // A relative XDG_STATE_HOME is ignored, as the spec says.
+        assert_eq!(
+            p(None, None, Some("state"), Some("/home/a")),
+            PathBuf::from("/home/a/.local/state/factdesk/state.json")
+        );
+        assert_eq!(
+            p(None, Some("bot.json"), Some("/var/state"), Some("/home/a")),
+            PathBuf::from("bot.json")
+        );
+        assert_eq!(
+            p(Some("/data/s.json"), Some("bot.json"), None, None),
+            PathBuf::from("/data/s.json")
+        );
+        assert_eq!(p(None, None, None, None), PathBuf::from(DEFAULT_STATE_FILE));
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub mod events;
 pub mod mentions;
 pub mod rules;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use regex::bytes::RegexSet;
 use serde::Serialize;
@@ -360,27 +360,12 @@ impl Extractor {
     /// "Raman"). A short name that is the first or last word of exactly one
     /// longer discovered name becomes that name.
     fn merge_short_names(&self, out: &mut Extraction) {
-        let discovered: Vec<String> = out
-            .entities
-            .values()
-            .filter(|e| !e.known)
-            .map(|e| e.name.clone())
-            .collect();
-        let mut map: BTreeMap<String, String> = BTreeMap::new();
-        for short in &discovered {
-            if short.contains(' ') {
-                continue;
-            }
-            let longer: Vec<&String> = discovered
-                .iter()
-                .filter(|l| {
-                    l.starts_with(&format!("{short} ")) || l.ends_with(&format!(" {short}"))
-                })
-                .collect();
-            if let [long] = longer.as_slice() {
-                map.insert(short.clone(), (*long).clone());
-            }
-        }
+        let map = Self::short_name_targets(
+            out.entities
+                .values()
+                .filter(|e| !e.known)
+                .map(|e| e.name.as_str()),
+        );
         if map.is_empty() {
             return;
         }
@@ -412,6 +397,42 @@ impl Extractor {
                 }
             }
         }
+    }
+
+    /// For each one-word name, the one longer name whose first or last word it
+    /// is, when there is exactly one. One pass over the names with an index by
+    /// edge word, so start-up stays linear in the number of discovered names
+    /// (comparing every pair took minutes on a corpus with 100,000 of them).
+    fn short_name_targets<'a>(
+        names: impl Iterator<Item = &'a str> + Clone,
+    ) -> BTreeMap<String, String> {
+        // Edge word -> (how many longer names have it as first or last word,
+        // the first such name).
+        let mut by_edge: HashMap<&str, (usize, &str)> = HashMap::new();
+        for long in names.clone() {
+            let (Some((first, _)), Some((_, last))) = (long.split_once(' '), long.rsplit_once(' '))
+            else {
+                continue;
+            };
+            let edges = if first == last {
+                [Some(first), None]
+            } else {
+                [Some(first), Some(last)]
+            };
+            for edge in edges.into_iter().flatten() {
+                by_edge
+                    .entry(edge)
+                    .and_modify(|(n, _)| *n += 1)
+                    .or_insert((1, long));
+            }
+        }
+        names
+            .filter(|short| !short.contains(' '))
+            .filter_map(|short| match by_edge.get(short) {
+                Some(&(1, long)) => Some((short.to_string(), long.to_string())),
+                _ => None,
+            })
+            .collect()
     }
 
     fn extract_article(&self, ai: usize, article: &Article, learnt: &Learnt, out: &mut Extraction) {

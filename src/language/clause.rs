@@ -515,9 +515,8 @@ fn verb_groups(g: &Grammar, t: &[Token], owner: &[Option<usize>]) -> Vec<VerbGro
                     }
                 }
                 Pos::Adv => {
-                    if matches!(tok.lower.as_str(), "not" | "n't" | "never") {
-                        negated = true;
-                    } else if tok.lower == "no" && t.get(j + 1).is_some_and(|x| x.lower == "longer")
+                    if matches!(tok.lower.as_str(), "not" | "n't" | "never")
+                        || (tok.lower == "no" && t.get(j + 1).is_some_and(|x| x.lower == "longer"))
                     {
                         negated = true;
                     }
@@ -539,11 +538,11 @@ fn verb_groups(g: &Grammar, t: &[Token], owner: &[Option<usize>]) -> Vec<VerbGro
                                 && prev.lemma != "do")
                         {
                             // Two main verbs in a row: a new group.
-                            if !(prev.lemma == "be"
+                            let continues = (prev.lemma == "be"
                                 && matches!(form, VForm::Gerund | VForm::Participle))
-                                && !(prev.lemma == "have" && matches!(form, VForm::Participle))
-                                && !(prev.lemma == "get" && matches!(form, VForm::Participle))
-                            {
+                                || (matches!(prev.lemma.as_str(), "have" | "get")
+                                    && matches!(form, VForm::Participle));
+                            if !continues {
                                 break;
                             }
                         }
@@ -750,17 +749,14 @@ fn clauses(
                     }
                 }
             }
-            if tok.lower == "," {
-                if t.get(j + 1).is_some_and(|x| matches!(x.pos, Pos::Prep)) {
-                    j += 1;
-                    continue;
-                }
+            if tok.lower == "," && t.get(j + 1).is_some_and(|x| matches!(x.pos, Pos::Prep)) {
+                j += 1;
+                continue;
             }
             break;
         }
         // Speech: "X said (that) ..." reports the clauses after it.
-        let speech =
-            g.is_speech(&vg.lemma) && object.is_none_or(|o| phrases[o].mentions.is_empty() || true);
+        let speech = g.is_speech(&vg.lemma);
         let before = &norm[..t[vg.tokens.start].span.start];
         let speculative = g.speculation.as_ref().is_some_and(|r| r.is_match(before));
         let verb_end = t[vg.head].span.end;

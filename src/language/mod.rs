@@ -274,18 +274,9 @@ pub fn tokens(tagger: &dyn PosTagger, norm: &str, mentions: &[Mention]) -> Vec<T
     let spans = split(norm, mentions);
     let words: Vec<Option<&str>> = spans
         .iter()
-        .enumerate()
-        .map(|(k, (r, m))| match m {
+        .map(|(r, m)| match m {
             Some(_) => None,
-            None => {
-                let w = &norm[r.clone()];
-                // A capitalised sentence opener is most likely not a name.
-                if k == 0 && w.chars().next().is_some_and(|c| c.is_uppercase()) {
-                    Some(w)
-                } else {
-                    Some(w)
-                }
-            }
+            None => Some(&norm[r.clone()]),
         })
         .collect();
     let tagged = tagger.tag(&words);
