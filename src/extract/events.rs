@@ -467,7 +467,7 @@ impl Classes {
                 }
                 // The noun needs its preposition ("complaint against"), and a
                 // named object unless the class has a default one.
-                let has_pp = prep.is_none_or(|p| np.pps.iter().any(|(q, _)| q == p));
+                let has_pp = prep.map_or(true, |p| np.pps.iter().any(|(q, _)| q == p));
                 if !has_pp || (prep.is_some() && objects.is_empty() && class.object.is_none()) {
                     continue;
                 }
