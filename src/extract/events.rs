@@ -120,8 +120,10 @@ pub struct Classes {
     pub classes: Vec<Class>,
     verbs: HashMap<String, Vec<Frame>>,
     nouns: HashMap<String, Vec<Frame>>,
-    ends: HashMap<String, Vec<usize>>,
+    ends: HashMap<String, Vec<Frame>>,
     institutions: std::collections::HashSet<String>,
+    /// Nouns that name an event that can end ("deal", "talks").
+    event_nouns: std::collections::HashSet<String>,
     /// Every surface form of every head (inflections included): a sentence
     /// with none of them has no event, and is not parsed.
     triggers: std::collections::HashSet<String>,
@@ -175,9 +177,11 @@ impl Classes {
         relations: &[String],
         institutions: &[String],
         irregular: &[String],
+        event_nouns: &[String],
     ) -> Result<Classes, ConfigError> {
         let mut out = Classes {
             institutions: institutions.iter().map(|s| s.to_lowercase()).collect(),
+            event_nouns: event_nouns.iter().map(|s| s.to_lowercase()).collect(),
             ..Classes::default()
         };
         let irregular_forms: HashMap<String, Vec<String>> = irregular
@@ -242,7 +246,13 @@ impl Classes {
             }
             for v in &e.ends {
                 let w = words(v);
-                out.ends.entry(w[0].clone()).or_default().push(ci);
+                let Some((head, rest)) = w.split_first() else {
+                    return Err(bad("an empty end verb".into()));
+                };
+                out.ends.entry(head.clone()).or_default().push(Frame {
+                    class: ci,
+                    rest: rest.to_vec(),
+                });
             }
             for head in e.verbs.iter().chain(&e.nouns).chain(&e.ends) {
                 let Some(head) = words(head).into_iter().next() else {
@@ -354,6 +364,7 @@ impl Classes {
                     agent_text: agent_np.and_then(|n| self.institution(a, n, class)),
                     actor: c.verb.passive && agent_np.is_none() && class.agentless_actor,
                     objects: patient_np.map(|n| referents(a, n)).unwrap_or_default(),
+                    named_patient: patient_np.is_some_and(|n| !a.phrases[n].mentions.is_empty()),
                     negated: c.verb.negated || negative_subject,
                     modal: c.verb.modal || c.speculative,
                     planned: c.verb.planned,
@@ -399,21 +410,36 @@ impl Classes {
     /// "Talks with X collapsed", "the deal fell apart": an event noun as
     /// the subject of a verb that ends it.
     fn end_events(&self, a: &Analysis, c: &Clause, mentions: &[Mention], out: &mut Vec<Event>) {
-        let Some(classes) = self.ends.get(&c.verb.lemma) else {
+        let Some(frames) = self.ends.get(&c.verb.lemma) else {
             return;
         };
         let Some(s) = c.subject else { return };
         let np = &a.phrases[s];
-        if np.noun.is_none() || !np.mentions.is_empty() || c.verb.passive {
+        // Only an event ends: "talks collapsed", "the deal fell through";
+        // "shares fell" is not one.
+        let event_noun = np
+            .noun
+            .as_ref()
+            .is_some_and(|n| self.nouns.contains_key(n) || self.event_nouns.contains(n));
+        if !event_noun || !np.mentions.is_empty() || c.verb.passive {
             return;
         }
+        let classes: Vec<usize> = frames
+            .iter()
+            .filter(|f| {
+                f.rest
+                    .iter()
+                    .all(|w| c.particles.contains(w) || c.preps.iter().any(|(p, _)| p == w))
+            })
+            .map(|f| f.class)
+            .collect();
         let mut objects = Vec::new();
         for (p, o) in &np.pps {
             if matches!(p.as_str(), "with" | "for" | "between" | "of") {
                 objects.extend(referents(a, *o));
             }
         }
-        for &ci in classes {
+        for ci in classes {
             let class = &self.classes[ci];
             self.push(
                 out,
@@ -538,6 +564,11 @@ impl Classes {
             }
             _ => false,
         };
+        // `object_kinds = ["NONE"]`: the class is about the deal itself, not
+        // a named party ("called off the deal", not "dropped Contoso").
+        if class.object_kinds.iter().any(|k| k == "NONE") && raw.named_patient {
+            return;
+        }
         let agents: Vec<u16> = raw
             .agents
             .into_iter()
@@ -607,6 +638,8 @@ struct Raw {
     actor: bool,
     planned: bool,
     future: bool,
+    /// The patient phrase is itself a name (not an event noun around one).
+    named_patient: bool,
     objects: Vec<u16>,
     negated: bool,
     modal: bool,

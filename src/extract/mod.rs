@@ -181,6 +181,7 @@ impl Extractor {
             &relations,
             &config.grammar.institutions,
             &config.grammar.irregular,
+            &config.grammar.event_nouns,
         )?;
         Ok(Extractor {
             tagger,

@@ -55,6 +55,8 @@ pub struct GrammarConfig {
     pub institutions: Vec<String>,
     /// Irregular verbs: the base form, then its other forms ("buy bought").
     pub irregular: Vec<String>,
+    /// Nouns that name an event that can collapse or end ("deal", "talks").
+    pub event_nouns: Vec<String>,
 }
 
 /// The compiled grammar.
