@@ -518,8 +518,12 @@ impl Config {
         lang.remove("story");
         lang.remove("entity");
         lang.extend(story);
-        let text = toml::to_string(&lang).map_err(|e| ConfigError::Toml(e.to_string()))?;
-        Config::parse(&text)
+        let mut config: Config = toml::Value::Table(lang)
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::Toml(e.to_string()))?;
+        config.apply_env();
+        config.validate()?;
+        Ok(config)
     }
 
     /// Parses and validates TOML, then applies the environment overlay.

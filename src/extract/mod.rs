@@ -559,6 +559,9 @@ impl Extractor {
         events: &[events::Event],
         out: &mut Extraction,
     ) -> Vec<SentenceEvent> {
+        if events.is_empty() {
+            return Vec::new();
+        }
         let hedged = self.tagger.hedged(&s.norm);
         let attribution = self.tagger.attribution(&s.norm);
         let name = |m: &u16| mentions.get(*m as usize).and_then(entity_name);

@@ -18,7 +18,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use regex::Regex;
+use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
 
 use super::{Pos, Token, VForm};
@@ -78,6 +78,15 @@ fn set(v: &[String]) -> HashSet<String> {
     v.iter().map(|s| s.to_lowercase()).collect()
 }
 
+/// A case-insensitive ASCII regex over bytes: cues are English words, and
+/// ASCII word boundaries keep matching on the fast engines.
+fn ascii(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern)
+        .unicode(false)
+        .case_insensitive(true)
+        .build()
+}
+
 fn alternation(what: &'static str, list: &[String]) -> Result<Option<Regex>, ConfigError> {
     if list.is_empty() {
         return Ok(None);
@@ -87,7 +96,7 @@ fn alternation(what: &'static str, list: &[String]) -> Result<Option<Regex>, Con
         .map(|p| format!("(?:{p})"))
         .collect::<Vec<_>>()
         .join("|");
-    Regex::new(&format!("(?i){joined}"))
+    ascii(&joined)
         .map(Some)
         .map_err(|e| ConfigError::Pattern {
             what,
@@ -101,7 +110,7 @@ impl Grammar {
     pub fn new(cfg: &GrammarConfig) -> Result<Grammar, ConfigError> {
         let tail =
             match &cfg.reason_tail {
-                Some(t) => Some(Regex::new(&format!("(?i)(?:{t})$")).map_err(|e| {
+                Some(t) => Some(ascii(&format!("(?:{t})$")).map_err(|e| {
                     ConfigError::Pattern {
                         what: "grammar.reason_tail",
                         name: "grammar".into(),
@@ -123,7 +132,7 @@ impl Grammar {
                 .reason_cues
                 .iter()
                 .map(|p| {
-                    Regex::new(&format!("(?i){p}")).map_err(|e| ConfigError::Pattern {
+                    ascii(p).map_err(|e| ConfigError::Pattern {
                         what: "grammar.reason_cues",
                         name: p.clone(),
                         message: e.to_string(),
@@ -760,7 +769,10 @@ fn clauses(
         // Speech: "X said (that) ..." reports the clauses after it.
         let speech = g.is_speech(&vg.lemma);
         let before = &norm[..t[vg.tokens.start].span.start];
-        let speculative = g.speculation.as_ref().is_some_and(|r| r.is_match(before));
+        let speculative = g
+            .speculation
+            .as_ref()
+            .is_some_and(|r| r.is_match(before.as_bytes()));
         let verb_end = t[vg.head].span.end;
         // The earliest cue after the verb; a cue with a group starts the
         // reason at the group ("after repeated delays" keeps "repeated").
@@ -770,7 +782,7 @@ fn clauses(
                 .reason
                 .iter()
                 .filter_map(|r| {
-                    let c = r.captures(rest)?;
+                    let c = r.captures(rest.as_bytes())?;
                     let m = c.get(0)?;
                     Some((m.start(), c.get(1).map_or(m.end(), |g| g.start())))
                 })
@@ -781,7 +793,7 @@ fn clauses(
             let mut text = norm[from..to].trim_end();
             text = text.trim_end_matches(['.', ',', ' ']);
             if let Some(tail) = &g.reason_tail {
-                if let Some(tm) = tail.find(text) {
+                if let Some(tm) = tail.find(text.as_bytes()).filter(|m| text.is_char_boundary(m.start())) {
                     text = text[..tm.start()].trim_end_matches([',', ' ']);
                 }
             }
