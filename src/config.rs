@@ -146,9 +146,11 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 pub struct StoryConfig {
     /// A short human title, shown in footers and hints.
+    #[serde(default)]
     pub title: String,
     /// The canonical name of the story's protagonist: the agent of agentless
     /// passives ("X was eliminated from consideration").
+    #[serde(default)]
     pub actor: String,
 }
 

@@ -636,3 +636,32 @@ fn a_story_file_holds_only_a_story_and_its_gazetteer() {
         .to_string();
     assert!(err.contains("unknown key `relation`"), "{err}");
 }
+
+#[test]
+fn with_no_gazetteer_names_found_in_the_text_carry_the_story() {
+    // A story file with a title only: no actor, no entity. The actor is the
+    // most mentioned organisation; every other name is found in the text.
+    let dir = std::env::temp_dir().join(format!("factdesk-bare-story-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bare = dir.join("story.toml");
+    std::fs::write(&bare, "[story]\ntitle = \"A deal\"\n").unwrap();
+    for (story, floor) in [
+        ("adobe-figma", 17),
+        ("msft-activision", 13),
+        ("kroger-albertsons", 11),
+    ] {
+        let fixture = root().join("tests/fixtures/stories").join(story);
+        let engine =
+            Engine::load_story(None, Some(&bare), Some(&fixture.join("articles"))).unwrap();
+        assert!(engine.config().entities.is_empty());
+        let suite = factdesk::eval::Suite::parse(
+            &std::fs::read_to_string(fixture.join("questions.toml")).unwrap(),
+        )
+        .unwrap();
+        let passed = factdesk::eval::run(&engine, &suite).passed();
+        assert!(
+            passed >= floor,
+            "{story}: {passed} pass without a gazetteer, fewer than {floor}"
+        );
+    }
+}

@@ -190,7 +190,13 @@ impl Extractor {
             classes,
             rules,
             prefilter,
-            actor: config.story.actor.clone(),
+            // A story without an actor gets the corpus's most mentioned
+            // organisation, found after extraction (see `extract_all`).
+            actor: if config.story.actor.trim().is_empty() {
+                UNNAMED_ACTOR.to_string()
+            } else {
+                config.story.actor.clone()
+            },
             known: config.entities.iter().map(|e| e.name.clone()).collect(),
             discover_names: config
                 .tagging
@@ -335,6 +341,23 @@ impl Extractor {
             }
         }
         out.actor = self.actor.clone();
+        if self.actor == UNNAMED_ACTOR {
+            let top = out
+                .entities
+                .values()
+                .filter(|e| e.kind == "ORG" || e.kind == "NAME")
+                .max_by_key(|e| (e.mentions, std::cmp::Reverse(e.name.clone())))
+                .map(|e| e.name.clone())
+                .unwrap_or_default();
+            for f in &mut out.facts {
+                if f.subject == UNNAMED_ACTOR {
+                    f.subject = top.clone();
+                }
+            }
+            out.facts
+                .retain(|f| !f.subject.is_empty() && f.subject != f.object);
+            out.actor = top;
+        }
         self.merge_short_names(&mut out);
         out
     }
@@ -849,6 +872,9 @@ impl Extractor {
         }
     }
 }
+
+/// Stands for the story's actor while extracting a story that names none.
+const UNNAMED_ACTOR: &str = "\u{0}actor";
 
 /// A reason as plain words: trimmed, no trailing punctuation.
 fn untag_plain(s: &str) -> String {

@@ -96,29 +96,26 @@ fn alternation(what: &'static str, list: &[String]) -> Result<Option<Regex>, Con
         .map(|p| format!("(?:{p})"))
         .collect::<Vec<_>>()
         .join("|");
-    ascii(&joined)
-        .map(Some)
-        .map_err(|e| ConfigError::Pattern {
-            what,
-            name: "grammar".into(),
-            message: e.to_string(),
-        })
+    ascii(&joined).map(Some).map_err(|e| ConfigError::Pattern {
+        what,
+        name: "grammar".into(),
+        message: e.to_string(),
+    })
 }
 
 impl Grammar {
     /// Compiles the grammar table; a bad cue is an error naming its list.
     pub fn new(cfg: &GrammarConfig) -> Result<Grammar, ConfigError> {
-        let tail =
-            match &cfg.reason_tail {
-                Some(t) => Some(ascii(&format!("(?:{t})$")).map_err(|e| {
-                    ConfigError::Pattern {
-                        what: "grammar.reason_tail",
-                        name: "grammar".into(),
-                        message: e.to_string(),
-                    }
-                })?),
-                None => None,
-            };
+        let tail = match &cfg.reason_tail {
+            Some(t) => Some(
+                ascii(&format!("(?:{t})$")).map_err(|e| ConfigError::Pattern {
+                    what: "grammar.reason_tail",
+                    name: "grammar".into(),
+                    message: e.to_string(),
+                })?,
+            ),
+            None => None,
+        };
         Ok(Grammar {
             modals: set(&cfg.modals),
             control_assert: set(&cfg.control_assert),
@@ -793,7 +790,10 @@ fn clauses(
             let mut text = norm[from..to].trim_end();
             text = text.trim_end_matches(['.', ',', ' ']);
             if let Some(tail) = &g.reason_tail {
-                if let Some(tm) = tail.find(text.as_bytes()).filter(|m| text.is_char_boundary(m.start())) {
+                if let Some(tm) = tail
+                    .find(text.as_bytes())
+                    .filter(|m| text.is_char_boundary(m.start()))
+                {
                     text = text[..tm.start()].trim_end_matches([',', ' ']);
                 }
             }
