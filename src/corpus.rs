@@ -324,6 +324,7 @@ impl Reader {
         // `title: ...`, `outlet: ...`, `author: ...` at the top, before the
         // first blank line. `unknown` (or `n/a`, `none`) means no value.
         let mut no_date = false;
+        let mut header_title: Option<(usize, usize)> = None;
         while let Some(l) = lines.get(i) {
             let Some((k, v)) = l.text.split_once(':') else {
                 break;
@@ -364,7 +365,14 @@ impl Reader {
                         article.outlet = Some(v.to_string())
                     }
                     "date" | "published" => article.date = Date::parse_iso_prefix(v),
-                    "title" | "headline" => article.title = Some(v.to_string()),
+                    "title" | "headline" => {
+                        article.title = Some(v.to_string());
+                        // The headline is also read, as a heading, at its
+                        // place in the file (citations quote it verbatim).
+                        if let Some(off) = l.text.find(v) {
+                            header_title = Some((l.start + off, v.len()));
+                        }
+                    }
                     "author" | "byline" => article.author = Some(v.to_string()),
                     _ => {}
                 }
@@ -447,6 +455,9 @@ impl Reader {
                     article.title = Some(t.trim_start_matches('#').trim().to_string());
                 }
             }
+        }
+        if let Some((start, len)) = header_title {
+            self.push_sentence(&mut article, start, &text[start..start + len], true, 0);
         }
         for l in body {
             let t = l.text.trim_matches(is_space);

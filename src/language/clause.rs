@@ -696,6 +696,17 @@ fn clauses(
                 }
                 _ => {
                     if let Some(o) = owner[k - 1] {
+                        // "The regulator on Friday approved": a date or a
+                        // figure standing alone is an adverbial, not the
+                        // subject; look past it.
+                        let literal = phrases[o]
+                            .tokens
+                            .clone()
+                            .all(|x| matches!(t[x].pos, Pos::Literal(_)));
+                        if literal && phrases[o].tokens.start > 0 {
+                            k = phrases[o].tokens.start;
+                            continue;
+                        }
                         subject = Some(top(o));
                     }
                     break;
@@ -814,7 +825,11 @@ fn clauses(
             speculative,
             reported_by,
             reason,
-            tokens: vg.tokens.start..limit,
+            // From the subject on: a date between subject and verb ("on
+            // Friday") dates the clause too.
+            tokens: subject.map_or(vg.tokens.start, |sj| {
+                phrases[sj].tokens.start.min(vg.tokens.start)
+            })..limit,
         });
         if speech {
             last_speech = Some((vg.tokens.end, subject));
