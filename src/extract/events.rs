@@ -64,6 +64,10 @@ pub struct EventConfig {
     /// Adverbs a verb needs to be in this class ("initially").
     #[serde(default)]
     pub adverbs: Vec<String>,
+    /// With no named object, the patient's own words are the object ("579
+    /// stores"), when they hold a noun.
+    #[serde(default)]
+    pub topic_objects: bool,
     /// Kinds the agent must be, if any (`["PERSON", "ORG"]`).
     #[serde(default)]
     pub agent_kinds: Vec<String>,
@@ -99,6 +103,7 @@ pub struct Class {
     plans: bool,
     future: bool,
     institutions: bool,
+    topic_objects: bool,
     object: Option<String>,
     unless_adverbs: Vec<String>,
     adverbs: Vec<String>,
@@ -226,6 +231,7 @@ impl Classes {
                 plans: e.plans,
                 future: e.future,
                 institutions: e.institutions,
+                topic_objects: e.topic_objects,
                 object: e.object.clone(),
                 unless_adverbs: e.unless_adverbs.iter().map(|a| a.to_lowercase()).collect(),
                 adverbs: e.adverbs.iter().map(|a| a.to_lowercase()).collect(),
@@ -365,6 +371,9 @@ impl Classes {
                     actor: c.verb.passive && agent_np.is_none() && class.agentless_actor,
                     objects: patient_np.map(|n| referents(a, n)).unwrap_or_default(),
                     named_patient: patient_np.is_some_and(|n| !a.phrases[n].mentions.is_empty()),
+                    patient_text: patient_np
+                        .filter(|&n| a.phrases[n].noun.is_some())
+                        .map(|n| phrase_words(a, n)),
                     negated: c.verb.negated || negative_subject,
                     modal: c.verb.modal || c.speculative,
                     planned: c.verb.planned,
@@ -587,7 +596,12 @@ impl Classes {
         if agents.is_empty() && agent_text.is_none() && !raw.actor {
             return;
         }
-        if objects.is_empty() && class.object.is_none() {
+        let topic = if objects.is_empty() && class.topic_objects {
+            raw.patient_text.clone()
+        } else {
+            None
+        };
+        if objects.is_empty() && class.object.is_none() && topic.is_none() {
             return;
         }
         if raw.future && !class.future {
@@ -613,7 +627,7 @@ impl Classes {
             agent_text,
             actor: raw.actor,
             object_text: if objects.is_empty() {
-                class.object.clone()
+                topic.or_else(|| class.object.clone())
             } else {
                 None
             },
@@ -640,6 +654,8 @@ struct Raw {
     future: bool,
     /// The patient phrase is itself a name (not an event noun around one).
     named_patient: bool,
+    /// The patient phrase's words, for classes with topic objects.
+    patient_text: Option<String>,
     objects: Vec<u16>,
     negated: bool,
     modal: bool,
