@@ -493,7 +493,19 @@ fn verb_groups(g: &Grammar, t: &[Token], owner: &[Option<usize>]) -> Vec<VerbGro
                 Pos::Verb(VForm::Gerund) => {
                     // A gerund opens a group only after an auxiliary (handled
                     // below) or at the start of a participial clause.
-                    i == 0 || matches!(t[i - 1].pos, Pos::Punct | Pos::Conj)
+                    // "before selecting X", "after dropping Y".
+                    let mut p = i;
+                    while p > 0 && t[p - 1].pos == Pos::Adv {
+                        p -= 1;
+                    }
+                    i == 0
+                        || matches!(t[i - 1].pos, Pos::Punct | Pos::Conj)
+                        || (p > 0
+                            && t[p - 1].pos == Pos::Prep
+                            && matches!(
+                                t[p - 1].lower.as_str(),
+                                "before" | "after" | "by" | "while" | "since" | "without" | "upon"
+                            ))
                 }
                 Pos::Verb(_) => true,
                 _ => false,
@@ -714,6 +726,11 @@ fn clauses(
             }
         }
         let _ = relative;
+        // A participial clause ("..., before ultimately selecting X", "after
+        // dropping Y") has the subject of the clause before it.
+        if subject.is_none() && t[vg.head].pos == Pos::Verb(VForm::Gerund) && vg.tokens.start > 0 {
+            subject = out.last().and_then(|c: &Clause| c.subject);
+        }
         // Object, particles and prepositional arguments, to the right.
         let mut j = vg.tokens.end;
         let mut object = None;
