@@ -371,6 +371,7 @@ impl Classes {
                     actor: c.verb.passive && agent_np.is_none() && class.agentless_actor,
                     objects: patient_np.map(|n| referents(a, n)).unwrap_or_default(),
                     named_patient: patient_np.is_some_and(|n| !a.phrases[n].mentions.is_empty()),
+                    other_patient: patient_np.is_some_and(|n| self.other_thing(a, n)),
                     patient_text: patient_np
                         .filter(|&n| a.phrases[n].noun.is_some())
                         .map(|n| phrase_words(a, n)),
@@ -550,6 +551,19 @@ impl Classes {
         }
     }
 
+    /// A phrase that names neither an entity nor an event, and has no
+    /// prepositional phrase that does ("any job cuts").
+    fn other_thing(&self, a: &Analysis, np: usize) -> bool {
+        let p = &a.phrases[np];
+        if !p.mentions.is_empty() || p.possessor.is_some() || !referents(a, np).is_empty() {
+            return false;
+        }
+        match &p.noun {
+            Some(n) => !(self.nouns.contains_key(n) || self.event_nouns.contains(n)),
+            None => false,
+        }
+    }
+
     /// A common-noun agent the class accepts ("the federal judge").
     fn institution(&self, a: &Analysis, np: usize, class: &Class) -> Option<String> {
         let p = &a.phrases[np];
@@ -601,7 +615,7 @@ impl Classes {
         } else {
             None
         };
-        if objects.is_empty() && class.object.is_none() && topic.is_none() {
+        if objects.is_empty() && topic.is_none() && (class.object.is_none() || raw.other_patient) {
             return;
         }
         if raw.future && !class.future {
@@ -654,6 +668,9 @@ struct Raw {
     future: bool,
     /// The patient phrase is itself a name (not an event noun around one).
     named_patient: bool,
+    /// The patient is a thing that is neither a name nor an event ("job
+    /// cuts"): a class's default object ("the deal") does not stand for it.
+    other_patient: bool,
     /// The patient phrase's words, for classes with topic objects.
     patient_text: Option<String>,
     objects: Vec<u16>,
