@@ -920,3 +920,61 @@ impl Analysis {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use crate::corpus::Reader;
+    use crate::extract::Extractor;
+
+    /// The clause lines `check --tags` prints for one sentence.
+    fn clauses(sentence: &str) -> Vec<String> {
+        let config = Config::embedded().unwrap();
+        let extractor = Extractor::new(&config).unwrap();
+        let article = Reader::new(&config.corpus)
+            .unwrap()
+            .parse("t.txt", sentence)
+            .unwrap();
+        extractor
+            .explain(&[article])
+            .into_iter()
+            .filter_map(|l| l.trim().strip_prefix("clause: ").map(str::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn voice_negation_control_and_particles_fold_into_one_group() {
+        assert_eq!(
+            clauses("Baidu was ruled out by Apple."),
+            ["[Baidu] <rule out> - by:[Apple] (passive)"]
+        );
+        assert_eq!(
+            clauses("Apple decided not to choose Baidu."),
+            ["[Apple] <decide+choose> [Baidu] (negated)"]
+        );
+        assert_eq!(
+            clauses("Apple has yet to confirm the deal."),
+            ["[Apple] <have+confirm> [the deal] (negated)"]
+        );
+        assert_eq!(
+            clauses("Apple is expected to partner with Baidu."),
+            ["[Apple] <expect+partner> - with:[Baidu] (planned)"]
+        );
+    }
+
+    #[test]
+    fn lists_inserts_and_speculation_are_read() {
+        assert_eq!(
+            clauses("Apple, the iPhone maker, tested models from Tencent, ByteDance and Baidu."),
+            ["[Apple] <test> [models] from:[Tencent, ByteDance and Baidu]"]
+        );
+        let spec = clauses("There is speculation that Apple dropped Baidu.");
+        assert!(
+            spec.iter()
+                .any(|c| c.contains("<drop>") && c.contains("speculative")),
+            "{spec:?}"
+        );
+        let modal = clauses("The regulator could block the deal.");
+        assert!(modal.iter().all(|c| c.contains("modal")), "{modal:?}");
+    }
+}
