@@ -167,16 +167,7 @@ impl Reader {
         // Every entry named like an article, whatever it is: a folder, a
         // FIFO or a broken link named `x.txt` is listed as skipped with the
         // reason, never silently ignored (nor opened: a FIFO would block).
-        let mut names: Vec<_> = std::fs::read_dir(dir)?
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| {
-                p.extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| self.extensions.contains(&e.to_ascii_lowercase()))
-            })
-            .collect();
-        names.sort();
+        let names = self.list_dir(dir)?;
         let mut articles = Vec::new();
         let mut problems = Vec::new();
         for path in names {
@@ -189,6 +180,32 @@ impl Reader {
     }
 
     fn read_file(&self, path: &Path) -> Result<Article, Problem> {
+        let bytes = self.read_bytes(path)?;
+        let name = path
+            .file_name()
+            .map_or("?".into(), |n| n.to_string_lossy().into_owned());
+        self.parse_bytes(&name, &bytes)
+    }
+
+    /// The names `read_dir` would read, sorted: every entry of `dir` whose
+    /// extension is an article's.
+    pub fn list_dir(&self, dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+        let mut names: Vec<_> = std::fs::read_dir(dir)?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| {
+                p.extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| self.extensions.contains(&e.to_ascii_lowercase()))
+            })
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    /// A file's bytes, after the checks that need no parsing (a regular
+    /// file, within `corpus.max_bytes`); `parse_bytes` does the rest.
+    pub fn read_bytes(&self, path: &Path) -> Result<Vec<u8>, Problem> {
         let name = path
             .file_name()
             .map_or("?".into(), |n| n.to_string_lossy().into_owned());
@@ -217,8 +234,7 @@ impl Reader {
                 ),
             ));
         }
-        let bytes = std::fs::read(path).map_err(|e| problem(None, format!("cannot read: {e}")))?;
-        self.parse_bytes(&name, &bytes)
+        std::fs::read(path).map_err(|e| problem(None, format!("cannot read: {e}")))
     }
 
     /// Checks raw bytes (size, binary, UTF-8) and parses them.

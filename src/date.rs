@@ -192,6 +192,37 @@ impl Serialize for Date {
     }
 }
 
+/// The inverse of `Display` (`2025-02-14`, `April 2025`, `2025`), so a
+/// cached extraction reads back what it wrote.
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let s = String::deserialize(d)?;
+        Date::parse_display(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("not a date: {s:?}")))
+    }
+}
+
+impl Date {
+    /// Parses what `Display` writes.
+    pub fn parse_display(s: &str) -> Option<Date> {
+        if let Some(d) = Date::parse_iso_prefix(s).filter(|_| s.len() == 10) {
+            return Some(d);
+        }
+        match s.split_once(' ') {
+            None => Some(Date {
+                year: s.parse().ok().filter(|_| s.len() == 4)?,
+                month: 0,
+                day: 0,
+            }),
+            Some((month, year)) => Some(Date {
+                year: year.parse().ok()?,
+                month: month_from_name(month)?,
+                day: 0,
+            }),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

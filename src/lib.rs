@@ -35,6 +35,7 @@ pub mod eval;
 pub mod extract;
 pub mod facts;
 pub mod language;
+pub mod live;
 pub mod query;
 pub mod render;
 
@@ -73,7 +74,7 @@ pub struct Engine {
     origin: config::Origin,
     articles: Vec<Article>,
     problems: Vec<Problem>,
-    extractor: Extractor,
+    extractor: std::sync::Arc<Extractor>,
     facts: FactTable,
     answerer: query::Answerer,
 }
@@ -217,6 +218,19 @@ impl Engine {
         corpus::estimate_dates(&mut articles);
         let extractor = Extractor::new(&config)?;
         let extraction = extractor.extract_all(&articles);
+        Engine::assemble(config, articles, problems, extractor.into(), extraction)
+    }
+
+    /// Builds the engine from an extraction already made (the live corpus,
+    /// which extracts article by article and caches). `articles` must have
+    /// their dates estimated, as the extraction saw them.
+    pub fn assemble(
+        config: Config,
+        articles: Vec<Article>,
+        problems: Vec<Problem>,
+        extractor: std::sync::Arc<Extractor>,
+        extraction: extract::Extraction,
+    ) -> Result<Engine, ConfigError> {
         let facts = FactTable::build(&config, extraction);
         let answerer = query::Answerer::new(&config, &facts, &articles)?;
         Ok(Engine {
@@ -228,6 +242,11 @@ impl Engine {
             facts,
             answerer,
         })
+    }
+
+    /// Sets where the language and story files came from.
+    pub fn set_origin(&mut self, origin: config::Origin) {
+        self.origin = origin;
     }
 
     /// Answers one request. Never fails: "no answer" is an answer.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use factdesk::{eval, render, Engine};
+use factdesk::{eval, live, render, Engine};
 
 /// Answers questions about a news story from facts extracted from its
 /// articles, every answer cited to the sentence.
@@ -260,6 +260,33 @@ fn load(sources: &Sources, report: Report) -> anyhow::Result<Engine> {
     Ok(engine)
 }
 
+/// How often `run` and `serve` look at the corpus folder for changes.
+const WATCH_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// The engine for the bot and the endpoint. With a corpus folder, a live
+/// corpus is returned too, for the watcher (skipped files are logged as it
+/// reads them); the embedded seeds cannot change, so nothing is watched.
+fn start_live(sources: &Sources) -> anyhow::Result<(Arc<live::Shared>, Option<live::Corpus>)> {
+    let Some(dir) = sources.corpus.0.as_deref() else {
+        let engine = load(sources, Report::Log)?;
+        return Ok((Arc::new(engine.into()), None));
+    };
+    let started = std::time::Instant::now();
+    let mut corpus =
+        live::Corpus::open(sources.config.0.as_deref(), sources.story.0.as_deref(), dir)
+            .context("cannot start")?;
+    corpus.refresh().context("cannot start")?;
+    let engine = corpus.engine().context("cannot start")?;
+    tracing::info!(
+        articles = engine.articles().len(),
+        facts = engine.facts().len(),
+        ms = started.elapsed().as_millis() as u64,
+        folder = %dir.display(),
+        "corpus read; watching the folder for changes"
+    );
+    Ok((Arc::new(engine.into()), Some(corpus)))
+}
+
 /// Where skipped articles are reported.
 #[derive(Debug, Clone, Copy)]
 enum Report {
@@ -327,19 +354,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         Command::Run => {
-            let engine = Arc::new(load(&sources, Report::Log)?);
+            let (shared, corpus) = start_live(&sources)?;
+            let _watch = corpus.map(|c| live::watch(c, &shared, WATCH_EVERY, None));
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
-            rt.block_on(factdesk::discord::gateway::run(engine))?;
+            rt.block_on(factdesk::discord::gateway::run_live(shared))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve { addr } => {
-            let engine = Arc::new(load(&sources, Report::Log)?);
+            let (shared, corpus) = start_live(&sources)?;
+            let _watch = corpus.map(|c| live::watch(c, &shared, WATCH_EVERY, None));
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
-            rt.block_on(factdesk::discord::http::serve(engine, addr))?;
+            rt.block_on(factdesk::discord::http::serve_live(shared, addr))?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -96,6 +96,13 @@ pub enum GatewayError {
 /// Runs the bot until SIGINT or SIGTERM, then shuts the shards down and
 /// lets answers in flight finish (up to 5 s). Returns `Ok` on a signal.
 pub async fn run(engine: Arc<Engine>) -> Result<(), GatewayError> {
+    run_live(Arc::new(engine.into())).await
+}
+
+/// Like [`run`], answering from whatever engine `shared` holds at the time
+/// of each question (the live corpus swaps it).
+pub async fn run_live(shared: Arc<crate::live::Shared>) -> Result<(), GatewayError> {
+    let engine = shared.load();
     // Installed first so a signal during start-up is not fatal-by-default.
     let mut signals = Signals::install().map_err(GatewayError::Signals)?;
 
@@ -144,7 +151,7 @@ pub async fn run(engine: Arc<Engine>) -> Result<(), GatewayError> {
     }
 
     let core = Arc::new(Core {
-        engine: engine.clone(),
+        engine: shared.clone(),
         rest,
         application_id,
         bot_id,

@@ -214,7 +214,7 @@ impl Options {
 
 /// Everything a request handler needs, shared by all connections.
 pub struct Endpoint {
-    engine: Arc<Engine>,
+    engine: Arc<crate::live::Shared>,
     key: PublicKey,
     options: Options,
     cooldown: Cooldown,
@@ -235,7 +235,13 @@ impl fmt::Debug for Endpoint {
 impl Endpoint {
     /// An endpoint answering from `engine`, trusting requests signed by `key`.
     pub fn new(engine: Arc<Engine>, key: PublicKey, options: Options) -> Endpoint {
-        let metrics = Metrics::new(engine.config());
+        Endpoint::live(Arc::new(engine.into()), key, options)
+    }
+
+    /// An endpoint answering from whatever engine `engine` holds at the time
+    /// of each request (the live corpus swaps it).
+    pub fn live(engine: Arc<crate::live::Shared>, key: PublicKey, options: Options) -> Endpoint {
+        let metrics = Metrics::new(engine.load().config());
         let cooldown = Cooldown::new(options.cooldown);
         let replay = ReplayGuard::new(options.timestamp_window);
         Endpoint {
@@ -357,7 +363,7 @@ impl Endpoint {
         // The engine answers from an in-memory table in well under a
         // millisecond; handing it to `spawn_blocking` would cost more than
         // it saves.
-        let outcome = discord::handle_interaction(&self.engine, &interaction);
+        let outcome = discord::handle_interaction(&self.engine.load(), &interaction);
         Handled {
             status: StatusCode::OK,
             body: outcome.response,
@@ -439,9 +445,18 @@ pub async fn serve_on(
 /// Serves Discord's HTTP interactions on `addr` until SIGTERM or SIGINT.
 /// Refuses to start without a valid `DISCORD_PUBLIC_KEY`.
 pub async fn serve(engine: Arc<Engine>, addr: SocketAddr) -> Result<(), HttpError> {
+    serve_live(Arc::new(engine.into()), addr).await
+}
+
+/// Like [`serve`], answering from whatever engine `shared` holds at the
+/// time of each request (the live corpus swaps it).
+pub async fn serve_live(
+    shared: Arc<crate::live::Shared>,
+    addr: SocketAddr,
+) -> Result<(), HttpError> {
     let key = PublicKey::from_env()?;
-    let options = Options::from_config(engine.config());
-    let endpoint = Arc::new(Endpoint::new(engine, key, options));
+    let options = Options::from_config(shared.load().config());
+    let endpoint = Arc::new(Endpoint::live(shared, key, options));
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|source| HttpError::Bind { addr, source })?;
@@ -503,18 +518,19 @@ async fn interactions(State(endpoint): State<Arc<Endpoint>>, request: Request) -
 }
 
 async fn healthz(State(endpoint): State<Arc<Endpoint>>) -> Json<Value> {
+    let engine = endpoint.engine.load();
     Json(json!({
         "status": "ok",
-        "articles": endpoint.engine.articles().len(),
-        "facts": endpoint.engine.facts().len(),
+        "articles": engine.articles().len(),
+        "facts": engine.facts().len(),
     }))
 }
 
 async fn metrics(State(endpoint): State<Arc<Endpoint>>) -> Response {
-    let text = endpoint.metrics.render(
-        endpoint.engine.articles().len(),
-        endpoint.engine.facts().len(),
-    );
+    let engine = endpoint.engine.load();
+    let text = endpoint
+        .metrics
+        .render(engine.articles().len(), engine.facts().len());
     (
         [(
             header::CONTENT_TYPE,

@@ -17,7 +17,7 @@ pub mod rules;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use regex::bytes::RegexSet;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, ConfigError};
 use crate::corpus::{Article, Sentence};
@@ -29,7 +29,7 @@ use mentions::{Learnt, Mention, Tag, Tagger};
 use rules::{token_ids, Rule};
 
 /// One piece of evidence for a fact.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Evidence {
     /// Article file name.
     pub source: String,
@@ -54,7 +54,7 @@ pub struct Evidence {
 }
 
 /// A fact as one sentence states it, before merging.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RawFact {
     /// Canonical subject.
     pub subject: String,
@@ -69,7 +69,7 @@ pub struct RawFact {
 }
 
 /// What the extractor knows about a sentence, for retrieval.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SentenceInfo {
     /// Index into the article list.
     pub article: usize,
@@ -94,7 +94,7 @@ pub struct SentenceInfo {
 }
 
 /// An event found in a sentence, as retrieval sees it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SentenceEvent {
     /// The relation (event class) it gives.
     pub class: String,
@@ -111,7 +111,7 @@ pub struct SentenceEvent {
 }
 
 /// An entity seen in the corpus.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EntityInfo {
     /// Canonical name.
     pub name: String,
@@ -124,7 +124,7 @@ pub struct EntityInfo {
 }
 
 /// Everything extraction produced.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Extraction {
     /// Raw facts, in article and sentence order.
     pub facts: Vec<RawFact>,
@@ -295,9 +295,7 @@ impl Extractor {
 
     /// Extracts facts from all articles.
     pub fn extract_all(&self, articles: &[Article]) -> Extraction {
-        let mut out = Extraction::default();
         let (learnt, hits) = self.learn(articles);
-        out.rule_hits = hits;
         // Pass 2: tag, resolve, match. Articles are independent now, so
         // they are split across the cores and merged back in order.
         let threads = std::thread::available_parallelism()
@@ -324,6 +322,32 @@ impl Extractor {
                 .map(|h| h.join().expect("extraction thread panicked"))
                 .collect()
         });
+        self.assemble(hits, parts)
+    }
+
+    /// Pass 1 alone, for callers that extract article by article (the live
+    /// corpus): the names the corpus learns and the discovery rules that fired.
+    pub fn learn_names(&self, articles: &[Article]) -> (Learnt, BTreeMap<String, usize>) {
+        self.learn(articles)
+    }
+
+    /// Pass 2 for one article, as if it were article `ai` of the corpus.
+    /// Its result depends on the article and on the entries of `learnt` its
+    /// sentences contain, nothing else: what makes it cacheable.
+    pub fn extract_one(&self, ai: usize, article: &Article, learnt: &Learnt) -> Extraction {
+        let mut out = Extraction::default();
+        self.extract_article(ai, article, learnt, &mut out);
+        out
+    }
+
+    /// The corpus-wide passes after pass 2: per-article parts merged in
+    /// order (their `SentenceInfo::article` already set), the unnamed actor
+    /// resolved, short names merged into long ones.
+    pub fn assemble(&self, hits: BTreeMap<String, usize>, parts: Vec<Extraction>) -> Extraction {
+        let mut out = Extraction {
+            rule_hits: hits,
+            ..Extraction::default()
+        };
         for part in parts {
             out.facts.extend(part.facts);
             out.parsed += part.parsed;

@@ -22,11 +22,10 @@ use crate::discord::{
     Outcome,
 };
 use crate::render::Reply;
-use crate::Engine;
 
 /// State shared by every event: the engine, REST, ids and limits.
 pub(super) struct Core {
-    pub(super) engine: Arc<Engine>,
+    pub(super) engine: Arc<crate::live::Shared>,
     pub(super) rest: Rest,
     pub(super) application_id: u64,
     /// The bot's user id, to recognise mentions and its own messages.
@@ -107,7 +106,7 @@ impl Core {
             }
         }
 
-        let engine = self.engine.clone();
+        let engine = self.engine.load();
         let mut task =
             tokio::task::spawn_blocking(move || handle_interaction(&engine, &interaction));
         // Autocomplete cannot be deferred (and is answered from memory).
@@ -197,7 +196,7 @@ impl Core {
             return;
         }
 
-        let engine = self.engine.clone();
+        let engine = self.engine.load();
         let mut task = tokio::task::spawn_blocking(move || handle_question(&engine, &question));
         let (joined, slow) = match self.in_time(&mut task).await {
             Some(joined) => (joined, false),
