@@ -400,6 +400,11 @@ pub struct DiscordConfig {
     pub defer_after_ms: Option<u64>,
     /// File that stores the hash of the last registered command set.
     pub state_file: Option<String>,
+    /// Channel the gateway bot posts each change of the fact table to
+    /// (none: no posts).
+    pub updates_channel_id: Option<u64>,
+    /// Seconds between two posts to the updates channel (default 60).
+    pub updates_min_interval_seconds: Option<u64>,
     /// `DISCORD_GUILD_IDS` when it did not parse, kept so validation can
     /// refuse it by name instead of silently registering globally.
     #[serde(skip)]
@@ -765,8 +770,21 @@ impl Config {
 
 /// Answer kinds understood by the query engine.
 pub const ANSWER_KINDS: &[&str] = &[
-    "list", "reason", "date", "place", "who", "yesno", "status", "sources", "timeline", "quotes",
-    "about", "numbers", "fact", "ask",
+    "list",
+    "reason",
+    "date",
+    "place",
+    "who",
+    "yesno",
+    "status",
+    "sources",
+    "timeline",
+    "quotes",
+    "about",
+    "numbers",
+    "fact",
+    "ask",
+    "whats-new",
 ];
 
 fn check_answer_kind(what: &str, kind: &str) -> Result<(), ConfigError> {

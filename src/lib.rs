@@ -77,6 +77,9 @@ pub struct Engine {
     extractor: std::sync::Arc<Extractor>,
     facts: FactTable,
     answerer: query::Answerer,
+    /// Change sets of the live corpus, oldest first (empty for a one-shot
+    /// engine).
+    history: std::sync::Arc<Vec<live::diff::Diff>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -241,7 +244,23 @@ impl Engine {
             extractor,
             facts,
             answerer,
+            history: Default::default(),
         })
+    }
+
+    /// Change sets of the live corpus, oldest first.
+    pub fn history(&self) -> &[live::diff::Diff] {
+        &self.history
+    }
+
+    /// Carries the previous engine's history over, with `diff` added when
+    /// it matters (at most [`live::diff::HISTORY`] kept).
+    pub fn record(&mut self, previous: &Engine, diff: Option<live::diff::Diff>) {
+        let mut h: Vec<live::diff::Diff> = previous.history.as_ref().clone();
+        h.extend(diff.filter(|d| d.matters()));
+        let over = h.len().saturating_sub(live::diff::HISTORY);
+        h.drain(..over);
+        self.history = std::sync::Arc::new(h);
     }
 
     /// Sets where the language and story files came from.
@@ -251,6 +270,13 @@ impl Engine {
 
     /// Answers one request. Never fails: "no answer" is an answer.
     pub fn answer(&self, request: &Request) -> Answer {
+        if let Request::Command { name, options } = request {
+            let kind = self.config.command(name).map(|c| c.answer.as_str());
+            if kind == Some(live::diff::ANSWER_KIND) {
+                let since = options.values().next().map(String::as_str);
+                return live::diff::answer(self, &request.display(), since);
+            }
+        }
         self.answerer
             .answer(request, &self.facts, &self.articles, &self.config)
     }

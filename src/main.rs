@@ -76,6 +76,9 @@ enum Command {
         #[arg(long)]
         verbose: bool,
     },
+    /// Build the extraction cache of the corpus folder (for fast restarts
+    /// and for `serve` replicas, which only read it).
+    Build,
     /// Run the Discord bot over the gateway (needs DISCORD_TOKEN).
     Run,
     /// Serve Discord's HTTP interactions (needs DISCORD_PUBLIC_KEY).
@@ -266,7 +269,10 @@ const WATCH_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
 /// The engine for the bot and the endpoint. With a corpus folder, a live
 /// corpus is returned too, for the watcher (skipped files are logged as it
 /// reads them); the embedded seeds cannot change, so nothing is watched.
-fn start_live(sources: &Sources) -> anyhow::Result<(Arc<live::Shared>, Option<live::Corpus>)> {
+fn start_live(
+    sources: &Sources,
+    cache: CacheUse,
+) -> anyhow::Result<(Arc<live::Shared>, Option<live::Corpus>)> {
     let Some(dir) = sources.corpus.0.as_deref() else {
         let engine = load(sources, Report::Log)?;
         return Ok((Arc::new(engine.into()), None));
@@ -275,16 +281,33 @@ fn start_live(sources: &Sources) -> anyhow::Result<(Arc<live::Shared>, Option<li
     let mut corpus =
         live::Corpus::open(sources.config.0.as_deref(), sources.story.0.as_deref(), dir)
             .context("cannot start")?;
+    let cached = corpus.use_cache(
+        &live::cache::path_for(dir),
+        matches!(cache, CacheUse::ReadWrite),
+    );
     corpus.refresh().context("cannot start")?;
     let engine = corpus.engine().context("cannot start")?;
+    corpus.save_cache();
+    let stats = corpus.stats();
     tracing::info!(
         articles = engine.articles().len(),
         facts = engine.facts().len(),
         ms = started.elapsed().as_millis() as u64,
+        cached,
+        reused = stats.reused,
+        extracted = stats.extracted,
         folder = %dir.display(),
         "corpus read; watching the folder for changes"
     );
     Ok((Arc::new(engine.into()), Some(corpus)))
+}
+
+/// Whether this process writes the extraction cache (the gateway bot, one
+/// per story) or only reads it (`serve` replicas).
+#[derive(Debug, Clone, Copy)]
+enum CacheUse {
+    ReadWrite,
+    ReadOnly,
 }
 
 /// Where skipped articles are reported.
@@ -353,17 +376,54 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::from(1)
             })
         }
+        Command::Build => {
+            let Some(dir) = sources.corpus.0.as_deref() else {
+                anyhow::bail!(
+                    "build needs a corpus folder (--corpus DIR, or run it in a story folder)"
+                );
+            };
+            let started = std::time::Instant::now();
+            let mut corpus =
+                live::Corpus::open(sources.config.0.as_deref(), sources.story.0.as_deref(), dir)?;
+            let path = live::cache::path_for(dir);
+            let cached = corpus.use_cache(&path, true);
+            let changes = corpus.refresh()?;
+            for name in &changes.broken {
+                eprintln!("factdesk: skipped {name}");
+            }
+            let engine = corpus.engine()?;
+            let stats = corpus.stats();
+            let written = live::cache::save(&corpus, &path)?;
+            out(&format!(
+                "{} articles, {} facts; {} extractions reused of {cached} cached, {} extracted; {written} written to {} in {} ms\n",
+                stats.articles,
+                engine.facts().len(),
+                stats.reused,
+                stats.extracted,
+                path.display(),
+                started.elapsed().as_millis()
+            ));
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Run => {
-            let (shared, corpus) = start_live(&sources)?;
-            let _watch = corpus.map(|c| live::watch(c, &shared, WATCH_EVERY, None));
+            let (shared, corpus) = start_live(&sources, CacheUse::ReadWrite)?;
+            // Change sets become messages for the updates channel (posted
+            // only when `discord.updates_channel_id` is set).
+            let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+            let on_swap: live::OnSwap = Box::new(move |_engine, diff| {
+                if let Some(body) = live::announce::message(diff) {
+                    let _ = tx.send(body);
+                }
+            });
+            let _watch = corpus.map(|c| live::watch(c, &shared, WATCH_EVERY, Some(on_swap)));
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
-            rt.block_on(factdesk::discord::gateway::run_live(shared))?;
+            rt.block_on(factdesk::discord::gateway::run_live(shared, Some(rx)))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve { addr } => {
-            let (shared, corpus) = start_live(&sources)?;
+            let (shared, corpus) = start_live(&sources, CacheUse::ReadOnly)?;
             let _watch = corpus.map(|c| live::watch(c, &shared, WATCH_EVERY, None));
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()

@@ -864,3 +864,76 @@ async fn answers_cite_the_fixture_articles() {
     );
     s.stop().await;
 }
+
+/// The live story over the gateway: an article dropped into the running
+/// bot's corpus folder is posted to the updates channel (one message, no
+/// pings, citing it), `/whats-new` lists its new fact, and the next answer
+/// cites it, all without a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_article_is_announced_listed_by_whats_new_and_cited() {
+    const CHANNEL: &str = "4242";
+    let fake = FakeDiscord::start().await;
+    let state = TempDir::new("live");
+    let corpus = state.path().join("articles");
+    std::fs::create_dir_all(&corpus).unwrap();
+    for f in std::fs::read_dir(fixture_dir().join("articles")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, corpus.join(f.file_name().unwrap())).unwrap();
+    }
+    let text = std::fs::read_to_string(fixture_dir().join("config.toml")).unwrap();
+    assert!(text.contains("defer_after_ms = 1500\n"));
+    let text = text.replace(
+        "defer_after_ms = 1500\n",
+        "defer_after_ms = 1500\nupdates_channel_id = 4242\nupdates_min_interval_seconds = 0\n",
+    ) + "\n[[command]]\nname = \"whats-new\"\ndescription = \"What changed\"\n\
+           answer = \"whats-new\"\n[[command.option]]\nname = \"since\"\n\
+           description = \"How far back\"\nrequired = false\n";
+    let config = state.path().join("config.toml");
+    std::fs::write(&config, text).unwrap();
+    Config::load(&config).expect("the test config loads");
+    let options = BotOptions {
+        config,
+        corpus: corpus.clone(),
+        ..BotOptions::new(&fake.api_base(), &state)
+    };
+    let s = Session {
+        bot: Bot::spawn(&options),
+        fake,
+        _state: state,
+    };
+    s.live().await;
+
+    let sentence = "Initech rejected Globex as well, the Courier reported on Monday.";
+    std::fs::write(
+        corpus.join("003_courier.txt"),
+        format!("date 2025-02-17\nInitech also passes on Globex\n\n{sentence}\n"),
+    )
+    .unwrap();
+    let posts = format!("{API_PREFIX}/channels/{CHANNEL}/messages");
+    let post = s
+        .fake
+        .wait_for_request(|r| r.is("POST", &posts) && !r.injected, WAIT)
+        .await
+        .expect("no update posted to the updates channel");
+    let body = post.body.unwrap();
+    assert_answer_message(&body);
+    assert!(body.to_string().contains(sentence), "{body:#}");
+    assert!(body.get("message_reference").is_none(), "{body:#}");
+
+    let (reply, _) = s.interact(&command(7001, "whats-new", json!([]))).await;
+    let data = reply.body.unwrap()["data"].clone();
+    assert_answer_message(&data);
+    assert!(data.to_string().contains(sentence), "{data:#}");
+
+    let (reply, _) = s.interact(&command(7002, "who-rejected", json!([]))).await;
+    let data = reply.body.unwrap()["data"].clone();
+    assert!(data.to_string().contains(sentence), "{data:#}");
+
+    // Touching a file with the same bytes changes nothing that matters:
+    // no second post.
+    let again = std::fs::read(corpus.join("003_courier.txt")).unwrap();
+    std::fs::write(corpus.join("003_courier.txt"), again).unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(s.fake.requests_to(&posts).len(), 1);
+    s.stop().await;
+}

@@ -290,3 +290,78 @@ async fn a_running_endpoint_cites_a_file_added_after_start() {
     server.await.unwrap().unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_diff_names_new_facts_and_sources_with_citations_and_whats_new_answers_it() {
+    use factdesk::live::diff::{self, Kind};
+    let dir = temp_corpus("diff");
+    let mut corpus = open(&dir);
+    let before = corpus.engine().unwrap();
+    write(&dir.join(ADDED), &article(ADDED));
+    let changes = corpus.refresh().unwrap();
+    let mut after = corpus.engine().unwrap();
+    let d = diff::diff(&before, &after, &changes, diff::now());
+    assert!(d.matters());
+    let new: Vec<_> = d
+        .changes
+        .iter()
+        .filter(|c| c.kind == Kind::NewFact)
+        .collect();
+    assert!(!new.is_empty(), "{d:#?}");
+    assert!(new
+        .iter()
+        .all(|c| c.citations.iter().all(|x| x.source == ADDED)));
+    // Nothing changed: nothing to say.
+    let same = diff::diff(&after, &after, &Default::default(), diff::now());
+    assert!(!same.matters(), "{same:#?}");
+
+    after.record(&before, Some(d));
+    let ask = |q: &str| after.answer(&after.parse_request(q));
+    let all = ask("/whats-new");
+    assert!(all.answered && !all.items.is_empty(), "{all:#?}");
+    assert!(all.citations.iter().any(|c| c.source == ADDED));
+    let recent = ask("/whats-new since:1h");
+    assert_eq!(recent.items.len(), all.items.len());
+    let future = ask("/whats-new since:2999-01-01");
+    assert!(future.items.is_empty() && future.headline.starts_with("Nothing new"));
+    let bad = ask("/whats-new since:yesterdayish");
+    assert!(!bad.answered && !bad.hints.is_empty(), "{bad:#?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_restart_with_the_disk_cache_extracts_nothing_and_builds_the_same_table() {
+    let dir = temp_corpus("cache");
+    let path = live::cache::path_for(&dir);
+    let mut first = open(&dir);
+    assert_eq!(first.use_cache(&path, true), 0);
+    let built = first.engine().unwrap();
+    assert_eq!(first.save_cache(), Some(2));
+
+    // A replica: reads the cache, writes nothing, extracts nothing.
+    let mut replica = Corpus::open(None, Some(&story().join("story.toml")), &dir).unwrap();
+    assert_eq!(replica.use_cache(&path, false), 2);
+    replica.refresh().unwrap();
+    let loaded = replica.engine().unwrap();
+    assert_eq!(replica.stats().extracted, 0, "{:?}", replica.stats());
+    assert_eq!(built.facts().to_json(), loaded.facts().to_json());
+    assert_eq!(sources(&loaded), sources(&built), "the cache is no article");
+
+    // One new file: only what it touches is extracted.
+    write(&dir.join(ADDED), &article(ADDED));
+    replica.refresh().unwrap();
+    replica.engine().unwrap();
+    assert!(replica.stats().reused >= 1);
+    assert_eq!(replica.save_cache(), None, "a replica never writes");
+
+    // Other story file: the cache is not used.
+    let other = dir.join("other-story.toml");
+    std::fs::write(
+        &other,
+        std::fs::read_to_string(story().join("story.toml")).unwrap() + "\n# changed\n",
+    )
+    .unwrap();
+    let mut stale = Corpus::open(None, Some(&other), &dir).unwrap();
+    assert_eq!(stale.use_cache(&path, false), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -96,12 +96,17 @@ pub enum GatewayError {
 /// Runs the bot until SIGINT or SIGTERM, then shuts the shards down and
 /// lets answers in flight finish (up to 5 s). Returns `Ok` on a signal.
 pub async fn run(engine: Arc<Engine>) -> Result<(), GatewayError> {
-    run_live(Arc::new(engine.into())).await
+    run_live(Arc::new(engine.into()), None).await
 }
 
 /// Like [`run`], answering from whatever engine `shared` holds at the time
-/// of each question (the live corpus swaps it).
-pub async fn run_live(shared: Arc<crate::live::Shared>) -> Result<(), GatewayError> {
+/// of each question (the live corpus swaps it). Message bodies sent on
+/// `updates` are posted to `discord.updates_channel_id`
+/// ([`crate::live::announce`]).
+pub async fn run_live(
+    shared: Arc<crate::live::Shared>,
+    updates: Option<tokio::sync::mpsc::UnboundedReceiver<Value>>,
+) -> Result<(), GatewayError> {
     let engine = shared.load();
     // Installed first so a signal during start-up is not fatal-by-default.
     let mut signals = Signals::install().map_err(GatewayError::Signals)?;
@@ -183,6 +188,19 @@ pub async fn run_live(shared: Arc<crate::live::Shared>) -> Result<(), GatewayErr
 
     let shard_manager = client.shard_manager.clone();
     let beat = tokio::spawn(health_beat(core.clone(), shard_manager.clone()));
+    let poster = match (updates, discord.updates_channel_id) {
+        (Some(rx), Some(channel)) => {
+            let core = core.clone();
+            let every = discord.updates_min_interval_seconds.map_or(
+                crate::live::announce::DEFAULT_MIN_INTERVAL,
+                Duration::from_secs,
+            );
+            Some(tokio::spawn(async move {
+                crate::live::announce::post(&core.rest, channel, every, rx).await
+            }))
+        }
+        _ => None,
+    };
     let result = tokio::select! {
         r = client.start() => r.map_err(client_error),
         name = signals.recv() => {
@@ -192,6 +210,9 @@ pub async fn run_live(shared: Arc<crate::live::Shared>) -> Result<(), GatewayErr
         }
     };
     beat.abort();
+    if let Some(p) = poster {
+        p.abort();
+    }
     drop(client);
     core.drain(DRAIN_TIMEOUT).await;
     core.health.clear();

@@ -22,6 +22,7 @@
 //! cheap next to the rest, works on every filesystem (bind mounts, NFS,
 //! Docker volumes where inotify events do not cross), and adds no crates.
 
+pub mod announce;
 pub mod cache;
 pub mod diff;
 
@@ -97,7 +98,7 @@ struct File {
 }
 
 /// What a refresh found.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Changes {
     /// Files that appeared.
     pub added: Vec<String>,
@@ -142,6 +143,9 @@ pub struct Corpus {
     files: BTreeMap<String, File>,
     extractions: HashMap<u128, Arc<Extraction>>,
     stats: BuildStats,
+    /// Where to write the on-disk cache after a build that extracted
+    /// something (none: read-only, or no cache).
+    cache_out: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Corpus {
@@ -201,6 +205,7 @@ impl Corpus {
             files: BTreeMap::new(),
             extractions: HashMap::new(),
             stats: BuildStats::default(),
+            cache_out: None,
         })
     }
 
@@ -393,6 +398,37 @@ impl Corpus {
         }
     }
 
+    /// Loads the on-disk cache at `path` (see [`cache`]); with `write`,
+    /// [`Corpus::save_cache`] keeps it current. A cache that cannot be used
+    /// is logged and ignored.
+    pub fn use_cache(&mut self, path: &Path, write: bool) -> usize {
+        self.cache_out = write.then(|| path.to_path_buf());
+        match cache::load(self, path) {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::warn!(error = %e, "extraction cache not used");
+                0
+            }
+        }
+    }
+
+    /// Writes the on-disk cache when this corpus writes one and the last
+    /// build extracted something; logs a failure (the cache is an
+    /// optimisation, never a reason to stop).
+    pub fn save_cache(&self) -> Option<usize> {
+        let path = self.cache_out.as_ref()?;
+        if self.stats.extracted == 0 {
+            return None;
+        }
+        match cache::save(self, path) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot write the extraction cache");
+                None
+            }
+        }
+    }
+
     /// The key identifying the language and story files.
     pub(crate) fn config_key(&self) -> u128 {
         self.config_key
@@ -524,9 +560,9 @@ impl Hash128 {
     }
 }
 
-/// What the watcher calls after each swap: the table before, the table
-/// after, and the files that changed.
-pub type OnSwap = Box<dyn Fn(&Engine, &Engine, &Changes) + Send>;
+/// What the watcher calls after each swap, with the new engine and what
+/// changed (also recorded in the new engine's history when it matters).
+pub type OnSwap = Box<dyn Fn(&Engine, &diff::Diff) + Send>;
 
 /// Watches `corpus`'s folder every `every` (debounced: a change is taken
 /// once the folder has been quiet for one more short look, so a file being
@@ -568,9 +604,12 @@ pub fn watch(
             }
             let started = Instant::now();
             match corpus.engine() {
-                Ok(engine) => {
+                Ok(mut engine) => {
+                    let old = shared.load();
+                    let d = diff::diff(&old, &engine, &changes, diff::now());
+                    engine.record(&old, Some(d.clone()));
                     let engine = Arc::new(engine);
-                    let old = shared.store(engine.clone());
+                    shared.store(engine.clone());
                     let stats = corpus.stats();
                     tracing::info!(
                         added = changes.added.len(),
@@ -580,12 +619,14 @@ pub fn watch(
                         articles = stats.articles,
                         extracted = stats.extracted,
                         facts = engine.facts().len(),
+                        changes = d.changes.len(),
                         ms = started.elapsed().as_millis() as u64,
                         "corpus changed; new fact table in force"
                     );
                     if let Some(f) = &on_swap {
-                        f(&old, &engine, &changes);
+                        f(&engine, &d);
                     }
+                    corpus.save_cache();
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot rebuild; still serving the previous table")
