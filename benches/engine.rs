@@ -204,6 +204,8 @@ fn main() {
         &[("seeds", &seeds_latency), (&corpus.label(), &big_latency)],
     );
 
+    bench_restart(&settings, &config);
+
     let elapsed = bench_start.elapsed();
     let (s50, s99, _) = seeds_latency.overall();
     let (b50, b99, _) = big_latency.overall();
@@ -232,6 +234,66 @@ fn main() {
         fmt_dur(names.startup),
         fmt_dur(elapsed),
     );
+}
+
+// ---------------------------------------------------------------------------
+// Restart with and without the extraction cache
+
+/// A corpus folder on disk (`FACTDESK_BENCH_RESTART_ARTICLES` articles,
+/// default 10,000, 200 in quick mode), started twice the way `run` starts:
+/// once with no cache (everything extracted, the cache written), once
+/// again (everything read back from the cache).
+fn bench_restart(settings: &Settings, config: &Config) {
+    use factdesk::live;
+    let n = std::env::var("FACTDESK_BENCH_RESTART_ARTICLES")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(if settings.quick { 200 } else { 10_000 });
+    if n == 0 {
+        return;
+    }
+    let mut corpus = Corpus::generate(config, n * 6_600);
+    corpus.articles.truncate(n);
+    let dir = std::env::temp_dir().join(format!("factdesk-bench-restart-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for (name, text) in &corpus.articles {
+        std::fs::write(dir.join(name), text).expect("write article");
+    }
+    let path = live::cache::path_for(&dir);
+    let start = |label: &str| {
+        let t = Instant::now();
+        let mut c = live::Corpus::open(None, None, &dir).expect("corpus opens");
+        c.use_cache(&path, true);
+        c.refresh().expect("corpus reads");
+        let engine = c.engine().expect("engine builds");
+        let ready = t.elapsed();
+        c.save_cache();
+        let stats = c.stats();
+        println!(
+            "  {label:<14} {:>9} to the first answer ({} reused, {} extracted, {} facts)",
+            fmt_dur(ready),
+            stats.reused,
+            stats.extracted,
+            engine.facts().len()
+        );
+        ready
+    };
+    println!(
+        "restart on {} articles ({}):",
+        corpus.articles.len(),
+        corpus.label()
+    );
+    let cold = start("without cache");
+    let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+    let warm = start("with cache");
+    println!(
+        "  cache file {:.1} MB; {:.1}x faster",
+        size as f64 / 1e6,
+        cold.as_secs_f64() / warm.as_secs_f64().max(1e-9)
+    );
+    println!();
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 // ---------------------------------------------------------------------------
