@@ -139,6 +139,9 @@ pub struct Config {
     /// HTTP interactions endpoint settings.
     #[serde(default)]
     pub http: HttpConfig,
+    /// `/add` and `factdesk add`: who may add articles, what may be fetched.
+    #[serde(default)]
+    pub add: AddConfig,
 }
 
 /// The story the corpus is about.
@@ -428,6 +431,26 @@ impl DiscordConfig {
             Err(_) => self.guild_ids_env_error = Some(text.trim().to_string()),
         }
     }
+}
+
+/// Adding articles from a link (`/add`, `factdesk add`).
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct AddConfig {
+    /// The Discord permission a member needs to use `/add` (default
+    /// `MANAGE_GUILD`, "Manage Server"; administrators always may).
+    pub permission: Option<String>,
+    /// Role ids whose members may use `/add` whatever their permissions.
+    pub roles: Vec<u64>,
+    /// Hosts fetched even when they resolve to private, loopback or
+    /// link-local addresses (none by default).
+    pub allow_hosts: Vec<String>,
+    /// Largest page read, in bytes (default 5 MiB).
+    pub max_bytes: Option<u64>,
+    /// Seconds for the whole fetch (default 10).
+    pub timeout_seconds: Option<f64>,
+    /// Redirects followed at most (default 5).
+    pub max_redirects: Option<usize>,
 }
 
 /// HTTP interactions endpoint settings. Each is optional; the defaults

@@ -76,6 +76,12 @@ enum Command {
         #[arg(long)]
         verbose: bool,
     },
+    /// Add an article to the corpus folder from a link or a saved HTML page;
+    /// prints its title, date, sentence count and the facts it brings.
+    Add {
+        /// An http(s) link, or the path of a saved page.
+        source: String,
+    },
     /// Build the extraction cache of the corpus folder (for fast restarts
     /// and for `serve` replicas, which only read it).
     Build,
@@ -375,6 +381,48 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::from(1)
             })
+        }
+        Command::Add { source } => {
+            let Some(dir) = sources.corpus.0.as_deref() else {
+                anyhow::bail!(
+                    "add needs a corpus folder (--corpus DIR, or run it in a story folder)"
+                );
+            };
+            let mut corpus =
+                live::Corpus::open(sources.config.0.as_deref(), sources.story.0.as_deref(), dir)?;
+            corpus.use_cache(&live::cache::path_for(dir), true);
+            corpus.refresh()?;
+            let before = corpus.engine()?;
+            let local = std::path::Path::new(&source);
+            let (html, from) = if local.is_file() {
+                let html = std::fs::read_to_string(local)
+                    .with_context(|| format!("cannot read {source}"))?;
+                (html, source.clone())
+            } else {
+                let limits = live::fetch::Limits::from_config(&before.config().add);
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?;
+                let fetched = rt
+                    .block_on(live::fetch::fetch(&source, &limits))
+                    .map_err(|e| anyhow::anyhow!("not added: {e}"))?;
+                (fetched.html, fetched.url)
+            };
+            let page = live::page::parse(&html);
+            let saved = live::add::save(&before, dir, &page, &from)
+                .map_err(|e| anyhow::anyhow!("not added: {e}"))?;
+            corpus.refresh()?;
+            let after = corpus.engine()?;
+            corpus.save_cache();
+            let diff = live::diff::diff(&before, &after, &Default::default(), 0);
+            let new: Vec<String> = diff
+                .changes
+                .iter()
+                .filter(|c| c.kind == live::diff::Kind::NewFact)
+                .map(|c| c.text.clone())
+                .collect();
+            out(&format!("{}\n", live::add::report(&saved, &new)));
+            Ok(ExitCode::SUCCESS)
         }
         Command::Build => {
             let Some(dir) = sources.corpus.0.as_deref() else {

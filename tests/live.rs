@@ -365,3 +365,281 @@ fn a_restart_with_the_disk_cache_extracts_nothing_and_builds_the_same_table() {
     assert_eq!(stale.use_cache(&path, false), 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// --- adding an article from a link ----------------------------------------
+
+fn page(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/pages")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// A small web server on 127.0.0.1:0 serving the fixture pages, an image,
+/// an oversized page, a redirect loop and a redirect to the story.
+async fn pages_server() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 4096];
+                let n = sock.read(&mut buf).await.unwrap_or(0);
+                let req = String::from_utf8_lossy(&buf[..n]).to_string();
+                let path = req.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let (status, kind, body, extra) = match path.as_str() {
+                    "/story" => (
+                        "200 OK",
+                        "text/html; charset=utf-8",
+                        page("news-story.html"),
+                        String::new(),
+                    ),
+                    "/gallery" => ("200 OK", "text/html", page("no-text.html"), String::new()),
+                    "/image.png" => (
+                        "200 OK",
+                        "image/png",
+                        "\u{89}PNG....".to_string(),
+                        String::new(),
+                    ),
+                    "/huge" => (
+                        "200 OK",
+                        "text/html",
+                        format!(
+                            "<html><body>{}</body></html>",
+                            "<p>word </p>".repeat(200_000)
+                        ),
+                        String::new(),
+                    ),
+                    "/moved" => (
+                        "301 Moved Permanently",
+                        "text/html",
+                        String::new(),
+                        "location: /story\r\n".to_string(),
+                    ),
+                    "/loop" => (
+                        "302 Found",
+                        "text/html",
+                        String::new(),
+                        "location: /loop\r\n".to_string(),
+                    ),
+                    _ => ("404 Not Found", "text/html", String::new(), String::new()),
+                };
+                let head = format!(
+                    "HTTP/1.1 {status}\r\ncontent-type: {kind}\r\ncontent-length: {}\r\n{extra}connection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = sock.write_all(head.as_bytes()).await;
+                let _ = sock.write_all(body.as_bytes()).await;
+            });
+        }
+    });
+    base
+}
+
+fn limits(allow_loopback: bool) -> live::fetch::Limits {
+    live::fetch::Limits {
+        allow_hosts: if allow_loopback {
+            vec!["127.0.0.1".into()]
+        } else {
+            Vec::new()
+        },
+        max_bytes: 1_000_000,
+        timeout: Duration::from_secs(10),
+        max_redirects: 3,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_served_from_127_0_0_1_is_saved_as_an_article_and_cited() {
+    use live::fetch::fetch;
+    let base = pages_server().await;
+    let dir = temp_corpus("add");
+    let mut corpus = open(&dir);
+    let before = corpus.engine().unwrap();
+
+    // Through a redirect, as links often are.
+    let fetched = fetch(&format!("{base}/moved"), &limits(true))
+        .await
+        .unwrap();
+    assert_eq!(fetched.url, format!("{base}/story"));
+    let page = live::page::parse(&fetched.html);
+    let saved = live::add::save(&before, &dir, &page, &fetched.url).unwrap();
+    let text = std::fs::read_to_string(&saved.path).unwrap();
+    assert!(
+        text.starts_with(
+            "source: https://designdesk.example/2023/12/18/adobe-figma-called-off\n\
+         date: 2023-12-18\n\
+         title: Adobe and Figma walk away from $20 billion merger, citing regulators\n\
+         outlet: The Design Desk\n\
+         author: Sam Writer, Lee Reporter\n\n\
+         Adobe and Figma called off their $20 billion merger on Monday"
+        ),
+        "{text}"
+    );
+    for furniture in [
+        "Advertisement",
+        "Related",
+        "newsletter",
+        "Reader123",
+        "Copyright",
+        "Share this",
+        "News and analysis",
+    ] {
+        assert!(!text.contains(furniture), "{furniture} in:\n{text}");
+    }
+    assert_eq!(saved.date, factdesk::date::Date::ymd(2023, 12, 18));
+    assert!(saved.sentences >= 10, "{saved:?}");
+
+    corpus.refresh().unwrap();
+    let after = corpus.engine().unwrap();
+    assert!(cited(&after, &saved.name), "{}", after.facts().to_text());
+    let d = live::diff::diff(&before, &after, &Default::default(), 0);
+    let report = live::add::report(
+        &saved,
+        &d.changes
+            .iter()
+            .filter(|c| c.kind == live::diff::Kind::NewFact)
+            .map(|c| c.text.clone())
+            .collect::<Vec<_>>(),
+    );
+    assert!(report.contains("New facts"), "{report}");
+
+    // The same page again: a duplicate (by canonical URL), nothing written.
+    let files = std::fs::read_dir(&dir).unwrap().count();
+    let again = live::add::save(&after, &dir, &page, &fetched.url).unwrap_err();
+    assert!(
+        matches!(again, live::add::AddError::Duplicate(ref f) if *f == saved.name),
+        "{again}"
+    );
+    // The same text under another URL: a duplicate too.
+    let mut moved = page.clone();
+    moved.canonical = Some("https://mirror.example/copy".into());
+    assert!(matches!(
+        live::add::save(&after, &dir, &moved, "https://mirror.example/copy"),
+        Err(live::add::AddError::Duplicate(_))
+    ));
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), files);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_that_must_not_be_added_are_refused() {
+    use live::fetch::{fetch, FetchError};
+    let base = pages_server().await;
+    // Loopback is refused unless allowed.
+    assert_eq!(
+        fetch(&format!("{base}/story"), &limits(false))
+            .await
+            .unwrap_err(),
+        FetchError::PrivateHost("127.0.0.1".into())
+    );
+    let ok = limits(true);
+    assert!(matches!(
+        fetch(&format!("{base}/image.png"), &ok).await,
+        Err(FetchError::NotHtml(k)) if k == "image/png"
+    ));
+    assert_eq!(
+        fetch(&format!("{base}/huge"), &ok).await.unwrap_err(),
+        FetchError::TooLarge(1_000_000)
+    );
+    assert_eq!(
+        fetch(&format!("{base}/loop"), &ok).await.unwrap_err(),
+        FetchError::Redirects(3)
+    );
+    assert_eq!(
+        fetch(&format!("{base}/missing"), &ok).await.unwrap_err(),
+        FetchError::Status(404)
+    );
+    assert!(matches!(
+        fetch("file:///etc/passwd", &ok).await,
+        Err(FetchError::BadUrl(_))
+    ));
+    // A page with no article text.
+    let dir = temp_corpus("refuse");
+    let engine = open(&dir).engine().unwrap();
+    let gallery = fetch(&format!("{base}/gallery"), &ok).await.unwrap();
+    assert!(matches!(
+        live::add::save(
+            &engine,
+            &dir,
+            &live::page::parse(&gallery.html),
+            &gallery.url
+        ),
+        Err(live::add::AddError::NoText)
+    ));
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        2,
+        "nothing written"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn only_members_with_the_permission_or_a_listed_role_may_add() {
+    let mut config = factdesk::config::AddConfig::default();
+    let member = |perms: &str, roles: &[&str]| json!({"permissions": perms, "roles": roles});
+    assert!(
+        live::add::allowed(&config, &member("32", &[])),
+        "Manage Server"
+    );
+    assert!(
+        live::add::allowed(&config, &member("8", &[])),
+        "Administrator"
+    );
+    assert!(!live::add::allowed(&config, &member("2048", &["77"])));
+    assert!(
+        !live::add::allowed(&config, &json!(null)),
+        "a DM has no member"
+    );
+    config.roles = vec![77];
+    assert!(live::add::allowed(&config, &member("2048", &["77"])));
+    config.permission = Some("MANAGE_MESSAGES".into());
+    assert!(live::add::allowed(&config, &member("8192", &[])));
+    assert!(!live::add::allowed(&config, &member("32", &[])));
+}
+
+#[test]
+fn factdesk_add_saves_a_page_file_and_prints_what_it_brought() {
+    let dir = temp_corpus("cli-add");
+    let html = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pages/news-story.html");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_factdesk"))
+        .arg("--story")
+        .arg(story().join("story.toml"))
+        .arg("--corpus")
+        .arg(&dir)
+        .arg("add")
+        .arg(&html)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.starts_with("Added 2023-12-18_adobe-and-figma-walk-away-from-20-billion.txt: \"Adobe and Figma walk away from $20 billion merger, citing regulators\" (2023-12-18),"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("New facts"), "{stdout}");
+    // Twice: refused, exit 2, nothing written.
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_factdesk"))
+        .arg("--story")
+        .arg(story().join("story.toml"))
+        .arg("--corpus")
+        .arg(&dir)
+        .arg("add")
+        .arg(&html)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("not added: already in the corpus"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

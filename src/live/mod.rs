@@ -22,9 +22,12 @@
 //! cheap next to the rest, works on every filesystem (bind mounts, NFS,
 //! Docker volumes where inotify events do not cross), and adds no crates.
 
+pub mod add;
 pub mod announce;
 pub mod cache;
 pub mod diff;
+pub mod fetch;
+pub mod page;
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
