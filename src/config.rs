@@ -808,6 +808,7 @@ pub const ANSWER_KINDS: &[&str] = &[
     "fact",
     "ask",
     "whats-new",
+    "add",
 ];
 
 fn check_answer_kind(what: &str, kind: &str) -> Result<(), ConfigError> {

@@ -272,6 +272,14 @@ impl Engine {
     pub fn answer(&self, request: &Request) -> Answer {
         if let Request::Command { name, options } = request {
             let kind = self.config.command(name).map(|c| c.answer.as_str());
+            if kind == Some(live::add::ANSWER_KIND) {
+                // Fetching a page is the gateway bot's and the CLI's job.
+                let mut a = Answer::new(&request.display(), live::add::ANSWER_KIND);
+                a.hints.push(
+                    "Articles are added with /add through the gateway bot, or `factdesk add <url>` on the terminal.".into(),
+                );
+                return a;
+            }
             if kind == Some(live::diff::ANSWER_KIND) {
                 let since = options.values().next().map(String::as_str);
                 return live::diff::answer(self, &request.display(), since);

@@ -937,3 +937,141 @@ async fn a_new_article_is_announced_listed_by_whats_new_and_cited() {
     assert_eq!(s.fake.requests_to(&posts).len(), 1);
     s.stop().await;
 }
+
+/// `/add` over the gateway: a member without Manage Server gets an
+/// ephemeral refusal and nothing is fetched; a member with it gets an
+/// ephemeral deferral, then the article's title, date, sentence count and
+/// new facts; the page (served on 127.0.0.1, allowed in the config) is now
+/// an article file, and the next answer cites it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn add_saves_a_page_for_allowed_members_and_refuses_others() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let sentence = "Initech rejected Globex after a month of talks, the Courier reported.";
+    let html = format!(
+        "<!DOCTYPE html><html><head><title>Initech passes | The Courier</title>\
+         <meta property=\"og:site_name\" content=\"The Courier\">\
+         <meta property=\"article:published_time\" content=\"2025-02-17T08:00:00Z\">\
+         <link rel=\"canonical\" href=\"https://courier.example/initech-passes\"></head>\
+         <body><nav><p>Home and all the other sections of this site</p></nav><article>\
+         <h1>Initech also passes on Globex</h1><p>{sentence}</p>\
+         <div class=\"ad\"><p>Advertisement for something nobody asked for at all</p></div>\
+         <p>Neither company commented on the talks when reached on Monday.</p></article>\
+         <section class=\"comments\"><p>Globex rejected Initech first, says a reader here.</p></section>\
+         </body></html>"
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let page_url = format!("http://{}/initech", listener.local_addr().unwrap());
+    let served = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = served.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut buf = vec![0u8; 4096];
+            let _ = sock.read(&mut buf).await;
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                html.len()
+            );
+            let _ = sock.write_all(head.as_bytes()).await;
+            let _ = sock.write_all(html.as_bytes()).await;
+        }
+    });
+
+    let fake = FakeDiscord::start().await;
+    let state = TempDir::new("add");
+    let corpus = state.path().join("articles");
+    std::fs::create_dir_all(&corpus).unwrap();
+    for f in std::fs::read_dir(fixture_dir().join("articles")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, corpus.join(f.file_name().unwrap())).unwrap();
+    }
+    let text = std::fs::read_to_string(fixture_dir().join("config.toml")).unwrap()
+        + "\n[add]\nallow_hosts = [\"127.0.0.1\"]\n\n\
+           [[command]]\nname = \"add\"\ndescription = \"Add an article from a link\"\nanswer = \"add\"\n\
+           [[command.option]]\nname = \"url\"\ndescription = \"The link\"\nrequired = true\n";
+    let config = state.path().join("config.toml");
+    std::fs::write(&config, text).unwrap();
+    Config::load(&config).expect("the test config loads");
+    let options = BotOptions {
+        config,
+        corpus: corpus.clone(),
+        ..BotOptions::new(&fake.api_base(), &state)
+    };
+    let s = Session {
+        bot: Bot::spawn(&options),
+        fake,
+        _state: state,
+    };
+    s.live().await;
+
+    // Refused: no Manage Server (nor Administrator).
+    let mut refused = command(
+        8001,
+        "add",
+        json!([{"name": "url", "type": 3, "value": page_url}]),
+    );
+    refused["member"]["permissions"] = json!("2048");
+    let (reply, _) = s.interact(&checked_interaction(refused)).await;
+    let body = reply.body.unwrap();
+    assert_eq!(body["type"], 4, "{body:#}");
+    assert_eq!(body["data"]["flags"], 64, "{body:#}");
+    assert!(
+        body["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("Manage Server"),
+        "{body:#}"
+    );
+    assert_eq!(
+        served.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "nothing fetched"
+    );
+
+    // Allowed: Manage Server.
+    let mut allowed = command(
+        8002,
+        "add",
+        json!([{"name": "url", "type": 3, "value": page_url}]),
+    );
+    allowed["member"]["permissions"] = json!("32");
+    let allowed = checked_interaction(allowed);
+    let (reply, _) = s.interact(&allowed).await;
+    assert_eq!(
+        reply.body.unwrap(),
+        json!({"type": 5, "data": {"flags": 64}})
+    );
+    let token = allowed["token"].as_str().unwrap();
+    let edit_path = format!("{API_PREFIX}/webhooks/{APPLICATION_ID}/{token}/messages/@original");
+    let edit = s
+        .fake
+        .wait_for_request(|r| r.is("PATCH", &edit_path), WAIT)
+        .await
+        .expect("no edit of the deferred /add reply");
+    let content = edit.body.unwrap()["content"].as_str().unwrap().to_string();
+    assert!(
+        content.starts_with("Added 2025-02-17\\_initech-also-passes-on-globex.txt"),
+        "{content}"
+    );
+    assert!(content.contains("(2025-02-17), 2 sentences"), "{content}");
+    assert!(
+        content.contains("New facts (1):\n- Initech rejected Globex"),
+        "{content}"
+    );
+    let saved =
+        std::fs::read_to_string(corpus.join("2025-02-17_initech-also-passes-on-globex.txt"))
+            .unwrap();
+    assert!(
+        saved.starts_with("source: https://courier.example/initech-passes\ndate: 2025-02-17\n"),
+        "{saved}"
+    );
+    assert!(
+        !saved.contains("Advertisement") && !saved.contains("says a reader"),
+        "{saved}"
+    );
+
+    let (reply, _) = s.interact(&command(8003, "who-rejected", json!([]))).await;
+    let data = reply.body.unwrap()["data"].clone();
+    assert!(data.to_string().contains(sentence), "{data:#}");
+    s.stop().await;
+}

@@ -8,10 +8,20 @@
 //! into place, so the watcher never reads half of it.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
 
 use crate::corpus::Reader;
+use crate::discord::rest::{Rest, RestError};
 use crate::live::page::Page;
+use crate::live::{diff, fetch, page, Shared};
 use crate::Engine;
+
+/// The answer kind of `/add` in `[[command]]`.
+pub const ANSWER_KIND: &str = "add";
+/// How long `/add` waits for the watcher to bring the new article in.
+const WAIT_FOR_WATCHER: Duration = Duration::from_secs(10);
 
 /// Why an article was not added. The message is meant for the user.
 #[derive(Debug, thiserror::Error)]
@@ -193,4 +203,92 @@ pub fn permission_bit(name: &str) -> Option<u64> {
         _ => return None,
     };
     Some(1 << bit)
+}
+
+/// Fetches `url`, saves it into `dir`, waits for the watcher to swap in a
+/// table holding it, and returns the reply: title, date, sentences, and
+/// the facts that are new.
+pub async fn add_url(shared: &Shared, dir: &Path, url: &str) -> Result<String, AddError> {
+    let before = shared.load();
+    let limits = fetch::Limits::from_config(&before.config().add);
+    let fetched = fetch::fetch(url, &limits).await?;
+    let page = page::parse(&fetched.html);
+    let saved = save(&before, dir, &page, &fetched.url)?;
+    let deadline = Instant::now() + WAIT_FOR_WATCHER;
+    let after = loop {
+        let now = shared.load();
+        if now.articles().iter().any(|a| a.id == saved.name) {
+            break Some(now);
+        }
+        if Instant::now() > deadline {
+            break None;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let new: Vec<String> = after
+        .map(|after| {
+            diff::diff(&before, &after, &Default::default(), 0)
+                .changes
+                .into_iter()
+                .filter(|c| c.kind == diff::Kind::NewFact)
+                .map(|c| c.text)
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(report(&saved, &new))
+}
+
+/// Answers an `/add` interaction over the gateway: refuses members without
+/// the permission (ephemeral), else defers (ephemeral), adds the article,
+/// and edits the deferred reply with the outcome.
+pub async fn interaction(
+    shared: &Shared,
+    rest: &Rest,
+    application: u64,
+    id: u64,
+    token: &str,
+    interaction: &Value,
+) -> Result<&'static str, RestError> {
+    let engine = shared.load();
+    let notice = |text: &str| crate::render::Reply::notice(text, true).to_interaction_response();
+    let config = &engine.config().add;
+    if !allowed(config, &interaction["member"]) {
+        let needed = match config.permission.as_deref().unwrap_or("MANAGE_GUILD") {
+            "MANAGE_GUILD" | "MANAGE_SERVER" => "Manage Server".to_string(),
+            other => other.replace('_', " ").to_lowercase(),
+        };
+        let text = format!("Only members with the {needed} permission (or a role allowed in the bot's config) can add articles.");
+        rest.interaction_callback(id, token, &notice(&text)).await?;
+        return Ok("add:refused");
+    }
+    let Some(dir) = shared.corpus_dir() else {
+        let text = "This bot serves a built-in corpus, not a folder: articles cannot be added.";
+        rest.interaction_callback(id, token, &notice(text)).await?;
+        return Ok("add:no-folder");
+    };
+    let url = interaction["data"]["options"]
+        .as_array()
+        .and_then(|o| o.iter().find(|o| o["name"] == "url").or(o.first()))
+        .and_then(|o| o["value"].as_str())
+        .unwrap_or("")
+        .to_string();
+    rest.interaction_callback(id, token, &json!({"type": 5, "data": {"flags": 64}}))
+        .await?;
+    let (text, label) = match add_url(shared, dir, &url).await {
+        Ok(report) => (report, "add"),
+        Err(e) => (format!("Not added: {e}"), "add:refused"),
+    };
+    let body = json!({
+        "content": crate::render::embed::truncate(
+            &text
+                .lines()
+                .map(crate::render::embed::escape)
+                .collect::<Vec<_>>()
+                .join("\n"),
+            2000
+        ),
+        "allowed_mentions": {"parse": []},
+    });
+    rest.edit_original(application, token, &body).await?;
+    Ok(label)
 }

@@ -45,6 +45,8 @@ use crate::{Engine, LoadError};
 #[derive(Debug)]
 pub struct Shared {
     current: RwLock<Arc<Engine>>,
+    /// The corpus folder being watched, where `/add` saves articles.
+    dir: std::sync::OnceLock<PathBuf>,
 }
 
 impl Shared {
@@ -52,7 +54,18 @@ impl Shared {
     pub fn new(engine: Arc<Engine>) -> Shared {
         Shared {
             current: RwLock::new(engine),
+            dir: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Records the corpus folder being watched (once).
+    pub fn set_corpus_dir(&self, dir: &Path) {
+        let _ = self.dir.set(dir.to_path_buf());
+    }
+
+    /// The corpus folder being watched, if any.
+    pub fn corpus_dir(&self) -> Option<&Path> {
+        self.dir.get().map(PathBuf::as_path)
     }
 
     /// The engine to answer from. Cheap (one reference count); the caller
@@ -577,6 +590,7 @@ pub fn watch(
     every: Duration,
     on_swap: Option<OnSwap>,
 ) -> std::thread::JoinHandle<()> {
+    shared.set_corpus_dir(corpus.dir());
     let weak = Arc::downgrade(shared);
     std::thread::Builder::new()
         .name("factdesk-watch".into())

@@ -107,6 +107,26 @@ impl Core {
         }
 
         let engine = self.engine.load();
+        if typ == kind::APPLICATION_COMMAND
+            && engine
+                .config()
+                .command(&command)
+                .is_some_and(|c| c.answer == crate::live::add::ANSWER_KIND)
+        {
+            // Fetches a page: async, and answered privately.
+            let sent = crate::live::add::interaction(
+                &self.engine,
+                &self.rest,
+                self.application_id,
+                id,
+                token,
+                &interaction,
+            )
+            .await;
+            let label = sent.as_ref().map_or("add", |l| *l).to_string();
+            log_answer("interaction", &label, user, started, None, true, sent.err());
+            return;
+        }
         let mut task =
             tokio::task::spawn_blocking(move || handle_interaction(&engine, &interaction));
         // Autocomplete cannot be deferred (and is answered from memory).
