@@ -694,6 +694,27 @@ impl Config {
                 "discord.state_file must name a file (got an empty string)".into(),
             ));
         }
+        if let Some(p) = &self.add.permission {
+            if crate::live::add::permission_bit(p).is_none() {
+                return Err(ConfigError::Invalid(format!(
+                    "add.permission must be a Discord permission name such as MANAGE_GUILD or MANAGE_MESSAGES (got `{p}`)"
+                )));
+            }
+        }
+        check_int("add.max_bytes", self.add.max_bytes, 1024, 64 * 1024 * 1024)?;
+        check_positive("add.timeout_seconds", self.add.timeout_seconds, 120.0)?;
+        check_int(
+            "add.max_redirects",
+            self.add.max_redirects.map(|n| n as u64),
+            0,
+            20,
+        )?;
+        check_int(
+            "discord.updates_min_interval_seconds",
+            d.updates_min_interval_seconds,
+            0,
+            86_400,
+        )?;
         let h = &self.http;
         check_int(
             "http.max_body_bytes",

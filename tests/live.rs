@@ -643,3 +643,24 @@ fn factdesk_add_saves_a_page_file_and_prints_what_it_brought() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("not added: already in the corpus"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn add_and_update_settings_out_of_range_refuse_to_start() {
+    let base = std::fs::read_to_string(fixtures().join("config.toml")).unwrap();
+    for (extra, expected) in [
+        (
+            "\n[add]\npermission = \"MANAGE_EVERYTHING\"\n",
+            "add.permission must be a Discord permission name",
+        ),
+        (
+            "\n[add]\ntimeout_seconds = 0.0\n",
+            "add.timeout_seconds must be",
+        ),
+        ("\n[add]\nmax_redirects = 99\n", "add.max_redirects must be"),
+    ] {
+        let err = factdesk::config::Config::parse(&(base.clone() + extra)).unwrap_err();
+        assert!(err.to_string().contains(expected), "{err}");
+    }
+    let ok = base + "\n[add]\npermission = \"MANAGE_MESSAGES\"\nroles = [77]\nallow_hosts = [\"127.0.0.1\"]\n";
+    factdesk::config::Config::parse(&ok).unwrap();
+}

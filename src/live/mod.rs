@@ -333,14 +333,17 @@ impl Corpus {
         if articles.is_empty() {
             return Err(LoadError::Empty(self.dir.display().to_string()));
         }
+        let t = Instant::now();
         corpus::estimate_dates(&mut articles);
         let (learnt, hits) = self.extractor.learn_names(&articles);
+        let learn_ms = t.elapsed().as_millis() as u64;
         let index = LearntIndex::new(&learnt);
         let keys: Vec<u128> = articles
             .iter()
             .zip(&contents)
             .map(|(a, c)| self.key(a, *c, &index))
             .collect();
+        let key_ms = t.elapsed().as_millis() as u64 - learn_ms;
         let missing: Vec<usize> = (0..articles.len())
             .filter(|&i| !self.extractions.contains_key(&keys[i]))
             .collect();
@@ -367,7 +370,9 @@ impl Corpus {
             reused: articles.len() - missing.len(),
             extracted: missing.len(),
         };
+        let extract_ms = t.elapsed().as_millis() as u64 - learn_ms - key_ms;
         let extraction = self.extractor.assemble(hits, parts);
+        let assemble_ms = t.elapsed().as_millis() as u64 - learn_ms - key_ms - extract_ms;
         let mut engine = Engine::assemble(
             self.config.clone(),
             articles,
@@ -376,6 +381,15 @@ impl Corpus {
             extraction,
         )?;
         engine.set_origin(self.origin.clone());
+        tracing::debug!(
+            learn_ms,
+            key_ms,
+            extract_ms,
+            assemble_ms,
+            table_ms =
+                t.elapsed().as_millis() as u64 - learn_ms - key_ms - extract_ms - assemble_ms,
+            "corpus built"
+        );
         Ok(engine)
     }
 
