@@ -608,7 +608,9 @@ pub fn watch(
     let weak = Arc::downgrade(shared);
     std::thread::Builder::new()
         .name("factdesk-watch".into())
-        .spawn(move || loop {
+        .spawn(move || {
+            let mut last_save: Option<Instant> = None;
+            loop {
             std::thread::sleep(every);
             let Some(shared) = weak.upgrade() else {
                 return;
@@ -657,15 +659,24 @@ pub fn watch(
                     if let Some(f) = &on_swap {
                         f(&engine, &d);
                     }
-                    corpus.save_cache();
+                    // Rewriting a large cache costs seconds of CPU: at most
+                    // once per CACHE_EVERY. A restart re-extracts only the
+                    // few articles a skipped write missed.
+                    if last_save.map_or(true, |t| t.elapsed() >= CACHE_EVERY) && corpus.save_cache().is_some() {
+                        last_save = Some(Instant::now());
+                    }
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot rebuild; still serving the previous table")
                 }
             }
+            }
         })
         .expect("cannot start the corpus watcher thread")
 }
+
+/// The watcher writes the on-disk cache at most this often.
+const CACHE_EVERY: Duration = Duration::from_secs(60);
 
 /// How long the folder must stay quiet before a change is taken.
 const DEBOUNCE: Duration = Duration::from_millis(150);
