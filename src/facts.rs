@@ -7,7 +7,9 @@
 //! fact, or when one says "dropped" and another "still working with" (the
 //! `conflicts` of a relation in config.toml), both stay, side by side, and
 //! the answer says so. Order is deterministic (relation order in the config,
-//! then support), so fact ids and golden files are stable.
+//! then support), so golden files are stable; fact ids are derived from the
+//! fact's content (subject, relation, object, polarity), so adding an article
+//! renumbers nothing.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -21,11 +23,106 @@ use crate::extract::{EntityInfo, Evidence, Extraction, SentenceInfo};
 /// Qualifiers whose values are compared across sources.
 const COMPARED: &[&str] = &["date", "value", "reason", "place"];
 
+/// A fact's id: a hash of its subject, relation, object and polarity, so
+/// the same fact keeps its id whatever articles are added. Shown as `F`
+/// and eight hex digits (`F3fa2c1d0`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FactId(pub u32);
+
+impl FactId {
+    /// The id of a fact with this content; `salt` > 0 only to step past a
+    /// collision (two facts of one table with the same hash).
+    pub fn of(relation: &str, subject: &str, object: &str, negated: bool, salt: u32) -> FactId {
+        // FNV-1a, 64 bits, folded: stable across builds and platforms
+        // (std's hasher is not guaranteed to be).
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut eat = |bytes: &[u8]| {
+            for b in bytes {
+                h ^= u64::from(*b);
+                h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        };
+        for part in [relation, subject, object] {
+            eat(part.as_bytes());
+            eat(&[0]);
+        }
+        eat(&[u8::from(negated)]);
+        eat(&salt.to_le_bytes()[..usize::from(salt > 0) * 4]);
+        FactId((h ^ (h >> 32)) as u32)
+    }
+
+    /// Parses `F3fa2c1d0` (case-insensitive; `F` or `#` optional).
+    pub fn parse(text: &str) -> Option<FactId> {
+        let t = text.trim().trim_start_matches(['F', 'f', '#']);
+        if t.is_empty() || t.len() > 8 {
+            return None;
+        }
+        u32::from_str_radix(t, 16).ok().map(FactId)
+    }
+}
+
+impl std::fmt::Display for FactId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "F{:08x}", self.0)
+    }
+}
+
+impl Serialize for FactId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// The qualifier keys the answers read. Extraction records any key a rule
+/// names (the config's capture groups); these are the ones with a meaning
+/// in answers, matched here and nowhere as strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Qualifier {
+    /// Why it happened (`reason`).
+    Reason,
+    /// Why it happened, as a "because" clause (`because`).
+    Because,
+    /// A role ("as initial partner", "chairman").
+    Role,
+    /// A date as written.
+    Date,
+    /// A place.
+    Place,
+    /// An event (a summit, a conference).
+    Event,
+    /// A figure.
+    Value,
+    /// A state ("pending", "yet to be confirmed").
+    Status,
+}
+
+impl Qualifier {
+    /// The key as rules and JSON spell it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Qualifier::Reason => "reason",
+            Qualifier::Because => "because",
+            Qualifier::Role => "role",
+            Qualifier::Date => "date",
+            Qualifier::Place => "place",
+            Qualifier::Event => "event",
+            Qualifier::Value => "value",
+            Qualifier::Status => "status",
+        }
+    }
+
+    /// Both keys that hold a reason.
+    pub const REASONS: [Qualifier; 2] = [Qualifier::Reason, Qualifier::Because];
+}
+
 /// One merged fact.
 #[derive(Debug, Clone, Serialize)]
 pub struct Fact {
-    /// Stable id (`F1`, `F2`, ...).
-    pub id: String,
+    /// Stable id derived from the content ([`FactId`]).
+    pub id: FactId,
+    /// Where the fact sits in [`FactTable::all`].
+    #[serde(skip)]
+    pub index: usize,
     /// Canonical subject.
     pub subject: String,
     /// Relation name.
@@ -64,10 +161,10 @@ pub struct Disagreement {
 /// Two facts that contradict each other (e.g. dropped vs still partnered).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Conflict {
-    /// One fact id.
-    pub a: String,
-    /// The other fact id.
-    pub b: String,
+    /// One fact (position in the table).
+    pub a: usize,
+    /// The other fact (position in the table).
+    pub b: usize,
 }
 
 impl Fact {
@@ -98,11 +195,26 @@ impl Fact {
     }
 
     /// First value of a qualifier.
-    pub fn qualifier(&self, key: &str) -> Option<&str> {
+    pub fn qualifier(&self, key: Qualifier) -> Option<&str> {
         self.qualifiers
-            .get(key)
+            .get(key.key())
             .and_then(|v| v.first())
             .map(|s| s.as_str())
+    }
+
+    /// Every value of a qualifier.
+    pub fn values(&self, key: Qualifier) -> &[String] {
+        self.qualifiers.get(key.key()).map_or(&[], |v| v.as_slice())
+    }
+
+    /// Whether the fact has a value for this qualifier.
+    pub fn has(&self, key: Qualifier) -> bool {
+        self.qualifiers.contains_key(key.key())
+    }
+
+    /// Whether some source gives a reason.
+    pub fn has_reason(&self) -> bool {
+        Qualifier::REASONS.iter().any(|q| self.has(*q))
     }
 }
 
@@ -117,6 +229,7 @@ pub struct FactTable {
     conflicts: Vec<Conflict>,
     actor: String,
     info_at: HashMap<(usize, usize), usize>,
+    by_id: HashMap<FactId, usize>,
 }
 
 impl FactTable {
@@ -185,7 +298,8 @@ impl FactTable {
                 let sources: BTreeSet<&str> = evidence.iter().map(|e| e.source.as_str()).collect();
                 let disagreements = disagreements(&evidence);
                 Fact {
-                    id: String::new(),
+                    id: FactId(0),
+                    index: 0,
                     hedged: evidence.iter().all(|e| e.hedged),
                     sources: sources.len(),
                     subject,
@@ -224,9 +338,10 @@ impl FactTable {
         });
         let mut by_relation: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, f) in facts.iter_mut().enumerate() {
-            f.id = format!("F{}", i + 1);
+            f.index = i;
             by_relation.entry(f.relation.clone()).or_default().push(i);
         }
+        let by_id = assign_ids(&mut facts);
         let conflicts = find_conflicts(config, &facts);
         let info_at = extraction
             .sentences
@@ -243,6 +358,7 @@ impl FactTable {
             conflicts,
             actor: extraction.actor,
             info_at,
+            by_id,
         }
     }
 
@@ -272,17 +388,14 @@ impl FactTable {
 
     /// Where a fact of this table sits in [`FactTable::all`].
     pub fn position(&self, fact: &Fact) -> usize {
-        fact.id
-            .get(1..)
-            .and_then(|n| n.parse::<usize>().ok())
-            .map_or(usize::MAX, |n| n - 1)
+        fact.index
     }
 
-    /// A fact by id (case-insensitive, `F` optional).
+    /// A fact by id as users type it (`F3fa2c1d0`, case-insensitive, `F`
+    /// optional).
     pub fn by_id(&self, id: &str) -> Option<&Fact> {
-        let id = id.trim().trim_start_matches(['F', 'f', '#']);
-        let n: usize = id.parse().ok()?;
-        self.facts.get(n.checked_sub(1)?)
+        let id = FactId::parse(id)?;
+        self.by_id.get(&id).map(|&i| &self.facts[i])
     }
 
     /// Facts that contradict `fact` (cross-relation conflicts and the same
@@ -291,10 +404,10 @@ impl FactTable {
         self.conflicts
             .iter()
             .filter_map(|c| {
-                if c.a == fact.id {
-                    self.by_id(&c.b)
-                } else if c.b == fact.id {
-                    self.by_id(&c.a)
+                if c.a == fact.index {
+                    self.facts.get(c.b)
+                } else if c.b == fact.index {
+                    self.facts.get(c.a)
                 } else {
                     None
                 }
@@ -353,7 +466,7 @@ impl FactTable {
                         "sources": f.sources,
                         "hedged": f.hedged,
                         "disagreements": f.disagreements,
-                        "conflicts_with": self.conflicting(f).iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
+                        "conflicts_with": self.conflicting(f).iter().map(|c| c.id.to_string()).collect::<Vec<_>>(),
                         "evidence": f.evidence.iter().map(|e| json!({
                             "source": e.source,
                             "sentence": e.sentence,
@@ -378,8 +491,8 @@ impl FactTable {
         for f in &self.facts {
             let neg = if f.negated { "NOT " } else { "" };
             out.push_str(&format!(
-                "{:<5} {} {}{} {}  ({} source{})",
-                f.id,
+                "{:<9} {} {}{} {}  ({} source{})",
+                f.id.to_string(),
                 f.subject,
                 neg,
                 f.relation,
@@ -397,6 +510,37 @@ impl FactTable {
         }
         out
     }
+}
+
+/// Gives every fact its content-derived id. A collision (two facts, one
+/// 32-bit hash) is settled in key order, so it too is independent of
+/// support and of which articles came first.
+fn assign_ids(facts: &mut [Fact]) -> HashMap<FactId, usize> {
+    let mut order: Vec<usize> = (0..facts.len()).collect();
+    order.sort_by(|&a, &b| {
+        let k = |f: &Fact| {
+            (
+                f.relation.clone(),
+                f.subject.clone(),
+                f.object.clone(),
+                f.negated,
+            )
+        };
+        k(&facts[a]).cmp(&k(&facts[b]))
+    });
+    let mut by_id = HashMap::with_capacity(facts.len());
+    for i in order {
+        let f = &facts[i];
+        let mut salt = 0;
+        let mut id = FactId::of(&f.relation, &f.subject, &f.object, f.negated, salt);
+        while by_id.contains_key(&id) {
+            salt += 1;
+            id = FactId::of(&f.relation, &f.subject, &f.object, f.negated, salt);
+        }
+        by_id.insert(id, i);
+        facts[i].id = id;
+    }
+    by_id
 }
 
 fn disagreements(evidence: &[Evidence]) -> Vec<Disagreement> {
@@ -452,7 +596,7 @@ fn find_conflicts(config: &Config, facts: &[Fact]) -> Vec<Conflict> {
             .push(f);
     }
     let mut groups: Vec<&Vec<&Fact>> = pairs.values().filter(|g| g.len() > 1).collect();
-    groups.sort_by_key(|g| g[0].id.clone());
+    groups.sort_by_key(|g| g[0].index);
     for group in groups {
         for (i, a) in group.iter().enumerate() {
             for b in &group[i + 1..] {
@@ -464,8 +608,8 @@ fn find_conflicts(config: &Config, facts: &[Fact]) -> Vec<Conflict> {
                     });
                 if polar || crossed {
                     out.push(Conflict {
-                        a: a.id.clone(),
-                        b: b.id.clone(),
+                        a: a.index,
+                        b: b.index,
                     });
                 }
             }
@@ -536,7 +680,7 @@ pattern = '{subject:ORG} (?:partnered|is still working) with {object:ORG}'
             ),
         ]);
         let f = t.relation("dropped").next().unwrap();
-        assert_eq!((f.id.as_str(), f.sources, f.evidence.len()), ("F1", 2, 3));
+        assert_eq!((f.sources, f.evidence.len()), (2, 3));
         assert_eq!(
             f.qualifiers["reason"],
             vec!["of cost".to_string(), "of delays".to_string()]
@@ -563,13 +707,36 @@ pattern = '{subject:ORG} (?:partnered|is still working) with {object:ORG}'
         assert_eq!((p.subject.as_str(), p.object.as_str()), ("Acme", "Globex"));
         let d = t.relation("dropped").next().unwrap();
         assert_eq!(
-            t.conflicting(d)
-                .iter()
-                .map(|f| f.id.as_str())
-                .collect::<Vec<_>>(),
-            vec![p.id.as_str()]
+            t.conflicting(d).iter().map(|f| f.id).collect::<Vec<_>>(),
+            vec![p.id]
         );
-        assert_eq!(t.by_id("f2").map(|f| f.id.as_str()), Some("F2"));
+        let typed = p.id.to_string().to_lowercase();
+        assert_eq!(t.by_id(&typed).map(|f| f.id), Some(p.id));
         assert!(t.by_id("F99").is_none());
+    }
+
+    #[test]
+    fn fact_ids_stay_the_same_when_an_article_is_added() {
+        let one = table(&[("b.txt", "date 2025-01-02\nAcme dropped Globex.")]);
+        let two = table(&[
+            (
+                "a.txt",
+                "date 2025-01-01\nGlobex partnered with Acme. Acme dropped Initech.",
+            ),
+            ("b.txt", "date 2025-01-02\nAcme dropped Globex."),
+        ]);
+        let id = |t: &FactTable| {
+            t.all()
+                .iter()
+                .find(|f| f.relation == "dropped" && f.object == "Globex")
+                .map(|f| f.id)
+        };
+        assert!(id(&one).is_some());
+        assert_eq!(id(&one), id(&two));
+        assert_eq!(two.all().len(), 3);
+        assert_eq!(
+            FactId::parse(&FactId(0x3fa2c1d0).to_string()),
+            Some(FactId(0x3fa2c1d0))
+        );
     }
 }

@@ -236,7 +236,10 @@ fn hedged_and_negated_claims_are_marked() {
         .find(|f| f.relation == "shares_data")
         .unwrap();
     assert!(share.negated);
-    assert_eq!(share.qualifier("reason"), Some("strict privacy rules"));
+    assert_eq!(
+        share.qualifier(factdesk::facts::Qualifier::Reason),
+        Some("strict privacy rules")
+    );
     let answer = ask(
         &engine,
         "Will Fabrikam share its driving data with Northwind?",

@@ -31,6 +31,8 @@ use rules::{token_ids, Rule};
 /// One piece of evidence for a fact.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Evidence {
+    /// Index of the article in the corpus (the engine's article list).
+    pub article: usize,
     /// Article file name.
     pub source: String,
     /// Sentence index in the article.
@@ -585,7 +587,7 @@ impl Extractor {
             let events = self.classes.find(&analysis, &mentions);
             info.events = self.apply_events(article, s, &mentions, &analysis, &events, out);
             out.sentences.push(info);
-            self.apply_rules(article, s, &tagged, &mentions, out);
+            self.apply_rules(ai, article, s, &tagged, &mentions, out);
         }
     }
 
@@ -715,6 +717,7 @@ impl Extractor {
 
     fn apply_rules(
         &self,
+        ai: usize,
         article: &Article,
         s: &Sentence,
         tagged: &str,
@@ -862,6 +865,7 @@ impl Extractor {
                 }
                 let negated = rule.negated ^ caps.name("neg").is_some();
                 let evidence = Evidence {
+                    article: ai,
                     source: article.id.clone(),
                     sentence: s.index,
                     span: s.span,

@@ -4,10 +4,46 @@
 //! the citations that support it), notes where sources disagree, hints when
 //! nothing was found, and one numbered list of citations. "No answer" is a
 //! normal value (`answered = false` with hints), not an error.
+//!
+//! Every answer says what it rests on ([`Basis`]): the fact table, the
+//! articles' own sentences when no fact fits, or nothing.
 
 use serde::Serialize;
 
 use crate::date::Date;
+
+/// What an answer rests on: the three tiers of the answer policy.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Basis {
+    /// Facts extracted from the articles (the fact table).
+    Facts,
+    /// No fact fits: sentences of the articles, quoted as they stand.
+    Quotes,
+    /// Nothing in the articles answers it.
+    #[default]
+    None,
+}
+
+impl Basis {
+    /// The tier in words, for plain text and embeds.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Basis::Facts => "From the facts extracted from the articles.",
+            Basis::Quotes => "From the articles' own words (no extracted fact).",
+            Basis::None => "The articles do not answer this.",
+        }
+    }
+
+    /// The JSON spelling (`facts`, `quotes`, `none`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Facts => "facts",
+            Basis::Quotes => "quotes",
+            Basis::None => "none",
+        }
+    }
+}
 
 /// An answer to one request.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -16,6 +52,8 @@ pub struct Answer {
     pub question: String,
     /// Whether the articles answer it.
     pub answered: bool,
+    /// What the answer rests on (facts, quotes or none).
+    pub basis: Basis,
     /// Which intent or command produced it.
     pub intent: String,
     /// One-line summary.
@@ -68,6 +106,7 @@ impl Answer {
         Answer {
             question: question.to_string(),
             answered: false,
+            basis: Basis::None,
             intent: intent.to_string(),
             headline: String::new(),
             items: Vec::new(),
@@ -77,6 +116,20 @@ impl Answer {
             as_of: None,
             truncated: false,
         }
+    }
+
+    /// Settles the answer on its items: answered on `basis` when it has
+    /// any, else not answered (the caller adds hints).
+    pub fn settle(mut self, basis: Basis) -> Answer {
+        self.answered = !self.items.is_empty();
+        self.basis = if self.answered { basis } else { Basis::None };
+        self
+    }
+
+    /// The same answer under another intent name.
+    pub fn with_intent(mut self, intent: &str) -> Answer {
+        self.intent = intent.to_string();
+        self
     }
 
     /// Adds a citation (or finds the same sentence already cited) and

@@ -1,37 +1,53 @@
-//! Query: from a [`Request`] to an [`Answer`], looking only at the fact table
-//! and, as a last resort, at the articles' sentences.
+//! Query: from a [`Request`] to an [`Answer`], in three tiers, and the
+//! answer says which ([`Basis`]):
 //!
-//! Slash commands map straight to fact look-ups. Free text goes through the
-//! intent patterns of config.toml, entity detection (aliases, then fuzzy
-//! matching for typos) and the relation words of each relation; when no fact
-//! fits, ranked sentence retrieval may answer, but only with a sentence that
-//! holds what the question asks for (a date for "when", a figure for "how
-//! much", a name for "who"). Otherwise the answer says so and gives hints.
+//! - **facts**: slash commands map straight to fact look-ups; free text
+//!   goes through the intents of config.toml, entity detection (aliases,
+//!   then fuzzy matching for typos) and the relation words of each
+//!   relation (`respond`, `story`).
+//! - **quotes**: when no fact fits, relation-aware sentence retrieval
+//!   answers with the articles' own sentences, marked as quotes, and only
+//!   with a sentence holding what was asked (`retrieval`).
+//! - **none**: otherwise `answered: false`, with hints. Names the articles
+//!   never use stay unanswered.
+//!
+//! Layout: `intent` (answer kinds, needs), `understand` (entities, terms),
+//! `ctx` (what builders share), `index` (the sentence index), then the
+//! builders. Builders return an [`Answer`]; none fills a shared one.
 
 mod answer;
+mod ctx;
+pub mod index;
+pub mod intent;
 mod request;
 mod respond;
-pub mod retrieval;
+mod retrieval;
 mod story;
 pub mod understand;
 
-pub use answer::{markers, Answer, Citation, Item};
-pub use request::{clean, Request, MAX_QUESTION_CHARS};
+pub use answer::{markers, Answer, Basis, Citation, Item};
+pub use intent::{AnswerKind, Need};
+pub use request::{clean, plain, Request, MAX_QUESTION_CHARS};
+
+use std::collections::BTreeMap;
 
 use regex::Regex;
 
-use crate::config::{Config, ConfigError, IntentConfig};
+use crate::config::{Config, ConfigError};
 use crate::corpus::Article;
 use crate::facts::FactTable;
 
-use respond::{Ctx, Lookups};
-use retrieval::{Index, Need};
+use ctx::{Ctx, Lookups};
+use index::Index;
+use intent::{need_of, Intent};
 use understand::{Lexicon, Understanding};
 
 /// The compiled question-answering side: intents, lexicon, sentence index.
 #[derive(Debug)]
 pub struct Answerer {
-    intents: Vec<(IntentConfig, Vec<Regex>)>,
+    intents: Vec<Intent>,
+    /// The answer kind of each config command, in config order.
+    commands: Vec<AnswerKind>,
     lexicon: Lexicon,
     index: Index,
     lookups: Lookups,
@@ -40,34 +56,16 @@ pub struct Answerer {
 }
 
 impl Answerer {
-    /// Compiles intents and indexes the corpus.
+    /// Compiles intents, checks answer kinds and indexes the corpus.
     pub fn new(
         config: &Config,
         facts: &FactTable,
         articles: &[Article],
     ) -> Result<Answerer, ConfigError> {
-        let intents = config
-            .query
-            .intents
-            .iter()
-            .map(|i| {
-                let res = i
-                    .patterns
-                    .iter()
-                    .map(|p| {
-                        Regex::new(p).map_err(|e| ConfigError::Pattern {
-                            what: "intent",
-                            name: i.name.clone(),
-                            message: e.to_string(),
-                        })
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok((i.clone(), res))
-            })
-            .collect::<Result<Vec<_>, ConfigError>>()?;
+        let (intents, commands) = intent::compile(config)?;
         let lexicon = Lexicon::new(config, facts);
-        let index = Index::build(articles, facts, &lexicon);
-        let lookups = Lookups::build(facts, articles, &lexicon);
+        let index = Index::build(config, articles, facts, &lexicon);
+        let lookups = Lookups::build(facts, articles, &index, &lexicon);
         let prefixes = config
             .query
             .prefixes
@@ -82,6 +80,7 @@ impl Answerer {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Answerer {
             intents,
+            commands,
             lexicon,
             index,
             lookups,
@@ -103,14 +102,16 @@ impl Answerer {
         articles: &[Article],
         config: &Config,
     ) -> Answer {
-        let ctx = Ctx::new(
+        let question = request.display();
+        let ctx = Ctx {
             facts,
             articles,
             config,
-            &self.lexicon,
-            &self.index,
-            &self.lookups,
-        );
+            lexicon: &self.lexicon,
+            index: &self.index,
+            lookups: &self.lookups,
+            question: &question,
+        };
         let mut ans = match request {
             Request::Question { text, truncated } => {
                 let mut a = self.ask(&ctx, text);
@@ -125,23 +126,19 @@ impl Answerer {
         ans
     }
 
-    fn command(
-        &self,
-        ctx: &Ctx<'_>,
-        name: &str,
-        options: &std::collections::BTreeMap<String, String>,
-    ) -> Answer {
-        let display = Request::Command {
-            name: name.to_string(),
-            options: options.clone(),
-        }
-        .display();
-        let Some(cmd) = ctx.config.command(name) else {
-            let mut a = Answer::new(&display, "unknown-command");
+    fn command(&self, ctx: &Ctx<'_>, name: &str, options: &BTreeMap<String, String>) -> Answer {
+        let Some((at, cmd)) = ctx
+            .config
+            .commands
+            .iter()
+            .enumerate()
+            .find(|(_, c)| c.name == name)
+        else {
+            let mut a = ctx.answer("unknown-command");
             a.headline = format!("There is no /{name} command.");
             return a;
         };
-        let mut ans = Answer::new(&display, &cmd.name);
+        let kind = self.commands[at];
         let first = cmd
             .options
             .first()
@@ -149,43 +146,37 @@ impl Answerer {
             .map(|s| s.as_str())
             .unwrap_or("");
         let u = self.lexicon.understand(first);
-        match cmd.answer.as_str() {
-            "list" => respond::list(ctx, &mut ans, &cmd.relations, &u, false),
-            "status" => story::status(ctx, &mut ans),
-            "sources" => story::sources(ctx, &mut ans),
-            "timeline" => story::timeline(ctx, &mut ans),
-            "numbers" => respond::numbers(
+        let ans = match kind {
+            AnswerKind::List | AnswerKind::Who => respond::list(ctx, &cmd.relations, &u, false),
+            AnswerKind::Status => story::status(ctx),
+            AnswerKind::Sources => story::sources(ctx),
+            AnswerKind::Timeline => story::timeline(ctx),
+            AnswerKind::Numbers => respond::numbers(
                 ctx,
-                &mut ans,
                 &Understanding {
                     terms: Vec::new(),
                     ..u
                 },
-                &self.relations_for(ctx, cmd.relations.clone(), "numbers"),
+                &self.relations_for(ctx, cmd.relations.clone(), AnswerKind::Numbers),
             ),
-            "quotes" => {
+            AnswerKind::Quotes => {
                 let speaker = if first.is_empty() {
                     None
                 } else {
                     self.lexicon.resolve(first)
                 };
                 if first.is_empty() || speaker.is_some() {
-                    let rel = self.relations_for(ctx, cmd.relations.clone(), "quotes");
-                    story::quotes(
-                        ctx,
-                        &mut ans,
-                        &rel,
-                        speaker.as_ref().map(|s| s.name.as_str()),
-                        &[],
-                    );
+                    let rel = self.relations_for(ctx, cmd.relations.clone(), AnswerKind::Quotes);
+                    story::quotes(ctx, &rel, speaker.as_ref().map(|s| s.name.as_str()), &[])
+                } else {
+                    ctx.answer("quotes")
                 }
             }
-            "about" => {
-                if let Some(e) = self.lexicon.resolve(first) {
-                    story::about(ctx, &mut ans, &e.name);
-                }
-            }
-            "reason" => {
+            AnswerKind::About => match self.lexicon.resolve(first) {
+                Some(e) => story::about(ctx, &e.name),
+                None => ctx.answer("about"),
+            },
+            AnswerKind::Reason => {
                 let u = match self.lexicon.resolve(first) {
                     Some(e) => Understanding {
                         entities: vec![e],
@@ -193,9 +184,9 @@ impl Answerer {
                     },
                     None => u,
                 };
-                respond::reason(ctx, &mut ans, &cmd.relations, &u);
+                respond::reason(ctx, &cmd.relations, &u)
             }
-            "date" => {
+            AnswerKind::Date => {
                 let rel = if cmd.relations.is_empty() {
                     self.lexicon.choose_relations(ctx.config, &u.lower)
                 } else {
@@ -206,30 +197,40 @@ impl Answerer {
                     terms: Vec::new(),
                     ..u
                 };
-                respond::date(ctx, &mut ans, &rel, &u);
+                respond::date(ctx, &rel, &u)
             }
-            "fact" => story::fact(ctx, &mut ans, first),
-            _ => return self.ask(ctx, first),
-        }
-        ans
+            AnswerKind::Place => {
+                let rel = if cmd.relations.is_empty() {
+                    self.lexicon.choose_relations(ctx.config, &u.lower)
+                } else {
+                    cmd.relations.clone()
+                };
+                respond::place(ctx, &rel, &u)
+            }
+            AnswerKind::YesNo => respond::yesno(ctx, &cmd.relations, &u),
+            AnswerKind::Fact => story::fact(ctx, first),
+            AnswerKind::Ask => return self.ask(ctx, first),
+        };
+        ans.with_intent(&cmd.name)
     }
 
     /// Relations named by a command or intent, else the ones an intent of
     /// that answer kind names in the config.
-    fn relations_for(&self, ctx: &Ctx<'_>, named: Vec<String>, kind: &str) -> Vec<String> {
+    fn relations_for(&self, ctx: &Ctx<'_>, named: Vec<String>, kind: AnswerKind) -> Vec<String> {
         if !named.is_empty() {
             return named;
         }
         self.intents
             .iter()
-            .find(|(i, _)| i.answer == kind && !i.relations.is_empty())
-            .map(|(i, _)| i.relations.clone())
+            .find(|i| i.kind == kind && !i.relations.is_empty())
+            .map(|i| i.relations.clone())
             .or_else(|| {
                 ctx.config
                     .commands
                     .iter()
-                    .find(|c| c.answer == kind && !c.relations.is_empty())
-                    .map(|c| c.relations.clone())
+                    .zip(&self.commands)
+                    .find(|(c, k)| **k == kind && !c.relations.is_empty())
+                    .map(|(c, _)| c.relations.clone())
             })
             .unwrap_or_default()
     }
@@ -243,7 +244,7 @@ impl Answerer {
         // A proper name the articles never use ("Samsung", "Super Bowl"):
         // whatever else the question says, they cannot answer it.
         if let Some(name) = self.unknown_name(question, &u) {
-            let mut ans = Answer::new(question, "unknown-name");
+            let mut ans = ctx.answer("unknown-name");
             ans.headline = format!("The articles don't mention {name}.");
             return ans;
         }
@@ -252,39 +253,59 @@ impl Answerer {
             && u.terms.is_empty()
             && lower.trim().len() <= u.entities[0].span.1 - u.entities[0].span.0 + 4
         {
-            let mut ans = Answer::new(question, "about");
-            story::about(ctx, &mut ans, &u.entities[0].name);
-            return ans;
+            return story::about(ctx, &u.entities[0].name);
         }
-        let intent = self
-            .intents
-            .iter()
-            .find(|(_, res)| res.iter().any(|r| r.is_match(&lower)));
-        let Some((intent, res)) = intent else {
-            let mut ans = Answer::new(question, "retrieval");
-            retrieval::answer(ctx, &mut ans, &u, need_of(&lower));
-            return ans;
+        let need = need_of(&lower);
+        let Some(intent) = self.intents.iter().find(|i| i.matches(&lower)) else {
+            let chosen = self.lexicon.choose_relations(ctx.config, &lower);
+            return retrieval::answer(ctx, &u, need, &chosen);
         };
-        let mut ans = Answer::new(question, &intent.name);
         let chosen = if intent.relations.is_empty() {
             self.lexicon.choose_relations(ctx.config, &lower)
         } else {
             intent.relations.clone()
         };
-        let need = need_of(&lower);
-        match intent.answer.as_str() {
-            "sources" => story::sources(ctx, &mut ans),
-            "status" => story::status(ctx, &mut ans),
-            "timeline" => story::timeline(ctx, &mut ans),
-            "quotes" => {
+        let ans = self.by_intent(ctx, intent, &u, &lower, &chosen);
+        if ans.answered {
+            let mut ans = ans.with_intent(&intent.name);
+            if ans.basis == Basis::Facts {
+                ctx.add_missing_detail(&mut ans, &u, need);
+            }
+            return ans;
+        }
+        // No fact fits: the articles' own words, with the relation the
+        // question's words point at (the intent's may be a narrow one).
+        let mut relations = chosen;
+        for r in self.lexicon.choose_relations(ctx.config, &lower) {
+            if !relations.contains(&r) {
+                relations.push(r);
+            }
+        }
+        let quoted = retrieval::answer(ctx, &u, need, &relations);
+        if quoted.answered {
+            quoted.with_intent(&format!("{}+retrieval", intent.name))
+        } else {
+            ans.with_intent(&intent.name)
+        }
+    }
+
+    /// The facts tier for a matched intent.
+    fn by_intent(
+        &self,
+        ctx: &Ctx<'_>,
+        intent: &Intent,
+        u: &Understanding,
+        lower: &str,
+        chosen: &[String],
+    ) -> Answer {
+        match intent.kind {
+            AnswerKind::Sources => story::sources(ctx),
+            AnswerKind::Status => story::status(ctx),
+            AnswerKind::Timeline => story::timeline(ctx),
+            AnswerKind::Quotes => {
                 // The speaker is the name in the "what did X say" slot; a
                 // named speaker with no quotes gets no one else's.
-                let who = res.iter().find_map(|r| {
-                    r.captures(&lower)
-                        .and_then(|c| c.name("who"))
-                        .map(|m| (m.start(), m.end()))
-                });
-                let speaker = match who {
+                let speaker = match intent.who(lower) {
                     Some((s, e)) => u.entities.iter().find(|x| x.span.0 >= s && x.span.1 <= e),
                     None => u.entities.iter().find(|e| e.kind == "PERSON"),
                 };
@@ -294,32 +315,22 @@ impl Answerer {
                     .filter(|e| Some(&e.name) != speaker.map(|s| &s.name))
                     .map(|e| e.name.as_str())
                     .collect();
-                let rel = self.relations_for(ctx, intent.relations.clone(), "quotes");
-                story::quotes(
-                    ctx,
-                    &mut ans,
-                    &rel,
-                    speaker.map(|s| s.name.as_str()),
-                    &about,
-                );
+                let rel = self.relations_for(ctx, intent.relations.clone(), AnswerKind::Quotes);
+                story::quotes(ctx, &rel, speaker.map(|s| s.name.as_str()), &about)
             }
-            "numbers" => {
-                let rel = self.relations_for(ctx, intent.relations.clone(), "numbers");
+            AnswerKind::Numbers => {
+                let rel = self.relations_for(ctx, intent.relations.clone(), AnswerKind::Numbers);
                 if intent.every {
-                    respond::numbers(
-                        ctx,
-                        &mut ans,
-                        &Understanding {
-                            terms: Vec::new(),
-                            ..u.clone()
-                        },
-                        &rel,
-                    );
+                    let all = Understanding {
+                        terms: Vec::new(),
+                        ..u.clone()
+                    };
+                    respond::numbers(ctx, &all, &rel)
                 } else {
-                    respond::numbers(ctx, &mut ans, &u, &rel);
+                    respond::numbers(ctx, u, &rel)
                 }
             }
-            "about" => {
+            AnswerKind::About => {
                 // "Who is X?", "what happened to X?": only when the question
                 // is X and function words; otherwise it asks about a relation.
                 let filler: Vec<String> = ["happened", "happening", "tell", "know"]
@@ -329,31 +340,31 @@ impl Answerer {
                 let only_entity =
                     u.entities.len() == 1 && u.terms.iter().all(|t| filler.contains(t));
                 match u.entities.first() {
-                    Some(e) if only_entity => story::about(ctx, &mut ans, &e.name),
-                    _ => respond::list(ctx, &mut ans, &chosen, &u, false),
+                    Some(e) if only_entity => story::about(ctx, &e.name),
+                    _ => respond::list(ctx, chosen, u, false),
                 }
             }
-            "list" if !chosen.is_empty() => {
+            AnswerKind::List if !chosen.is_empty() => {
                 // "working with before Globex": the name after "before" is
                 // the later event, not what the question is about.
                 let mut u = u.clone();
                 u.entities
                     .retain(|e| !u.lower[..e.span.0].trim_end().ends_with("before"));
-                respond::list(ctx, &mut ans, &chosen, &u, intent.subjects);
+                respond::list(ctx, chosen, &u, intent.subjects)
             }
-            "who" => respond::who(ctx, &mut ans, &chosen, &u),
-            "reason" => respond::reason(ctx, &mut ans, &chosen, &u),
-            "date" if !chosen.is_empty() => respond::date(ctx, &mut ans, &chosen, &u),
-            "place" if !chosen.is_empty() => respond::place(ctx, &mut ans, &chosen, &u),
-            "yesno" => {
-                respond::yesno(ctx, &mut ans, &chosen, &u);
+            AnswerKind::Who => respond::who(ctx, chosen, u),
+            AnswerKind::Reason => respond::reason(ctx, chosen, u),
+            AnswerKind::Date if !chosen.is_empty() => respond::date(ctx, chosen, u),
+            AnswerKind::Place if !chosen.is_empty() => respond::place(ctx, chosen, u),
+            AnswerKind::YesNo => respond::yesno(ctx, chosen, u),
+            AnswerKind::Fact => {
+                let id = lower.split_whitespace().last().unwrap_or("");
+                story::fact(ctx, id)
             }
-            _ => {}
+            AnswerKind::List | AnswerKind::Date | AnswerKind::Place | AnswerKind::Ask => {
+                ctx.answer(&intent.name)
+            }
         }
-        if !ans.answered {
-            retrieval::answer(ctx, &mut ans, &u, need);
-        }
-        ans
     }
 
     /// The first capitalised word after the question's first word that is
@@ -400,13 +411,15 @@ impl Answerer {
         None
     }
 
+    /// The none tier: nothing answers; say so, with hints.
     fn not_found(&self, ctx: &Ctx<'_>, ans: &mut Answer) {
         ans.answered = false;
+        ans.basis = Basis::None;
         ans.items.clear();
         ans.disagreements.clear();
         ans.citations.clear();
         ans.as_of = None;
-        if ans.intent != "unknown-name" {
+        if ans.intent != "unknown-name" && ans.intent != "unknown-command" {
             ans.headline = "The articles don't say.".into();
         }
         ans.hints = self.hints.clone();
@@ -419,34 +432,5 @@ impl Answerer {
         {
             ans.hints.insert(0, format!("/about entity:{}", e.name));
         }
-    }
-}
-
-/// What a retrieved sentence must contain for this question.
-fn need_of(lower: &str) -> Need {
-    let cost = ["cost", "price", "priced", "pay", "worth", "spend", "fee"];
-    if lower.starts_with("when")
-        || lower.contains("what date")
-        || lower.contains("what day")
-        || lower.contains("what year")
-    {
-        Need::Date
-    } else if lower.starts_with("how much")
-        || lower.starts_with("how many")
-        || lower.contains("what percent")
-    {
-        if cost.iter().any(|c| {
-            lower
-                .split(|ch: char| !ch.is_alphanumeric())
-                .any(|w| w == *c)
-        }) {
-            Need::Money
-        } else {
-            Need::Figure
-        }
-    } else if lower.starts_with("who") || lower.starts_with("which") {
-        Need::Entity
-    } else {
-        Need::Any
     }
 }

@@ -30,10 +30,14 @@ pub enum Request {
 }
 
 impl Request {
-    /// A free-text question, cleaned.
+    /// A free-text question, cleaned, and stripped of what is not words
+    /// (see [`plain`]).
     pub fn question(raw: &str) -> Request {
         let (text, truncated) = clean(raw);
-        Request::Question { text, truncated }
+        Request::Question {
+            text: plain(&text),
+            truncated,
+        }
     }
 
     /// A slash command with options.
@@ -116,6 +120,61 @@ impl Request {
     }
 }
 
+/// What a question says, without what Discord adds around words: user,
+/// role and channel mentions (`<@123>`, `<@!123>`, `<@&1>`, `<#1>`),
+/// `@everyone` and `@here`, markdown (`**`, `__`, `~~`, backticks,
+/// spoilers, a leading `>` quote) and leading punctuation. A question
+/// that is nothing else stays as it was, so it is still shown back.
+pub fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '<' {
+            if let Some(end) = rest.find('>') {
+                let inner = &rest[1..end];
+                let id = inner.trim_start_matches(['@', '!', '&', '#']);
+                if inner.len() > id.len()
+                    && !id.is_empty()
+                    && id.chars().all(|d| d.is_ascii_digit())
+                {
+                    rest = &rest[end + 1..];
+                    out.push(' ');
+                    continue;
+                }
+            }
+        }
+        if c == '@' {
+            let lower = rest.to_ascii_lowercase();
+            if let Some(w) = ["@everyone", "@here"]
+                .iter()
+                .find(|w| lower.starts_with(**w))
+            {
+                rest = &rest[w.len()..];
+                out.push(' ');
+                continue;
+            }
+        }
+        if matches!(c, '*' | '_' | '~' | '`' | '|') {
+            rest = &rest[c.len_utf8()..];
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    let words: Vec<&str> = out.split_whitespace().collect();
+    let joined = words.join(" ");
+    // A leading quote marker, bullet or stray punctuation ("> ", "- ",
+    // "...", "?? why"), but not a slash command's slash.
+    let trimmed = joined
+        .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '/' && c != '"')
+        .trim();
+    if trimmed.is_empty() {
+        text.to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
 /// Drops control characters and zero-width tricks, folds whitespace and caps
 /// the length.
 pub fn clean(raw: &str) -> (String, bool) {
@@ -180,6 +239,23 @@ mod tests {
             Request::parse("who won?", first),
             Request::question("who won?")
         );
+    }
+
+    #[test]
+    fn mentions_markdown_and_leading_punctuation_are_not_the_question() {
+        for q in [
+            "@everyone why did Acme drop Globex?",
+            "<@123> why did Acme drop Globex?",
+            "<@!123> <@&45> @here why did Acme drop Globex?",
+            "**why** did __Acme__ drop `Globex`?",
+            "> why did Acme drop Globex?",
+            "... why did Acme drop Globex?",
+            "||why did Acme drop Globex?||",
+        ] {
+            assert_eq!(plain(q), "why did Acme drop Globex?", "{q}");
+        }
+        assert_eq!(plain("@everyone"), "@everyone");
+        assert_eq!(plain("/about entity:Globex"), "/about entity:Globex");
     }
 
     #[test]

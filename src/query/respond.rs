@@ -1,420 +1,19 @@
 //! Answer builders for questions about relations: list, reason, date,
-//! place, who, yes/no and numbers. Each reads facts, cites their evidence,
-//! and fills an [`Answer`]; none invents text beyond joining what the facts
-//! hold. Whole-story views live in `story`, the fallback in `retrieval`.
+//! place, who, yes/no and numbers. Each reads facts, cites their evidence
+//! and returns an [`Answer`] (not answered when no fact fits); none
+//! invents text beyond joining what the facts hold. Whole-story views live
+//! in `story`, the quotes tier in `retrieval`.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
-use crate::config::Config;
-use crate::corpus::Article;
 use crate::extract::Evidence;
-use crate::facts::{Fact, FactTable};
+use crate::facts::{Fact, Qualifier};
 
-use super::answer::{Answer, Citation, Item};
-use super::retrieval::Index;
-use super::understand::{word_spans, Lexicon, Understanding};
+use super::answer::{Answer, Basis, Item};
+use super::ctx::{dedup, Ctx, CITES_PER_ITEM};
+use super::understand::Understanding;
 
-/// Everything a builder reads.
-pub struct Ctx<'a> {
-    /// The fact table.
-    pub facts: &'a FactTable,
-    /// The articles.
-    pub articles: &'a [Article],
-    /// The config.
-    pub config: &'a Config,
-    /// Question lexicon.
-    pub lexicon: &'a Lexicon,
-    /// Sentence index.
-    pub index: &'a Index,
-    /// Look-up tables built once with the answerer.
-    pub lookups: &'a Lookups,
-}
-
-/// Tables every answer needs, built once at start-up rather than per
-/// question (on a 14 MB corpus rebuilding them cost milliseconds a question).
-#[derive(Debug, Default)]
-pub struct Lookups {
-    by_id: HashMap<String, usize>,
-    fact_terms: Vec<HashSet<String>>,
-    object_terms: Vec<Vec<String>>,
-    fact_entities: Vec<BTreeSet<String>>,
-}
-
-impl Lookups {
-    /// Indexes articles by file name and each fact's words and entities.
-    pub fn build(facts: &FactTable, articles: &[Article], lexicon: &Lexicon) -> Lookups {
-        let by_id: HashMap<String, usize> = articles
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.id.clone(), i))
-            .collect();
-        let mut object_terms = Vec::with_capacity(facts.len());
-        let mut fact_terms = Vec::with_capacity(facts.len());
-        let mut fact_entities = Vec::with_capacity(facts.len());
-        for f in facts.all() {
-            let mut terms = HashSet::new();
-            let mut ents = BTreeSet::new();
-            let mut sentences = HashSet::new();
-            for e in &f.evidence {
-                let Some(&ai) = by_id.get(&e.source) else {
-                    continue;
-                };
-                if !sentences.insert((ai, e.sentence)) {
-                    continue;
-                }
-                let lower = e.quote.to_lowercase();
-                for (s, en) in word_spans(&lower) {
-                    terms.insert(lexicon.term(&lower[s..en]));
-                }
-                if let Some(info) = facts.sentence_info(ai, e.sentence) {
-                    ents.extend(info.entities.iter().cloned());
-                }
-            }
-            fact_terms.push(terms);
-            fact_entities.push(ents);
-            let object = f.object.to_lowercase();
-            object_terms.push(
-                word_spans(&object)
-                    .into_iter()
-                    .map(|(s, e)| lexicon.term(&object[s..e]))
-                    .collect(),
-            );
-        }
-        Lookups {
-            by_id,
-            fact_terms,
-            object_terms,
-            fact_entities,
-        }
-    }
-}
-
-/// Citations per item, at most.
-pub(super) const CITES_PER_ITEM: usize = 3;
-/// Items per answer before "and N more" (the renderers shorten further).
-const MAX_ITEMS: usize = 12;
-
-impl<'a> Ctx<'a> {
-    /// A context over precomputed tables.
-    pub fn new(
-        facts: &'a FactTable,
-        articles: &'a [Article],
-        config: &'a Config,
-        lexicon: &'a Lexicon,
-        index: &'a Index,
-        lookups: &'a Lookups,
-    ) -> Ctx<'a> {
-        Ctx {
-            facts,
-            articles,
-            config,
-            lexicon,
-            index,
-            lookups,
-        }
-    }
-
-    pub(super) fn cite_sentence(&self, ans: &mut Answer, article: usize, sentence: usize) -> usize {
-        let a = &self.articles[article];
-        ans.cite(Citation {
-            n: 0,
-            source: a.id.clone(),
-            title: a.title.clone(),
-            outlet: a.outlet.clone(),
-            date: a.date,
-            url: a.url.clone(),
-            quote: a.sentences[sentence].text.clone(),
-        })
-    }
-
-    pub(super) fn cite(&self, ans: &mut Answer, e: &Evidence) -> Option<usize> {
-        let ai = *self.lookups.by_id.get(e.source.as_str())?;
-        Some(self.cite_sentence(ans, ai, e.sentence))
-    }
-
-    /// Cites up to `max` pieces of evidence, one per article first.
-    pub(super) fn cite_fact(&self, ans: &mut Answer, f: &Fact, max: usize) -> Vec<usize> {
-        // Running text before headlines (a headline states; a sentence also
-        // says who, when and why), one article each first. Each pass stops
-        // as soon as it has enough: a fact may rest on thousands of sentences.
-        let heading = |e: &Evidence| {
-            self.lookups
-                .by_id
-                .get(e.source.as_str())
-                .and_then(|&ai| self.articles[ai].sentences.get(e.sentence))
-                .is_some_and(|s| s.heading)
-        };
-        let mut chosen: Vec<&Evidence> = Vec::new();
-        let mut seen = BTreeSet::new();
-        for e in &f.evidence {
-            if chosen.len() >= max {
-                break;
-            }
-            if !heading(e) && seen.insert(e.source.as_str()) {
-                chosen.push(e);
-            }
-        }
-        for want_heading in [false, true] {
-            for e in &f.evidence {
-                if chosen.len() >= max {
-                    break;
-                }
-                if heading(e) == want_heading && !chosen.iter().any(|c| std::ptr::eq(*c, e)) {
-                    chosen.push(e);
-                }
-            }
-        }
-        let mut out: Vec<usize> = chosen
-            .into_iter()
-            .filter_map(|e| self.cite(ans, e))
-            .collect();
-        out.sort();
-        out.dedup();
-        out
-    }
-
-    /// Entities mentioned in the sentences that state a fact.
-    pub(super) fn fact_entities(&self, f: &Fact) -> &'a BTreeSet<String> {
-        static EMPTY: BTreeSet<String> = BTreeSet::new();
-        self.lookups
-            .fact_entities
-            .get(self.facts.position(f))
-            .unwrap_or(&EMPTY)
-    }
-
-    /// How well a fact matches the question's content words: a word in the
-    /// fact's own object ("stock" in "Acme stock rose") counts three
-    /// times, a word elsewhere in its sentences once.
-    pub(super) fn relevance(&self, f: &Fact, u: &Understanding) -> usize {
-        let at = self.facts.position(f);
-        let (Some(words), Some(object_terms)) = (
-            self.lookups.fact_terms.get(at),
-            self.lookups.object_terms.get(at),
-        ) else {
-            return 0;
-        };
-        u.terms
-            .iter()
-            .map(|t| {
-                if object_terms.contains(t) {
-                    3
-                } else {
-                    usize::from(words.contains(t))
-                }
-            })
-            .sum()
-    }
-
-    /// Applies "in China" / "outside China": keeps facts whose sentences
-    /// name the place (or, for outside, do not), unless that keeps nothing.
-    fn place_filter<'f>(&self, facts: Vec<&'f Fact>, u: &Understanding) -> Vec<&'f Fact> {
-        let mut out = facts;
-        if !u.outside.is_empty() {
-            let kept: Vec<&Fact> = out
-                .iter()
-                .copied()
-                .filter(|f| {
-                    let ents = self.fact_entities(f);
-                    !u.outside.iter().any(|p| {
-                        ents.contains(p)
-                            || f.qualifiers
-                                .values()
-                                .flatten()
-                                .any(|v| v.contains(p.as_str()))
-                    })
-                })
-                .collect();
-            out = kept;
-        }
-        if !u.within.is_empty() {
-            // Named ("China") or as a word ("Chinese regulations").
-            let mentions = |f: &Fact, p: &String| {
-                self.fact_entities(f).contains(p.as_str())
-                    || self
-                        .lookups
-                        .fact_terms
-                        .get(self.facts.position(f))
-                        .is_some_and(|t| t.contains(&self.lexicon.term(&p.to_lowercase())))
-            };
-            let kept: Vec<&Fact> = out
-                .iter()
-                .copied()
-                .filter(|f| u.within.iter().all(|p| mentions(f, p)))
-                .collect();
-            // No fact names the place: if they name other places, the
-            // question is about somewhere the articles do not cover.
-            let elsewhere = out.iter().any(|f| {
-                f.qualifiers
-                    .get("place")
-                    .into_iter()
-                    .flatten()
-                    .any(|p| !u.within.contains(p))
-            });
-            if !kept.is_empty() || elsewhere {
-                out = kept;
-            }
-        }
-        out
-    }
-
-    /// A fact in words, from its relation's template.
-    pub fn sentence(&self, f: &Fact) -> String {
-        let rel = self.config.relations.iter().find(|r| r.name == f.relation);
-        let label = rel.map_or(f.relation.as_str(), |r| r.label.as_str());
-        let template = match (f.negated, rel) {
-            (true, Some(r)) => r
-                .negated_template
-                .clone()
-                .unwrap_or_else(|| "{subject} did not {label} {object}".into()),
-            (false, Some(r)) => r
-                .template
-                .clone()
-                .unwrap_or_else(|| "{subject} {label} {object}".into()),
-            (true, None) => "{subject} did not {label} {object}".into(),
-            (false, None) => "{subject} {label} {object}".into(),
-        };
-        let subject = if f.subject.is_empty() {
-            "It (source unnamed)"
-        } else {
-            f.subject.as_str()
-        };
-        let mut out = template
-            .replace("{subject}", subject)
-            .replace("{label}", label)
-            .replace("{object}", &f.object);
-        for (k, v) in &f.qualifiers {
-            out = out.replace(&format!("{{{k}}}"), v.first().map_or("", |s| s.as_str()));
-        }
-        // Qualifiers the fact does not have leave their braces: drop them.
-        let mut clean = String::new();
-        let mut skip = false;
-        for c in out.chars() {
-            match c {
-                '{' => skip = true,
-                '}' => skip = false,
-                c if !skip => clean.push(c),
-                _ => {}
-            }
-        }
-        let words: Vec<&str> = clean.split_whitespace().collect();
-        let mut s = words.join(" ");
-        if f.hedged && !s.is_empty() {
-            s.push_str(" (reportedly)");
-        }
-        s
-    }
-
-    /// Extra detail for list items: role, reasons, date, place.
-    fn details(&self, f: &Fact, used: &[&str]) -> String {
-        let mut parts = Vec::new();
-        if let Some(role) = f.qualifier("role").filter(|_| !used.contains(&"role")) {
-            parts.push(format!("as {role}"));
-        }
-        let reasons: Vec<&String> = f
-            .qualifiers
-            .get("reason")
-            .into_iter()
-            .flatten()
-            .chain(f.qualifiers.get("because").into_iter().flatten())
-            .collect();
-        if !reasons.is_empty() && !used.contains(&"reason") {
-            let shown: Vec<String> = reasons.iter().take(3).map(|r| r.to_string()).collect();
-            parts.push(format!("reason: {}", shown.join("; ")));
-        }
-        if let Some(d) = f
-            .event_date()
-            .filter(|d| d.is_full() && !used.contains(&"date"))
-        {
-            parts.push(format!("{d}"));
-        }
-        let mut at = Vec::new();
-        if let Some(e) = f.qualifier("event") {
-            at.push(e.to_string());
-        }
-        if let Some(p) = f.qualifier("place") {
-            at.push(p.to_string());
-        }
-        if !at.is_empty() && !used.contains(&"place") {
-            parts.push(format!("at {}", at.join(", ")));
-        }
-        if f.hedged {
-            parts.push("reportedly".into());
-        }
-        parts.push(format!(
-            "{} source{}",
-            f.sources,
-            if f.sources == 1 { "" } else { "s" }
-        ));
-        format!(" ({})", parts.join("; "))
-    }
-
-    pub(super) fn add_disagreements(&self, ans: &mut Answer, facts: &[&Fact]) {
-        for f in facts {
-            for d in &f.disagreements {
-                if d.what == "reason" && ans.intent != "reason" {
-                    continue;
-                }
-                // A few values, each with the sentences that give it: on a
-                // large corpus a fact can have hundreds of variants.
-                const VALUES: usize = 4;
-                let mut sides = Vec::new();
-                for (value, sources) in d.values.iter().take(VALUES) {
-                    let gives = |e: &&Evidence| {
-                        sources.contains(&e.source)
-                            && if d.what == "date" {
-                                e.date.map(|x| x.to_string()).as_deref() == Some(value.as_str())
-                            } else {
-                                e.qualifiers
-                                    .get(&d.what)
-                                    .is_some_and(|v| v.eq_ignore_ascii_case(value))
-                            }
-                    };
-                    let mut c: Vec<usize> = f
-                        .evidence
-                        .iter()
-                        .filter(gives)
-                        .take(2)
-                        .filter_map(|e| self.cite(ans, e))
-                        .collect();
-                    c.sort();
-                    c.dedup();
-                    sides.push(format!("{value} {}", super::answer::markers(&c).trim()));
-                }
-                if d.values.len() > VALUES {
-                    sides.push(format!("and {} more", d.values.len() - VALUES));
-                }
-                ans.disagreements.push(Item {
-                    text: format!(
-                        "{}: the {} differs between articles: {}",
-                        self.sentence(f),
-                        d.what,
-                        sides.join(" vs ")
-                    ),
-                    cites: Vec::new(),
-                });
-            }
-            for other in self.facts.conflicting(f) {
-                let a = self.cite_fact(ans, f, 2);
-                let b = self.cite_fact(ans, other, 2);
-                let text = format!(
-                    "{} {} but {} {}",
-                    self.sentence(f),
-                    super::answer::markers(&a).trim(),
-                    self.sentence(other),
-                    super::answer::markers(&b).trim()
-                );
-                if !ans.disagreements.iter().any(|d| d.text == text) {
-                    ans.disagreements.push(Item {
-                        text,
-                        cites: Vec::new(),
-                    });
-                }
-            }
-        }
-    }
-}
-
-fn named(u: &Understanding) -> Vec<&str> {
+pub(super) fn named(u: &Understanding) -> Vec<&str> {
     u.entities
         .iter()
         .filter(|e| e.kind != "PLACE")
@@ -422,16 +21,26 @@ fn named(u: &Understanding) -> Vec<&str> {
         .collect()
 }
 
-/// Facts of the given relations that involve the question's entities: all
-/// of them if some fact has them all, else any. When no fact involves them
-/// and they are only things (products, places, events), the relation's
-/// facts stand on their own ("which model will power the product?").
-fn involving<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) -> Vec<&'f Fact> {
-    let names = named(u);
-    let all: Vec<&Fact> = relations
+/// The facts of these relations, leaving out those only modal or
+/// conditional sentences state when the question asks what happened
+/// ("X would partner with Y" does not answer "who did X partner with?").
+pub(super) fn facts_of<'f>(
+    ctx: &Ctx<'f>,
+    relations: &[String],
+    u: &Understanding,
+) -> Vec<&'f Fact> {
+    relations
         .iter()
         .flat_map(|r| ctx.facts.relation(r))
-        .collect();
+        .filter(|f| !(u.happened && ctx.modal_only(f)))
+        .collect()
+}
+
+/// Facts of the given relations that involve the question's entities: all
+/// of them if some fact has them all, else any.
+fn involving<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) -> Vec<&'f Fact> {
+    let names = named(u);
+    let all = facts_of(ctx, relations, u);
     if names.is_empty() {
         return all;
     }
@@ -484,47 +93,28 @@ fn involving_or_things<'f>(
         .entities
         .iter()
         .all(|e| !matches!(e.kind.as_str(), "ORG" | "PERSON" | "NAME"));
+    if !found.is_empty() || !only_things || named(u).is_empty() {
+        return found;
+    }
     // Only for relations whose objects are products themselves (a model),
     // not figures or topics.
-    let about_products = relations
-        .iter()
-        .flat_map(|r| ctx.facts.relation(r))
-        .any(|f| {
-            ctx.facts
-                .entities()
-                .get(&f.object)
-                .is_some_and(|e| e.kind == "PRODUCT")
-        });
-    if found.is_empty() && only_things && about_products && !named(u).is_empty() {
-        relations
-            .iter()
-            .flat_map(|r| ctx.facts.relation(r))
-            .collect()
+    let all = facts_of(ctx, relations, u);
+    let about_products = all.iter().any(|f| {
+        ctx.facts
+            .entities()
+            .get(&f.object)
+            .is_some_and(|e| e.kind == "PRODUCT")
+    });
+    if about_products {
+        all
     } else {
         found
     }
 }
 
-pub(super) fn finish(ans: &mut Answer) {
-    if ans.items.len() > MAX_ITEMS {
-        let more = ans.items.len() - MAX_ITEMS;
-        ans.items.truncate(MAX_ITEMS);
-        ans.items.push(Item {
-            text: format!("and {more} more"),
-            cites: Vec::new(),
-        });
-    }
-    ans.answered = !ans.items.is_empty();
-}
-
 /// Lists the entities on the other side of the question's entity.
-pub fn list(
-    ctx: &Ctx<'_>,
-    ans: &mut Answer,
-    relations: &[String],
-    u: &Understanding,
-    want_subjects: bool,
-) {
+pub fn list(ctx: &Ctx<'_>, relations: &[String], u: &Understanding, want_subjects: bool) -> Answer {
+    let mut ans = ctx.answer("list");
     let names = named(u);
     // Relations in order: the first that has matching facts answers.
     let mut facts: Vec<&Fact> = Vec::new();
@@ -541,6 +131,7 @@ pub fn list(
     }
     // Which side answers: the side that is not the question's entity.
     let mut groups: Vec<(String, Vec<&Fact>)> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
     for f in &facts {
         let object_is_entity = ctx.facts.entities().contains_key(&f.object);
         let side = if want_subjects
@@ -557,18 +148,13 @@ pub fn list(
         }
         // Facts with their own wording (quotes, figures, requirements) are
         // items of their own; the others group under the name they answer.
-        let templated = ctx
-            .config
-            .relations
-            .iter()
-            .any(|r| r.name == f.relation && r.template.is_some());
-        if templated && groups.iter().any(|(n, _)| *n == side) {
-            groups.push((side, vec![f]));
-            continue;
-        }
-        match groups.iter_mut().find(|(n, _)| *n == side) {
-            Some((_, v)) => v.push(f),
-            None => groups.push((side, vec![f])),
+        match at.get(&side) {
+            Some(&i) if !ctx.templated(&f.relation) => groups[i].1.push(f),
+            Some(_) => groups.push((side, vec![f])),
+            None => {
+                at.insert(side.clone(), groups.len());
+                groups.push((side, vec![f]));
+            }
         }
     }
     groups.sort_by(|a, b| {
@@ -586,7 +172,9 @@ pub fn list(
         let mut cites = Vec::new();
         for f in fs {
             subjects.insert(f.subject.as_str());
-            cites.extend(ctx.cite_fact(ans, f, CITES_PER_ITEM));
+            if ans.items.len() < super::ctx::CITED_ITEMS {
+                cites.extend(ctx.cite_fact(&mut ans, f, CITES_PER_ITEM));
+            }
         }
         cites.sort();
         cites.dedup();
@@ -596,35 +184,26 @@ pub fn list(
             .expect("non-empty group");
         // Relations with their own wording (quotes, figures, roles) read as
         // sentences; the others as the name with its details.
-        let templated = ctx
-            .config
-            .relations
-            .iter()
-            .any(|r| r.name == best.relation && r.template.is_some());
         let object_is_entity = ctx.facts.entities().contains_key(&best.object);
-        let text = if object_is_entity && !templated {
+        let text = if object_is_entity && !ctx.templated(&best.relation) {
             format!("{name}{}", ctx.details(best, &[]))
         } else {
-            format!("{}{}", ctx.sentence(best), ctx.details(best, &["role"]))
+            format!(
+                "{}{}",
+                ctx.sentence(best),
+                ctx.details(best, &[Qualifier::Role])
+            )
         };
         ans.items.push(Item { text, cites });
     }
-    let label = used
-        .and_then(|r| ctx.config.relations.iter().find(|x| &x.name == r))
-        .map_or("", |r| r.label.as_str());
+    let label = used.map_or("", |r| ctx.label(r));
     let mut names_list: Vec<&str> = Vec::new();
     for (n, _) in &groups {
         if !names_list.contains(&n.as_str()) {
             names_list.push(n.as_str());
         }
     }
-    let templated = used.is_some_and(|r| {
-        ctx.config
-            .relations
-            .iter()
-            .any(|x| &x.name == r && x.template.is_some())
-    });
-    if templated {
+    if used.is_some_and(|r| ctx.templated(r)) {
         // Facts with their own wording: the best one says it best.
         if let Some((_, fs)) = groups.first() {
             ans.headline = ctx.sentence(fs[0]);
@@ -644,17 +223,99 @@ pub fn list(
             names_list.join(", ")
         };
     }
-    let shown: Vec<&Fact> = groups.iter().flat_map(|(_, v)| v.iter().copied()).collect();
-    ctx.add_disagreements(ans, &shown);
-    finish(ans);
+    let shown: Vec<&Fact> = groups
+        .iter()
+        .flat_map(|(_, v)| v.iter().copied())
+        .take(super::ctx::CITED_ITEMS)
+        .collect();
+    ctx.add_disagreements(&mut ans, &shown);
+    ans.settle(Basis::Facts)
 }
 
-/// Reasons given for the facts that involve the question's entities.
-pub fn reason(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understanding) {
+/// Every distinct reason the facts' sources give, each with the sentences
+/// that give it, the best supported first; and a note when different
+/// articles give different reasons. All are listed: only renderers shorten.
+fn add_reasons(ctx: &Ctx<'_>, ans: &mut Answer, facts: &[&Fact], prefix: &str) {
+    let mut reasons: Vec<(String, Vec<&Evidence>)> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for f in facts {
+        for e in &f.evidence {
+            for key in Qualifier::REASONS {
+                if let Some(r) = e.qualifiers.get(key.key()) {
+                    let k = r.to_lowercase();
+                    match at.get(&k) {
+                        Some(&i) => reasons[i].1.push(e),
+                        None => {
+                            at.insert(k, reasons.len());
+                            reasons.push((r.clone(), vec![e]));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let support = |ev: &Vec<&Evidence>| ev.iter().map(|e| e.article).collect::<BTreeSet<_>>().len();
+    reasons.sort_by_key(|r| std::cmp::Reverse(support(&r.1)));
+    for (r, ev) in &reasons {
+        let mut cites: Vec<usize> = if ans.items.len() < super::ctx::CITED_ITEMS {
+            ev.iter()
+                .take(CITES_PER_ITEM)
+                .filter_map(|e| ctx.cite(ans, e))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        cites.sort();
+        cites.dedup();
+        // "reportedly" only while every source giving it hedges.
+        let text = if ev.iter().all(|e| e.hedged) {
+            format!("{prefix}{r} (reportedly)")
+        } else {
+            format!("{prefix}{r}")
+        };
+        ans.items.push(Item { text, cites });
+    }
+    let sources: BTreeSet<usize> = reasons
+        .iter()
+        .flat_map(|(_, ev)| ev.iter().map(|e| e.article))
+        .collect();
+    if reasons.len() > 1 && sources.len() > 1 {
+        ans.disagreements.push(Item {
+            text: "The articles give different reasons; each is listed with its source.".into(),
+            cites: Vec::new(),
+        });
+    }
+}
+
+/// Whether a question asks if the sources agree ("do the articles agree on
+/// why...", "do reports differ about...").
+fn asks_agreement(lower: &str) -> bool {
+    lower.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        matches!(
+            w,
+            "agree"
+                | "agreed"
+                | "disagree"
+                | "disagreed"
+                | "differ"
+                | "differed"
+                | "consistent"
+                | "contradict"
+                | "contradicts"
+                | "conflicting"
+                | "same"
+        )
+    })
+}
+
+/// Reasons given for the facts that involve the question's entities, and
+/// where the sources differ on them.
+pub fn reason(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
+    let mut ans = ctx.answer("reason");
     let with_reasons = |rels: &[String]| -> Vec<&Fact> {
         involving(ctx, rels, u)
             .into_iter()
-            .filter(|f| f.qualifiers.contains_key("reason") || f.qualifiers.contains_key("because"))
+            .filter(|f| f.has_reason())
             .collect()
     };
     let mut facts = if relations.is_empty() {
@@ -676,6 +337,7 @@ pub fn reason(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Underst
         ctx.relevance(b, u)
             .cmp(&ctx.relevance(a, u))
             .then(b.sources.cmp(&a.sources))
+            .then(a.index.cmp(&b.index))
     });
     if let Some(first) = facts.first() {
         let main: Vec<&Fact> = facts
@@ -683,75 +345,27 @@ pub fn reason(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Underst
             .copied()
             .filter(|f| f.relation == first.relation)
             .collect();
-        let heads: Vec<String> = main.iter().map(|f| ctx.sentence(f)).collect();
-        ans.headline = format!("{}. Reasons the articles give:", dedup(heads).join("; "));
-        // Each distinct reason once, with the sentences that give it; the
-        // best supported first, cited a few times at most.
-        let mut reasons: Vec<(String, Vec<&Evidence>)> = Vec::new();
-        let mut at: HashMap<String, usize> = HashMap::new();
-        for f in &main {
-            for e in &f.evidence {
-                for key in ["reason", "because"] {
-                    if let Some(r) = e.qualifiers.get(key) {
-                        let k = r.to_lowercase();
-                        match at.get(&k) {
-                            Some(&i) => reasons[i].1.push(e),
-                            None => {
-                                at.insert(k, reasons.len());
-                                reasons.push((r.clone(), vec![e]));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        let support = |ev: &Vec<&Evidence>| {
-            ev.iter()
-                .map(|e| e.source.as_str())
-                .collect::<BTreeSet<_>>()
-                .len()
-        };
-        reasons.sort_by_key(|r| std::cmp::Reverse(support(&r.1)));
-        for (r, ev) in reasons.iter().take(MAX_ITEMS + 1) {
-            let mut cites: Vec<usize> = ev
-                .iter()
-                .take(CITES_PER_ITEM)
-                .filter_map(|e| ctx.cite(ans, e))
-                .collect();
-            cites.sort();
-            cites.dedup();
-            // "reportedly" only while every source giving it hedges.
-            let text = if ev.iter().all(|e| e.hedged) {
-                format!("{r} (reportedly)")
+        let heads = dedup(main.iter().map(|f| ctx.sentence(f)).collect()).join("; ");
+        add_reasons(ctx, &mut ans, &main, "");
+        let differ = !ans.disagreements.is_empty();
+        ans.headline = if asks_agreement(&u.lower) {
+            if differ {
+                format!("No, the sources differ: {heads}, for different reasons:")
             } else {
-                r.clone()
-            };
-            ans.items.push(Item { text, cites });
-        }
-        let sources: BTreeSet<&str> = main
-            .iter()
-            .flat_map(|f| {
-                f.evidence
-                    .iter()
-                    .filter(|e| e.qualifiers.contains_key("reason"))
-                    .map(|e| e.source.as_str())
-            })
-            .collect();
-        if ans.items.len() > 1 && sources.len() > 1 {
-            ans.disagreements.push(Item {
-                text: "The articles give different reasons; each is listed with its source.".into(),
-                cites: Vec::new(),
-            });
-        }
-        ctx.add_disagreements(ans, &main);
+                format!("The sources agree: {heads}. Reasons the articles give:")
+            }
+        } else {
+            format!("{heads}. Reasons the articles give:")
+        };
+        ctx.add_disagreements(&mut ans, &main);
     }
-    finish(ans);
+    ans.settle(Basis::Facts)
 }
 
 /// Dates for the facts that involve the question's entities.
-pub fn date(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understanding) {
-    let dated =
-        |f: &&Fact| f.event_date().is_some() || f.qualifiers.contains_key("date") || f.negated;
+pub fn date(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
+    let mut ans = ctx.answer("date");
+    let dated = |f: &&Fact| f.event_date().is_some() || f.has(Qualifier::Date) || f.negated;
     let mut facts: Vec<&Fact> = involving(ctx, relations, u)
         .into_iter()
         .filter(dated)
@@ -767,7 +381,7 @@ pub fn date(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
             .all()
             .iter()
             // Only through roles: a chairman speaks for his company.
-            .filter(|f| f.qualifiers.contains_key("role"))
+            .filter(|f| f.has(Qualifier::Role))
             .filter_map(|f| {
                 if names.contains(&f.subject.as_str()) {
                     Some(f.object.as_str())
@@ -778,16 +392,13 @@ pub fn date(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
                 }
             })
             .collect();
-        let by_linked: Vec<&Fact> = relations
+        let all = facts_of(ctx, relations, u);
+        if all
             .iter()
-            .flat_map(|r| ctx.facts.relation(r))
-            .filter(dated)
-            .filter(|f| linked.contains(f.subject.as_str()))
-            .collect();
-        if !by_linked.is_empty() {
-            facts = relations
-                .iter()
-                .flat_map(|r| ctx.facts.relation(r))
+            .any(|f| dated(f) && linked.contains(f.subject.as_str()))
+        {
+            facts = all
+                .into_iter()
                 .filter(dated)
                 .filter(|f| linked.contains(f.subject.as_str()) || f.subject.is_empty())
                 .collect();
@@ -797,25 +408,25 @@ pub fn date(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
     let in_place = |f: &Fact| {
         u.within
             .iter()
-            .any(|p| f.qualifiers.get("place").is_some_and(|v| v.contains(p)))
+            .any(|p| f.values(Qualifier::Place).contains(p))
     };
     facts.sort_by(|a, b| {
         in_place(b)
             .cmp(&in_place(a))
             .then(ctx.relevance(b, u).cmp(&ctx.relevance(a, u)))
             .then(b.sources.cmp(&a.sources))
-            .then(a.id.cmp(&b.id))
+            .then(a.index.cmp(&b.index))
     });
     let mut first_when: Option<Option<String>> = None;
     for f in &facts {
         let when = match f.event_date() {
             Some(d) if d.is_full() => Some(d.to_string()),
             _ => f
-                .qualifier("date")
+                .qualifier(Qualifier::Date)
                 .map(|s| s.to_string())
                 .or_else(|| f.event_date().map(|d| d.to_string())),
         };
-        let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
+        let cites = ctx.cite_item(&mut ans, f);
         let text = match &when {
             Some(w) => format!("{}: {w}", ctx.sentence(f)),
             None => ctx.sentence(f),
@@ -837,22 +448,28 @@ pub fn date(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understan
         }
         ans.items.push(Item { text, cites });
     }
-    ctx.add_disagreements(ans, &facts);
-    finish(ans);
+    let shown: Vec<&Fact> = facts
+        .iter()
+        .copied()
+        .take(super::ctx::CITED_ITEMS)
+        .collect();
+    ctx.add_disagreements(&mut ans, &shown);
+    ans.settle(Basis::Facts)
 }
 
 /// Places and events for the facts that involve the question's entities.
-pub fn place(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understanding) {
+pub fn place(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
+    let mut ans = ctx.answer("place");
     let facts: Vec<&Fact> = involving(ctx, relations, u)
         .into_iter()
-        .filter(|f| f.qualifiers.contains_key("event") || f.qualifiers.contains_key("place"))
+        .filter(|f| f.has(Qualifier::Event) || f.has(Qualifier::Place))
         .collect();
     let mut places: Vec<String> = Vec::new();
     for f in &facts {
         let mut at = Vec::new();
-        at.extend(f.qualifiers.get("event").into_iter().flatten().cloned());
-        at.extend(f.qualifiers.get("place").into_iter().flatten().cloned());
-        let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
+        at.extend(f.values(Qualifier::Event).iter().cloned());
+        at.extend(f.values(Qualifier::Place).iter().cloned());
+        let cites = ctx.cite_item(&mut ans, f);
         let where_ = at.join(", ");
         if !places.contains(&where_) {
             places.push(where_.clone());
@@ -865,14 +482,14 @@ pub fn place(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understa
     if let Some(p) = places.first() {
         ans.headline = format!("At {p}");
     }
-    finish(ans);
+    ans.settle(Basis::Facts)
 }
 
 /// Who did it, earliest first ("who first reported").
-pub fn who(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understanding) {
-    let mut facts: Vec<&Fact> = relations
-        .iter()
-        .flat_map(|r| ctx.facts.relation(r))
+pub fn who(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
+    let mut ans = ctx.answer("who");
+    let mut facts: Vec<&Fact> = facts_of(ctx, relations, u)
+        .into_iter()
         .filter(|f| !f.subject.is_empty())
         .collect();
     facts.sort_by(|a, b| {
@@ -881,10 +498,10 @@ pub fn who(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understand
             .cmp(&b.date().is_none())
             .then(a.date().cmp(&b.date()))
             .then(b.sources.cmp(&a.sources))
+            .then(a.index.cmp(&b.index))
     });
-    let _ = u;
     for f in &facts {
-        let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
+        let cites = ctx.cite_item(&mut ans, f);
         let when = f.date().map_or(String::new(), |d| format!(" ({d})"));
         ans.items.push(Item {
             text: format!("{}{when}", f.subject),
@@ -892,28 +509,55 @@ pub fn who(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understand
         });
     }
     if let Some(f) = facts.first() {
-        let label = ctx
-            .config
-            .relations
-            .iter()
-            .find(|r| r.name == f.relation)
-            .map_or("", |r| r.label.as_str());
+        let label = ctx.label(&f.relation);
         ans.headline = match f.date() {
             Some(d) => format!("{} {label} it first ({d})", f.subject),
             None => format!("{} {label} it", f.subject),
         };
     }
-    finish(ans);
+    ans.settle(Basis::Facts)
+}
+
+/// One fact as the answer to a yes/no question: the word, the fact with
+/// its details, every reason, and where the sources differ. A fact the
+/// sources disagree about never gets a bare "Yes".
+fn yesno_fact(ctx: &Ctx<'_>, ans: &mut Answer, word: &str, f: &Fact) {
+    let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
+    ans.headline = if !ctx.facts.conflicting(f).is_empty() {
+        format!(
+            "{word} by some articles, not by others: {}",
+            ctx.sentence(f)
+        )
+    } else if f.disagreements.is_empty() {
+        format!("{word}: {}", ctx.sentence(f))
+    } else {
+        let what: Vec<&str> = f.disagreements.iter().map(|d| d.what.as_str()).collect();
+        format!(
+            "{word}: {} (the sources differ on the {})",
+            ctx.sentence(f),
+            what.join(" and ")
+        )
+    };
+    ans.items.push(Item {
+        text: format!(
+            "{}{}",
+            ctx.sentence(f),
+            ctx.details(f, &[Qualifier::Reason])
+        ),
+        cites,
+    });
+    add_reasons(ctx, ans, &[f], "reason: ");
+    ctx.add_disagreements(ans, &[f]);
 }
 
 /// Yes or no from a fact's polarity, or from a contradicting relation.
-pub fn yesno(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understanding) -> bool {
+pub fn yesno(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
+    let mut ans = ctx.answer("yesno");
     let names = named(u);
     if names.is_empty() || relations.is_empty() {
-        return false;
+        return ans;
     }
-    let facts = involving(ctx, relations, u);
-    let facts: Vec<&Fact> = facts
+    let facts: Vec<&Fact> = involving(ctx, relations, u)
         .into_iter()
         .filter(|f| {
             names
@@ -923,38 +567,24 @@ pub fn yesno(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understa
         .collect();
     if let Some(f) = facts
         .iter()
-        .max_by_key(|f| (ctx.relevance(f, u), f.sources))
+        .max_by_key(|f| (ctx.relevance(f, u), f.sources, std::cmp::Reverse(f.index)))
     {
         let word = if f.negated { "No" } else { "Yes" };
-        let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
-        ans.headline = format!("{word}: {}", ctx.sentence(f));
-        ans.items.push(Item {
-            text: format!("{}{}", ctx.sentence(f), ctx.details(f, &[])),
-            cites,
-        });
-        ctx.add_disagreements(ans, &[f]);
-        finish(ans);
-        return true;
+        yesno_fact(ctx, &mut ans, word, f);
+        return ans.settle(Basis::Facts);
     }
     // "Did Acme pick Globex?" with only "Acme rejected Globex" on file.
     for r in relations {
-        let Some(rel) = ctx.config.relations.iter().find(|x| &x.name == r) else {
+        let Some(rel) = ctx.relation(r) else {
             continue;
         };
-        let other: Vec<String> = rel.conflicts.clone();
-        let facts: Vec<&Fact> = involving(ctx, &other, u)
+        let facts: Vec<&Fact> = involving(ctx, &rel.conflicts, u)
             .into_iter()
             .filter(|f| names.iter().all(|n| f.subject == *n || f.object == *n))
             .collect();
         if let Some(f) = facts.first() {
-            let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
-            ans.headline = format!("No: {}", ctx.sentence(f));
-            ans.items.push(Item {
-                text: format!("{}{}", ctx.sentence(f), ctx.details(f, &[])),
-                cites,
-            });
-            finish(ans);
-            return true;
+            yesno_fact(ctx, &mut ans, "No", f);
+            return ans.settle(Basis::Facts);
         }
     }
     // Neither: say what the articles do report about these names, without
@@ -971,31 +601,28 @@ pub fn yesno(ctx: &Ctx<'_>, ans: &mut Answer, relations: &[String], u: &Understa
             .filter(|f| names.iter().all(|n| f.subject == *n || f.object == *n))
             .collect();
         if let Some(f) = facts.first() {
-            let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
             ans.headline = format!(
                 "The articles do not say so; they report: {}",
                 ctx.sentence(f)
             );
             for f in &facts {
+                let cites = ctx.cite_item(&mut ans, f);
                 ans.items.push(Item {
                     text: format!("{}{}", ctx.sentence(f), ctx.details(f, &[])),
-                    cites: cites.clone(),
+                    cites,
                 });
             }
-            finish(ans);
-            return true;
+            return ans.settle(Basis::Facts);
         }
     }
-    false
+    ans
 }
 
 /// Figures: metric facts about the question's entities and words.
-pub fn numbers(ctx: &Ctx<'_>, ans: &mut Answer, u: &Understanding, relations: &[String]) {
+pub fn numbers(ctx: &Ctx<'_>, u: &Understanding, relations: &[String]) -> Answer {
+    let mut ans = ctx.answer("numbers");
     let names = named(u);
-    let mut facts: Vec<&Fact> = relations
-        .iter()
-        .flat_map(|r| ctx.facts.relation(r))
-        .collect();
+    let mut facts = facts_of(ctx, relations, u);
     if !names.is_empty() {
         facts.retain(|f| {
             names
@@ -1019,10 +646,10 @@ pub fn numbers(ctx: &Ctx<'_>, ans: &mut Answer, u: &Understanding, relations: &[
                     .cmp(&names.iter().any(|n| a.subject == *n)),
             )
             .then(b.sources.cmp(&a.sources))
-            .then(a.id.cmp(&b.id))
+            .then(a.index.cmp(&b.index))
     });
     for f in &facts {
-        let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
+        let cites = ctx.cite_item(&mut ans, f);
         ans.items.push(Item {
             text: ctx.sentence(f),
             cites,
@@ -1031,16 +658,11 @@ pub fn numbers(ctx: &Ctx<'_>, ans: &mut Answer, u: &Understanding, relations: &[
     if let Some(f) = facts.first() {
         ans.headline = ctx.sentence(f);
     }
-    ctx.add_disagreements(ans, &facts);
-    finish(ans);
-}
-
-pub(super) fn dedup(v: Vec<String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for s in v {
-        if !out.contains(&s) {
-            out.push(s);
-        }
-    }
-    out
+    let shown: Vec<&Fact> = facts
+        .iter()
+        .copied()
+        .take(super::ctx::CITED_ITEMS)
+        .collect();
+    ctx.add_disagreements(&mut ans, &shown);
+    ans.settle(Basis::Facts)
 }

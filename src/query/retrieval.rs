@@ -1,234 +1,504 @@
-//! Retrieval: the fallback when no fact fits a question. Sentences are
-//! ranked by the question's content words (weighted by rarity) and named
-//! entities, and a sentence only counts if it holds what the question asks
-//! for: a date for "when", a figure for "how much", a name for "who".
+//! The quotes tier: when no fact fits, the articles' own sentences answer,
+//! quoted as they stand and marked as such, never as extracted facts.
+//!
+//! A sentence answers only if it holds what the question asks:
+//!
+//! 1. **Relation-aware first.** The question's relation (its `ask` words,
+//!    or the intent's relations) expanded through the relation's triggers,
+//!    so "drop" finds "ruled out" and "passed on"; the entity asked about
+//!    must be the one acted on ("DeepSeek was ruled out"), not a bystander
+//!    ("dropped Baidu while DeepSeek stayed in talks").
+//! 2. **Then by words.** Stemmed content words weighted by rarity, every
+//!    named entity present; a sentence that expresses the question's
+//!    relation about someone else is never taken this way.
+//!
+//! Both need the answer type (a date for "when", a figure for "how much",
+//! a person or company for "who", a reason for "why", following into the
+//! next sentence when the reason continues there), and a modal or
+//! conditional sentence never answers a question about what happened.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
-use crate::corpus::Article;
-use crate::facts::FactTable;
+use crate::extract::mentions::fold;
 
-use super::answer::{Answer, Item};
-use super::respond::{finish, Ctx};
-use super::understand::{word_spans, Lexicon, Understanding};
+use super::answer::{Answer, Basis, Item};
+use super::ctx::Ctx;
+use super::index::{acted_on, spans_of};
+use super::intent::Need;
+use super::understand::{word_spans, Understanding};
 
-/// What an answering sentence must contain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Need {
-    /// Anything relevant.
-    Any,
-    /// A date.
-    Date,
-    /// A number, percentage or amount.
-    Figure,
-    /// An amount of money.
-    Money,
-    /// An entity the question does not name.
-    Entity,
-}
+/// How quoted answers open, in text, JSON and embeds.
+pub const LEAD: &str = "From the articles' own words (no extracted fact):";
 
-/// An inverted index over the corpus sentences.
-#[derive(Debug, Default)]
-pub struct Index {
-    docs: Vec<(usize, usize)>,
-    postings: HashMap<String, Vec<u32>>,
-}
+/// Words that introduce what someone said or reported.
+const SPEECH: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "told",
+    "according",
+    "reported",
+    "reports",
+    "wrote",
+    "writes",
+    "noted",
+    "added",
+    "stated",
+    "explained",
+    "believes",
+    "expects",
+    "argued",
+    "commented",
+];
 
 /// A ranked sentence.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Hit {
-    /// Article index.
-    pub article: usize,
-    /// Sentence index.
-    pub sentence: usize,
-    /// Entities in the sentence that the question did not name.
-    pub new_entities: Vec<String>,
-    /// Score.
-    pub score: f64,
+#[derive(Debug, Clone)]
+struct Hit {
+    doc: u32,
+    score: f64,
+    /// Entities in the sentence the question did not name.
+    new_entities: Vec<String>,
+    /// The next sentence carries the reason.
+    continued: bool,
 }
 
-impl Index {
-    /// Indexes every running-text sentence.
-    pub fn build(articles: &[Article], facts: &FactTable, lexicon: &Lexicon) -> Index {
-        let mut index = Index::default();
-        for (ai, a) in articles.iter().enumerate() {
-            for s in a.sentences.iter().filter(|s| !s.heading) {
-                if facts.sentence_info(ai, s.index).is_none() {
-                    continue;
-                }
-                let id = index.docs.len() as u32;
-                index.docs.push((ai, s.index));
-                let lower = s.norm.to_lowercase();
-                let mut seen: Vec<String> = Vec::new();
-                for (st, en) in word_spans(&lower) {
-                    let w = &lower[st..en];
-                    if lexicon.is_stopword(w) {
-                        continue;
-                    }
-                    let t = lexicon.term(w);
-                    if !seen.contains(&t) {
-                        index.postings.entry(t.clone()).or_default().push(id);
-                        seen.push(t);
-                    }
-                }
+/// What the question names and asks, prepared once.
+struct Query<'u> {
+    u: &'u Understanding,
+    need: Need,
+    /// Relations (config positions) the question is about.
+    relations: Vec<usize>,
+    /// Content words, the relation's own words left out.
+    content: Vec<String>,
+    /// Named things that are not places.
+    named: Vec<&'u str>,
+    /// What the question is really about: the named things but the
+    /// story's actor, which most sentences leave implicit.
+    focus: Vec<&'u str>,
+    /// Whether each focus entity is acted on in the question ("why was X
+    /// dropped", "why did A drop X") rather than acting.
+    patient: Vec<bool>,
+}
+
+impl<'u> Query<'u> {
+    fn new(ctx: &Ctx<'_>, u: &'u Understanding, need: Need, relations: &[String]) -> Query<'u> {
+        let rel_pos: Vec<usize> = relations
+            .iter()
+            .filter_map(|r| ctx.config.relations.iter().position(|x| &x.name == r))
+            .collect();
+        let triggers: Vec<_> = ctx
+            .index
+            .triggers_in(&u.lower)
+            .into_iter()
+            .filter(|(t, _)| rel_pos.contains(&t.relation))
+            .collect();
+        let mut covered: HashSet<String> = HashSet::new();
+        for (_, (s, e)) in &triggers {
+            let part = &u.lower[*s..*e];
+            for (a, b) in word_spans(part) {
+                covered.insert(ctx.lexicon.term(&part[a..b]));
             }
         }
-        index
-    }
-
-    /// Whether the corpus uses this word anywhere (as a retrieval term).
-    pub fn knows(&self, term: &str) -> bool {
-        self.postings.contains_key(term)
-    }
-
-    /// The best sentences for a question that hold what it needs.
-    pub fn search(
-        &self,
-        u: &Understanding,
-        need: Need,
-        facts: &FactTable,
-        lexicon: &Lexicon,
-        limit: usize,
-    ) -> Vec<Hit> {
-        let n = self.docs.len().max(1) as f64;
-        let idf = |t: &str| {
-            self.postings
-                .get(t)
-                .map_or(0.0, |p| (1.0 + n / p.len() as f64).ln())
-        };
-        let total: f64 = u
+        let content = u
             .terms
             .iter()
-            .map(|t| idf(t).max((1.0 + n).ln() * 0.5))
-            .sum();
-        let mut scores: HashMap<u32, (f64, usize)> = HashMap::new();
-        for t in &u.terms {
-            let w = idf(t);
-            for &d in self.postings.get(t).into_iter().flatten() {
-                let e = scores.entry(d).or_default();
-                e.0 += w;
-                e.1 += 1;
-            }
-        }
+            .filter(|t| !covered.contains(*t))
+            .cloned()
+            .collect();
         let named: Vec<&str> = u
             .entities
             .iter()
             .filter(|e| e.kind != "PLACE")
             .map(|e| e.name.as_str())
             .collect();
-        let places: Vec<&str> = u
+        let actor = ctx.facts.actor();
+        let mut focus: Vec<&str> = named.iter().copied().filter(|n| *n != actor).collect();
+        if focus.is_empty() {
+            focus = named.clone();
+        }
+        focus.dedup();
+        let mentions: Vec<(String, (usize, usize))> = u
             .entities
             .iter()
-            .filter(|e| e.kind == "PLACE")
-            .map(|e| e.name.as_str())
+            .map(|e| (e.name.clone(), e.span))
             .collect();
-        let mut hits = Vec::new();
-        for (d, (score, matched)) in scores {
-            let (article, sentence) = self.docs[d as usize];
-            let Some(info) = facts.sentence_info(article, sentence) else {
-                continue;
-            };
-            // The question's own words must mostly be there...
-            if matched == 0 || total > 0.0 && score < 0.5 * total {
-                continue;
-            }
-            // ...and the things it names: every one of them, except the
-            // story's actor, which most sentences leave implicit.
-            let present = named
-                .iter()
-                .filter(|e| info.entities.iter().any(|x| x == *e))
-                .count();
-            if !named.is_empty() && present == 0 {
-                continue;
-            }
-            // (A more specific name counts: "Gizmo Pro" for "Gizmo".)
-            if named.iter().any(|e| {
-                *e != facts.actor()
-                    && !info
-                        .entities
-                        .iter()
-                        .any(|x| x == *e || x.starts_with(&format!("{e} ")))
-            }) {
-                continue;
-            }
-            // "in China" needs China in the sentence, by name or by word
-            // ("Chinese competitors").
-            let has_term = |t: &str| {
-                self.postings
-                    .get(t)
-                    .is_some_and(|p| p.binary_search(&d).is_ok())
-            };
-            if u.within
-                .iter()
-                .any(|p| !info.entities.contains(p) && !has_term(&lexicon.term(&p.to_lowercase())))
-            {
-                continue;
-            }
-            if !u.outside.is_empty() && u.outside.iter().any(|p| info.entities.contains(p)) {
-                continue;
-            }
-            let new_entities: Vec<String> = info
-                .entities
-                .iter()
-                .filter(|e| !u.entities.iter().any(|q| &q.name == *e))
-                .filter(|e| {
-                    facts
-                        .entities()
-                        .get(*e)
-                        .is_some_and(|x| !matches!(x.kind.as_str(), "PLACE" | "OUTLET"))
-                })
-                .cloned()
-                .collect();
-            let ok = match need {
-                Need::Any => true,
-                Need::Date => info.has_date,
-                Need::Figure => info.has_figure,
-                Need::Money => info.has_money,
-                Need::Entity => !new_entities.is_empty(),
-            };
-            if !ok {
-                continue;
-            }
-            let place_bonus = places
-                .iter()
-                .filter(|p| info.entities.iter().any(|x| x == *p))
-                .count() as f64
-                * 0.3;
-            hits.push(Hit {
-                article,
-                sentence,
-                new_entities,
-                score: score + present as f64 + place_bonus,
-            });
+        let patient = focus
+            .iter()
+            .map(|n| {
+                triggers
+                    .iter()
+                    .any(|(_, span)| acted_on(&u.lower, *span, n, &mentions))
+                    // No relation word in the question ("who was the first
+                    // partner of X"): X is what it is about.
+                    || triggers.is_empty()
+            })
+            .collect();
+        Query {
+            u,
+            need,
+            relations: rel_pos,
+            content,
+            named,
+            focus,
+            patient,
         }
-        hits.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then(a.article.cmp(&b.article))
-                .then(a.sentence.cmp(&b.sentence))
-        });
-        hits.truncate(limit);
-        hits
     }
 }
 
-/// The fallback: sentences that match the question and hold what it needs.
-pub fn answer(ctx: &Ctx<'_>, ans: &mut Answer, u: &Understanding, need: Need) {
-    let hits = ctx.index.search(u, need, ctx.facts, ctx.lexicon, 2);
-    let Some(best) = hits.first() else { return };
-    let best_score = best.score;
-    for h in hits.iter().filter(|h| h.score >= best_score * 0.8) {
-        let c = ctx.cite_sentence(ans, h.article, h.sentence);
-        let text = ctx.articles[h.article].sentences[h.sentence].text.clone();
+/// The quotes tier for a question: the best sentences that hold what it
+/// asks, or not answered.
+pub fn answer(ctx: &Ctx<'_>, u: &Understanding, need: Need, relations: &[String]) -> Answer {
+    let q = Query::new(ctx, u, need, relations);
+    let mut hits = by_relation(ctx, &q);
+    if hits.is_empty() {
+        hits = by_words(ctx, &q);
+    }
+    quoted(ctx, &q, hits)
+}
+
+/// The sentences quoting or citing a speaker, and the lede of an outlet's
+/// own articles: what X said or reported, when no fact holds it.
+pub fn attributed(ctx: &Ctx<'_>, speaker: &str, about: &[&str]) -> Answer {
+    let mut ans = ctx.answer("quotes");
+    let mut docs: Vec<(bool, u32)> = Vec::new();
+    for &d in ctx.index.entity_docs(speaker) {
+        let (a, s) = ctx.index.doc(d);
+        let lower = ctx.articles[a].sentences[s].norm.to_lowercase();
+        let speech = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| SPEECH.contains(&w));
+        if !speech {
+            continue;
+        }
+        let on_topic = ctx
+            .facts
+            .sentence_info(a, s)
+            .is_some_and(|i| about.iter().all(|x| i.entities.iter().any(|e| e == x)));
+        docs.push((!on_topic, d));
+        if docs.len() >= 50 {
+            break;
+        }
+    }
+    // An outlet's own articles: their first sentences are what it reported.
+    let names = ctx.lexicon.aliases_of(speaker);
+    for (ai, a) in ctx.articles.iter().enumerate() {
+        if docs.len() >= 50 {
+            break;
+        }
+        let Some(o) = a.outlet.as_deref().map(fold) else {
+            continue;
+        };
+        if !names.contains(&o) && o != fold(speaker) {
+            continue;
+        }
+        for s in a.sentences.iter().filter(|s| !s.heading).take(2) {
+            if let Some(d) = ctx.index.doc_of(ai, s.index) {
+                docs.push((false, d));
+            }
+        }
+    }
+    docs.sort();
+    docs.dedup_by_key(|x| x.1);
+    for (_, d) in docs.into_iter().take(3) {
+        let (a, s) = ctx.index.doc(d);
+        let c = ctx.cite_sentence(&mut ans, a, s);
         ans.items.push(Item {
-            text: format!("\"{text}\""),
+            text: format!("\"{}\"", ctx.articles[a].sentences[s].text),
             cites: vec![c],
         });
     }
-    ans.headline = match need {
-        Need::Entity => format!("{} (from the sentence below)", best.new_entities.join(", ")),
-        _ => "The closest the articles come:".into(),
+    ans.headline = format!("{LEAD} what {speaker} said or reported");
+    ans.settle(Basis::Quotes)
+}
+
+/// Candidates that express one of the question's relations and mention
+/// every focus entity in the role the question gives it.
+fn by_relation(ctx: &Ctx<'_>, q: &Query<'_>) -> Vec<Hit> {
+    if q.relations.is_empty() {
+        return Vec::new();
+    }
+    let mut lists: Vec<Vec<u32>> = q
+        .focus
+        .iter()
+        .map(|e| ctx.index.entity_docs(e).to_vec())
+        .collect();
+    let mut rel: Vec<u32> = q
+        .relations
+        .iter()
+        .flat_map(|&r| ctx.index.relation_docs(r).iter().copied())
+        .collect();
+    rel.sort_unstable();
+    rel.dedup();
+    lists.push(rel);
+    lists.sort_by_key(|l| l.len());
+    let (first, rest) = lists.split_first().expect("one list at least");
+    let total = content_total(ctx, q);
+    let mut hits = Vec::new();
+    for &d in first {
+        if !rest.iter().all(|l| l.binary_search(&d).is_ok()) {
+            continue;
+        }
+        let Some(mut hit) = check(ctx, q, d, total, 2.0) else {
+            continue;
+        };
+        if !in_role(ctx, q, d) {
+            continue;
+        }
+        hit.score += 1.0;
+        hits.push(hit);
+        // A popular pair on a large corpus: the first few hundred
+        // candidates hold the best ones as surely as all would.
+        if hits.len() >= 200 {
+            break;
+        }
+    }
+    rank(hits)
+}
+
+/// Candidates by content words and names, for questions whose relation no
+/// sentence expresses in words the index knows.
+fn by_words(ctx: &Ctx<'_>, q: &Query<'_>) -> Vec<Hit> {
+    let terms: Vec<&String> = q.u.terms.iter().collect();
+    if terms.is_empty() && q.named.is_empty() {
+        return Vec::new();
+    }
+    // Candidates: the rarest list among the named entities' sentences and
+    // the question's words.
+    let mut lists: Vec<&[u32]> = q.named.iter().map(|e| ctx.index.entity_docs(e)).collect();
+    if lists.is_empty() {
+        let mut best: Option<&[u32]> = None;
+        for t in &terms {
+            let p = ctx.index.postings(t);
+            if !p.is_empty() && best.map_or(true, |b| p.len() < b.len()) {
+                best = Some(p);
+            }
+        }
+        lists.extend(best);
+    }
+    let Some(first) = lists.iter().min_by_key(|l| l.len()).copied() else {
+        return Vec::new();
     };
-    ans.intent = format!("{}+retrieval", ans.intent);
-    finish(ans);
+    let relation_docs: Vec<&[u32]> = q
+        .relations
+        .iter()
+        .map(|&r| ctx.index.relation_docs(r))
+        .collect();
+    let total = words_total(ctx, q);
+    let mut hits = Vec::new();
+    for &d in first {
+        // Every named thing but the actor must be there.
+        let (a, s) = ctx.index.doc(d);
+        let Some(info) = ctx.facts.sentence_info(a, s) else {
+            continue;
+        };
+        let actor = ctx.facts.actor();
+        if q.named.iter().any(|e| {
+            *e != actor
+                && !info
+                    .entities
+                    .iter()
+                    .any(|x| x == e || x.starts_with(&format!("{e} ")))
+        }) {
+            continue;
+        }
+        // A sentence saying the question's relation of someone else is
+        // about someone else.
+        if relation_docs.iter().any(|l| l.binary_search(&d).is_ok()) {
+            continue;
+        }
+        let Some(hit) = check(ctx, q, d, total, 0.0) else {
+            continue;
+        };
+        hits.push(hit);
+        if hits.len() >= 200 {
+            break;
+        }
+    }
+    rank(hits)
+}
+
+/// The weight the question's content words can reach, for the "mostly
+/// there" threshold; a word the corpus never uses still counts.
+fn content_total(ctx: &Ctx<'_>, q: &Query<'_>) -> f64 {
+    q.content
+        .iter()
+        .map(|t| ctx.index.idf(t).max(ctx.index.max_idf() * 0.5))
+        .sum()
+}
+
+fn words_total(ctx: &Ctx<'_>, q: &Query<'_>) -> f64 {
+    q.u.terms
+        .iter()
+        .map(|t| ctx.index.idf(t).max(ctx.index.max_idf() * 0.5))
+        .sum()
+}
+
+/// Scores one candidate, or refuses it: words mostly there, places as
+/// asked, not modal for what happened, and the answer type present.
+fn check(ctx: &Ctx<'_>, q: &Query<'_>, d: u32, total: f64, base: f64) -> Option<Hit> {
+    let (article, sentence) = ctx.index.doc(d);
+    let info = ctx.facts.sentence_info(article, sentence)?;
+    let terms: &[String] = if base > 0.0 { &q.content } else { &q.u.terms };
+    let mut score = base;
+    let mut matched = 0;
+    for t in terms {
+        if ctx.index.postings(t).binary_search(&d).is_ok() {
+            score += ctx.index.idf(t);
+            matched += 1;
+        }
+    }
+    let words = score - base;
+    if total > 0.0 && words < 0.5 * total {
+        return None;
+    }
+    if base == 0.0 && matched == 0 {
+        return None;
+    }
+    if q.u.happened && ctx.index.is_modal(article, sentence) {
+        return None;
+    }
+    // "in China" needs China in the sentence, by name or by word.
+    let has_term = |t: &str| ctx.index.postings(t).binary_search(&d).is_ok();
+    if q.u
+        .within
+        .iter()
+        .any(|p| !info.entities.contains(p) && !has_term(&ctx.lexicon.term(&p.to_lowercase())))
+    {
+        return None;
+    }
+    if q.u.outside.iter().any(|p| info.entities.contains(p)) {
+        return None;
+    }
+    let new_entities: Vec<String> = info
+        .entities
+        .iter()
+        .filter(|e| !q.u.entities.iter().any(|x| &x.name == *e))
+        .filter(|e| {
+            ctx.facts
+                .entities()
+                .get(*e)
+                .is_some_and(|x| !matches!(x.kind.as_str(), "PLACE" | "OUTLET"))
+        })
+        .cloned()
+        .collect();
+    let mut continued = false;
+    let ok = match q.need {
+        Need::Any => true,
+        Need::Date => info.has_date,
+        Need::Figure => info.has_figure,
+        Need::Money => info.has_money,
+        Need::Entity => !new_entities.is_empty(),
+        Need::Reason => {
+            if ctx.index.gives_reason(d) {
+                true
+            } else {
+                continued = ctx
+                    .index
+                    .doc_of(article, sentence + 1)
+                    .is_some_and(|n| ctx.index.gives_reason(n));
+                continued
+            }
+        }
+    };
+    if !ok {
+        return None;
+    }
+    let present = q
+        .named
+        .iter()
+        .filter(|e| info.entities.iter().any(|x| x == *e))
+        .count();
+    let places =
+        q.u.entities
+            .iter()
+            .filter(|e| e.kind == "PLACE" && info.entities.contains(&e.name))
+            .count();
+    Some(Hit {
+        doc: d,
+        score: score + present as f64 + places as f64 * 0.3 - f64::from(u8::from(continued)) * 0.5,
+        new_entities,
+        continued,
+    })
+}
+
+/// Whether each focus entity has, in this sentence, the role the question
+/// gives it: acted on by one of the relation's triggers, or acting.
+fn in_role(ctx: &Ctx<'_>, q: &Query<'_>, d: u32) -> bool {
+    let (article, sentence) = ctx.index.doc(d);
+    let Some(info) = ctx.facts.sentence_info(article, sentence) else {
+        return false;
+    };
+    let lower = ctx.articles[article].sentences[sentence]
+        .norm
+        .to_lowercase();
+    let triggers: Vec<(usize, usize)> = ctx
+        .index
+        .triggers_in(&lower)
+        .into_iter()
+        .filter(|(t, _)| q.relations.contains(&t.relation))
+        .map(|(_, span)| span)
+        .collect();
+    let mentions: Vec<(String, (usize, usize))> = info
+        .entities
+        .iter()
+        .flat_map(|e| {
+            spans_of(&lower, ctx.lexicon.aliases_of(e))
+                .into_iter()
+                .map(move |sp| (e.clone(), sp))
+        })
+        .collect();
+    q.focus.iter().zip(&q.patient).all(|(e, patient)| {
+        let here = mentions.iter().any(|(n, _)| n == e);
+        if !here {
+            // Named through a pronoun or a description only: the sentence
+            // may still be about it, but not as surely.
+            return false;
+        }
+        if *patient {
+            triggers
+                .iter()
+                .any(|span| acted_on(&lower, *span, e, &mentions))
+        } else {
+            // Acting: named before the trigger and not acted on by it.
+            triggers.iter().any(|span| {
+                mentions
+                    .iter()
+                    .any(|(n, (_, end))| n == e && *end <= span.0)
+                    && !acted_on(&lower, *span, e, &mentions)
+            })
+        }
+    })
+}
+
+fn rank(mut hits: Vec<Hit>) -> Vec<Hit> {
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+    hits.truncate(2);
+    hits
+}
+
+/// The answer from ranked sentences: the best, and the runner-up when it
+/// is nearly as good; a sentence whose reason continues brings the next.
+fn quoted(ctx: &Ctx<'_>, q: &Query<'_>, hits: Vec<Hit>) -> Answer {
+    let mut ans = ctx.answer("retrieval");
+    let Some(best) = hits.first() else {
+        return ans;
+    };
+    let best_score = best.score;
+    for h in hits.iter().filter(|h| h.score >= best_score * 0.8) {
+        let (a, s) = ctx.index.doc(h.doc);
+        let mut cites = vec![ctx.cite_sentence(&mut ans, a, s)];
+        let mut text = format!("\"{}\"", ctx.articles[a].sentences[s].text);
+        if h.continued {
+            cites.push(ctx.cite_sentence(&mut ans, a, s + 1));
+            text.push_str(&format!(" \"{}\"", ctx.articles[a].sentences[s + 1].text));
+        }
+        ans.items.push(Item { text, cites });
+    }
+    ans.headline = match q.need {
+        Need::Entity if !best.new_entities.is_empty() => {
+            format!("{LEAD} {}", best.new_entities.join(", "))
+        }
+        _ => LEAD.to_string(),
+    };
+    ans.settle(Basis::Quotes)
 }

@@ -3,13 +3,14 @@
 //! relation answers: every line rests on cited sentences.
 
 use crate::date::Date;
-use crate::facts::Fact;
+use crate::facts::{Fact, Qualifier};
 
-use super::answer::{Answer, Item};
-use super::respond::{dedup, finish, Ctx, CITES_PER_ITEM};
+use super::answer::{Answer, Basis, Item};
+use super::ctx::{dedup, Ctx};
 
 /// The latest reported state, then how it got there.
-pub fn status(ctx: &Ctx<'_>, ans: &mut Answer) {
+pub fn status(ctx: &Ctx<'_>) -> Answer {
+    let mut ans = ctx.answer("status");
     let mut ranked: Vec<(u32, &str)> = ctx
         .config
         .relations
@@ -35,7 +36,7 @@ pub fn status(ctx: &Ctx<'_>, ans: &mut Answer) {
         let mut cites = Vec::new();
         for f in facts.iter().take(6) {
             parts.push(ctx.sentence(f));
-            cites.extend(ctx.cite_fact(ans, f, 2));
+            cites.extend(ctx.cite_fact(&mut ans, f, 2));
             newest = newest.max(f.last_reported());
             // What is still open ("launch date yet to be confirmed").
             if f.negated {
@@ -64,12 +65,13 @@ pub fn status(ctx: &Ctx<'_>, ans: &mut Answer) {
         ans.headline
             .push_str(". How it got there, newest stage first:");
     }
-    finish(ans);
+    ans.settle(Basis::Facts)
 }
 
 /// Dated events in date order: facts whose sentences give a date, then the
 /// story's stages by the date they were first reported.
-pub fn timeline(ctx: &Ctx<'_>, ans: &mut Answer) {
+pub fn timeline(ctx: &Ctx<'_>) -> Answer {
+    let mut ans = ctx.answer("timeline");
     let stage = |f: &Fact| {
         ctx.config
             .relations
@@ -91,9 +93,13 @@ pub fn timeline(ctx: &Ctx<'_>, ans: &mut Answer) {
             None => None,
         })
         .collect();
-    dated.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.id.cmp(&b.2.id)));
+    dated.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(b.1.cmp(&a.1))
+            .then(a.2.index.cmp(&b.2.index))
+    });
     for (d, event, f) in dated.iter().take(40) {
-        let cites = ctx.cite_fact(ans, f, 2);
+        let cites = ctx.cite_fact(&mut ans, f, 2);
         let when = if *event {
             d.to_string()
         } else {
@@ -107,17 +113,20 @@ pub fn timeline(ctx: &Ctx<'_>, ans: &mut Answer) {
     if let (Some(first), Some(last)) = (dated.first(), dated.last()) {
         ans.headline = format!("From {} to {}", first.0, last.0);
     }
-    finish(ans);
+    ans.settle(Basis::Facts)
 }
 
-/// Quotations, optionally by one speaker and about other entities.
+/// Quotations, optionally by one speaker and about other entities; for a
+/// speaker, also what the articles attribute to them ("according to X",
+/// an outlet's own articles), and when no fact holds any of it, the
+/// sentences that quote or cite them (the quotes tier).
 pub fn quotes(
     ctx: &Ctx<'_>,
-    ans: &mut Answer,
     relations: &[String],
     speaker: Option<&str>,
     about: &[&str],
-) {
+) -> Answer {
+    let mut ans = ctx.answer("quotes");
     let mut facts: Vec<&Fact> = relations
         .iter()
         .flat_map(|r| ctx.facts.relation(r))
@@ -126,89 +135,121 @@ pub fn quotes(
         facts.retain(|f| f.subject == s);
     }
     if !about.is_empty() {
-        let focused: Vec<&Fact> = facts
-            .iter()
-            .copied()
-            .filter(|f| {
-                about
-                    .iter()
-                    .all(|a| ctx.fact_entities(f).contains(*a) || f.object.contains(a))
-            })
-            .collect();
-        if !focused.is_empty() {
-            facts = focused;
-        }
+        facts = focus(ctx, facts, about);
     }
     // Direct quotations first, then reported speech.
     facts.sort_by_key(|f| {
         (
             !f.evidence.iter().any(|e| e.rule.contains("quote")),
-            f.id.clone(),
+            f.index,
         )
     });
     for f in &facts {
-        let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
+        let cites = ctx.cite_item(&mut ans, f);
         ans.items.push(Item {
             text: ctx.sentence(f),
             cites,
         });
     }
-    if !facts.is_empty() {
+    if let Some(s) = speaker {
+        // What the articles report on the speaker's word.
+        let mut reported: Vec<&Fact> = ctx
+            .lookups
+            .attributed(ctx.lexicon.aliases_of(s))
+            .into_iter()
+            .filter_map(|i| ctx.facts.all().get(i))
+            .filter(|f| !facts.iter().any(|g| g.index == f.index) && f.subject != s)
+            .collect();
+        if !about.is_empty() {
+            reported = focus(ctx, reported, about);
+        }
+        reported.sort_by_key(|f| (std::cmp::Reverse(f.sources), f.index));
+        for f in reported {
+            let cites = ctx.cite_item(&mut ans, f);
+            ans.items.push(Item {
+                text: format!("{} (according to {s})", ctx.sentence(f)),
+                cites,
+            });
+        }
+    }
+    if !ans.items.is_empty() {
         ans.headline = match speaker {
-            Some(s) => format!("What {s} said:"),
+            Some(s) => format!("What {s} said or reported:"),
             None => "Quotations in the articles:".into(),
         };
+        return ans.settle(Basis::Facts);
     }
-    finish(ans);
+    match speaker {
+        Some(s) => super::retrieval::attributed(ctx, s, about),
+        None => ans,
+    }
+}
+
+/// The facts about every `about` entity, if any; else all of them.
+fn focus<'f>(ctx: &Ctx<'_>, facts: Vec<&'f Fact>, about: &[&str]) -> Vec<&'f Fact> {
+    let focused: Vec<&Fact> = facts
+        .iter()
+        .copied()
+        .filter(|f| {
+            about
+                .iter()
+                .all(|a| ctx.fact_entities(f).contains(*a) || f.object.contains(a))
+        })
+        .collect();
+    if focused.is_empty() {
+        facts
+    } else {
+        focused
+    }
 }
 
 /// Who or what an entity is, and what the articles say it did.
-pub fn about(ctx: &Ctx<'_>, ans: &mut Answer, entity: &str) {
+pub fn about(ctx: &Ctx<'_>, entity: &str) -> Answer {
+    let mut ans = ctx.answer("about");
     let info = ctx.facts.entities().get(entity);
     let mut facts: Vec<&Fact> = ctx
-        .facts
-        .all()
+        .lookups
+        .involving(entity)
         .iter()
-        .filter(|f| f.subject == entity || f.object == entity)
+        .filter_map(|&i| ctx.facts.all().get(i))
         .collect();
     // Roles first ("chairman of Globex"), then by support.
     facts.sort_by_key(|f| {
         (
-            !f.qualifiers.contains_key("role") || f.subject != entity,
+            !f.has(Qualifier::Role) || f.subject != entity,
             std::cmp::Reverse(f.sources),
-            f.id.clone(),
+            f.index,
         )
     });
     let roles: Vec<String> = facts
         .iter()
-        .filter(|f| f.subject == entity && f.qualifiers.contains_key("role") && f.object != entity)
-        .map(|f| format!("{} of {}", f.qualifier("role").unwrap_or(""), f.object))
+        .filter(|f| f.subject == entity && f.has(Qualifier::Role) && f.object != entity)
+        .map(|f| {
+            format!(
+                "{} of {}",
+                f.qualifier(Qualifier::Role).unwrap_or(""),
+                f.object
+            )
+        })
         .collect();
     for f in facts.iter().take(10) {
-        let cites = ctx.cite_fact(ans, f, 2);
+        let cites = ctx.cite_fact(&mut ans, f, 2);
         ans.items.push(Item {
             text: ctx.sentence(f),
             cites,
         });
     }
+    let mut basis = Basis::Facts;
     if facts.is_empty() {
         // Known but in no fact: quote where it is mentioned.
-        let mut n = 0;
-        for s in ctx
-            .facts
-            .sentences()
-            .iter()
-            .filter(|s| s.entities.iter().any(|e| e == entity))
-        {
-            let c = ctx.cite_sentence(ans, s.article, s.sentence);
+        basis = Basis::Quotes;
+        for &d in ctx.index.entity_docs(entity).iter().take(3) {
+            let (article, sentence) = ctx.index.doc(d);
+            let c = ctx.cite_sentence(&mut ans, article, sentence);
             ans.items.push(Item {
-                text: "Mentioned:".into(),
+                text: format!("\"{}\"", ctx.articles[article].sentences[sentence].text),
                 cites: vec![c],
             });
-            n += 1;
-            if n == 3 {
-                break;
-            }
         }
     }
     // A friendly word for the kind; a name of unknown kind gets none.
@@ -218,23 +259,26 @@ pub fn about(ctx: &Ctx<'_>, ans: &mut Answer, entity: &str) {
         Some("OUTLET") => " (news outlet)".to_string(),
         Some(k) => format!(" ({})", k.to_lowercase()),
     };
-    ans.headline = if roles.is_empty() {
-        format!("{entity}{kind}")
-    } else {
+    ans.headline = if !roles.is_empty() {
         format!("{entity}: {}", dedup(roles).join("; "))
+    } else if basis == Basis::Quotes {
+        format!("{entity}{kind}. {}", super::retrieval::LEAD)
+    } else {
+        format!("{entity}{kind}")
     };
-    finish(ans);
+    ans.settle(basis)
 }
 
 /// The articles behind the answers.
-pub fn sources(ctx: &Ctx<'_>, ans: &mut Answer) {
+pub fn sources(ctx: &Ctx<'_>) -> Answer {
+    let mut ans = ctx.answer("sources");
     for (i, a) in ctx.articles.iter().enumerate() {
         let lede = a
             .sentences
             .iter()
             .find(|s| !s.heading)
             .unwrap_or(&a.sentences[0]);
-        let c = ctx.cite_sentence(ans, i, lede.index);
+        let c = ctx.cite_sentence(&mut ans, i, lede.index);
         let outlet = a.outlet.clone().unwrap_or_else(|| "unknown outlet".into());
         let date = a.date.map_or("undated".to_string(), |d| d.to_string());
         let title = a
@@ -247,11 +291,12 @@ pub fn sources(ctx: &Ctx<'_>, ans: &mut Answer) {
         });
     }
     ans.headline = format!("{} articles", ctx.articles.len());
-    ans.answered = !ans.items.is_empty();
+    ans.settle(Basis::Facts)
 }
 
 /// One fact with all its evidence.
-pub fn fact(ctx: &Ctx<'_>, ans: &mut Answer, id: &str) {
+pub fn fact(ctx: &Ctx<'_>, id: &str) -> Answer {
+    let mut ans = ctx.answer("fact");
     if let Some(f) = ctx.facts.by_id(id) {
         ans.headline = format!("{}: {}", f.id, ctx.sentence(f));
         // A popular fact can rest on thousands of sentences; a reply can
@@ -264,7 +309,7 @@ pub fn fact(ctx: &Ctx<'_>, ans: &mut Answer, id: &str) {
             ));
         }
         for e in f.evidence.iter().take(SHOWN) {
-            let c = ctx.cite(ans, e).into_iter().collect();
+            let c = ctx.cite(&mut ans, e).into_iter().collect();
             let mut text = format!("rule {}", e.rule);
             if let Some(a) = &e.attribution {
                 text.push_str(&format!(", attributed to {a}"));
@@ -274,7 +319,7 @@ pub fn fact(ctx: &Ctx<'_>, ans: &mut Answer, id: &str) {
             }
             ans.items.push(Item { text, cites: c });
         }
-        ctx.add_disagreements(ans, &[f]);
+        ctx.add_disagreements(&mut ans, &[f]);
     }
-    ans.answered = !ans.items.is_empty();
+    ans.settle(Basis::Facts)
 }

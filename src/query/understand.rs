@@ -8,6 +8,8 @@ use crate::config::Config;
 use crate::extract::mentions::fold;
 use crate::facts::FactTable;
 
+pub use super::index::stem;
+
 /// English function words, used when the config lists none: they carry no
 /// story knowledge, only the grammar of questions.
 const DEFAULT_STOPWORDS: &[&str] = &[
@@ -42,6 +44,9 @@ pub struct Understanding {
     pub outside: Vec<String>,
     /// Content words (stemmed, synonyms folded), entities excluded.
     pub terms: Vec<String>,
+    /// The question asks what happened (not what would, could or will):
+    /// modal and conditional sentences do not answer it.
+    pub happened: bool,
 }
 
 /// Entity names and aliases for question matching.
@@ -52,6 +57,10 @@ pub struct Lexicon {
     stopwords: HashSet<String>,
     synonyms: HashMap<String, String>,
     topic_words: HashSet<String>,
+    /// Terms of the relations' question words ("reject", "partner").
+    relation_terms: HashSet<String>,
+    /// Every alias of a canonical name (folded).
+    names: HashMap<String, Vec<String>>,
     fuzzy: f64,
 }
 
@@ -93,8 +102,28 @@ impl Lexicon {
                 }
             }
         }
+        let mut names: HashMap<String, Vec<String>> = HashMap::new();
+        for (alias, name, _) in &aliases {
+            names.entry(name.clone()).or_default().push(alias.clone());
+        }
+        let relation_terms = config
+            .relations
+            .iter()
+            .flat_map(|r| r.ask.iter())
+            .flat_map(|a| {
+                a.to_lowercase()
+                    .split_whitespace()
+                    .map(|w| match synonyms.get(w) {
+                        Some(t) => t.clone(),
+                        None => stem(w),
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
         Lexicon {
             aliases,
+            names,
+            relation_terms,
             stopwords: if config.query.stopwords.is_empty() {
                 DEFAULT_STOPWORDS.iter().map(|w| w.to_string()).collect()
             } else {
@@ -266,6 +295,7 @@ impl Lexicon {
             }
         }
         Understanding {
+            happened: super::intent::asks_what_happened(&lower),
             lower,
             entities,
             within,
@@ -274,12 +304,31 @@ impl Lexicon {
         }
     }
 
-    /// A word as a retrieval term: synonym group, else crude stem.
+    /// A word as a retrieval term: synonym group, else its stem.
     pub fn term(&self, w: &str) -> String {
         match self.synonyms.get(w) {
             Some(t) => t.clone(),
             None => stem(w),
         }
+    }
+
+    /// [`Lexicon::term`] for a word already stemmed.
+    pub fn term_stemmed(&self, w: &str, stemmed: &str) -> String {
+        match self.synonyms.get(w) {
+            Some(t) => t.clone(),
+            None => stemmed.to_string(),
+        }
+    }
+
+    /// Whether a term is one of the relations' question words: the fact's
+    /// relation answers it, its wording need not repeat it.
+    pub fn is_relation_word(&self, term: &str) -> bool {
+        self.relation_terms.contains(term)
+    }
+
+    /// Every alias of a canonical name, folded (lower case).
+    pub fn aliases_of(&self, name: &str) -> &[String] {
+        self.names.get(name).map_or(&[], |v| v.as_slice())
     }
 
     /// Whether a word is a stopword.
@@ -379,25 +428,6 @@ fn find_word_prefix(s: &str, k: &str) -> Option<usize> {
     None
 }
 
-/// A crude English stem: enough to match "rejected" with "rejecting".
-pub fn stem(w: &str) -> String {
-    let w = w.trim_end_matches("'s");
-    for suffix in [
-        "ations", "ation", "ings", "ing", "edly", "ed", "ies", "es", "ly", "s",
-    ] {
-        if let Some(base) = w.strip_suffix(suffix) {
-            if base.len() >= 3 {
-                return if suffix == "ies" {
-                    format!("{base}y")
-                } else {
-                    base.to_string()
-                };
-            }
-        }
-    }
-    w.to_string()
-}
-
 /// Similarity in 0..1 from the optimal string alignment distance.
 pub fn similarity(a: &str, b: &str) -> f64 {
     let a: Vec<char> = a.chars().collect();
@@ -434,7 +464,7 @@ mod tests {
     #[test]
     fn stems_and_similarity() {
         assert_eq!(stem("rejected"), "reject");
-        assert_eq!(stem("companies"), "company");
+        assert_eq!(stem("companies"), stem("company"));
         assert!(similarity("appel", "apple") >= 0.6);
         assert!(similarity("deepseak", "deepseek") > 0.85);
         assert!(similarity("weather", "apple") < 0.5);

@@ -159,12 +159,12 @@ pub fn discord_message(answer: &Answer) -> Reply {
         }),
         ..Embed::default()
     };
-    let mut footer = if answer.citations.is_empty() {
-        "factdesk".to_string()
-    } else {
+    // What the answer rests on, in words, first in the footer.
+    let mut footer = answer.basis.describe().trim_end_matches('.').to_string();
+    if !answer.citations.is_empty() {
         let n = answer.source_count();
-        format!("{n} source{}", if n == 1 { "" } else { "s" })
-    };
+        footer.push_str(&format!(" · {n} source{}", if n == 1 { "" } else { "s" }));
+    }
     if let Some(d) = answer.as_of {
         footer.push_str(&format!(" · as of {d}"));
     }

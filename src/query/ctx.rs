@@ -1,0 +1,564 @@
+//! The context every answer builder reads: the fact table, the articles,
+//! the config, the question lexicon, the sentence index and look-up tables
+//! built once with the answerer. Also what all builders share: citing
+//! evidence, a fact in words, its details, and the disagreement notes.
+//!
+//! Builders (`respond`, `story`, `retrieval`) depend on this module and on
+//! `index`, never on each other's internals.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use crate::config::{Config, RelationConfig};
+use crate::corpus::Article;
+use crate::extract::mentions::fold;
+use crate::extract::Evidence;
+use crate::facts::{Fact, FactTable, Qualifier};
+
+use super::answer::{markers, Answer, Citation, Item};
+use super::index::Index;
+use super::intent::Need;
+use super::understand::{word_spans, Lexicon, Understanding};
+
+/// Citations per item, at most.
+pub(super) const CITES_PER_ITEM: usize = 3;
+/// Items that get citations; the rest of a very long list is still listed
+/// (renderers shorten it) but not cited, which keeps a question on a large
+/// corpus within a millisecond.
+pub(super) const CITED_ITEMS: usize = 25;
+
+/// Everything a builder reads, for one request.
+pub struct Ctx<'a> {
+    /// The fact table.
+    pub facts: &'a FactTable,
+    /// The articles.
+    pub articles: &'a [Article],
+    /// The config.
+    pub config: &'a Config,
+    /// Question lexicon.
+    pub lexicon: &'a Lexicon,
+    /// Sentence index.
+    pub index: &'a Index,
+    /// Look-up tables built once with the answerer.
+    pub lookups: &'a Lookups,
+    /// The request as the user gave it (cleaned).
+    pub question: &'a str,
+}
+
+/// Tables every answer needs, built once at start-up rather than per
+/// question (on a 14 MB corpus rebuilding them cost milliseconds a question).
+#[derive(Debug, Default)]
+pub struct Lookups {
+    fact_terms: Vec<HashSet<String>>,
+    object_terms: Vec<Vec<String>>,
+    fact_entities: Vec<BTreeSet<String>>,
+    /// Every sentence stating the fact is modal or conditional ("would
+    /// block"): it says what might happen, not what happened.
+    modal_only: Vec<bool>,
+    /// Facts by the name of a party (subject or object).
+    by_party: HashMap<String, Vec<usize>>,
+    /// Facts by who the sentences attribute them to ("according to X")
+    /// and by the outlet that published them, folded.
+    by_attribution: HashMap<String, Vec<usize>>,
+}
+
+impl Lookups {
+    /// Indexes each fact's words, entities, mood, parties and attributions.
+    pub fn build(
+        facts: &FactTable,
+        articles: &[Article],
+        index: &Index,
+        lexicon: &Lexicon,
+    ) -> Lookups {
+        let mut out = Lookups::default();
+        let outlets: Vec<Option<String>> = articles
+            .iter()
+            .map(|a| a.outlet.as_deref().map(fold))
+            .collect();
+        for f in facts.all() {
+            for party in [&f.subject, &f.object] {
+                let v = out.by_party.entry(party.clone()).or_default();
+                if v.last() != Some(&f.index) {
+                    v.push(f.index);
+                }
+            }
+            let mut said_by: BTreeSet<String> = BTreeSet::new();
+            for e in &f.evidence {
+                if let Some(a) = &e.attribution {
+                    said_by.insert(fold(a));
+                }
+                if let Some(Some(o)) = outlets.get(e.article) {
+                    said_by.insert(o.clone());
+                }
+            }
+            for who in said_by {
+                out.by_attribution.entry(who).or_default().push(f.index);
+            }
+            let mut terms = HashSet::new();
+            let mut ents = BTreeSet::new();
+            let mut sentences = HashSet::new();
+            let mut modal = true;
+            for e in &f.evidence {
+                if !sentences.insert((e.article, e.sentence)) {
+                    continue;
+                }
+                // Terms of a few thousand sentences are plenty to match a
+                // question's words; a fact stated 50,000 times need not
+                // be read 50,000 times.
+                if sentences.len() <= 64 {
+                    let lower = e.quote.to_lowercase();
+                    for (s, en) in word_spans(&lower) {
+                        terms.insert(lexicon.term(&lower[s..en]));
+                    }
+                    if let Some(info) = facts.sentence_info(e.article, e.sentence) {
+                        ents.extend(info.entities.iter().cloned());
+                    }
+                }
+                modal = modal && index.is_modal(e.article, e.sentence);
+            }
+            out.fact_terms.push(terms);
+            out.fact_entities.push(ents);
+            out.modal_only.push(modal && !f.evidence.is_empty());
+            let object = f.object.to_lowercase();
+            out.object_terms.push(
+                word_spans(&object)
+                    .into_iter()
+                    .map(|(s, e)| lexicon.term(&object[s..e]))
+                    .collect(),
+            );
+        }
+        out
+    }
+}
+
+impl Lookups {
+    /// Facts in which a name is the subject or the object.
+    pub fn involving(&self, name: &str) -> &[usize] {
+        self.by_party.get(name).map_or(&[], |v| v.as_slice())
+    }
+
+    /// Facts attributed to any of these (folded) names, or published by
+    /// an outlet of that name, in table order.
+    pub fn attributed(&self, names: &[String]) -> Vec<usize> {
+        let mut out: Vec<usize> = names
+            .iter()
+            .flat_map(|n| self.by_attribution.get(n).into_iter().flatten().copied())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+impl<'a> Ctx<'a> {
+    /// An empty answer to this request.
+    pub(super) fn answer(&self, intent: &str) -> Answer {
+        Answer::new(self.question, intent)
+    }
+
+    /// The relation's config entry.
+    pub(super) fn relation(&self, name: &str) -> Option<&'a RelationConfig> {
+        self.config.relations.iter().find(|r| r.name == name)
+    }
+
+    /// The relation's label ("rejected", "partnered with").
+    pub(super) fn label(&self, name: &str) -> &'a str {
+        self.relation(name).map_or("", |r| r.label.as_str())
+    }
+
+    /// Whether the relation's facts read with their own template.
+    pub(super) fn templated(&self, name: &str) -> bool {
+        self.relation(name).is_some_and(|r| r.template.is_some())
+    }
+
+    pub(super) fn cite_sentence(&self, ans: &mut Answer, article: usize, sentence: usize) -> usize {
+        let a = &self.articles[article];
+        ans.cite(Citation {
+            n: 0,
+            source: a.id.clone(),
+            title: a.title.clone(),
+            outlet: a.outlet.clone(),
+            date: a.date,
+            url: a.url.clone(),
+            quote: a.sentences[sentence].text.clone(),
+        })
+    }
+
+    pub(super) fn cite(&self, ans: &mut Answer, e: &Evidence) -> Option<usize> {
+        let a = self.articles.get(e.article)?;
+        a.sentences.get(e.sentence)?;
+        Some(self.cite_sentence(ans, e.article, e.sentence))
+    }
+
+    fn heading(&self, e: &Evidence) -> bool {
+        self.articles
+            .get(e.article)
+            .and_then(|a| a.sentences.get(e.sentence))
+            .is_some_and(|s| s.heading)
+    }
+
+    /// Up to `max` pieces of evidence for a fact: running text before
+    /// headlines (a headline states; a sentence also says who, when and
+    /// why), one article each first. Each pass stops as soon as it has
+    /// enough: a fact may rest on thousands of sentences.
+    pub(super) fn best_evidence(&self, f: &'a Fact, max: usize) -> Vec<&'a Evidence> {
+        let mut chosen: Vec<&Evidence> = Vec::new();
+        let mut seen = BTreeSet::new();
+        for e in &f.evidence {
+            if chosen.len() >= max {
+                break;
+            }
+            if !self.heading(e) && seen.insert(e.article) {
+                chosen.push(e);
+            }
+        }
+        for want_heading in [false, true] {
+            for e in &f.evidence {
+                if chosen.len() >= max {
+                    break;
+                }
+                if self.heading(e) == want_heading && !chosen.iter().any(|c| std::ptr::eq(*c, e)) {
+                    chosen.push(e);
+                }
+            }
+        }
+        chosen
+    }
+
+    /// Cites up to `max` pieces of evidence, one per article first.
+    pub(super) fn cite_fact(&self, ans: &mut Answer, f: &Fact, max: usize) -> Vec<usize> {
+        let chosen = self.best_evidence(self.facts.all().get(f.index).unwrap_or(f), max);
+        let mut out: Vec<usize> = chosen
+            .into_iter()
+            .filter_map(|e| self.cite(ans, e))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Cites a fact only while the answer has few cited items.
+    pub(super) fn cite_item(&self, ans: &mut Answer, f: &Fact) -> Vec<usize> {
+        if ans.items.len() >= CITED_ITEMS {
+            return Vec::new();
+        }
+        self.cite_fact(ans, f, CITES_PER_ITEM)
+    }
+
+    /// Entities mentioned in the sentences that state a fact.
+    pub(super) fn fact_entities(&self, f: &Fact) -> &'a BTreeSet<String> {
+        static EMPTY: BTreeSet<String> = BTreeSet::new();
+        self.lookups.fact_entities.get(f.index).unwrap_or(&EMPTY)
+    }
+
+    /// Every sentence stating the fact says what would or could happen.
+    pub(super) fn modal_only(&self, f: &Fact) -> bool {
+        self.lookups
+            .modal_only
+            .get(f.index)
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// Whether a content word (a term) is in the sentences stating a fact.
+    pub(super) fn fact_has_term(&self, f: &Fact, term: &str) -> bool {
+        self.lookups
+            .fact_terms
+            .get(f.index)
+            .is_some_and(|t| t.contains(term))
+    }
+
+    /// How well a fact matches the question's content words: a word in the
+    /// fact's own object ("stock" in "Acme stock rose") counts three
+    /// times, a word elsewhere in its sentences once.
+    pub(super) fn relevance(&self, f: &Fact, u: &Understanding) -> usize {
+        let (Some(words), Some(object_terms)) = (
+            self.lookups.fact_terms.get(f.index),
+            self.lookups.object_terms.get(f.index),
+        ) else {
+            return 0;
+        };
+        u.terms
+            .iter()
+            .map(|t| {
+                if object_terms.contains(t) {
+                    3
+                } else {
+                    usize::from(words.contains(t))
+                }
+            })
+            .sum()
+    }
+
+    /// Applies "in China" / "outside China": keeps facts whose sentences
+    /// name the place (or, for outside, do not), unless that keeps nothing.
+    pub(super) fn place_filter<'f>(
+        &self,
+        facts: Vec<&'f Fact>,
+        u: &Understanding,
+    ) -> Vec<&'f Fact> {
+        let mut out = facts;
+        if !u.outside.is_empty() {
+            out.retain(|f| {
+                let ents = self.fact_entities(f);
+                !u.outside.iter().any(|p| {
+                    ents.contains(p)
+                        || f.qualifiers
+                            .values()
+                            .flatten()
+                            .any(|v| v.contains(p.as_str()))
+                })
+            });
+        }
+        if !u.within.is_empty() {
+            // Named ("China") or as a word ("Chinese regulations").
+            let mentions = |f: &Fact, p: &String| {
+                self.fact_entities(f).contains(p.as_str())
+                    || self.fact_has_term(f, &self.lexicon.term(&p.to_lowercase()))
+            };
+            let kept: Vec<&Fact> = out
+                .iter()
+                .copied()
+                .filter(|f| u.within.iter().all(|p| mentions(f, p)))
+                .collect();
+            // No fact names the place: if they name other places, the
+            // question is about somewhere the articles do not cover.
+            let elsewhere = out.iter().any(|f| {
+                f.values(Qualifier::Place)
+                    .iter()
+                    .any(|p| !u.within.contains(p))
+            });
+            if !kept.is_empty() || elsewhere {
+                out = kept;
+            }
+        }
+        out
+    }
+
+    /// A fact in words, from its relation's template.
+    pub fn sentence(&self, f: &Fact) -> String {
+        let rel = self.relation(&f.relation);
+        let label = rel.map_or(f.relation.as_str(), |r| r.label.as_str());
+        let template = match (f.negated, rel) {
+            (true, Some(r)) => r
+                .negated_template
+                .clone()
+                .unwrap_or_else(|| "{subject} did not {label} {object}".into()),
+            (false, Some(r)) => r
+                .template
+                .clone()
+                .unwrap_or_else(|| "{subject} {label} {object}".into()),
+            (true, None) => "{subject} did not {label} {object}".into(),
+            (false, None) => "{subject} {label} {object}".into(),
+        };
+        let subject = if f.subject.is_empty() {
+            "It (source unnamed)"
+        } else {
+            f.subject.as_str()
+        };
+        let mut out = template
+            .replace("{subject}", subject)
+            .replace("{label}", label)
+            .replace("{object}", &f.object);
+        for (k, v) in &f.qualifiers {
+            out = out.replace(&format!("{{{k}}}"), v.first().map_or("", |s| s.as_str()));
+        }
+        // Qualifiers the fact does not have leave their braces: drop them.
+        let mut clean = String::new();
+        let mut skip = false;
+        for c in out.chars() {
+            match c {
+                '{' => skip = true,
+                '}' => skip = false,
+                c if !skip => clean.push(c),
+                _ => {}
+            }
+        }
+        let words: Vec<&str> = clean.split_whitespace().collect();
+        let mut s = words.join(" ");
+        if f.hedged && !s.is_empty() {
+            s.push_str(" (reportedly)");
+        }
+        s
+    }
+
+    /// Extra detail for list items: role, every reason, date, place.
+    pub(super) fn details(&self, f: &Fact, used: &[Qualifier]) -> String {
+        let mut parts = Vec::new();
+        if let Some(role) = f
+            .qualifier(Qualifier::Role)
+            .filter(|_| !used.contains(&Qualifier::Role))
+        {
+            parts.push(format!("as {role}"));
+        }
+        let reasons: Vec<&String> = Qualifier::REASONS
+            .iter()
+            .flat_map(|q| f.values(*q))
+            .collect();
+        if !reasons.is_empty() && !used.contains(&Qualifier::Reason) {
+            let shown: Vec<&str> = reasons.iter().map(|r| r.as_str()).collect();
+            parts.push(format!("reason: {}", shown.join("; ")));
+        }
+        if let Some(d) = f
+            .event_date()
+            .filter(|d| d.is_full() && !used.contains(&Qualifier::Date))
+        {
+            parts.push(format!("{d}"));
+        }
+        let mut at = Vec::new();
+        if let Some(e) = f.qualifier(Qualifier::Event) {
+            at.push(e.to_string());
+        }
+        if let Some(p) = f.qualifier(Qualifier::Place) {
+            at.push(p.to_string());
+        }
+        if !at.is_empty() && !used.contains(&Qualifier::Place) {
+            parts.push(format!("at {}", at.join(", ")));
+        }
+        if f.hedged {
+            parts.push("reportedly".into());
+        }
+        parts.push(format!(
+            "{} source{}",
+            f.sources,
+            if f.sources == 1 { "" } else { "s" }
+        ));
+        format!(" ({})", parts.join("; "))
+    }
+
+    /// Notes where the sources differ on these facts: qualifiers with
+    /// different values (reasons included, whatever the question) and
+    /// contradicting facts.
+    pub(super) fn add_disagreements(&self, ans: &mut Answer, facts: &[&Fact]) {
+        // Reasons listed one by one already say how the sources differ.
+        let reasons_listed = ans
+            .disagreements
+            .iter()
+            .any(|d| d.text.starts_with("The articles give different reasons"));
+        for f in facts {
+            for d in &f.disagreements {
+                if reasons_listed && d.what == Qualifier::Reason.key() {
+                    continue;
+                }
+                // A few values, each with the sentences that give it: on a
+                // large corpus a fact can have hundreds of variants.
+                const VALUES: usize = 4;
+                let mut sides = Vec::new();
+                for (value, sources) in d.values.iter().take(VALUES) {
+                    let gives = |e: &&Evidence| {
+                        sources.contains(&e.source)
+                            && if d.what == Qualifier::Date.key() {
+                                e.date.map(|x| x.to_string()).as_deref() == Some(value.as_str())
+                            } else {
+                                e.qualifiers
+                                    .get(&d.what)
+                                    .is_some_and(|v| v.eq_ignore_ascii_case(value))
+                            }
+                    };
+                    let mut c: Vec<usize> = f
+                        .evidence
+                        .iter()
+                        .filter(gives)
+                        .take(2)
+                        .filter_map(|e| self.cite(ans, e))
+                        .collect();
+                    c.sort();
+                    c.dedup();
+                    sides.push(format!("{value} {}", markers(&c).trim()));
+                }
+                if d.values.len() > VALUES {
+                    sides.push(format!("and {} more", d.values.len() - VALUES));
+                }
+                let text = format!(
+                    "{}: the {} differs between articles: {}",
+                    self.sentence(f),
+                    d.what,
+                    sides.join(" vs ")
+                );
+                if !ans.disagreements.iter().any(|x| x.text == text) {
+                    ans.disagreements.push(Item {
+                        text,
+                        cites: Vec::new(),
+                    });
+                }
+            }
+            for other in self.facts.conflicting(f) {
+                let a = self.cite_fact(ans, f, 2);
+                let b = self.cite_fact(ans, other, 2);
+                let text = format!(
+                    "{} {} but {} {}",
+                    self.sentence(f),
+                    markers(&a).trim(),
+                    self.sentence(other),
+                    markers(&b).trim()
+                );
+                if !ans.disagreements.iter().any(|d| d.text == text) {
+                    ans.disagreements.push(Item {
+                        text,
+                        cites: Vec::new(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// When the question asks for a detail the answer's own words lack
+    /// (a size, a name, a role) and the cited sentences hold it, the
+    /// sentences are shown as they stand: a content word of the question
+    /// that is not one of the relations' own words, or a figure for "how
+    /// many" / "how big".
+    pub(super) fn add_missing_detail(&self, ans: &mut Answer, u: &Understanding, need: Need) {
+        // A detail of one fact; a list answers with names, not details.
+        if ans.items.is_empty() || ans.citations.is_empty() || ans.items.len() > 1 {
+            return;
+        }
+        let mut said = ans.headline.to_lowercase();
+        for i in &ans.items {
+            said.push(' ');
+            said.push_str(&i.text.to_lowercase());
+        }
+        let said_terms: HashSet<String> = word_spans(&said)
+            .into_iter()
+            .map(|(s, e)| self.lexicon.term(&said[s..e]))
+            .collect();
+        let missing: Vec<&String> = u
+            .terms
+            .iter()
+            .filter(|t| !said_terms.contains(*t) && !self.lexicon.is_relation_word(t))
+            .collect();
+        let want_figure =
+            matches!(need, Need::Figure | Need::Money) && !said.chars().any(|c| c.is_ascii_digit());
+        if missing.is_empty() && !want_figure {
+            return;
+        }
+        let mut shown: Vec<(usize, String)> = Vec::new();
+        for c in ans.citations.iter().take(CITES_PER_ITEM * 2) {
+            let lower = c.quote.to_lowercase();
+            let terms: HashSet<String> = word_spans(&lower)
+                .into_iter()
+                .map(|(s, e)| self.lexicon.term(&lower[s..e]))
+                .collect();
+            let has_word = missing.iter().any(|t| terms.contains(*t));
+            let has_figure = want_figure && lower.chars().any(|ch| ch.is_ascii_digit());
+            if (has_word || has_figure) && shown.len() < 2 {
+                shown.push((c.n, c.quote.clone()));
+            }
+        }
+        for (n, quote) in shown {
+            ans.items.push(Item {
+                text: format!("In the article's words: \"{quote}\""),
+                cites: vec![n],
+            });
+        }
+    }
+}
+
+/// Drops repeated strings, keeping the first of each.
+pub(super) fn dedup(v: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in v {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}

@@ -1,0 +1,558 @@
+//! The sentence index behind the quotes tier: stemmed terms, the entities
+//! of each sentence, which relations each sentence expresses, and which
+//! sentences are modal or conditional ("would block", "if approved").
+//!
+//! Built once with the answerer. Until the language layer gives every
+//! sentence its lemmas and event classes, this module reads the sentence
+//! text itself: Snowball stems for terms, a relation's `ask` words (verb
+//! forms, phrasal forms, stems) as its triggers, and a small main-clause
+//! check for modality. That fallback lives here and nowhere else
+//! ([`stem`], [`Triggers`], [`modal_text`], [`reason_cue`]), so switching
+//! to lemmas and events touches this file only.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+use crate::config::Config;
+use crate::corpus::Article;
+use crate::extract::mentions::fold;
+use crate::facts::FactTable;
+
+use super::understand::{word_spans, Lexicon};
+
+static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+
+/// A word as a retrieval term: Snowball English stem of the lower-cased
+/// word ("rejected", "rejecting" -> "reject"; "companies" -> "compani").
+pub fn stem(w: &str) -> String {
+    let w = w.trim_end_matches("'s").trim_end_matches('\'');
+    STEMMER.stem(w).into_owned()
+}
+
+/// Suffixes a trigger word may take in a sentence ("evaluat" + "ed").
+const MAX_SUFFIX: usize = 5;
+
+/// Where a relation's trigger fired in a sentence: word positions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trigger {
+    /// Relation position in the config.
+    pub relation: usize,
+    /// First word of the trigger.
+    pub start: usize,
+    /// One past its last word.
+    pub end: usize,
+}
+
+/// The words that show a relation in a sentence: each relation's `ask`
+/// forms, matched by stem or as a stub with a short suffix ("negotiat"
+/// matches "negotiations"). Phrasal forms ("rule out", "pull out of")
+/// match word by word.
+#[derive(Debug, Default)]
+pub struct Triggers {
+    /// (relation, words of the form), keyed by the first four letters of
+    /// the form's first word, so a sentence word costs one look-up.
+    by_key: HashMap<String, Vec<(usize, Vec<String>)>>,
+}
+
+fn key(w: &str) -> String {
+    w.chars().take(4).collect()
+}
+
+impl Triggers {
+    /// Compiles the triggers of every relation.
+    pub fn new(config: &Config) -> Triggers {
+        let mut t = Triggers::default();
+        for (ri, r) in config.relations.iter().enumerate() {
+            // Once the language layer lands: the relation's lemmas and
+            // phrasal forms (`r.lemmas`) instead of its question words.
+            for form in &r.ask {
+                let words: Vec<String> = form
+                    .to_lowercase()
+                    .split_whitespace()
+                    .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\''))
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                // Question-only phrasing ("how much", "who said") and
+                // words too short to be a verb are no sentence triggers.
+                if words.is_empty()
+                    || words[0].len() < 3
+                    || matches!(words[0].as_str(), "how" | "who" | "what" | "when" | "first")
+                {
+                    continue;
+                }
+                t.by_key
+                    .entry(key(&words[0]))
+                    .or_default()
+                    .push((ri, words));
+            }
+        }
+        t
+    }
+
+    /// Whether a sentence word is a form of a trigger word.
+    fn word_is(word: &str, stemmed: &str, form: &str) -> bool {
+        if word == form || stemmed == stem(form) {
+            return true;
+        }
+        // "didn't" in a form, "didn" after splitting: compare loosely.
+        word.strip_prefix(form)
+            .is_some_and(|rest| rest.len() <= MAX_SUFFIX && rest.chars().all(|c| c.is_alphabetic()))
+    }
+
+    /// The triggers in a sentence's words (lower-cased) and their stems.
+    pub fn find(&self, words: &[&str], stems: &[String]) -> Vec<Trigger> {
+        let mut out = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            let Some(cands) = self.by_key.get(&key(w)) else {
+                continue;
+            };
+            for (ri, form) in cands {
+                let n = form.len();
+                if i + n > words.len() {
+                    continue;
+                }
+                let hit = form
+                    .iter()
+                    .enumerate()
+                    .all(|(k, f)| Triggers::word_is(words[i + k], &stems[i + k], f));
+                if hit
+                    && !out
+                        .iter()
+                        .any(|t: &Trigger| t.relation == *ri && t.start == i)
+                {
+                    out.push(Trigger {
+                        relation: *ri,
+                        start: i,
+                        end: i + n,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The main clause of a sentence says what would, could or might happen,
+/// or the sentence is a condition ("If approved, ..."). Only the clause
+/// before the first subordinate marker counts: "dropped Baidu, which could
+/// not meet the standards" is what happened.
+pub fn modal_text(lower: &str) -> bool {
+    let t = lower.trim_start_matches(|c: char| !c.is_alphanumeric());
+    if ["if ", "unless ", "should ", "were it "]
+        .iter()
+        .any(|p| t.starts_with(p))
+    {
+        return true;
+    }
+    let mut end = t.len();
+    for stop in [
+        ",",
+        ";",
+        " because ",
+        " after ",
+        " since ",
+        " as ",
+        " but ",
+        " which ",
+        " who ",
+        " due to ",
+        " while ",
+        " although ",
+        " though ",
+    ] {
+        if let Some(p) = t.find(stop) {
+            end = end.min(p);
+        }
+    }
+    let main = &t[..end];
+    let words: Vec<&str> = main
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().enumerate().any(|(i, w)| match *w {
+        "would" | "could" | "might" | "if" | "wouldn't" | "couldn't" | "might've" => true,
+        // "may" the verb, not the month ("in May", "May 5").
+        "may" => {
+            let prev = if i > 0 { words[i - 1] } else { "" };
+            let next = words.get(i + 1).copied().unwrap_or("");
+            !matches!(
+                prev,
+                "in" | "of"
+                    | "early"
+                    | "late"
+                    | "mid"
+                    | "since"
+                    | "until"
+                    | "by"
+                    | "from"
+                    | "on"
+                    | "this"
+                    | "next"
+                    | "last"
+                    | "before"
+                    | "after"
+            ) && !next.starts_with(|c: char| c.is_ascii_digit())
+                && !next.is_empty()
+        }
+        _ => false,
+    })
+}
+
+/// Words and phrases that give a reason ("because", "due to", "citing").
+const REASON_CUES: &[&str] = &[
+    "because",
+    "due to",
+    "owing to",
+    "citing",
+    "cited",
+    "after",
+    "amid",
+    "over concerns",
+    "since",
+    "as a result",
+    "given",
+    "lack",
+    "lacked",
+    "lacking",
+    "failed",
+    "struggled",
+    "concern",
+    "concerns",
+    "reason",
+    "reasons",
+    "so that",
+    "in order to",
+    "fell short",
+    "insufficient",
+    "unable",
+    "too small",
+    "not good enough",
+    "dissatisfied",
+    "couldn't",
+    "could not",
+    "meant",
+    "require",
+    "requires",
+    "required",
+    "thanks to",
+    "strength",
+    "strengths",
+    "expertise",
+];
+
+/// Whether a lower-cased sentence gives a reason.
+pub fn reason_cue(lower: &str) -> bool {
+    REASON_CUES.iter().any(|c| {
+        let mut from = 0;
+        while let Some(p) = lower[from..].find(c) {
+            let s = from + p;
+            let e = s + c.len();
+            let before = s == 0 || !lower[..s].ends_with(|ch: char| ch.is_alphanumeric());
+            let after =
+                e == lower.len() || !lower[e..].starts_with(|ch: char| ch.is_alphanumeric());
+            if before && after {
+                return true;
+            }
+            from = e;
+        }
+        false
+    })
+}
+
+/// An inverted index over the corpus sentences.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// (article, sentence) per document.
+    docs: Vec<(usize, usize)>,
+    postings: HashMap<String, Vec<u32>>,
+    entity_docs: HashMap<String, Vec<u32>>,
+    /// Per relation (config order), the documents that express it.
+    relation_docs: Vec<Vec<u32>>,
+    /// Documents whose text gives a reason.
+    reasons: HashSet<u32>,
+    /// (article, sentence) of every modal or conditional sentence,
+    /// headlines included (facts rest on them too).
+    modal: HashSet<(usize, usize)>,
+    doc_at: HashMap<(usize, usize), u32>,
+    triggers: Triggers,
+}
+
+impl Index {
+    /// Indexes every running-text sentence.
+    pub fn build(
+        config: &Config,
+        articles: &[Article],
+        facts: &FactTable,
+        lexicon: &Lexicon,
+    ) -> Index {
+        let mut index = Index {
+            triggers: Triggers::new(config),
+            relation_docs: vec![Vec::new(); config.relations.len()],
+            ..Index::default()
+        };
+        for (ai, a) in articles.iter().enumerate() {
+            for s in &a.sentences {
+                let lower = s.norm.to_lowercase();
+                if modal_text(&lower) {
+                    index.modal.insert((ai, s.index));
+                }
+                if s.heading {
+                    continue;
+                }
+                let Some(info) = facts.sentence_info(ai, s.index) else {
+                    continue;
+                };
+                let id = index.docs.len() as u32;
+                index.docs.push((ai, s.index));
+                index.doc_at.insert((ai, s.index), id);
+                let spans = word_spans(&lower);
+                let words: Vec<&str> = spans.iter().map(|&(a, b)| &lower[a..b]).collect();
+                let stems: Vec<String> = words.iter().map(|w| stem(w)).collect();
+                let mut seen: HashSet<String> = HashSet::new();
+                for (w, st) in words.iter().zip(&stems) {
+                    if lexicon.is_stopword(w) {
+                        continue;
+                    }
+                    let t = lexicon.term_stemmed(w, st);
+                    if !seen.contains(&t) {
+                        index.postings.entry(t.clone()).or_default().push(id);
+                        seen.insert(t);
+                    }
+                }
+                for e in &info.entities {
+                    // A more specific name counts for the general one:
+                    // "Gizmo Pro" is a sentence about "Gizmo" too.
+                    let mut names = vec![e.as_str()];
+                    names.extend(e.match_indices(' ').map(|(i, _)| &e[..i]));
+                    for n in names {
+                        let docs = index.entity_docs.entry(n.to_string()).or_default();
+                        if docs.last() != Some(&id) {
+                            docs.push(id);
+                        }
+                    }
+                }
+                let mut rels: Vec<usize> = index
+                    .triggers
+                    .find(&words, &stems)
+                    .iter()
+                    .map(|t| t.relation)
+                    .collect();
+                rels.sort_unstable();
+                rels.dedup();
+                for r in rels {
+                    index.relation_docs[r].push(id);
+                }
+                if reason_cue(&lower) {
+                    index.reasons.insert(id);
+                }
+            }
+        }
+        index
+    }
+
+    /// Whether the corpus uses this word anywhere (as a retrieval term).
+    pub fn knows(&self, term: &str) -> bool {
+        self.postings.contains_key(term)
+    }
+
+    /// Number of indexed sentences.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// Whether nothing is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// (article, sentence) of a document.
+    pub fn doc(&self, d: u32) -> (usize, usize) {
+        self.docs[d as usize]
+    }
+
+    /// The document of a sentence, if indexed.
+    pub fn doc_of(&self, article: usize, sentence: usize) -> Option<u32> {
+        self.doc_at.get(&(article, sentence)).copied()
+    }
+
+    /// Documents containing a term, ascending.
+    pub fn postings(&self, term: &str) -> &[u32] {
+        self.postings.get(term).map_or(&[], |v| v.as_slice())
+    }
+
+    /// Documents mentioning an entity, ascending.
+    pub fn entity_docs(&self, name: &str) -> &[u32] {
+        self.entity_docs.get(name).map_or(&[], |v| v.as_slice())
+    }
+
+    /// Documents expressing a relation (config position), ascending.
+    pub fn relation_docs(&self, relation: usize) -> &[u32] {
+        self.relation_docs
+            .get(relation)
+            .map_or(&[], |v| v.as_slice())
+    }
+
+    /// Inverse document frequency of a term.
+    pub fn idf(&self, term: &str) -> f64 {
+        let n = self.docs.len().max(1) as f64;
+        self.postings
+            .get(term)
+            .map_or(0.0, |p| (1.0 + n / p.len() as f64).ln())
+    }
+
+    /// The largest idf a term can have (a word in one sentence).
+    pub fn max_idf(&self) -> f64 {
+        (1.0 + self.docs.len().max(1) as f64).ln()
+    }
+
+    /// Whether a document's text gives a reason.
+    pub fn gives_reason(&self, d: u32) -> bool {
+        self.reasons.contains(&d)
+    }
+
+    /// Whether a sentence's main clause is modal or conditional.
+    pub fn is_modal(&self, article: usize, sentence: usize) -> bool {
+        // With the language layer: `SentenceInfo::modal`.
+        self.modal.contains(&(article, sentence))
+    }
+
+    /// The relation triggers in a text (a sentence or a question).
+    pub fn triggers_in(&self, lower: &str) -> Vec<(Trigger, (usize, usize))> {
+        let spans = word_spans(lower);
+        let words: Vec<&str> = spans.iter().map(|&(a, b)| &lower[a..b]).collect();
+        let stems: Vec<String> = words.iter().map(|w| stem(w)).collect();
+        self.triggers
+            .find(&words, &stems)
+            .into_iter()
+            .map(|t| (t, (spans[t.start].0, spans[t.end - 1].1)))
+            .collect()
+    }
+}
+
+/// Whether `entity` is what a relation acts on in a sentence, not merely
+/// mentioned: the nearest name after the trigger ("dropped Baidu"), or the
+/// subject of a passive ("DeepSeek was ruled out"), or the name a
+/// trigger's noun is about ("talks with Baidu collapsed"). `mentions` are
+/// the byte spans of every entity named in the sentence, by name.
+pub fn acted_on(
+    lower: &str,
+    trigger: (usize, usize),
+    entity: &str,
+    mentions: &[(String, (usize, usize))],
+) -> bool {
+    let (ts, te) = trigger;
+    // After the trigger: the first name within a few words.
+    let after = mentions
+        .iter()
+        .filter(|(_, (s, _))| *s >= te && lower[te..*s].split_whitespace().count() <= 6)
+        .min_by_key(|(_, (s, _))| *s);
+    if after.is_some_and(|(n, _)| n == entity) {
+        return true;
+    }
+    // Before it: a passive or a noun phrase ("DeepSeek was eliminated",
+    // "talks with Baidu collapsed"), the nearest name before the trigger.
+    let before = mentions
+        .iter()
+        .filter(|(_, (_, e))| *e <= ts)
+        .max_by_key(|(_, (_, e))| *e);
+    if let Some((n, (s, e))) = before {
+        let between = &lower[*e..ts];
+        let gap = between.split_whitespace().count();
+        let passive = gap <= 5
+            && between.split_whitespace().any(|w| {
+                matches!(
+                    w,
+                    "was" | "were" | "been" | "being" | "is" | "are" | "got" | "be"
+                )
+            });
+        let pre = lower[..*s].trim_end();
+        let about = gap <= 3
+            && [
+                "talks with",
+                "deal with",
+                "partnership with",
+                "negotiations with",
+                "agreement with",
+            ]
+            .iter()
+            .any(|w| pre.ends_with(w));
+        if n == entity && (passive || about) {
+            return true;
+        }
+    }
+    false
+}
+
+/// The byte spans of an entity's names in a lower-cased sentence.
+pub fn spans_of(lower: &str, aliases: &[String]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for a in aliases {
+        let a = fold(a);
+        if a.is_empty() {
+            continue;
+        }
+        let mut from = 0;
+        while let Some(p) = lower[from..].find(a.as_str()) {
+            let s = from + p;
+            let e = s + a.len();
+            let ok_before = s == 0 || !lower[..s].ends_with(|c: char| c.is_alphanumeric());
+            let ok_after = !lower[e..].starts_with(|c: char| c.is_alphanumeric());
+            if ok_before && ok_after && !out.iter().any(|&(x, y)| s < y && x < e) {
+                out.push((s, e));
+            }
+            from = e;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_fold_inflections() {
+        assert_eq!(stem("rejected"), stem("rejecting"));
+        assert_eq!(stem("companies"), stem("company"));
+        assert_eq!(stem("Apple's".to_lowercase().as_str()), "appl");
+    }
+
+    #[test]
+    fn modal_main_clauses_and_conditions() {
+        assert!(modal_text("globex would block the deal."));
+        assert!(modal_text("if approved, the features could launch in may."));
+        assert!(modal_text("acme said it could partner with initech."));
+        assert!(!modal_text(
+            "acme dropped globex, which could not meet its standards."
+        ));
+        assert!(!modal_text(
+            "acme dropped globex because it could not scale."
+        ));
+        assert!(!modal_text("acme will launch the product in may."));
+    }
+
+    #[test]
+    fn reason_cues_are_words_not_parts_of_words() {
+        assert!(reason_cue("it was dropped due to delays."));
+        assert!(reason_cue("citing concerns over privacy"));
+        assert!(!reason_cue("the cause was unknown afterwards"));
+    }
+
+    #[test]
+    fn the_entity_acted_on_is_the_one_after_the_verb_or_before_a_passive() {
+        let s = "acme dropped globex, while initech stayed in talks.";
+        let m = vec![
+            ("Acme".to_string(), (0, 4)),
+            ("Globex".to_string(), (13, 19)),
+            ("Initech".to_string(), (27, 34)),
+        ];
+        assert!(acted_on(s, (5, 12), "Globex", &m));
+        assert!(!acted_on(s, (5, 12), "Initech", &m));
+        let p = "globex was ruled out early.";
+        let m = vec![("Globex".to_string(), (0, 6))];
+        assert!(acted_on(p, (11, 20), "Globex", &m));
+    }
+}

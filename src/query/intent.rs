@@ -1,0 +1,265 @@
+//! What a question or command asks for, parsed once: the answer kind of
+//! every intent and command (config strings become [`AnswerKind`] when the
+//! answerer is built, and a typo is an error naming it), the compiled
+//! intent patterns, and what an answering sentence must hold ([`Need`]).
+
+use regex::Regex;
+
+use crate::config::{Config, ConfigError, IntentConfig};
+
+/// What an intent or a command does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerKind {
+    /// The entities on the other side of a relation.
+    List,
+    /// The story's latest state.
+    Status,
+    /// The articles.
+    Sources,
+    /// Dated events in order.
+    Timeline,
+    /// Quotations and what someone reported.
+    Quotes,
+    /// Figures.
+    Numbers,
+    /// One entity.
+    About,
+    /// Reasons, with where the sources differ.
+    Reason,
+    /// Dates of an event.
+    Date,
+    /// Places and events.
+    Place,
+    /// Who did it, earliest first.
+    Who,
+    /// Yes or no.
+    YesNo,
+    /// One fact by id.
+    Fact,
+    /// A question in plain words (the `/ask` command).
+    Ask,
+}
+
+impl AnswerKind {
+    const ALL: [(&'static str, AnswerKind); 15] = [
+        ("list", AnswerKind::List),
+        ("status", AnswerKind::Status),
+        ("sources", AnswerKind::Sources),
+        ("timeline", AnswerKind::Timeline),
+        ("quotes", AnswerKind::Quotes),
+        ("numbers", AnswerKind::Numbers),
+        ("about", AnswerKind::About),
+        ("reason", AnswerKind::Reason),
+        ("date", AnswerKind::Date),
+        ("place", AnswerKind::Place),
+        ("who", AnswerKind::Who),
+        ("yesno", AnswerKind::YesNo),
+        ("fact", AnswerKind::Fact),
+        ("ask", AnswerKind::Ask),
+        // "role" reads as the facts about a person: who they are.
+        ("role", AnswerKind::About),
+    ];
+
+    /// Parses a config value; `place` names where it was written.
+    pub fn parse(value: &str, place: &str) -> Result<AnswerKind, ConfigError> {
+        Self::ALL
+            .iter()
+            .find(|(k, _)| *k == value)
+            .map(|(_, v)| *v)
+            .ok_or_else(|| {
+                let known: Vec<&str> = Self::ALL.iter().map(|(k, _)| *k).collect();
+                ConfigError::Invalid(format!(
+                    "{place}: unknown answer `{value}` (one of: {})",
+                    known.join(", ")
+                ))
+            })
+    }
+
+    /// The config spelling.
+    pub fn as_str(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, v)| *v == self)
+            .map_or("ask", |(k, _)| k)
+    }
+}
+
+/// An intent, compiled.
+#[derive(Debug)]
+pub struct Intent {
+    /// Name (shown in answers as `intent`).
+    pub name: String,
+    /// What it does.
+    pub kind: AnswerKind,
+    /// Relations it looks in (empty: chosen by the question's words).
+    pub relations: Vec<String>,
+    /// Answer with subjects instead of objects.
+    pub subjects: bool,
+    /// Every fact of the relations, whatever the question's words.
+    pub every: bool,
+    /// The patterns.
+    pub patterns: Vec<Regex>,
+}
+
+impl Intent {
+    fn compile(i: &IntentConfig) -> Result<Intent, ConfigError> {
+        let patterns = i
+            .patterns
+            .iter()
+            .map(|p| {
+                Regex::new(p).map_err(|e| ConfigError::Pattern {
+                    what: "intent",
+                    name: i.name.clone(),
+                    message: e.to_string(),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Intent {
+            name: i.name.clone(),
+            kind: AnswerKind::parse(&i.answer, &format!("intent `{}`", i.name))?,
+            relations: i.relations.clone(),
+            subjects: i.subjects,
+            every: i.every,
+            patterns,
+        })
+    }
+
+    /// Whether the intent matches a lower-cased question.
+    pub fn matches(&self, lower: &str) -> bool {
+        self.patterns.iter().any(|r| r.is_match(lower))
+    }
+
+    /// The span of the `who` group ("what did <who> say"), if any.
+    pub fn who(&self, lower: &str) -> Option<(usize, usize)> {
+        self.patterns.iter().find_map(|r| {
+            r.captures(lower)
+                .and_then(|c| c.name("who"))
+                .map(|m| (m.start(), m.end()))
+        })
+    }
+}
+
+/// Compiles every intent, and checks every command's answer kind; all
+/// errors are reported together.
+pub fn compile(config: &Config) -> Result<(Vec<Intent>, Vec<AnswerKind>), ConfigError> {
+    let mut errors = Vec::new();
+    let mut intents = Vec::new();
+    for i in &config.query.intents {
+        match Intent::compile(i) {
+            Ok(x) => intents.push(x),
+            Err(e) => errors.push(e),
+        }
+    }
+    let mut commands = Vec::new();
+    for c in &config.commands {
+        match AnswerKind::parse(&c.answer, &format!("command `{}`", c.name)) {
+            Ok(k) => commands.push(k),
+            Err(e) => errors.push(e),
+        }
+    }
+    match errors.len() {
+        0 => Ok((intents, commands)),
+        1 => Err(errors.remove(0)),
+        _ => Err(ConfigError::Invalid(
+            errors
+                .iter()
+                .map(|e| {
+                    e.to_string()
+                        .trim_start_matches("invalid config: ")
+                        .to_string()
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        )),
+    }
+}
+
+/// What an answering sentence must contain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Anything relevant.
+    Any,
+    /// A date ("when").
+    Date,
+    /// A number, percentage or amount ("how many").
+    Figure,
+    /// An amount of money ("how much does it cost").
+    Money,
+    /// A person or company the question does not name ("who", "which").
+    Entity,
+    /// A reason ("why"), in the sentence or the next one.
+    Reason,
+}
+
+/// What a sentence must contain to answer this lower-cased question.
+pub fn need_of(lower: &str) -> Need {
+    let cost = ["cost", "price", "priced", "pay", "worth", "spend", "fee"];
+    let word = |w: &str| {
+        lower
+            .split(|ch: char| !ch.is_alphanumeric())
+            .any(|x| x == w)
+    };
+    if lower.starts_with("when")
+        || lower.contains("what date")
+        || lower.contains("what day")
+        || lower.contains("what year")
+    {
+        Need::Date
+    } else if lower.starts_with("how much")
+        || lower.starts_with("how many")
+        || lower.contains("what percent")
+        || lower.starts_with("how big")
+        || lower.starts_with("how large")
+    {
+        if cost.iter().any(|c| word(c)) {
+            Need::Money
+        } else {
+            Need::Figure
+        }
+    } else if lower.starts_with("why") || word("why") || lower.starts_with("how come") {
+        Need::Reason
+    } else if lower.starts_with("who") || lower.starts_with("which") {
+        Need::Entity
+    } else {
+        Need::Any
+    }
+}
+
+/// Whether a question asks what happened, rather than what would, could or
+/// will happen: only then do modal sentences not answer it.
+pub fn asks_what_happened(lower: &str) -> bool {
+    !lower
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .any(|w| {
+            matches!(
+                w,
+                "would" | "could" | "might" | "may" | "will" | "if" | "can" | "should" | "won't"
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mistyped_answer_kind_is_an_error_naming_it() {
+        let e = AnswerKind::parse("lsit", "intent `who`").unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.contains("lsit") && msg.contains("intent `who`"),
+            "{msg}"
+        );
+        assert_eq!(AnswerKind::parse("yesno", "x").unwrap(), AnswerKind::YesNo);
+    }
+
+    #[test]
+    fn needs_follow_the_question_word() {
+        assert_eq!(need_of("when did it launch"), Need::Date);
+        assert_eq!(need_of("how much does it cost"), Need::Money);
+        assert_eq!(need_of("why was globex dropped"), Need::Reason);
+        assert_eq!(need_of("who did acme pick"), Need::Entity);
+        assert!(asks_what_happened("who did acme pick"));
+        assert!(!asks_what_happened("who would block the deal"));
+    }
+}
