@@ -53,7 +53,13 @@ impl FactId {
 
     /// Parses `F3fa2c1d0` (case-insensitive; `F` or `#` optional).
     pub fn parse(text: &str) -> Option<FactId> {
-        let t = text.trim().trim_start_matches(['F', 'f', '#']);
+        let t = text.trim();
+        let t = t.strip_prefix('#').unwrap_or(t);
+        // One `F` at most: the hex digits themselves may start with `f`.
+        let t = match t.strip_prefix(['F', 'f']) {
+            Some(rest) if rest.len() == 8 => rest,
+            _ => t,
+        };
         if t.is_empty() || t.len() > 8 {
             return None;
         }

@@ -12,7 +12,8 @@ use std::process::Command;
 
 use factdesk::config::Config;
 use factdesk::corpus::Reader;
-use factdesk::query::Request;
+use factdesk::facts::Qualifier;
+use factdesk::query::{Basis, Request};
 use factdesk::render;
 use factdesk::Engine;
 use serde_json::Value;
@@ -62,6 +63,45 @@ fn story_engine() -> Engine {
 fn ask(engine: &Engine, q: &str) -> factdesk::query::Answer {
     engine.answer(&engine.parse_request(q))
 }
+
+fn tiers_dir() -> PathBuf {
+    root().join("tests/fixtures/tiers/articles")
+}
+
+/// The tiers fixture: articles on the same story whose answers often lie
+/// in sentences no rule turns into a fact.
+fn tiers_engine() -> Engine {
+    let config = Config::parse(&story_config_text()).unwrap();
+    let reader = Reader::new(&config.corpus).unwrap();
+    let (articles, problems) = reader.read_dir(&tiers_dir()).unwrap();
+    Engine::build(config, articles, problems).unwrap()
+}
+
+/// Questions by the tier that must answer them.
+const FACTS_TIER: &[&str] = &[
+    "Who did Northwind rule out?",
+    "Why did Northwind rule out Tailspin Energy?",
+    "/who-rejected",
+];
+const QUOTES_TIER: &[&str] = &[
+    "Why did Northwind pull out of talks with Woodgrove Cells?",
+    "When did Northwind sign the memorandum with Lumen Batteries?",
+    "When did Northwind start testing Tailspin Energy's packs?",
+    "How many packs a year does the memorandum cover?",
+    "Who could block the deal?",
+    "What did the Ledger Daily report?",
+];
+/// Unanswerable at every tier: a name the articles never use, a relation
+/// no fact or sentence holds for the name, a sentence about someone else,
+/// a modal sentence for what happened, an answer type no sentence has.
+const NONE_TIER: &[&str] = &[
+    "Did Northwind partner with Samsung?",
+    "Why did Northwind drop Orbit Cells?",
+    "When did Northwind start testing Orbit Cells' packs?",
+    "Who blocked the deal?",
+    "How much is the memorandum worth?",
+    "What is the capital of France?",
+];
 
 /// Compares with a golden file, printing both sides on a difference.
 fn golden(name: &str, actual: &str) {
@@ -237,7 +277,7 @@ fn hedged_and_negated_claims_are_marked() {
         .unwrap();
     assert!(share.negated);
     assert_eq!(
-        share.qualifier(factdesk::facts::Qualifier::Reason),
+        share.qualifier(Qualifier::Reason),
         Some("strict privacy rules")
     );
     let answer = ask(
@@ -625,6 +665,210 @@ fn other_stories_answer_from_a_story_file_and_articles_only() {
 }
 
 #[test]
+fn each_tier_answers_match_golden() {
+    let engine = tiers_engine();
+    let mut out = String::new();
+    for (tier, questions) in [
+        (Basis::Facts, FACTS_TIER),
+        (Basis::Quotes, QUOTES_TIER),
+        (Basis::None, NONE_TIER),
+    ] {
+        for q in questions {
+            let a = ask(&engine, q);
+            assert_eq!(a.basis, tier, "{q}: {}", a.body_text());
+            assert_eq!(a.answered, tier != Basis::None, "{q}");
+            let json = render::json(&a);
+            assert_eq!(json["basis"], tier.as_str(), "{q}");
+            out.push_str(&format!(
+                "### {q} [{}]\n{}\n",
+                tier.as_str(),
+                render::text(&a)
+            ));
+        }
+    }
+    golden("tiers_answers.txt", &out);
+}
+
+#[test]
+fn the_tier_is_said_in_words_in_text_and_embeds() {
+    let engine = tiers_engine();
+    for (q, words) in [
+        (FACTS_TIER[0], "From the facts extracted from the articles"),
+        (
+            QUOTES_TIER[0],
+            "From the articles' own words (no extracted fact)",
+        ),
+        (NONE_TIER[1], "The articles do not answer this"),
+    ] {
+        let a = ask(&engine, q);
+        let footer = render::discord_message(&a).embeds[0]
+            .footer
+            .clone()
+            .unwrap();
+        assert!(footer.starts_with(words), "{q}: {footer}");
+        if a.answered {
+            assert!(render::text(&a).contains(words), "{q}");
+        }
+    }
+    let quoted = ask(&engine, QUOTES_TIER[1]);
+    assert!(quoted.headline.starts_with("From the articles' own words"));
+}
+
+#[test]
+fn each_question_is_answered_alike_as_command_text_and_mention() {
+    let engine = tiers_engine();
+    for q in FACTS_TIER
+        .iter()
+        .chain(QUOTES_TIER)
+        .chain(NONE_TIER)
+        .filter(|q| !q.starts_with('/'))
+    {
+        let plain = ask(&engine, q);
+        let forms = [
+            engine.answer(&Request::command(
+                "ask",
+                [("question".to_string(), q.to_string())],
+            )),
+            ask(&engine, &format!("/ask question:{q}")),
+            ask(&engine, &format!("<@123> {q}")),
+            ask(&engine, &format!("@everyone **{q}**")),
+            ask(&engine, &format!("<@&9> @here > {q}")),
+        ];
+        for a in forms {
+            assert_eq!(a.basis, plain.basis, "{q}");
+            assert_eq!(a.body_text(), plain.body_text(), "{q}");
+            assert_eq!(a.citations, plain.citations, "{q}");
+        }
+    }
+}
+
+#[test]
+fn a_sentence_about_another_entity_does_not_answer() {
+    let engine = tiers_engine();
+    // "began testing packs from Tailspin Energy, while Orbit Cells sat out
+    // the trial": Tailspin is tested; Orbit Cells is only mentioned.
+    let tested = ask(
+        &engine,
+        "When did Northwind start testing Tailspin Energy's packs?",
+    );
+    assert!(tested.answered);
+    assert!(tested.citations[0].quote.contains("Orbit Cells"));
+    let bystander = ask(
+        &engine,
+        "When did Northwind start testing Orbit Cells' packs?",
+    );
+    assert!(!bystander.answered, "{}", bystander.body_text());
+    assert!(bystander.citations.is_empty());
+}
+
+#[test]
+fn modal_sentences_never_say_what_happened() {
+    let engine = tiers_engine();
+    let happened = ask(&engine, "Who blocked the deal?");
+    assert!(!happened.answered, "{}", happened.body_text());
+    let could = ask(&engine, "Who could block the deal?");
+    assert!(could.answered);
+    assert!(
+        could.body_text().contains("Harbor Grid"),
+        "{}",
+        could.body_text()
+    );
+}
+
+#[test]
+fn a_reason_in_the_next_sentence_is_quoted_with_it() {
+    let engine = tiers_engine();
+    let a = ask(
+        &engine,
+        "Why did Northwind pull out of talks with Woodgrove Cells?",
+    );
+    assert_eq!(a.basis, Basis::Quotes);
+    let quotes: Vec<&str> = a.citations.iter().map(|c| c.quote.as_str()).collect();
+    assert!(
+        quotes.iter().any(|q| q.contains("pulled out of talks")),
+        "{quotes:?}"
+    );
+    assert!(
+        quotes
+            .iter()
+            .any(|q| q.contains("failed two safety audits")),
+        "{quotes:?}"
+    );
+}
+
+#[test]
+fn what_a_source_reported_is_what_it_is_cited_for() {
+    let engine = story_engine();
+    let a = ask(&engine, "What did The Ledger report?");
+    assert_eq!(a.basis, Basis::Facts, "{}", a.body_text());
+    assert!(a.body_text().contains("Fabrikam"), "{}", a.body_text());
+    assert!(a.citations.iter().all(|c| c.quote.contains("The Ledger")));
+    let engine = tiers_engine();
+    let a = ask(&engine, "What did the Ledger Daily report?");
+    assert_eq!(a.basis, Basis::Quotes);
+    assert!(a.citations.iter().all(|c| c.source == "02_ledger.txt"));
+}
+
+#[test]
+fn disagreeing_sources_are_never_a_bare_yes_and_every_reason_is_listed() {
+    let engine = story_engine();
+    let dropped = engine
+        .facts()
+        .all()
+        .iter()
+        .find(|f| f.relation == "rejected" && f.object == "Contoso")
+        .unwrap();
+    assert!(!dropped.disagreements.is_empty());
+    let agree = ask(
+        &engine,
+        "Do the articles agree on why Northwind dropped Contoso?",
+    );
+    assert!(
+        agree.headline.starts_with("No, the sources differ"),
+        "{}",
+        agree.headline
+    );
+    let yes = ask(&engine, "Did Northwind drop Contoso?");
+    assert!(yes.headline.contains("sources differ"), "{}", yes.headline);
+    for a in [agree, yes, ask(&engine, "Why did Northwind drop Contoso?")] {
+        let text = a.body_text();
+        for r in dropped.values(Qualifier::Reason) {
+            assert!(text.contains(r.as_str()), "{r} missing from {text}");
+        }
+    }
+}
+
+#[test]
+fn fact_ids_survive_a_new_article_and_slash_fact_finds_them() {
+    let config = Config::parse(&story_config_text()).unwrap();
+    let reader = Reader::new(&config.corpus).unwrap();
+    let (articles, _) = reader.read_dir(&story_dir()).unwrap();
+    let (extra, _) = reader.read_dir(&tiers_dir()).unwrap();
+    let small = Engine::build(config.clone(), articles.clone(), vec![]).unwrap();
+    let mut more = extra;
+    more.extend(articles);
+    let big = Engine::build(config, more, vec![]).unwrap();
+    for f in small.facts().all() {
+        let same = big
+            .facts()
+            .all()
+            .iter()
+            .find(|g| {
+                (&g.subject, &g.relation, &g.object, g.negated)
+                    == (&f.subject, &f.relation, &f.object, f.negated)
+            })
+            .unwrap();
+        assert_eq!(same.id, f.id);
+        let a = ask(&big, &format!("/fact id:{}", f.id));
+        assert!(
+            a.answered && a.headline.starts_with(&f.id.to_string()),
+            "{}",
+            a.headline
+        );
+    }
+}
+
+#[test]
 fn a_story_file_holds_only_a_story_and_its_gazetteer() {
     let dir = std::env::temp_dir().join(format!("factdesk-bad-story-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -667,4 +911,22 @@ fn with_no_gazetteer_names_found_in_the_text_carry_the_story() {
             "{story}: {passed} pass without a gazetteer, fewer than {floor}"
         );
     }
+}
+
+#[test]
+fn a_mistyped_answer_kind_refuses_to_start_and_names_it() {
+    let bad = story_config_text().replacen("answer = \"timeline\"", "answer = \"timelime\"", 1);
+    // Refused when the config is read, or at the latest when the answerer
+    // is built; either way the bad value is named.
+    let err = match Config::parse(&bad) {
+        Err(e) => e.to_string(),
+        Ok(config) => {
+            let reader = Reader::new(&config.corpus).unwrap();
+            let (articles, _) = reader.read_dir(&story_dir()).unwrap();
+            Engine::build(config, articles, vec![])
+                .unwrap_err()
+                .to_string()
+        }
+    };
+    assert!(err.contains("timelime"), "{err}");
 }

@@ -236,6 +236,39 @@ impl<'a> Ctx<'a> {
         out
     }
 
+    /// Cites up to `max` pieces of a fact's evidence that satisfy `keep`.
+    pub(super) fn cite_where(
+        &self,
+        ans: &mut Answer,
+        f: &Fact,
+        keep: impl Fn(&Evidence) -> bool,
+        max: usize,
+    ) -> Vec<usize> {
+        let mut out: Vec<usize> = f
+            .evidence
+            .iter()
+            .filter(|e| keep(e))
+            .take(max)
+            .filter_map(|e| self.cite(ans, e))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Whether a piece of evidence is on someone's word: attributed to one
+    /// of these (folded) names, or published by an outlet of that name.
+    pub(super) fn said_by(&self, e: &Evidence, names: &[String]) -> bool {
+        e.attribution
+            .as_deref()
+            .is_some_and(|a| names.contains(&fold(a)))
+            || self
+                .articles
+                .get(e.article)
+                .and_then(|a| a.outlet.as_deref())
+                .is_some_and(|o| names.contains(&fold(o)))
+    }
+
     /// Cites a fact only while the answer has few cited items.
     pub(super) fn cite_item(&self, ans: &mut Answer, f: &Fact) -> Vec<usize> {
         if ans.items.len() >= CITED_ITEMS {

@@ -164,8 +164,13 @@ pub fn quotes(
             reported = focus(ctx, reported, about);
         }
         reported.sort_by_key(|f| (std::cmp::Reverse(f.sources), f.index));
+        let names = ctx.lexicon.aliases_of(s);
         for f in reported {
-            let cites = ctx.cite_item(&mut ans, f);
+            let cites = if ans.items.len() < super::ctx::CITED_ITEMS {
+                ctx.cite_where(&mut ans, f, |e| ctx.said_by(e, names), 2)
+            } else {
+                Vec::new()
+            };
             ans.items.push(Item {
                 text: format!("{} (according to {s})", ctx.sentence(f)),
                 cites,

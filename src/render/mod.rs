@@ -22,7 +22,8 @@ pub const TEXT_ITEMS: usize = 15;
 /// numbered citations.
 pub fn text(answer: &Answer) -> String {
     let mut out = shortened_body(answer);
-    if answer.basis != Basis::None {
+    // Quoted answers open with what they are; facts say it at the end.
+    if answer.basis == Basis::Facts {
         out.push_str(&format!("\n({})", answer.basis.describe()));
     }
     if answer.truncated {
