@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 use serde::Deserialize;
 
-use crate::query::Answer;
+use crate::query::{Answer, Basis};
 use crate::Engine;
 
 /// A questions file.
@@ -69,6 +69,8 @@ pub struct Outcome {
     pub failures: Vec<String>,
     /// The answer's text.
     pub text: String,
+    /// The tier that answered.
+    pub basis: Basis,
 }
 
 /// All outcomes.
@@ -90,6 +92,12 @@ impl Report {
     pub fn failed(&self) -> usize {
         self.outcomes.len() - self.passed()
     }
+    /// How many asked forms each tier answered: (facts, quotes, none).
+    pub fn tiers(&self) -> (usize, usize, usize) {
+        let n = |b: Basis| self.outcomes.iter().filter(|o| o.basis == b).count();
+        (n(Basis::Facts), n(Basis::Quotes), n(Basis::None))
+    }
+
     /// Human report ending with `N passed, M failed`.
     pub fn render(&self, verbose: bool) -> String {
         let mut out = String::new();
@@ -97,10 +105,11 @@ impl Report {
             let ok = o.failures.is_empty();
             let _ = writeln!(
                 out,
-                "{} {}  {}",
+                "{} {}  {}  [{}]",
                 if ok { "PASS" } else { "FAIL" },
                 o.id,
-                o.asked
+                o.asked,
+                o.basis.as_str()
             );
             for f in &o.failures {
                 let _ = writeln!(out, "     {f}");
@@ -111,6 +120,8 @@ impl Report {
                 }
             }
         }
+        let (facts, quotes, none) = self.tiers();
+        let _ = writeln!(out, "tiers: {facts} facts, {quotes} quotes, {none} none");
         let _ = writeln!(out, "{} passed, {} failed", self.passed(), self.failed());
         out
     }
@@ -132,6 +143,7 @@ pub fn run(engine: &Engine, suite: &Suite) -> Report {
                 asked,
                 failures,
                 text: answer.body_text(),
+                basis: answer.basis,
             });
         }
     }
