@@ -82,10 +82,11 @@ const FACTS_TIER: &[&str] = &[
     "Who did Northwind rule out?",
     "Why did Northwind rule out Tailspin Energy?",
     "/who-rejected",
+    // The fact lacks the memorandum the question names: its quote shows it.
+    "When did Northwind sign the memorandum with Lumen Batteries?",
 ];
 const QUOTES_TIER: &[&str] = &[
     "Why did Northwind pull out of talks with Woodgrove Cells?",
-    "When did Northwind sign the memorandum with Lumen Batteries?",
     "When did Northwind start testing Tailspin Energy's packs?",
     "How many packs a year does the memorandum cover?",
     "Who could block the deal?",
@@ -710,7 +711,7 @@ fn the_tier_is_said_in_words_in_text_and_embeds() {
             assert!(render::text(&a).contains(words), "{q}");
         }
     }
-    let quoted = ask(&engine, QUOTES_TIER[1]);
+    let quoted = ask(&engine, QUOTES_TIER[2]);
     assert!(quoted.headline.starts_with("From the articles' own words"));
 }
 

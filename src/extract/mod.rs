@@ -585,7 +585,7 @@ impl Extractor {
                 }
             }
             let events = self.classes.find(&analysis, &mentions);
-            info.events = self.apply_events(article, s, &mentions, &analysis, &events, out);
+            info.events = self.apply_events(ai, article, s, &mentions, &analysis, &events, out);
             out.sentences.push(info);
             self.apply_rules(ai, article, s, &tagged, &mentions, out);
         }
@@ -599,8 +599,10 @@ impl Extractor {
 
     /// Facts from the event classes that fired; returns the events for
     /// retrieval (modal ones included, marked).
+    #[allow(clippy::too_many_arguments)]
     fn apply_events(
         &self,
+        ai: usize,
         article: &Article,
         s: &Sentence,
         mentions: &[Mention],
@@ -681,6 +683,7 @@ impl Extractor {
                 .clone()
                 .or_else(|| e.reported_by.as_ref().and_then(name));
             let evidence = Evidence {
+                article: ai,
                 source: article.id.clone(),
                 sentence: s.index,
                 span: s.span,

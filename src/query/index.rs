@@ -45,19 +45,34 @@ pub struct Trigger {
     pub end: usize,
 }
 
-/// The words that show a relation in a sentence: each relation's `ask`
-/// forms, matched by stem or as a stub with a short suffix ("negotiat"
-/// matches "negotiations"). Phrasal forms ("rule out", "pull out of")
-/// match word by word.
+/// The words that show a relation. In sentences: the forms of the
+/// relation's event classes (verbs with their particles, nouns, the verbs
+/// that end an event: "pull out of", "partnership with", "collapse"),
+/// matched on lemmas, so "drop" finds "ruled out" and "pulled out of". In
+/// questions: those forms and the relation's `ask` words. A relation with
+/// no event class has no expansion: a sentence shows it only with the
+/// question's own words ("revenue" is not "stock").
 #[derive(Debug, Default)]
 pub struct Triggers {
     /// (relation, words of the form), keyed by the first four letters of
-    /// the form's first word, so a sentence word costs one look-up.
-    by_key: HashMap<String, Vec<(usize, Vec<String>)>>,
+    /// the form's first word, so a word costs one look-up.
+    sentence: HashMap<String, Vec<(usize, Vec<String>)>>,
+    question: HashMap<String, Vec<(usize, Vec<String>)>>,
+    /// Relations with event classes.
+    expanded: Vec<bool>,
 }
 
 fn key(w: &str) -> String {
     w.chars().take(4).collect()
+}
+
+fn form_words(form: &str) -> Vec<String> {
+    form.to_lowercase()
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\''))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 impl Triggers {
@@ -65,25 +80,33 @@ impl Triggers {
     pub fn new(config: &Config) -> Triggers {
         let mut t = Triggers::default();
         for (ri, r) in config.relations.iter().enumerate() {
-            // Once the language layer lands: the relation's lemmas and
-            // phrasal forms (`r.lemmas`) instead of its question words.
+            let forms: Vec<Vec<String>> = r
+                .events
+                .iter()
+                .flat_map(|e| e.verbs.iter().chain(&e.nouns).chain(&e.ends))
+                .map(|f| form_words(f))
+                .filter(|w| !w.is_empty())
+                .collect();
+            t.expanded.push(!forms.is_empty());
+            for words in &forms {
+                for table in [&mut t.sentence, &mut t.question] {
+                    table
+                        .entry(key(&words[0]))
+                        .or_default()
+                        .push((ri, words.clone()));
+                }
+            }
             for form in &r.ask {
-                let words: Vec<String> = form
-                    .to_lowercase()
-                    .split_whitespace()
-                    .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\''))
-                    .filter(|w| !w.is_empty())
-                    .map(str::to_string)
-                    .collect();
+                let words = form_words(form);
                 // Question-only phrasing ("how much", "who said") and
-                // words too short to be a verb are no sentence triggers.
+                // words too short to be a verb are no triggers.
                 if words.is_empty()
                     || words[0].len() < 3
                     || matches!(words[0].as_str(), "how" | "who" | "what" | "when" | "first")
                 {
                     continue;
                 }
-                t.by_key
+                t.question
                     .entry(key(&words[0]))
                     .or_default()
                     .push((ri, words));
@@ -92,21 +115,32 @@ impl Triggers {
         t
     }
 
-    /// Whether a sentence word is a form of a trigger word.
+    /// Whether a relation has event classes (and so an expansion).
+    pub fn expanded(&self, relation: usize) -> bool {
+        self.expanded.get(relation).copied().unwrap_or(false)
+    }
+
+    /// Whether a word (or lemma) is a form of a trigger word: the same,
+    /// the same stem, or a stub with a short suffix ("negotiat" + "ions").
     fn word_is(word: &str, stemmed: &str, form: &str) -> bool {
         if word == form || stemmed == stem(form) {
             return true;
         }
-        // "didn't" in a form, "didn" after splitting: compare loosely.
         word.strip_prefix(form)
             .is_some_and(|rest| rest.len() <= MAX_SUFFIX && rest.chars().all(|c| c.is_alphabetic()))
     }
 
-    /// The triggers in a sentence's words (lower-cased) and their stems.
-    pub fn find(&self, words: &[&str], stems: &[String]) -> Vec<Trigger> {
+    /// The triggers among words (lower-cased words or lemmas) and their
+    /// stems; `question` also reads the relations' question words.
+    pub fn find(&self, words: &[&str], stems: &[String], question: bool) -> Vec<Trigger> {
+        let table = if question {
+            &self.question
+        } else {
+            &self.sentence
+        };
         let mut out = Vec::new();
         for (i, w) in words.iter().enumerate() {
-            let Some(cands) = self.by_key.get(&key(w)) else {
+            let Some(cands) = table.get(&key(w)) else {
                 continue;
             };
             for (ri, form) in cands {
@@ -173,7 +207,8 @@ pub fn modal_text(lower: &str) -> bool {
         .filter(|w| !w.is_empty())
         .collect();
     words.iter().enumerate().any(|(i, w)| match *w {
-        "would" | "could" | "might" | "if" | "wouldn't" | "couldn't" | "might've" => true,
+        "would" | "could" | "might" | "if" | "wouldn't" | "couldn't" | "might've" | "whether"
+        | "unclear" | "speculation" | "speculated" | "rumored" | "rumoured" => true,
         // "may" the verb, not the month ("in May", "May 5").
         "may" => {
             let prev = if i > 0 { words[i - 1] } else { "" };
@@ -288,6 +323,12 @@ impl Index {
         facts: &FactTable,
         lexicon: &Lexicon,
     ) -> Index {
+        let relation_at: HashMap<&str, usize> = config
+            .relations
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.name.as_str(), i))
+            .collect();
         let mut index = Index {
             triggers: Triggers::new(config),
             relation_docs: vec![Vec::new(); config.relations.len()],
@@ -334,12 +375,21 @@ impl Index {
                         }
                     }
                 }
-                let mut rels: Vec<usize> = index
-                    .triggers
-                    .find(&words, &stems)
+                // Relations the sentence shows: its events (the language
+                // layer's classes), and the classes' forms in its lemmas.
+                let mut rels: Vec<usize> = info
+                    .events
                     .iter()
-                    .map(|t| t.relation)
+                    .filter_map(|e| relation_at.get(e.class.as_str()).copied())
                     .collect();
+                let lemma_stems: Vec<String> = info.lemmas.iter().map(|l| stem(l)).collect();
+                let lemmas: Vec<&str> = info.lemmas.iter().map(String::as_str).collect();
+                let (w, st): (&[&str], &[String]) = if lemmas.is_empty() {
+                    (&words, &stems)
+                } else {
+                    (&lemmas, &lemma_stems)
+                };
+                rels.extend(index.triggers.find(w, st, false).iter().map(|t| t.relation));
                 rels.sort_unstable();
                 rels.dedup();
                 for r in rels {
@@ -419,16 +469,22 @@ impl Index {
         self.modal.contains(&(article, sentence))
     }
 
-    /// The relation triggers in a text (a sentence or a question).
-    pub fn triggers_in(&self, lower: &str) -> Vec<(Trigger, (usize, usize))> {
+    /// The relation triggers in a lower-cased text, with their byte spans;
+    /// `question` also reads the relations' question words.
+    pub fn triggers_in(&self, lower: &str, question: bool) -> Vec<(Trigger, (usize, usize))> {
         let spans = word_spans(lower);
         let words: Vec<&str> = spans.iter().map(|&(a, b)| &lower[a..b]).collect();
         let stems: Vec<String> = words.iter().map(|w| stem(w)).collect();
         self.triggers
-            .find(&words, &stems)
+            .find(&words, &stems, question)
             .into_iter()
             .map(|t| (t, (spans[t.start].0, spans[t.end - 1].1)))
             .collect()
+    }
+
+    /// Whether a relation (config position) has event classes.
+    pub fn expanded(&self, relation: usize) -> bool {
+        self.triggers.expanded(relation)
     }
 }
 

@@ -20,6 +20,7 @@
 use std::collections::HashSet;
 
 use crate::extract::mentions::fold;
+use crate::extract::SentenceInfo;
 
 use super::answer::{Answer, Basis, Item};
 use super::ctx::Ctx;
@@ -70,6 +71,8 @@ struct Query<'u> {
     relations: Vec<usize>,
     /// Content words, the relation's own words left out.
     content: Vec<String>,
+    /// The question's words that name the relation ("drop", "revenue").
+    covered: Vec<String>,
     /// Named things that are not places.
     named: Vec<&'u str>,
     /// What the question is really about: the named things but the
@@ -88,7 +91,7 @@ impl<'u> Query<'u> {
             .collect();
         let triggers: Vec<_> = ctx
             .index
-            .triggers_in(&u.lower)
+            .triggers_in(&u.lower, true)
             .into_iter()
             .filter(|(t, _)| rel_pos.contains(&t.relation))
             .collect();
@@ -105,6 +108,8 @@ impl<'u> Query<'u> {
             .filter(|t| !covered.contains(*t))
             .cloned()
             .collect();
+        let mut covered: Vec<String> = covered.into_iter().collect();
+        covered.sort();
         let named: Vec<&str> = u
             .entities
             .iter()
@@ -138,6 +143,7 @@ impl<'u> Query<'u> {
             need,
             relations: rel_pos,
             content,
+            covered,
             named,
             focus,
             patient,
@@ -222,11 +228,18 @@ fn by_relation(ctx: &Ctx<'_>, q: &Query<'_>) -> Vec<Hit> {
         .iter()
         .map(|e| ctx.index.entity_docs(e).to_vec())
         .collect();
-    let mut rel: Vec<u32> = q
-        .relations
-        .iter()
-        .flat_map(|&r| ctx.index.relation_docs(r).iter().copied())
-        .collect();
+    // A relation with event classes: the sentences showing any of its
+    // forms. Without: the sentences with the question's own words for it.
+    let mut rel: Vec<u32> = Vec::new();
+    for &r in &q.relations {
+        if ctx.index.expanded(r) {
+            rel.extend_from_slice(ctx.index.relation_docs(r));
+        } else {
+            for t in &q.covered {
+                rel.extend_from_slice(ctx.index.postings(t));
+            }
+        }
+    }
     rel.sort_unstable();
     rel.dedup();
     lists.push(rel);
@@ -354,7 +367,7 @@ fn check(ctx: &Ctx<'_>, q: &Query<'_>, d: u32, total: f64, base: f64) -> Option<
     if base == 0.0 && matched == 0 {
         return None;
     }
-    if q.u.happened && ctx.index.is_modal(article, sentence) {
+    if q.u.happened && modal(ctx, q, info, article, sentence) {
         return None;
     }
     // "in China" needs China in the sentence, by name or by word.
@@ -421,6 +434,31 @@ fn check(ctx: &Ctx<'_>, q: &Query<'_>, d: u32, total: f64, base: f64) -> Option<
     })
 }
 
+/// Whether a sentence says only what would, could or might happen: its
+/// events of the question's relations when the language layer found any,
+/// else its main clause.
+fn modal(
+    ctx: &Ctx<'_>,
+    q: &Query<'_>,
+    info: &SentenceInfo,
+    article: usize,
+    sentence: usize,
+) -> bool {
+    let mut events = info
+        .events
+        .iter()
+        .filter(|e| {
+            q.relations
+                .iter()
+                .any(|&r| ctx.config.relations[r].name == e.class)
+        })
+        .peekable();
+    if events.peek().is_some() {
+        return events.all(|e| e.modal);
+    }
+    ctx.index.is_modal(article, sentence)
+}
+
 /// Whether each focus entity has, in this sentence, the role the question
 /// gives it: acted on by one of the relation's triggers, or acting.
 fn in_role(ctx: &Ctx<'_>, q: &Query<'_>, d: u32) -> bool {
@@ -431,12 +469,28 @@ fn in_role(ctx: &Ctx<'_>, q: &Query<'_>, d: u32) -> bool {
     let lower = ctx.articles[article].sentences[sentence]
         .norm
         .to_lowercase();
-    let triggers: Vec<(usize, usize)> = ctx
+    let mut triggers: Vec<(usize, usize)> = ctx
         .index
-        .triggers_in(&lower)
+        .triggers_in(&lower, false)
         .into_iter()
         .filter(|(t, _)| q.relations.contains(&t.relation))
         .map(|(_, span)| span)
+        .collect();
+    // Relations without event classes show by the question's own words.
+    triggers.extend(
+        word_spans(&lower)
+            .into_iter()
+            .filter(|&(a, b)| q.covered.contains(&ctx.lexicon.term(&lower[a..b]))),
+    );
+    // The language layer's events say who did what outright.
+    let events: Vec<_> = info
+        .events
+        .iter()
+        .filter(|e| {
+            q.relations
+                .iter()
+                .any(|&r| ctx.config.relations[r].name == e.class)
+        })
         .collect();
     let mentions: Vec<(String, (usize, usize))> = info
         .entities
@@ -453,6 +507,16 @@ fn in_role(ctx: &Ctx<'_>, q: &Query<'_>, d: u32) -> bool {
             // Named through a pronoun or a description only: the sentence
             // may still be about it, but not as surely.
             return false;
+        }
+        let by_event = events.iter().any(|ev| {
+            if *patient {
+                ev.patients.iter().any(|p| p == e)
+            } else {
+                ev.agent.as_deref() == Some(*e)
+            }
+        });
+        if by_event {
+            return true;
         }
         if *patient {
             triggers
@@ -494,10 +558,19 @@ fn quoted(ctx: &Ctx<'_>, q: &Query<'_>, hits: Vec<Hit>) -> Answer {
         }
         ans.items.push(Item { text, cites });
     }
-    ans.headline = match q.need {
-        Need::Entity if !best.new_entities.is_empty() => {
+    // The answer type, when the sentence gives it in a form of its own:
+    // the names for "who", the date (resolved) for "when".
+    let (a, s) = ctx.index.doc(best.doc);
+    let date = ctx
+        .facts
+        .sentence_info(a, s)
+        .and_then(|i| i.dates.iter().find(|d| d.is_full()).or(i.dates.first()))
+        .map(|d| d.to_string());
+    ans.headline = match (q.need, date) {
+        (Need::Entity, _) if !best.new_entities.is_empty() => {
             format!("{LEAD} {}", best.new_entities.join(", "))
         }
+        (Need::Date, Some(d)) => format!("{LEAD} {d}"),
         _ => LEAD.to_string(),
     };
     ans.settle(Basis::Quotes)

@@ -342,6 +342,10 @@ impl Lexicon {
     pub fn choose_relations(&self, config: &Config, lower: &str) -> Vec<String> {
         let words = word_spans(lower);
         let early_end = words.get(4).map_or(lower.len(), |w| w.1);
+        let stems: Vec<(usize, String)> = words
+            .iter()
+            .map(|&(s, e)| (s, stem(&lower[s..e])))
+            .collect();
         let mut best: Vec<(f64, usize, String)> = Vec::new();
         for (order, r) in config.relations.iter().enumerate() {
             // One word of the question counts once per relation ("need"
@@ -349,7 +353,16 @@ impl Lexicon {
             let mut at: HashMap<usize, f64> = HashMap::new();
             for k in &r.ask {
                 let k = k.to_lowercase();
-                let Some(pos) = find_word_prefix(lower, &k) else {
+                // As written ("evaluat" starts "evaluated"), else by stem
+                // ("blocked" asks about "block").
+                let found = find_word_prefix(lower, &k).or_else(|| {
+                    if k.contains(' ') {
+                        return None;
+                    }
+                    let sk = stem(&k);
+                    stems.iter().find(|(_, st)| *st == sk).map(|(p, _)| *p)
+                });
+                let Some(pos) = found else {
                     continue;
                 };
                 let mut w = 1.0;
