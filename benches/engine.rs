@@ -834,8 +834,13 @@ fn questions() -> Vec<(String, String)> {
         "/quotes person:Joe Tsai",
         "/numbers",
         "/sources",
-        "/fact id:F1",
+        FIRST_FACT,
         "/ask what did tim cook say about iphone sales in china?",
+        // The quotes tier (no fact fits) and the none tier after a full
+        // search of the sentences.
+        "Which iPhone is central to Apple's recovery in China?",
+        "How much does the new iPhone SE cost?",
+        "@everyone do the sources agree on why Apple dropped DeepSeek?",
     ]
     .iter()
     .map(|s| (s.to_string(), s.to_string()))
@@ -844,10 +849,16 @@ fn questions() -> Vec<(String, String)> {
     q
 }
 
+/// Stands for `/fact id:<the engine's first fact>`: ids are derived from
+/// content, so each engine has its own.
+const FIRST_FACT: &str = "/fact id:<first fact>";
+
 struct QuestionStats {
     /// Sorted, in microseconds.
     samples: Vec<f64>,
     answered: bool,
+    /// The tier that answered (facts, quotes, none).
+    basis: factdesk::query::Basis,
 }
 
 struct Latency {
@@ -888,16 +899,23 @@ impl Latency {
 fn bench_latency(settings: &Settings, engine: &Engine, questions: &[(String, String)]) -> Latency {
     let mut per_question = Vec::new();
     for (_, q) in questions {
+        let q = match (q.as_str(), engine.facts().all().first()) {
+            (FIRST_FACT, Some(f)) => format!("/fact id:{}", f.id),
+            _ => q.clone(),
+        };
+        let q = &q;
         let ask = || engine.answer(&engine.parse_request(black_box(q)));
         // Warm-up: a few calls, fewer for a question slow enough that its
         // warm-up alone would eat the sampling budget.
         let warm = Instant::now();
-        let mut answered = black_box(ask()).answered;
+        let first = black_box(ask());
+        let (answered, basis) = (first.answered, first.basis);
+        drop(first);
         for _ in 1..settings.warmup {
             if warm.elapsed() > settings.budget / 4 {
                 break;
             }
-            answered = black_box(ask()).answered;
+            black_box(ask());
         }
         let mut samples = Vec::with_capacity(settings.max_samples);
         let started = Instant::now();
@@ -912,7 +930,11 @@ fn bench_latency(settings: &Settings, engine: &Engine, questions: &[(String, Str
             samples.push(dt.as_secs_f64() * 1e6);
         }
         samples.sort_by(f64::total_cmp);
-        per_question.push(QuestionStats { samples, answered });
+        per_question.push(QuestionStats {
+            samples,
+            answered,
+            basis,
+        });
     }
     Latency { per_question }
 }
@@ -1129,12 +1151,12 @@ fn print_latency(questions: &[(String, String)], engines: &[(&str, &Latency)]) {
     print!("  {:<width$}", "question");
     for (name, _) in engines {
         print!(
-            " | {:>9} {:>9} {:>9} {:>6} {:>3}",
+            " | {:>9} {:>9} {:>9} {:>6} {:>6}",
             format!("{name} p50"),
             "p99",
             "mean",
             "n",
-            "ok"
+            "tier"
         );
     }
     println!();
@@ -1144,12 +1166,12 @@ fn print_latency(questions: &[(String, String)], engines: &[(&str, &Latency)]) {
         for (_, lat) in engines {
             let q = &lat.per_question[i];
             print!(
-                " | {:>9.1} {:>9.1} {:>9.1} {:>6} {:>3}",
+                " | {:>9.1} {:>9.1} {:>9.1} {:>6} {:>6}",
                 percentile(&q.samples, 0.50),
                 percentile(&q.samples, 0.99),
                 mean(&q.samples),
                 q.samples.len(),
-                if q.answered { "yes" } else { "no" }
+                q.basis.as_str()
             );
         }
         println!();
@@ -1159,10 +1181,27 @@ fn print_latency(questions: &[(String, String)], engines: &[(&str, &Latency)]) {
         let (p50, p99, m) = lat.overall();
         let n: usize = lat.per_question.iter().map(|q| q.samples.len()).sum();
         let ok = lat.per_question.iter().filter(|q| q.answered).count();
-        print!(" | {:>9.1} {:>9.1} {:>9.1} {:>6} {:>3}", p50, p99, m, n, ok);
+        print!(
+            " | {:>9.1} {:>9.1} {:>9.1} {:>6} {:>6}",
+            p50,
+            p99,
+            m,
+            n,
+            format!("{ok} ok")
+        );
     }
     println!();
-    println!("  (ok: answered=true; n: timed calls)");
+    for (name, lat) in engines {
+        let count =
+            |b: factdesk::query::Basis| lat.per_question.iter().filter(|q| q.basis == b).count();
+        println!(
+            "  {name}: tiers reached: {} facts, {} quotes, {} none",
+            count(factdesk::query::Basis::Facts),
+            count(factdesk::query::Basis::Quotes),
+            count(factdesk::query::Basis::None)
+        );
+    }
+    println!("  (tier: the answer's basis; ok: answered=true; n: timed calls)");
     println!();
 }
 

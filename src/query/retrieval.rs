@@ -223,50 +223,65 @@ fn by_relation(ctx: &Ctx<'_>, q: &Query<'_>) -> Vec<Hit> {
     if q.relations.is_empty() {
         return Vec::new();
     }
-    let mut lists: Vec<Vec<u32>> = q
-        .focus
-        .iter()
-        .map(|e| ctx.index.entity_docs(e).to_vec())
-        .collect();
-    // A relation with event classes: the sentences showing any of its
-    // forms. Without: the sentences with the question's own words for it.
-    let mut rel: Vec<u32> = Vec::new();
+    // Every focus entity's sentences, and any of the relation's: a
+    // relation with event classes shows in the sentences giving any of its
+    // forms; one without, in those with the question's own words for it.
+    let entities: Vec<&[u32]> = q.focus.iter().map(|e| ctx.index.entity_docs(e)).collect();
+    let mut relation: Vec<&[u32]> = Vec::new();
     for &r in &q.relations {
         if ctx.index.expanded(r) {
-            rel.extend_from_slice(ctx.index.relation_docs(r));
+            relation.push(ctx.index.relation_docs(r));
         } else {
-            for t in &q.covered {
-                rel.extend_from_slice(ctx.index.postings(t));
+            relation.extend(q.covered.iter().map(|t| ctx.index.postings(t)));
+        }
+    }
+    relation.retain(|l| !l.is_empty());
+    if relation.is_empty() || entities.iter().any(|l| l.is_empty()) {
+        return Vec::new();
+    }
+    let in_all = |d: u32| {
+        entities.iter().all(|l| l.binary_search(&d).is_ok())
+            && relation.iter().any(|l| l.binary_search(&d).is_ok())
+    };
+    // Walk the shortest list; the others are looked up.
+    let driver: Vec<&[u32]> = match entities.iter().min_by_key(|l| l.len()) {
+        Some(l) if l.len() <= relation.iter().map(|r| r.len()).sum::<usize>() => vec![*l],
+        _ => relation.clone(),
+    };
+    let total = content_total(ctx, q);
+    let mut seen = HashSet::new();
+    let mut hits = Vec::new();
+    for &d in driver.iter().flat_map(|l| l.iter()).take(MAX_SCANNED) {
+        if driver.len() > 1 && !seen.insert(d) {
+            continue;
+        }
+        if !in_all(d) {
+            continue;
+        }
+        if let Some(hit) = check(ctx, q, d, total, 3.0) {
+            hits.push(hit);
+        }
+    }
+    // Roles cost a look at the sentence's words: only for the best.
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+    let mut kept = Vec::new();
+    for h in hits.into_iter().take(MAX_ROLE_CHECKS) {
+        if in_role(ctx, q, h.doc) {
+            kept.push(h);
+            if kept.len() == 2 {
+                break;
             }
         }
     }
-    rel.sort_unstable();
-    rel.dedup();
-    lists.push(rel);
-    lists.sort_by_key(|l| l.len());
-    let (first, rest) = lists.split_first().expect("one list at least");
-    let total = content_total(ctx, q);
-    let mut hits = Vec::new();
-    for &d in first {
-        if !rest.iter().all(|l| l.binary_search(&d).is_ok()) {
-            continue;
-        }
-        let Some(mut hit) = check(ctx, q, d, total, 2.0) else {
-            continue;
-        };
-        if !in_role(ctx, q, d) {
-            continue;
-        }
-        hit.score += 1.0;
-        hits.push(hit);
-        // A popular pair on a large corpus: the first few hundred
-        // candidates hold the best ones as surely as all would.
-        if hits.len() >= 200 {
-            break;
-        }
-    }
-    rank(hits)
+    rank(kept)
 }
+
+/// Candidate sentences looked at per question, at most: on a large corpus
+/// a popular name and relation share tens of thousands, and the first few
+/// thousand (in corpus order) hold answers as surely as all would.
+const MAX_SCANNED: usize = 4_000;
+/// Sentences whose roles are read per question, best first.
+const MAX_ROLE_CHECKS: usize = 40;
 
 /// Candidates by content words and names, for questions whose relation no
 /// sentence expresses in words the index knows.
@@ -298,7 +313,7 @@ fn by_words(ctx: &Ctx<'_>, q: &Query<'_>) -> Vec<Hit> {
         .collect();
     let total = words_total(ctx, q);
     let mut hits = Vec::new();
-    for &d in first {
+    for &d in first.iter().take(MAX_SCANNED) {
         // Every named thing but the actor must be there.
         let (a, s) = ctx.index.doc(d);
         let Some(info) = ctx.facts.sentence_info(a, s) else {
@@ -382,25 +397,22 @@ fn check(ctx: &Ctx<'_>, q: &Query<'_>, d: u32, total: f64, base: f64) -> Option<
     if q.u.outside.iter().any(|p| info.entities.contains(p)) {
         return None;
     }
-    let new_entities: Vec<String> = info
-        .entities
-        .iter()
-        .filter(|e| !q.u.entities.iter().any(|x| &x.name == *e))
-        .filter(|e| {
-            ctx.facts
+    // Entities the question does not name (kinds that can answer "who").
+    let is_new = |e: &String| {
+        !q.u.entities.iter().any(|x| &x.name == e)
+            && ctx
+                .facts
                 .entities()
-                .get(*e)
+                .get(e)
                 .is_some_and(|x| !matches!(x.kind.as_str(), "PLACE" | "OUTLET"))
-        })
-        .cloned()
-        .collect();
+    };
     let mut continued = false;
     let ok = match q.need {
         Need::Any => true,
         Need::Date => info.has_date,
         Need::Figure => info.has_figure,
         Need::Money => info.has_money,
-        Need::Entity => !new_entities.is_empty(),
+        Need::Entity => info.entities.iter().any(is_new),
         Need::Reason => {
             if ctx.index.gives_reason(d) {
                 true
@@ -416,6 +428,15 @@ fn check(ctx: &Ctx<'_>, q: &Query<'_>, d: u32, total: f64, base: f64) -> Option<
     if !ok {
         return None;
     }
+    let new_entities = if q.need == Need::Entity {
+        info.entities
+            .iter()
+            .filter(|e| is_new(e))
+            .cloned()
+            .collect()
+    } else {
+        Vec::new()
+    };
     let present = q
         .named
         .iter()

@@ -61,6 +61,9 @@ pub struct Lexicon {
     relation_terms: HashSet<String>,
     /// Every alias of a canonical name (folded).
     names: HashMap<String, Vec<String>>,
+    /// Per relation (config order): its question words, lower-cased, with
+    /// the stem of the single-word ones.
+    asks: Vec<Vec<(String, Option<String>)>>,
     fuzzy: f64,
 }
 
@@ -120,9 +123,24 @@ impl Lexicon {
                     .collect::<Vec<_>>()
             })
             .collect();
+        let asks = config
+            .relations
+            .iter()
+            .map(|r| {
+                r.ask
+                    .iter()
+                    .map(|k| {
+                        let k = k.to_lowercase();
+                        let st = (!k.contains(' ')).then(|| stem(&k));
+                        (k, st)
+                    })
+                    .collect()
+            })
+            .collect();
         Lexicon {
             aliases,
             names,
+            asks,
             relation_terms,
             stopwords: if config.query.stopwords.is_empty() {
                 DEFAULT_STOPWORDS.iter().map(|w| w.to_string()).collect()
@@ -351,16 +369,14 @@ impl Lexicon {
             // One word of the question counts once per relation ("need"
             // and "needs" both match "needs"): the best weight wins.
             let mut at: HashMap<usize, f64> = HashMap::new();
-            for k in &r.ask {
-                let k = k.to_lowercase();
+            let asks = self.asks.get(order).map_or(&[][..], |a| a.as_slice());
+            let _ = r;
+            for (k, sk) in asks {
                 // As written ("evaluat" starts "evaluated"), else by stem
                 // ("blocked" asks about "block").
-                let found = find_word_prefix(lower, &k).or_else(|| {
-                    if k.contains(' ') {
-                        return None;
-                    }
-                    let sk = stem(&k);
-                    stems.iter().find(|(_, st)| *st == sk).map(|(p, _)| *p)
+                let found = find_word_prefix(lower, k).or_else(|| {
+                    let sk = sk.as_ref()?;
+                    stems.iter().find(|(_, st)| st == sk).map(|(p, _)| *p)
                 });
                 let Some(pos) = found else {
                     continue;
