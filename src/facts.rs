@@ -153,6 +153,10 @@ pub struct Fact {
     /// See [`Fact::event_date`]; computed once for the same reason.
     #[serde(skip)]
     event: Option<Date>,
+    /// Earliest and latest publication dates among its sources, computed
+    /// once: a fact may rest on thousands of sentences.
+    #[serde(skip)]
+    reported: (Option<Date>, Option<Date>),
 }
 
 /// Articles giving different values for one qualifier of a fact.
@@ -197,7 +201,12 @@ impl Fact {
 
     /// The latest publication date among its sources.
     pub fn last_reported(&self) -> Option<Date> {
-        self.evidence.iter().filter_map(|e| e.published).max()
+        self.reported.1
+    }
+
+    /// The earliest publication date among its sources.
+    pub fn first_reported(&self) -> Option<Date> {
+        self.reported.0
     }
 
     /// First value of a qualifier.
@@ -232,7 +241,8 @@ pub struct FactTable {
     entities: BTreeMap<String, EntityInfo>,
     sentences: Vec<SentenceInfo>,
     rule_hits: BTreeMap<String, usize>,
-    conflicts: Vec<Conflict>,
+    /// Per fact, the facts it conflicts with (positions).
+    conflicts_of: Vec<Vec<usize>>,
     actor: String,
     info_at: HashMap<(usize, usize), usize>,
     by_id: HashMap<FactId, usize>,
@@ -317,13 +327,16 @@ impl FactTable {
                     disagreements,
                     when: None,
                     event: None,
+                    reported: (None, None),
                 }
             })
             .map(|mut f: Fact| {
                 f.event = f.compute_event_date();
-                f.when = f
-                    .event
-                    .or_else(|| f.evidence.iter().filter_map(|e| e.published).min());
+                f.reported = (
+                    f.evidence.iter().filter_map(|e| e.published).min(),
+                    f.evidence.iter().filter_map(|e| e.published).max(),
+                );
+                f.when = f.event.or(f.reported.0);
                 f
             })
             .collect();
@@ -349,6 +362,11 @@ impl FactTable {
         }
         let by_id = assign_ids(&mut facts);
         let conflicts = find_conflicts(config, &facts);
+        let mut conflicts_of = vec![Vec::new(); facts.len()];
+        for c in &conflicts {
+            conflicts_of[c.a].push(c.b);
+            conflicts_of[c.b].push(c.a);
+        }
         let info_at = extraction
             .sentences
             .iter()
@@ -361,7 +379,7 @@ impl FactTable {
             entities: extraction.entities,
             sentences: extraction.sentences,
             rule_hits: extraction.rule_hits,
-            conflicts,
+            conflicts_of,
             actor: extraction.actor,
             info_at,
             by_id,
@@ -407,17 +425,11 @@ impl FactTable {
     /// Facts that contradict `fact` (cross-relation conflicts and the same
     /// fact with the other polarity).
     pub fn conflicting(&self, fact: &Fact) -> Vec<&Fact> {
-        self.conflicts
-            .iter()
-            .filter_map(|c| {
-                if c.a == fact.index {
-                    self.facts.get(c.b)
-                } else if c.b == fact.index {
-                    self.facts.get(c.a)
-                } else {
-                    None
-                }
-            })
+        self.conflicts_of
+            .get(fact.index)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.facts.get(i))
             .collect()
     }
 

@@ -59,6 +59,102 @@ pub struct Lookups {
     /// Facts by who the sentences attribute them to ("according to X")
     /// and by the outlet that published them, folded.
     by_attribution: HashMap<String, Vec<usize>>,
+    /// Per fact: some sentence quotes it directly.
+    direct_quote: Vec<bool>,
+    /// Per fact: each distinct reason, best supported first.
+    reasons: Vec<Vec<ReasonGroup>>,
+    /// Per fact, per disagreement, per value shown: the evidence giving it.
+    disagreement_evidence: Vec<Vec<Vec<Vec<usize>>>>,
+}
+
+/// One reason a fact's sources give, with who gives it.
+#[derive(Debug, Clone)]
+pub(super) struct ReasonGroup {
+    /// The reason as first worded.
+    pub text: String,
+    /// The first few pieces of evidence giving it (indices in the fact).
+    pub evidence: Vec<usize>,
+    /// How many distinct articles give it.
+    pub support: usize,
+    /// Every source giving it hedges.
+    pub hedged: bool,
+}
+
+/// Values of a disagreement shown in an answer, each with its sentences.
+pub(super) const DISAGREEMENT_VALUES: usize = 4;
+
+/// Groups a fact's reasons, once: on a large corpus a fact rests on
+/// thousands of sentences, too many to read per question.
+fn reason_groups(f: &Fact) -> Vec<ReasonGroup> {
+    let mut groups: Vec<ReasonGroup> = Vec::new();
+    let mut articles: Vec<BTreeSet<usize>> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for (i, e) in f.evidence.iter().enumerate() {
+        for key in Qualifier::REASONS {
+            let Some(r) = e.qualifiers.get(key.key()) else {
+                continue;
+            };
+            let k = r.to_lowercase();
+            let g = match at.get(&k) {
+                Some(&g) => g,
+                None => {
+                    at.insert(k, groups.len());
+                    groups.push(ReasonGroup {
+                        text: r.clone(),
+                        evidence: Vec::new(),
+                        support: 0,
+                        hedged: true,
+                    });
+                    articles.push(BTreeSet::new());
+                    groups.len() - 1
+                }
+            };
+            articles[g].insert(e.article);
+            let g = &mut groups[g];
+            if g.evidence.len() < CITES_PER_ITEM {
+                g.evidence.push(i);
+            }
+            g.hedged &= e.hedged;
+        }
+    }
+    for (g, a) in groups.iter_mut().zip(&articles) {
+        g.support = a.len();
+    }
+    groups.sort_by_key(|g| std::cmp::Reverse(g.support));
+    groups
+}
+
+/// For each disagreement of a fact and each value shown, the first two
+/// pieces of evidence that give it.
+fn disagreement_evidence(f: &Fact) -> Vec<Vec<Vec<usize>>> {
+    f.disagreements
+        .iter()
+        .map(|d| {
+            let values: Vec<&(String, Vec<String>)> =
+                d.values.iter().take(DISAGREEMENT_VALUES).collect();
+            let mut out = vec![Vec::new(); values.len()];
+            for (i, e) in f.evidence.iter().enumerate() {
+                if out.iter().all(|v: &Vec<usize>| v.len() >= 2) {
+                    break;
+                }
+                let given = if d.what == Qualifier::Date.key() {
+                    e.date.map(|x| x.to_string())
+                } else {
+                    e.qualifiers.get(&d.what).cloned()
+                };
+                let Some(given) = given else { continue };
+                for (k, (value, sources)) in values.iter().enumerate() {
+                    if out[k].len() < 2
+                        && given.eq_ignore_ascii_case(value)
+                        && sources.contains(&e.source)
+                    {
+                        out[k].push(i);
+                    }
+                }
+            }
+            out
+        })
+        .collect()
 }
 
 impl Lookups {
@@ -115,6 +211,10 @@ impl Lookups {
                 }
                 modal = modal && index.is_modal(e.article, e.sentence);
             }
+            out.direct_quote
+                .push(f.evidence.iter().any(|e| e.rule.contains("quote")));
+            out.reasons.push(reason_groups(f));
+            out.disagreement_evidence.push(disagreement_evidence(f));
             out.fact_terms.push(terms);
             out.fact_entities.push(ents);
             out.modal_only.push(modal && !f.evidence.is_empty());
@@ -131,6 +231,16 @@ impl Lookups {
 }
 
 impl Lookups {
+    /// Whether some sentence quotes the fact directly.
+    pub fn direct_quote(&self, fact: usize) -> bool {
+        self.direct_quote.get(fact).copied().unwrap_or(false)
+    }
+
+    /// The distinct reasons a fact's sources give, best supported first.
+    pub(super) fn reasons(&self, fact: usize) -> &[ReasonGroup] {
+        self.reasons.get(fact).map_or(&[], |v| v.as_slice())
+    }
+
     /// Facts in which a name is the subject or the object.
     pub fn involving(&self, name: &str) -> &[usize] {
         self.by_party.get(name).map_or(&[], |v| v.as_slice())
@@ -468,38 +578,30 @@ impl<'a> Ctx<'a> {
             .iter()
             .any(|d| d.text.starts_with("The articles give different reasons"));
         for f in facts {
-            for d in &f.disagreements {
+            let given = self.lookups.disagreement_evidence.get(f.index);
+            for (di, d) in f.disagreements.iter().enumerate() {
                 if reasons_listed && d.what == Qualifier::Reason.key() {
                     continue;
                 }
                 // A few values, each with the sentences that give it: on a
                 // large corpus a fact can have hundreds of variants.
-                const VALUES: usize = 4;
                 let mut sides = Vec::new();
-                for (value, sources) in d.values.iter().take(VALUES) {
-                    let gives = |e: &&Evidence| {
-                        sources.contains(&e.source)
-                            && if d.what == Qualifier::Date.key() {
-                                e.date.map(|x| x.to_string()).as_deref() == Some(value.as_str())
-                            } else {
-                                e.qualifiers
-                                    .get(&d.what)
-                                    .is_some_and(|v| v.eq_ignore_ascii_case(value))
-                            }
-                    };
-                    let mut c: Vec<usize> = f
-                        .evidence
+                for (k, (value, _)) in d.values.iter().take(DISAGREEMENT_VALUES).enumerate() {
+                    let evidence = given
+                        .and_then(|g| g.get(di))
+                        .and_then(|g| g.get(k))
+                        .map_or(&[][..], |v| v.as_slice());
+                    let mut c: Vec<usize> = evidence
                         .iter()
-                        .filter(gives)
-                        .take(2)
+                        .filter_map(|&i| f.evidence.get(i))
                         .filter_map(|e| self.cite(ans, e))
                         .collect();
                     c.sort();
                     c.dedup();
                     sides.push(format!("{value} {}", markers(&c).trim()));
                 }
-                if d.values.len() > VALUES {
-                    sides.push(format!("and {} more", d.values.len() - VALUES));
+                if d.values.len() > DISAGREEMENT_VALUES {
+                    sides.push(format!("and {} more", d.values.len() - DISAGREEMENT_VALUES));
                 }
                 let text = format!(
                     "{}: the {} differs between articles: {}",

@@ -184,7 +184,20 @@ impl Answerer {
                     },
                     None => u,
                 };
-                respond::reason(ctx, &cmd.relations, &u)
+                let ans = respond::reason(ctx, &cmd.relations, &u);
+                if ans.answered || u.entities.is_empty() {
+                    ans
+                } else {
+                    // No fact gives a reason: the sentences that say what
+                    // happened to it, and why, in the articles' words.
+                    let relations = self.relations_of(ctx, &u.entities[0].name, &cmd.relations);
+                    let quoted = retrieval::answer(ctx, &u, Need::Reason, &relations);
+                    if quoted.answered {
+                        quoted
+                    } else {
+                        ans
+                    }
+                }
             }
             AnswerKind::Date => {
                 let rel = if cmd.relations.is_empty() {
@@ -233,6 +246,21 @@ impl Answerer {
                     .map(|(c, _)| c.relations.clone())
             })
             .unwrap_or_default()
+    }
+
+    /// The relations named, else those of the facts an entity is in.
+    fn relations_of(&self, ctx: &Ctx<'_>, entity: &str, named: &[String]) -> Vec<String> {
+        if !named.is_empty() {
+            return named.to_vec();
+        }
+        let mut out: Vec<String> = Vec::new();
+        for &i in self.lookups.involving(entity) {
+            let r = &ctx.facts.all()[i].relation;
+            if !out.contains(r) {
+                out.push(r.clone());
+            }
+        }
+        out
     }
 
     fn ask(&self, ctx: &Ctx<'_>, question: &str) -> Answer {

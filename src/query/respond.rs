@@ -14,11 +14,13 @@ use super::ctx::{dedup, Ctx, CITES_PER_ITEM};
 use super::understand::Understanding;
 
 pub(super) fn named(u: &Understanding) -> Vec<&str> {
-    u.entities
-        .iter()
-        .filter(|e| e.kind != "PLACE")
-        .map(|e| e.name.as_str())
-        .collect()
+    let mut out: Vec<&str> = Vec::new();
+    for e in u.entities.iter().filter(|e| e.kind != "PLACE") {
+        if !out.contains(&e.name.as_str()) {
+            out.push(e.name.as_str());
+        }
+    }
+    out
 }
 
 /// The facts of these relations, leaving out those only modal or
@@ -236,27 +238,36 @@ pub fn list(ctx: &Ctx<'_>, relations: &[String], u: &Understanding, want_subject
 /// that give it, the best supported first; and a note when different
 /// articles give different reasons. All are listed: only renderers shorten.
 fn add_reasons(ctx: &Ctx<'_>, ans: &mut Answer, facts: &[&Fact], prefix: &str) {
-    let mut reasons: Vec<(String, Vec<&Evidence>)> = Vec::new();
+    // The reasons of each fact, grouped once at start-up; merged here
+    // across the facts (one per relation) by their wording.
+    let mut reasons: Vec<(String, Vec<&Evidence>, usize, bool)> = Vec::new();
     let mut at: HashMap<String, usize> = HashMap::new();
+    let mut articles: BTreeSet<usize> = BTreeSet::new();
     for f in facts {
-        for e in &f.evidence {
-            for key in Qualifier::REASONS {
-                if let Some(r) = e.qualifiers.get(key.key()) {
-                    let k = r.to_lowercase();
-                    match at.get(&k) {
-                        Some(&i) => reasons[i].1.push(e),
-                        None => {
-                            at.insert(k, reasons.len());
-                            reasons.push((r.clone(), vec![e]));
-                        }
-                    }
-                }
+        for g in ctx.lookups.reasons(f.index) {
+            let k = g.text.to_lowercase();
+            let i = *at.entry(k).or_insert_with(|| {
+                reasons.push((g.text.clone(), Vec::new(), 0, true));
+                reasons.len() - 1
+            });
+            let r = &mut reasons[i];
+            let ev: Vec<&Evidence> = g
+                .evidence
+                .iter()
+                .filter_map(|&e| f.evidence.get(e))
+                .collect();
+            // Two articles are enough to know the reasons come from more
+            // than one.
+            if articles.len() < 2 {
+                articles.extend(ev.iter().map(|e| e.article));
             }
+            r.1.extend(ev);
+            r.2 += g.support;
+            r.3 &= g.hedged;
         }
     }
-    let support = |ev: &Vec<&Evidence>| ev.iter().map(|e| e.article).collect::<BTreeSet<_>>().len();
-    reasons.sort_by_key(|r| std::cmp::Reverse(support(&r.1)));
-    for (r, ev) in &reasons {
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.2));
+    for (r, ev, _, hedged) in &reasons {
         let mut cites: Vec<usize> = if ans.items.len() < super::ctx::CITED_ITEMS {
             ev.iter()
                 .take(CITES_PER_ITEM)
@@ -268,18 +279,14 @@ fn add_reasons(ctx: &Ctx<'_>, ans: &mut Answer, facts: &[&Fact], prefix: &str) {
         cites.sort();
         cites.dedup();
         // "reportedly" only while every source giving it hedges.
-        let text = if ev.iter().all(|e| e.hedged) {
+        let text = if *hedged {
             format!("{prefix}{r} (reportedly)")
         } else {
             format!("{prefix}{r}")
         };
         ans.items.push(Item { text, cites });
     }
-    let sources: BTreeSet<usize> = reasons
-        .iter()
-        .flat_map(|(_, ev)| ev.iter().map(|e| e.article))
-        .collect();
-    if reasons.len() > 1 && sources.len() > 1 {
+    if reasons.len() > 1 && articles.len() > 1 {
         ans.disagreements.push(Item {
             text: "The articles give different reasons; each is listed with its source.".into(),
             cites: Vec::new(),

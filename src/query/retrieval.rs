@@ -110,18 +110,17 @@ impl<'u> Query<'u> {
             .collect();
         let mut covered: Vec<String> = covered.into_iter().collect();
         covered.sort();
-        let named: Vec<&str> = u
-            .entities
-            .iter()
-            .filter(|e| e.kind != "PLACE")
-            .map(|e| e.name.as_str())
-            .collect();
+        let mut named: Vec<&str> = Vec::new();
+        for e in u.entities.iter().filter(|e| e.kind != "PLACE") {
+            if !named.contains(&e.name.as_str()) {
+                named.push(e.name.as_str());
+            }
+        }
         let actor = ctx.facts.actor();
         let mut focus: Vec<&str> = named.iter().copied().filter(|n| *n != actor).collect();
         if focus.is_empty() {
             focus = named.clone();
         }
-        focus.dedup();
         let mentions: Vec<(String, (usize, usize))> = u
             .entities
             .iter()
@@ -239,16 +238,28 @@ fn by_relation(ctx: &Ctx<'_>, q: &Query<'_>) -> Vec<Hit> {
     if relation.is_empty() || entities.iter().any(|l| l.is_empty()) {
         return Vec::new();
     }
+    let terms = Terms::new(ctx, q, &q.content);
+    let must = terms.must();
     let in_all = |d: u32| {
         entities.iter().all(|l| l.binary_search(&d).is_ok())
             && relation.iter().any(|l| l.binary_search(&d).is_ok())
+            && must.as_ref().map_or(true, |m| m.binary_search(&d).is_ok())
     };
     // Walk the shortest list; the others are looked up.
-    let driver: Vec<&[u32]> = match entities.iter().min_by_key(|l| l.len()) {
-        Some(l) if l.len() <= relation.iter().map(|r| r.len()).sum::<usize>() => vec![*l],
-        _ => relation.clone(),
-    };
-    let total = content_total(ctx, q);
+    let relation_len: usize = relation.iter().map(|r| r.len()).sum();
+    let mut driver: Vec<&[u32]> = relation.clone();
+    let mut len = relation_len;
+    if let Some(l) = entities.iter().min_by_key(|l| l.len()) {
+        if l.len() < len {
+            driver = vec![*l];
+            len = l.len();
+        }
+    }
+    if let Some(m) = must.as_deref() {
+        if m.len() < len {
+            driver = vec![m];
+        }
+    }
     let mut seen = HashSet::new();
     let mut hits = Vec::new();
     for &d in driver.iter().flat_map(|l| l.iter()).take(MAX_SCANNED) {
@@ -258,7 +269,7 @@ fn by_relation(ctx: &Ctx<'_>, q: &Query<'_>) -> Vec<Hit> {
         if !in_all(d) {
             continue;
         }
-        if let Some(hit) = check(ctx, q, d, total, 3.0) {
+        if let Some(hit) = check(ctx, q, d, &terms, 3.0) {
             hits.push(hit);
         }
     }
@@ -279,54 +290,41 @@ fn by_relation(ctx: &Ctx<'_>, q: &Query<'_>) -> Vec<Hit> {
 /// Candidate sentences looked at per question, at most: on a large corpus
 /// a popular name and relation share tens of thousands, and the first few
 /// thousand (in corpus order) hold answers as surely as all would.
-const MAX_SCANNED: usize = 4_000;
+const MAX_SCANNED: usize = 1_500;
 /// Sentences whose roles are read per question, best first.
 const MAX_ROLE_CHECKS: usize = 40;
 
 /// Candidates by content words and names, for questions whose relation no
 /// sentence expresses in words the index knows.
 fn by_words(ctx: &Ctx<'_>, q: &Query<'_>) -> Vec<Hit> {
-    let terms: Vec<&String> = q.u.terms.iter().collect();
-    if terms.is_empty() && q.named.is_empty() {
+    if q.u.terms.is_empty() {
         return Vec::new();
     }
-    // Candidates: the rarest list among the named entities' sentences and
-    // the question's words.
-    let mut lists: Vec<&[u32]> = q.named.iter().map(|e| ctx.index.entity_docs(e)).collect();
-    if lists.is_empty() {
-        let mut best: Option<&[u32]> = None;
-        for t in &terms {
-            let p = ctx.index.postings(t);
-            if !p.is_empty() && best.map_or(true, |b| p.len() < b.len()) {
-                best = Some(p);
-            }
-        }
-        lists.extend(best);
-    }
-    let Some(first) = lists.iter().min_by_key(|l| l.len()).copied() else {
-        return Vec::new();
+    // Candidates: sentences with every named thing but the actor (a more
+    // specific name counts: "Gizmo Pro" for "Gizmo") and with enough of
+    // the rarest words to reach the threshold.
+    let weighted = Terms::new(ctx, q, &q.u.terms);
+    let actor = ctx.facts.actor();
+    let required: Vec<&[u32]> = q
+        .named
+        .iter()
+        .filter(|e| **e != actor)
+        .map(|e| ctx.index.entity_docs(e))
+        .collect();
+    let must = weighted.must().unwrap_or_default();
+    let first: &[u32] = match required.iter().min_by_key(|l| l.len()) {
+        Some(l) if l.len() < must.len() => l,
+        _ => &must,
     };
     let relation_docs: Vec<&[u32]> = q
         .relations
         .iter()
         .map(|&r| ctx.index.relation_docs(r))
         .collect();
-    let total = words_total(ctx, q);
     let mut hits = Vec::new();
     for &d in first.iter().take(MAX_SCANNED) {
-        // Every named thing but the actor must be there.
-        let (a, s) = ctx.index.doc(d);
-        let Some(info) = ctx.facts.sentence_info(a, s) else {
-            continue;
-        };
-        let actor = ctx.facts.actor();
-        if q.named.iter().any(|e| {
-            *e != actor
-                && !info
-                    .entities
-                    .iter()
-                    .any(|x| x == e || x.starts_with(&format!("{e} ")))
-        }) {
+        if !required.iter().all(|l| l.binary_search(&d).is_ok()) || must.binary_search(&d).is_err()
+        {
             continue;
         }
         // A sentence saying the question's relation of someone else is
@@ -334,7 +332,7 @@ fn by_words(ctx: &Ctx<'_>, q: &Query<'_>) -> Vec<Hit> {
         if relation_docs.iter().any(|l| l.binary_search(&d).is_ok()) {
             continue;
         }
-        let Some(hit) = check(ctx, q, d, total, 0.0) else {
+        let Some(hit) = check(ctx, q, d, &weighted, 0.0) else {
             continue;
         };
         hits.push(hit);
@@ -345,38 +343,94 @@ fn by_words(ctx: &Ctx<'_>, q: &Query<'_>) -> Vec<Hit> {
     rank(hits)
 }
 
-/// The weight the question's content words can reach, for the "mostly
-/// there" threshold; a word the corpus never uses still counts.
-fn content_total(ctx: &Ctx<'_>, q: &Query<'_>) -> f64 {
-    q.content
-        .iter()
-        .map(|t| ctx.index.idf(t).max(ctx.index.max_idf() * 0.5))
-        .sum()
+/// A question's terms with their sentences and weights, looked up once.
+struct Terms<'i> {
+    lists: Vec<(&'i [u32], f64)>,
+    /// Each term's share of `total`.
+    weights: Vec<f64>,
+    /// The weight they can reach, for the "mostly there" threshold; a word
+    /// the corpus never uses still counts.
+    total: f64,
+    /// "in China" as a word ("Chinese"), per place.
+    within: Vec<&'i [u32]>,
 }
 
-fn words_total(ctx: &Ctx<'_>, q: &Query<'_>) -> f64 {
-    q.u.terms
-        .iter()
-        .map(|t| ctx.index.idf(t).max(ctx.index.max_idf() * 0.5))
-        .sum()
+impl<'i> Terms<'i> {
+    fn new(ctx: &Ctx<'i>, q: &Query<'_>, terms: &[String]) -> Terms<'i> {
+        let index: &'i super::index::Index = ctx.index;
+        Terms {
+            lists: terms
+                .iter()
+                .map(|t| (index.postings(t), index.idf(t)))
+                .collect(),
+            weights: terms
+                .iter()
+                .map(|t| index.idf(t).max(index.max_idf() * 0.5))
+                .collect(),
+            total: terms
+                .iter()
+                .map(|t| index.idf(t).max(index.max_idf() * 0.5))
+                .sum(),
+            within: q
+                .u
+                .within
+                .iter()
+                .map(|p| index.postings(&ctx.lexicon.term(&p.to_lowercase())))
+                .collect(),
+        }
+    }
 }
 
-/// Scores one candidate, or refuses it: words mostly there, places as
-/// asked, not modal for what happened, and the answer type present.
-fn check(ctx: &Ctx<'_>, q: &Query<'_>, d: u32, total: f64, base: f64) -> Option<Hit> {
+impl Terms<'_> {
+    /// The sentences that can reach the threshold at all: whatever passes
+    /// has one of the rarest terms whose weights pass half the total (else
+    /// the others cannot make up half). `None` without terms.
+    fn must(&self) -> Option<Vec<u32>> {
+        if self.lists.is_empty() || self.total <= 0.0 {
+            return None;
+        }
+        let mut order: Vec<usize> = (0..self.lists.len()).collect();
+        order.sort_by(|&a, &b| self.weights[b].total_cmp(&self.weights[a]));
+        let mut acc = 0.0;
+        let mut out: Vec<u32> = Vec::new();
+        for i in order {
+            out.extend_from_slice(self.lists[i].0);
+            acc += self.weights[i];
+            if acc > 0.5 * self.total {
+                break;
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Some(out)
+    }
+}
+
+/// Scores one candidate, or refuses it: the answer type present, not
+/// modal for what happened, words mostly there, places as asked.
+fn check(ctx: &Ctx<'_>, q: &Query<'_>, d: u32, terms: &Terms<'_>, base: f64) -> Option<Hit> {
     let (article, sentence) = ctx.index.doc(d);
     let info = ctx.facts.sentence_info(article, sentence)?;
-    let terms: &[String] = if base > 0.0 { &q.content } else { &q.u.terms };
+    // The cheap refusals first: a large corpus offers thousands.
+    let quick = match q.need {
+        Need::Date => info.has_date,
+        Need::Figure => info.has_figure,
+        Need::Money => info.has_money,
+        _ => true,
+    };
+    if !quick {
+        return None;
+    }
     let mut score = base;
     let mut matched = 0;
-    for t in terms {
-        if ctx.index.postings(t).binary_search(&d).is_ok() {
-            score += ctx.index.idf(t);
+    for (list, idf) in &terms.lists {
+        if list.binary_search(&d).is_ok() {
+            score += idf;
             matched += 1;
         }
     }
     let words = score - base;
-    if total > 0.0 && words < 0.5 * total {
+    if terms.total > 0.0 && words < 0.5 * terms.total {
         return None;
     }
     if base == 0.0 && matched == 0 {
@@ -386,11 +440,11 @@ fn check(ctx: &Ctx<'_>, q: &Query<'_>, d: u32, total: f64, base: f64) -> Option<
         return None;
     }
     // "in China" needs China in the sentence, by name or by word.
-    let has_term = |t: &str| ctx.index.postings(t).binary_search(&d).is_ok();
     if q.u
         .within
         .iter()
-        .any(|p| !info.entities.contains(p) && !has_term(&ctx.lexicon.term(&p.to_lowercase())))
+        .zip(&terms.within)
+        .any(|(p, list)| !info.entities.contains(p) && list.binary_search(&d).is_err())
     {
         return None;
     }

@@ -84,12 +84,7 @@ pub fn timeline(ctx: &Ctx<'_>) -> Answer {
         .iter()
         .filter_map(|f| match f.event_date() {
             Some(d) => Some((d, true, f)),
-            None if stage(f) => f
-                .evidence
-                .iter()
-                .filter_map(|e| e.published)
-                .min()
-                .map(|d| (d, false, f)),
+            None if stage(f) => f.first_reported().map(|d| (d, false, f)),
             None => None,
         })
         .collect();
@@ -138,12 +133,7 @@ pub fn quotes(
         facts = focus(ctx, facts, about);
     }
     // Direct quotations first, then reported speech.
-    facts.sort_by_key(|f| {
-        (
-            !f.evidence.iter().any(|e| e.rule.contains("quote")),
-            f.index,
-        )
-    });
+    facts.sort_by_key(|f| (!ctx.lookups.direct_quote(f.index), f.index));
     for f in &facts {
         let cites = ctx.cite_item(&mut ans, f);
         ans.items.push(Item {
@@ -274,10 +264,15 @@ pub fn about(ctx: &Ctx<'_>, entity: &str) -> Answer {
     ans.settle(basis)
 }
 
+/// Articles listed by `/sources`, at most.
+const SOURCES_LISTED: usize = 50;
+
 /// The articles behind the answers.
 pub fn sources(ctx: &Ctx<'_>) -> Answer {
     let mut ans = ctx.answer("sources");
-    for (i, a) in ctx.articles.iter().enumerate() {
+    // A very large corpus: the first articles, then how many more (a
+    // reply cannot list ten thousand; `check` can).
+    for (i, a) in ctx.articles.iter().enumerate().take(SOURCES_LISTED) {
         let lede = a
             .sentences
             .iter()
@@ -293,6 +288,15 @@ pub fn sources(ctx: &Ctx<'_>) -> Answer {
         ans.items.push(Item {
             text: format!("{outlet}, {date}: {title} ({})", a.id),
             cites: vec![c],
+        });
+    }
+    if ctx.articles.len() > SOURCES_LISTED {
+        ans.items.push(Item {
+            text: format!(
+                "and {} more articles (factdesk check lists them all)",
+                ctx.articles.len() - SOURCES_LISTED
+            ),
+            cites: Vec::new(),
         });
     }
     ans.headline = format!("{} articles", ctx.articles.len());

@@ -20,6 +20,9 @@ const DEFAULT_STOPWORDS: &[&str] = &[
     "us", "tell", "know", "s",
 ];
 
+/// Words of a question looked at for misspelt names.
+const TYPO_WORDS: usize = 40;
+
 /// An entity named in a question.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Named {
@@ -54,6 +57,8 @@ pub struct Understanding {
 pub struct Lexicon {
     /// (folded alias, canonical, kind), longest first.
     aliases: Vec<(String, String, String)>,
+    /// Every alias at once (pattern id = position in `aliases`).
+    matcher: aho_corasick::AhoCorasick,
     stopwords: HashSet<String>,
     synonyms: HashMap<String, String>,
     topic_words: HashSet<String>,
@@ -137,7 +142,10 @@ impl Lexicon {
                     .collect()
             })
             .collect();
+        let matcher = aho_corasick::AhoCorasick::new(aliases.iter().map(|(a, _, _)| a.as_str()))
+            .expect("aliases are plain strings");
         Lexicon {
+            matcher,
             aliases,
             names,
             asks,
@@ -221,33 +229,38 @@ impl Lexicon {
         let taken = |s: usize, e: usize, ents: &Vec<Named>| {
             ents.iter().any(|n| s < n.span.1 && n.span.0 < e)
         };
-        for (alias, name, kind) in &self.aliases {
-            let mut from = 0;
-            while let Some(pos) = lower[from..].find(alias.as_str()) {
-                let s = from + pos;
-                let e = s + alias.len();
-                from = e;
-                let before_ok = s == 0
-                    || !lower[..s]
-                        .chars()
-                        .next_back()
-                        .is_some_and(|c| c.is_alphanumeric());
-                let after = &lower[e..];
-                let after_ok = after.is_empty()
-                    || after.starts_with("'s")
-                    || !after.chars().next().is_some_and(|c| c.is_alphanumeric());
-                if before_ok && after_ok && !taken(s, e, &entities) {
-                    entities.push(Named {
-                        name: name.clone(),
-                        kind: kind.clone(),
-                        span: (s, e),
-                    });
-                }
+        // Every occurrence of every alias in one pass, then taken longest
+        // alias first, left to right, as long as names do not overlap.
+        let mut found: Vec<(usize, usize, usize)> = self
+            .matcher
+            .find_overlapping_iter(lower.as_str())
+            .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+            .collect();
+        found.sort_unstable();
+        for (p, s, e) in found {
+            let (_, name, kind) = &self.aliases[p];
+            let before_ok = s == 0
+                || !lower[..s]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric());
+            let after = &lower[e..];
+            let after_ok = after.is_empty()
+                || after.starts_with("'s")
+                || !after.chars().next().is_some_and(|c| c.is_alphanumeric());
+            if before_ok && after_ok && !taken(s, e, &entities) {
+                entities.push(Named {
+                    name: name.clone(),
+                    kind: kind.clone(),
+                    span: (s, e),
+                });
             }
         }
-        // Typos: words (and word pairs) close to an alias.
+        // Typos: words (and word pairs) close to an alias, in the part of
+        // the question a person types (a pasted wall of text is not
+        // searched for typos word by word).
         let words = word_spans(&lower);
-        for i in 0..words.len() {
+        for i in 0..words.len().min(TYPO_WORDS) {
             for len in [2usize, 1] {
                 if i + len > words.len() {
                     continue;
