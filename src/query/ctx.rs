@@ -61,6 +61,8 @@ pub struct Lookups {
     by_attribution: HashMap<String, Vec<usize>>,
     /// Per fact: some sentence quotes it directly.
     direct_quote: Vec<bool>,
+    /// Facts whose object is a topic, not an entity ("a version of X").
+    topic_facts: Vec<usize>,
     /// Per fact: each distinct reason, best supported first.
     reasons: Vec<Vec<ReasonGroup>>,
     /// Per fact, per disagreement, per value shown: the evidence giving it.
@@ -171,6 +173,9 @@ impl Lookups {
             .map(|a| a.outlet.as_deref().map(fold))
             .collect();
         for f in facts.all() {
+            if !facts.entities().contains_key(&f.object) {
+                out.topic_facts.push(f.index);
+            }
             for party in [&f.subject, &f.object] {
                 let v = out.by_party.entry(party.clone()).or_default();
                 if v.last() != Some(&f.index) {
@@ -239,6 +244,11 @@ impl Lookups {
     /// The distinct reasons a fact's sources give, best supported first.
     pub(super) fn reasons(&self, fact: usize) -> &[ReasonGroup] {
         self.reasons.get(fact).map_or(&[], |v| v.as_slice())
+    }
+
+    /// Facts whose object is a topic rather than an entity.
+    pub fn topic_facts(&self) -> &[usize] {
+        &self.topic_facts
     }
 
     /// Facts in which a name is the subject or the object.

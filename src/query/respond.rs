@@ -42,10 +42,27 @@ pub(super) fn facts_of<'f>(
 /// of them if some fact has them all, else any.
 fn involving<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) -> Vec<&'f Fact> {
     let names = named(u);
-    let all = facts_of(ctx, relations, u);
     if names.is_empty() {
-        return all;
+        return facts_of(ctx, relations, u);
     }
+    // Only facts a name is party to can qualify (or whose topic object
+    // names it): looked up by name, not by reading every fact.
+    let mut candidates: Vec<usize> = names
+        .iter()
+        .flat_map(|n| ctx.lookups.involving(n).iter().copied())
+        .chain(ctx.lookups.topic_facts().iter().copied())
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    let rank = |f: &Fact| relations.iter().position(|r| *r == f.relation);
+    let mut all: Vec<(usize, &Fact)> = candidates
+        .into_iter()
+        .filter_map(|i| ctx.facts.all().get(i))
+        .filter(|f| !(u.happened && ctx.modal_only(f)))
+        .filter_map(|f| rank(f).map(|r| (r, f)))
+        .collect();
+    all.sort_by_key(|(r, f)| (*r, f.index));
+    let all: Vec<&Fact> = all.into_iter().map(|(_, f)| f).collect();
     // A topic object ("a version of Acme Cloud ...") names things
     // inside it; an entity object is only itself ("Acme Pay" is not Acme).
     let is_party = |f: &Fact, n: &str| {
@@ -114,6 +131,21 @@ fn involving_or_things<'f>(
     }
 }
 
+/// Items a list builds before "and N more": a list of hundreds of names
+/// is shortened here, where it costs, rather than only when rendered.
+/// Reasons are never shortened here.
+pub(super) const MAX_LISTED: usize = 50;
+
+/// Ends a shortened list with how many were left out.
+pub(super) fn more_items(ans: &mut Answer, more: usize) {
+    if more > 0 {
+        ans.items.push(Item {
+            text: format!("and {more} more"),
+            cites: Vec::new(),
+        });
+    }
+}
+
 /// Lists the entities on the other side of the question's entity.
 pub fn list(ctx: &Ctx<'_>, relations: &[String], u: &Understanding, want_subjects: bool) -> Answer {
     let mut ans = ctx.answer("list");
@@ -159,21 +191,39 @@ pub fn list(ctx: &Ctx<'_>, relations: &[String], u: &Understanding, want_subject
             }
         }
     }
-    groups.sort_by(|a, b| {
-        let sa: usize = a.1.iter().map(|f| f.sources).max().unwrap_or(0);
-        let sb: usize = b.1.iter().map(|f| f.sources).max().unwrap_or(0);
-        let ra: usize = a.1.iter().map(|f| ctx.relevance(f, u)).max().unwrap_or(0);
-        let rb: usize = b.1.iter().map(|f| ctx.relevance(f, u)).max().unwrap_or(0);
-        rb.cmp(&ra)
-            .then(sb.cmp(&sa))
-            .then(a.1[0].date().cmp(&b.1[0].date()))
-            .then(a.0.cmp(&b.0))
+    // Most relevant, then best supported, then earliest; keys computed
+    // once (a large corpus has hundreds of groups).
+    type Key = (std::cmp::Reverse<usize>, std::cmp::Reverse<usize>);
+    let keys: Vec<Key> = groups
+        .iter()
+        .map(|(_, fs)| {
+            let sources = fs.iter().map(|f| f.sources).max().unwrap_or(0);
+            let relevance = fs.iter().map(|f| ctx.relevance(f, u)).max().unwrap_or(0);
+            (std::cmp::Reverse(relevance), std::cmp::Reverse(sources))
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (ga, gb) = (&groups[a], &groups[b]);
+        keys[a]
+            .cmp(&keys[b])
+            .then(ga.1[0].date().cmp(&gb.1[0].date()))
+            .then(ga.0.cmp(&gb.0))
     });
+    let groups: Vec<(String, Vec<&Fact>)> = {
+        let mut slots: Vec<Option<(String, Vec<&Fact>)>> = groups.into_iter().map(Some).collect();
+        order.iter().filter_map(|&i| slots[i].take()).collect()
+    };
     let mut subjects: BTreeSet<&str> = BTreeSet::new();
+    let mut more = 0;
     for (name, fs) in &groups {
+        subjects.extend(fs.iter().map(|f| f.subject.as_str()));
+        if ans.items.len() >= MAX_LISTED {
+            more += 1;
+            continue;
+        }
         let mut cites = Vec::new();
         for f in fs {
-            subjects.insert(f.subject.as_str());
             if ans.items.len() < super::ctx::CITED_ITEMS {
                 cites.extend(ctx.cite_fact(&mut ans, f, CITES_PER_ITEM));
             }
@@ -198,6 +248,7 @@ pub fn list(ctx: &Ctx<'_>, relations: &[String], u: &Understanding, want_subject
         };
         ans.items.push(Item { text, cites });
     }
+    more_items(&mut ans, more);
     let label = used.map_or("", |r| ctx.label(r));
     let mut names_list: Vec<&str> = Vec::new();
     for (n, _) in &groups {
@@ -425,7 +476,7 @@ pub fn date(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
             .then(a.index.cmp(&b.index))
     });
     let mut first_when: Option<Option<String>> = None;
-    for f in &facts {
+    for f in facts.iter().take(MAX_LISTED) {
         let when = match f.event_date() {
             Some(d) if d.is_full() => Some(d.to_string()),
             _ => f
@@ -455,6 +506,7 @@ pub fn date(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
         }
         ans.items.push(Item { text, cites });
     }
+    more_items(&mut ans, facts.len().saturating_sub(MAX_LISTED));
     let shown: Vec<&Fact> = facts
         .iter()
         .copied()
@@ -507,7 +559,7 @@ pub fn who(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
             .then(b.sources.cmp(&a.sources))
             .then(a.index.cmp(&b.index))
     });
-    for f in &facts {
+    for f in facts.iter().take(MAX_LISTED) {
         let cites = ctx.cite_item(&mut ans, f);
         let when = f.date().map_or(String::new(), |d| format!(" ({d})"));
         ans.items.push(Item {
@@ -515,6 +567,7 @@ pub fn who(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
             cites,
         });
     }
+    more_items(&mut ans, facts.len().saturating_sub(MAX_LISTED));
     if let Some(f) = facts.first() {
         let label = ctx.label(&f.relation);
         ans.headline = match f.date() {
@@ -655,13 +708,14 @@ pub fn numbers(ctx: &Ctx<'_>, u: &Understanding, relations: &[String]) -> Answer
             .then(b.sources.cmp(&a.sources))
             .then(a.index.cmp(&b.index))
     });
-    for f in &facts {
+    for f in facts.iter().take(MAX_LISTED) {
         let cites = ctx.cite_item(&mut ans, f);
         ans.items.push(Item {
             text: ctx.sentence(f),
             cites,
         });
     }
+    more_items(&mut ans, facts.len().saturating_sub(MAX_LISTED));
     if let Some(f) = facts.first() {
         ans.headline = ctx.sentence(f);
     }

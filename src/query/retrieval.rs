@@ -290,7 +290,7 @@ fn by_relation(ctx: &Ctx<'_>, q: &Query<'_>) -> Vec<Hit> {
 /// Candidate sentences looked at per question, at most: on a large corpus
 /// a popular name and relation share tens of thousands, and the first few
 /// thousand (in corpus order) hold answers as surely as all would.
-const MAX_SCANNED: usize = 1_500;
+const MAX_SCANNED: usize = 800;
 /// Sentences whose roles are read per question, best first.
 const MAX_ROLE_CHECKS: usize = 40;
 

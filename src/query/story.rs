@@ -7,6 +7,7 @@ use crate::facts::{Fact, Qualifier};
 
 use super::answer::{Answer, Basis, Item};
 use super::ctx::{dedup, Ctx};
+use super::respond::{more_items, MAX_LISTED};
 
 /// The latest reported state, then how it got there.
 pub fn status(ctx: &Ctx<'_>) -> Answer {
@@ -134,7 +135,8 @@ pub fn quotes(
     }
     // Direct quotations first, then reported speech.
     facts.sort_by_key(|f| (!ctx.lookups.direct_quote(f.index), f.index));
-    for f in &facts {
+    let mut more = facts.len().saturating_sub(MAX_LISTED);
+    for f in facts.iter().take(MAX_LISTED) {
         let cites = ctx.cite_item(&mut ans, f);
         ans.items.push(Item {
             text: ctx.sentence(f),
@@ -155,7 +157,9 @@ pub fn quotes(
         }
         reported.sort_by_key(|f| (std::cmp::Reverse(f.sources), f.index));
         let names = ctx.lexicon.aliases_of(s);
-        for f in reported {
+        let room = MAX_LISTED.saturating_sub(ans.items.len());
+        more += reported.len().saturating_sub(room);
+        for f in reported.into_iter().take(room) {
             let cites = if ans.items.len() < super::ctx::CITED_ITEMS {
                 ctx.cite_where(&mut ans, f, |e| ctx.said_by(e, names), 2)
             } else {
@@ -167,6 +171,7 @@ pub fn quotes(
             });
         }
     }
+    more_items(&mut ans, more);
     if !ans.items.is_empty() {
         ans.headline = match speaker {
             Some(s) => format!("What {s} said or reported:"),
