@@ -80,12 +80,14 @@ fn tiers_engine() -> Engine {
 /// Questions by the tier that must answer them.
 const FACTS_TIER: &[&str] = &[
     "Who did Northwind rule out?",
-    "Why did Northwind rule out Tailspin Energy?",
     "/who-rejected",
     // The fact lacks the memorandum the question names: its quote shows it.
     "When did Northwind sign the memorandum with Lumen Batteries?",
 ];
 const QUOTES_TIER: &[&str] = &[
+    // The fact holds no reason ("after a price dispute" is no reason cue
+    // of the language file); the sentence gives one.
+    "Why did Northwind rule out Tailspin Energy?",
     "Why did Northwind pull out of talks with Woodgrove Cells?",
     "When did Northwind start testing Tailspin Energy's packs?",
     "How many packs a year does the memorandum cover?",

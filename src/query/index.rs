@@ -236,6 +236,15 @@ pub fn modal_text(lower: &str) -> bool {
     })
 }
 
+/// "could have kept the deal alive, but it refused": after the modal part,
+/// a contrast asserts what did happen, so the sentence is not only modal.
+pub fn contrast_asserts(lower: &str) -> bool {
+    let Some(p) = lower.find(" but ").or_else(|| lower.find(", however")) else {
+        return false;
+    };
+    !modal_text(&lower[p + 1..].replacen("but ", "", 1))
+}
+
 /// Words and phrases that give a reason ("because", "due to", "citing").
 const REASON_CUES: &[&str] = &[
     "because",
@@ -500,12 +509,26 @@ pub fn acted_on(
     mentions: &[(String, (usize, usize))],
 ) -> bool {
     let (ts, te) = trigger;
-    // After the trigger: the first name within a few words.
-    let after = mentions
-        .iter()
-        .filter(|(_, (s, _))| *s >= te && lower[te..*s].split_whitespace().count() <= 6)
-        .min_by_key(|(_, (s, _))| *s);
-    if after.is_some_and(|(n, _)| n == entity) {
+    // After the trigger: a name in its object phrase, up to where the
+    // clause ends ("dropped Globex, while Initech stayed": not Initech).
+    let rest = &lower[te..];
+    let clause_end = [
+        ",",
+        ";",
+        " while ",
+        " but ",
+        " whereas ",
+        " although ",
+        " though ",
+    ]
+    .iter()
+    .filter_map(|b| rest.find(b))
+    .min()
+    .map_or(lower.len(), |p| te + p);
+    let in_object = mentions.iter().any(|(n, (s, _))| {
+        n == entity && *s >= te && *s < clause_end && lower[te..*s].split_whitespace().count() <= 10
+    });
+    if in_object {
         return true;
     }
     // Before it: a passive or a noun phrase ("DeepSeek was eliminated",

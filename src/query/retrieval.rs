@@ -24,7 +24,7 @@ use crate::extract::SentenceInfo;
 
 use super::answer::{Answer, Basis, Item};
 use super::ctx::Ctx;
-use super::index::{acted_on, spans_of};
+use super::index::{acted_on, contrast_asserts, spans_of};
 use super::intent::Need;
 use super::understand::{word_spans, Understanding};
 
@@ -343,6 +343,10 @@ fn by_words(ctx: &Ctx<'_>, q: &Query<'_>) -> Vec<Hit> {
     rank(hits)
 }
 
+/// The share of a question's word weight a sentence must hold: most of
+/// what it asks, not every filler verb of a long yes/no question.
+const WORD_SHARE: f64 = 0.4;
+
 /// A question's terms with their sentences and weights, looked up once.
 struct Terms<'i> {
     lists: Vec<(&'i [u32], f64)>,
@@ -383,8 +387,8 @@ impl<'i> Terms<'i> {
 
 impl Terms<'_> {
     /// The sentences that can reach the threshold at all: whatever passes
-    /// has one of the rarest terms whose weights pass half the total (else
-    /// the others cannot make up half). `None` without terms.
+    /// has one of the rarest terms whose weights pass the rest of the total
+    /// (else the others cannot make up [`WORD_SHARE`]). `None` without terms.
     fn must(&self) -> Option<Vec<u32>> {
         if self.lists.is_empty() || self.total <= 0.0 {
             return None;
@@ -396,7 +400,7 @@ impl Terms<'_> {
         for i in order {
             out.extend_from_slice(self.lists[i].0);
             acc += self.weights[i];
-            if acc > 0.5 * self.total {
+            if acc > (1.0 - WORD_SHARE) * self.total {
                 break;
             }
         }
@@ -430,7 +434,7 @@ fn check(ctx: &Ctx<'_>, q: &Query<'_>, d: u32, terms: &Terms<'_>, base: f64) -> 
         }
     }
     let words = score - base;
-    if terms.total > 0.0 && words < 0.5 * terms.total {
+    if terms.total > 0.0 && words < WORD_SHARE * terms.total {
         return None;
     }
     if base == 0.0 && matched == 0 {
@@ -528,15 +532,28 @@ fn modal(
                 .any(|&r| ctx.config.relations[r].name == e.class)
         })
         .peekable();
-    if events.peek().is_some() {
-        return events.all(|e| e.modal);
-    }
-    ctx.index.is_modal(article, sentence)
+    let modal = if events.peek().is_some() {
+        events.all(|e| e.modal)
+    } else {
+        ctx.index.is_modal(article, sentence)
+    };
+    modal
+        && !contrast_asserts(
+            &ctx.articles[article].sentences[sentence]
+                .norm
+                .to_lowercase(),
+        )
 }
 
 /// Whether each focus entity has, in this sentence, the role the question
 /// gives it: acted on by one of the relation's triggers, or acting.
 fn in_role(ctx: &Ctx<'_>, q: &Query<'_>, d: u32) -> bool {
+    // Roles come with verbs: a relation without event classes is shown by
+    // the question's own words, often nouns ("regulator"), which act on
+    // nothing; its sentences need only name the entities.
+    if !q.relations.iter().any(|&r| ctx.index.expanded(r)) {
+        return true;
+    }
     let (article, sentence) = ctx.index.doc(d);
     let Some(info) = ctx.facts.sentence_info(article, sentence) else {
         return false;
