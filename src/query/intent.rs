@@ -38,10 +38,15 @@ pub enum AnswerKind {
     Fact,
     /// A question in plain words (the `/ask` command).
     Ask,
+    /// What changed since a time (`/whats-new`): answered by the live
+    /// layer from its history, never here.
+    WhatsNew,
+    /// Add an article (`/add`): handled by the live layer, never here.
+    Add,
 }
 
 impl AnswerKind {
-    const ALL: [(&'static str, AnswerKind); 15] = [
+    const ALL: [(&'static str, AnswerKind); 17] = [
         ("list", AnswerKind::List),
         ("status", AnswerKind::Status),
         ("sources", AnswerKind::Sources),
@@ -56,6 +61,8 @@ impl AnswerKind {
         ("yesno", AnswerKind::YesNo),
         ("fact", AnswerKind::Fact),
         ("ask", AnswerKind::Ask),
+        (crate::live::diff::ANSWER_KIND, AnswerKind::WhatsNew),
+        (crate::live::add::ANSWER_KIND, AnswerKind::Add),
         // "role" reads as the facts about a person: who they are.
         ("role", AnswerKind::About),
     ];

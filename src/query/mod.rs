@@ -223,6 +223,9 @@ impl Answerer {
             AnswerKind::YesNo => respond::yesno(ctx, &cmd.relations, &u),
             AnswerKind::Fact => story::fact(ctx, first),
             AnswerKind::Ask => return self.ask(ctx, first),
+            // The engine answers these from the live corpus before a
+            // request reaches the answerer.
+            AnswerKind::WhatsNew | AnswerKind::Add => ctx.answer(&cmd.name),
         };
         ans.with_intent(&cmd.name)
     }
@@ -389,9 +392,12 @@ impl Answerer {
                 let id = lower.split_whitespace().last().unwrap_or("");
                 story::fact(ctx, id)
             }
-            AnswerKind::List | AnswerKind::Date | AnswerKind::Place | AnswerKind::Ask => {
-                ctx.answer(&intent.name)
-            }
+            AnswerKind::List
+            | AnswerKind::Date
+            | AnswerKind::Place
+            | AnswerKind::Ask
+            | AnswerKind::WhatsNew
+            | AnswerKind::Add => ctx.answer(&intent.name),
         }
     }
 
