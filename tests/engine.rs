@@ -898,7 +898,7 @@ fn with_no_gazetteer_names_found_in_the_text_carry_the_story() {
     for (story, floor) in [
         ("adobe-figma", 17),
         ("msft-activision", 13),
-        ("kroger-albertsons", 11),
+        ("kroger-albertsons", 12),
     ] {
         let fixture = root().join("tests/fixtures/stories").join(story);
         let engine =
