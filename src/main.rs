@@ -55,6 +55,10 @@ enum Command {
         /// Print the answer as JSON.
         #[arg(long)]
         json: bool,
+        /// Print the Discord interaction response instead (what the bot
+        /// sends; feed it to an embed previewer).
+        #[arg(long, conflicts_with = "json")]
+        discord: bool,
     },
     /// Print the fact table.
     Facts {
@@ -327,11 +331,20 @@ enum Report {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let sources = Sources::resolve(&cli.source);
     match cli.command {
-        Command::Ask { question, json } => {
+        Command::Ask {
+            question,
+            json,
+            discord,
+        } => {
             let engine = load(&sources, Report::Stderr)?;
-            let request = engine.parse_request(&question.join(" "));
+            let question = question.join(" ");
+            let request = engine.parse_request(&question);
             let answer = engine.answer(&request);
-            if json {
+            if discord {
+                let mut v = render::discord_message(&answer).to_interaction_response();
+                v["_label"] = serde_json::json!(question);
+                out(&format!("{}\n", serde_json::to_string_pretty(&v)?));
+            } else if json {
                 out(&format!(
                     "{}\n",
                     serde_json::to_string_pretty(&render::json(&answer))?
