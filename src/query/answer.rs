@@ -70,6 +70,8 @@ pub struct Answer {
     pub as_of: Option<Date>,
     /// The input was longer than the engine reads.
     pub truncated: bool,
+    /// Items run newest first: what does not fit is earlier.
+    pub older: bool,
 }
 
 /// One claim of an answer.
@@ -115,6 +117,7 @@ impl Answer {
             citations: Vec::new(),
             as_of: None,
             truncated: false,
+            older: false,
         }
     }
 

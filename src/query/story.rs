@@ -59,17 +59,26 @@ pub fn status(ctx: &Ctx<'_>) -> Answer {
             cites,
         });
     }
-    latest.extend(dedup(pending));
-    if !latest.is_empty() {
-        let as_of = newest.map_or(String::new(), |d| format!(" (as of {d})"));
-        ans.headline = format!("Latest{as_of}: {}", latest.join(". "));
-        ans.headline
-            .push_str(". How it got there, newest stage first:");
+    // "Where things stand" first: the latest state, its date and, when it
+    // fits in a title, what is still open.
+    if let Some(first) = latest.first() {
+        let now = first.split("; ").next().unwrap_or(first);
+        let mut head = match newest {
+            Some(d) => format!("As of {d}: {now}"),
+            None => format!("Latest: {now}"),
+        };
+        for p in dedup(pending) {
+            if head.chars().count() + p.chars().count() + 2 <= 100 && !head.contains(&p) {
+                head.push_str(&format!("; {p}"));
+            }
+        }
+        ans.headline = head;
     }
+    ans.older = true;
     ans.settle(Basis::Facts)
 }
 
-/// Dated events in date order: facts whose sentences give a date, then the
+/// Dated events, newest first: facts whose sentences give a date, then the
 /// story's stages by the date they were first reported.
 pub fn timeline(ctx: &Ctx<'_>) -> Answer {
     let mut ans = ctx.answer("timeline");
@@ -89,8 +98,9 @@ pub fn timeline(ctx: &Ctx<'_>) -> Answer {
             None => None,
         })
         .collect();
+    // Newest first: a team following a story wants what happened last.
     dated.sort_by(|a, b| {
-        a.0.cmp(&b.0)
+        b.0.cmp(&a.0)
             .then(b.1.cmp(&a.1))
             .then(a.2.index.cmp(&b.2.index))
     });
@@ -106,9 +116,14 @@ pub fn timeline(ctx: &Ctx<'_>) -> Answer {
             cites,
         });
     }
-    if let (Some(first), Some(last)) = (dated.first(), dated.last()) {
-        ans.headline = format!("From {} to {}", first.0, last.0);
+    if let (Some(newest), Some(oldest)) = (dated.first(), dated.last()) {
+        ans.headline = if newest.0 == oldest.0 {
+            format!("What happened on {}", newest.0)
+        } else {
+            format!("Newest first: {} back to {}", newest.0, oldest.0)
+        };
     }
+    ans.older = true;
     ans.settle(Basis::Facts)
 }
 

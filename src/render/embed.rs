@@ -11,7 +11,7 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::query::{markers, Answer};
+use crate::query::{markers, Answer, Citation, Item};
 
 /// Discord's limits, in characters.
 pub mod limits {
@@ -143,15 +143,62 @@ fn embed_json(e: &Embed) -> Value {
     v
 }
 
-/// Renders an answer as a Discord message.
+/// What a reply shows before "and N more": a reader sees the answer in the
+/// first line and the rest one click away (the Sources and More buttons).
+pub mod short {
+    /// Title: the answer in one line.
+    pub const TITLE: usize = 100;
+    /// Bullets per page.
+    pub const BULLETS: usize = 5;
+    /// One bullet, about one line of an embed.
+    pub const LINE: usize = 160;
+    /// A quoted sentence, trimmed around what it supports.
+    pub const QUOTE: usize = 200;
+    /// Citations shown under the bullets.
+    pub const CITATIONS: usize = 5;
+    /// "Sources differ" lines.
+    pub const DISAGREEMENTS: usize = 2;
+}
+
+/// Renders an answer as a Discord message: the first page, short.
 pub fn discord_message(answer: &Answer) -> Reply {
+    page_message(answer, 0)
+}
+
+/// The items of an answer, and how many more the engine left out ("and N
+/// more" as the last item).
+fn items_of(answer: &Answer) -> (Vec<&Item>, usize) {
+    let mut items: Vec<&Item> = answer.items.iter().collect();
+    let mut beyond = 0;
+    if let Some(last) = items.last() {
+        let n = last
+            .text
+            .strip_prefix("and ")
+            .and_then(|t| t.strip_suffix(" more"))
+            .and_then(|n| n.parse::<usize>().ok());
+        if let (Some(n), true) = (n, last.cites.is_empty()) {
+            beyond = n;
+            items.pop();
+        }
+    }
+    (items, beyond)
+}
+
+/// Pages of bullets an answer has.
+pub fn pages(answer: &Answer) -> usize {
+    let (items, _) = items_of(answer);
+    items.len().div_ceil(short::BULLETS).max(1)
+}
+
+/// One page of an answer (page 0 is the reply; later pages answer "More").
+pub fn page_message(answer: &Answer, page: usize) -> Reply {
     let title = if answer.headline.is_empty() {
         "factdesk".to_string()
     } else {
         escape(&answer.headline)
     };
     let mut embed = Embed {
-        title: Some(truncate(&title, limits::TITLE)),
+        title: Some(shorten(&title, short::TITLE)),
         color: Some(if answer.answered {
             ANSWERED
         } else {
@@ -173,66 +220,165 @@ pub fn discord_message(answer: &Answer) -> Reply {
     }
     embed.footer = Some(truncate(&footer, limits::FOOTER));
 
-    // Description: items first, then disagreements, then hints, each line
-    // whole or not at all, with a count of what did not fit.
-    let mut lines: Vec<String> = answer
-        .items
-        .iter()
-        .map(|i| format!("• {}{}", escape(&i.text), markers(&i.cites)))
-        .collect();
-    if !answer.disagreements.is_empty() {
+    // Description: one page of bullets, what is left, then (first page
+    // only) where sources differ and what can be asked.
+    let (items, beyond) = items_of(answer);
+    let from = (page * short::BULLETS).min(items.len());
+    let shown = &items[from..(from + short::BULLETS).min(items.len())];
+    let mut cited: Vec<usize> = Vec::new();
+    let mut lines: Vec<String> = Vec::new();
+    if page > 0 {
+        lines.push(format!(
+            "*Items {}–{} of {}*",
+            from + 1,
+            from + shown.len(),
+            items.len() + beyond
+        ));
+    }
+    for i in shown {
+        lines.push(bullet(&i.text, &i.cites));
+        cited.extend(&i.cites);
+    }
+    let left = items.len() - from - shown.len() + beyond;
+    if left > 0 {
+        let what = if answer.older { " earlier" } else { "" };
+        lines.push(format!("…and {left} more{what}"));
+    }
+    if page == 0 && !answer.disagreements.is_empty() {
         lines.push("**Sources differ:**".into());
+        for d in answer.disagreements.iter().take(short::DISAGREEMENTS) {
+            lines.push(bullet(&d.text, &d.cites));
+            cited.extend(&d.cites);
+        }
+        let more = answer
+            .disagreements
+            .len()
+            .saturating_sub(short::DISAGREEMENTS);
+        if more > 0 {
+            lines.push(format!("…and {more} more"));
+        }
+    }
+    if page == 0 && !answer.hints.is_empty() {
+        lines.push("**You can ask:**".into());
         lines.extend(
             answer
-                .disagreements
+                .hints
                 .iter()
-                .map(|d| format!("• {}{}", escape(&d.text), markers(&d.cites))),
+                .take(short::BULLETS)
+                .map(|h| format!("• {}", escape(h))),
         );
-    }
-    if !answer.hints.is_empty() {
-        lines.push("**You can ask:**".into());
-        lines.extend(answer.hints.iter().map(|h| format!("• {}", escape(h))));
     }
     let budget_desc = limits::DESCRIPTION.min(limits::TOTAL / 2);
     embed.description = Some(fit_lines(&lines, budget_desc)).filter(|d| !d.is_empty());
 
-    // Citations as fields, while the totals allow.
+    // The citations behind what is shown, in their own numbering.
+    let mut seen = std::collections::BTreeSet::new();
+    cited.retain(|n| seen.insert(*n));
+    cited.sort_unstable();
+    let supports = |n: usize| -> String {
+        shown
+            .iter()
+            .map(|i| (&i.text, &i.cites))
+            .chain(answer.disagreements.iter().map(|d| (&d.text, &d.cites)))
+            .filter(|(_, c)| c.contains(&n))
+            .map(|(t, _)| t.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let citations: Vec<&Citation> = cited
+        .iter()
+        .filter_map(|n| answer.citations.iter().find(|c| c.n == *n))
+        .collect();
+    push_citations(&mut embed, &citations, short::CITATIONS, |c| supports(c.n));
+    Reply {
+        content: None,
+        embeds: vec![embed],
+        ephemeral: page > 0,
+    }
+}
+
+/// Every citation of an answer, compact (the "Sources" button).
+pub fn sources_message(answer: &Answer) -> Reply {
+    let n = answer.source_count();
+    let mut embed = Embed {
+        title: Some(shorten(
+            &format!(
+                "Sources: {} sentence{} from {n} article{}",
+                answer.citations.len(),
+                if answer.citations.len() == 1 { "" } else { "s" },
+                if n == 1 { "" } else { "s" }
+            ),
+            short::TITLE,
+        )),
+        color: Some(ANSWERED),
+        footer: Some(truncate(&escape(&answer.question), limits::FOOTER)),
+        ..Embed::default()
+    };
+    let all: Vec<&Citation> = answer.citations.iter().collect();
+    push_citations(&mut embed, &all, limits::FIELDS - 1, |c| {
+        answer
+            .items
+            .iter()
+            .chain(&answer.disagreements)
+            .filter(|i| i.cites.contains(&c.n))
+            .map(|i| i.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
+    if all.is_empty() {
+        embed.description = Some("This answer cites no article.".into());
+    }
+    Reply {
+        content: None,
+        embeds: vec![embed],
+        ephemeral: true,
+    }
+}
+
+/// One bullet: the claim on about one line, then its markers.
+fn bullet(text: &str, cites: &[usize]) -> String {
+    // Markers inside a line ("X [1] but Y [2]") stay markers.
+    let text = shorten(&escape(text), short::LINE);
+    let text = MARKER.replace_all(&text, "[$1]");
+    format!("• {text}{}", markers(cites))
+}
+
+/// An escaped citation marker, `\[2\]`.
+static MARKER: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"\\\[(\d+)\\\]").expect("marker pattern"));
+
+/// Adds citations as compact fields, `[1] Outlet · date` over the quoted
+/// sentence trimmed around `supports`, linked where the URL is known; the
+/// rest are counted.
+fn push_citations<'a>(
+    embed: &mut Embed,
+    citations: &[&'a Citation],
+    max: usize,
+    supports: impl Fn(&'a Citation) -> String,
+) {
     let mut used = embed.char_count();
-    let total = answer.citations.len();
-    for (i, c) in answer.citations.iter().enumerate() {
-        let left = total - i;
-        // Keep room for the "and N more" field.
-        let reserve = if left > 1 { 40 } else { 0 };
-        if embed.fields.len() + 1 + usize::from(left > 1) > limits::FIELDS {
-            push_more(&mut embed, left);
+    for (i, c) in citations.iter().enumerate() {
+        let left = citations.len() - i;
+        let reserve = if left > 1 { 60 } else { 0 };
+        if i >= max || embed.fields.len() + 1 + usize::from(left > 1) > limits::FIELDS {
+            push_more(embed, left);
             break;
         }
-        // Outlet when known, else the headline, else the file: a reader
-        // should see where the sentence comes from without opening it.
-        let mut name = format!("[{}]", c.n);
-        let origin = c
-            .outlet
-            .clone()
-            .or_else(|| c.title.as_ref().map(|t| truncate(t, 80)))
-            .unwrap_or_else(|| c.source.clone());
-        name.push_str(&format!(" {}", escape(&origin)));
-        if let Some(d) = c.date {
-            name.push_str(&format!(" · {d}"));
-        }
-        let name = truncate(&name, limits::FIELD_NAME);
+        let name = truncate(&format!("[{}] {}", c.n, origin(c)), limits::FIELD_NAME);
+        let quote = escape(&trim_quote(&c.quote, &supports(c), short::QUOTE));
         let link = c
             .url
             .as_deref()
-            .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
-        let tail = match link {
-            Some(u) => format!("\n<{u}>"),
-            None => format!("\n`{}`", c.source.replace('`', "'")),
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+            .filter(|u| !u.contains(')') && !u.contains(char::is_whitespace));
+        let value = match link {
+            Some(u) => format!("> {quote} [↗]({u})"),
+            None => format!("> {quote}"),
         };
-        let room = limits::FIELD_VALUE.saturating_sub(tail.chars().count() + 4);
-        let value = format!("> {}{}", truncate(&escape(&c.quote), room), tail);
+        let value = truncate(&value, limits::FIELD_VALUE);
         let cost = name.chars().count() + value.chars().count();
         if used + cost + reserve > limits::TOTAL {
-            push_more(&mut embed, left);
+            push_more(embed, left);
             break;
         }
         used += cost;
@@ -242,19 +388,125 @@ pub fn discord_message(answer: &Answer) -> Reply {
             inline: false,
         });
     }
-    Reply {
-        content: None,
-        embeds: vec![embed],
-        ephemeral: false,
+}
+
+/// Where a sentence comes from, for a reader: the outlet, else the
+/// article's title, else (only then) its file name; then the date.
+pub fn origin(c: &Citation) -> String {
+    let mut out = c
+        .outlet
+        .clone()
+        .or_else(|| c.title.as_ref().map(|t| shorten(t, 60)))
+        .unwrap_or_else(|| c.source.clone());
+    out = escape(&out);
+    if let Some(d) = c.date {
+        out.push_str(&format!(" · {d}"));
     }
+    out
 }
 
 fn push_more(embed: &mut Embed, left: usize) {
     embed.fields.push(EmbedField {
         name: "…".into(),
-        value: format!("and {left} more source{}", if left == 1 { "" } else { "s" }),
+        value: format!(
+            "and {left} more quoted sentence{} (press Sources)",
+            if left == 1 { "" } else { "s" }
+        ),
         inline: false,
     });
+}
+
+/// Cuts text to about `max` characters at a word boundary, with "…".
+pub fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max.saturating_sub(1)).collect();
+    let at = cut
+        .rfind(' ')
+        .filter(|&i| i > cut.len() / 2)
+        .unwrap_or(cut.len());
+    let mut out = cut[..at]
+        .trim_end_matches([' ', ',', ';', ':', '(', '-'])
+        .to_string();
+    // Never leave a backslash escaping the ellipsis.
+    while out.ends_with('\\') {
+        out.pop();
+    }
+    out.push('…');
+    out
+}
+
+/// The words of `supports` worth finding in a quote: names and longer words.
+fn key_words(supports: &str) -> Vec<String> {
+    supports
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 4 || w.chars().next().is_some_and(char::is_uppercase))
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// A quoted sentence cut to about `max` characters around the words of
+/// `supports`, with "…" where cut.
+pub fn trim_quote(quote: &str, supports: &str, max: usize) -> String {
+    let chars: Vec<char> = quote.chars().collect();
+    if chars.len() <= max {
+        return quote.to_string();
+    }
+    let lower: Vec<char> = quote.to_lowercase().chars().collect();
+    // Character offsets of the key words' occurrences (whole words).
+    let keys = key_words(supports);
+    let mut hits: Vec<usize> = Vec::new();
+    if lower.len() == chars.len() {
+        let text: String = lower.iter().collect();
+        for k in &keys {
+            for (b, _) in text.match_indices(k.as_str()) {
+                let at = text[..b].chars().count();
+                let end = at + k.chars().count();
+                let before = at == 0 || !lower[at - 1].is_alphanumeric();
+                let after = end >= lower.len() || !lower[end].is_alphanumeric();
+                if before && after {
+                    hits.push(at);
+                }
+            }
+        }
+    }
+    hits.sort_unstable();
+    let width = max - 2;
+    // The window holding most hits, starting a little before one.
+    let mut best = (0usize, 0usize);
+    for &h in &hits {
+        let start = h.saturating_sub(20).min(chars.len() - width);
+        let n = hits
+            .iter()
+            .filter(|&&x| x >= start && x < start + width)
+            .count();
+        if n > best.1 {
+            best = (start, n);
+        }
+    }
+    let mut start = best.0;
+    // Snap to word boundaries.
+    while start > 0 && !chars[start - 1].is_whitespace() {
+        start -= 1;
+    }
+    let mut end = (start + width).min(chars.len());
+    if end < chars.len() {
+        while end > start + width / 2 && !chars[end].is_whitespace() {
+            end -= 1;
+        }
+    }
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.extend(chars[start..end].iter());
+    let trimmed = out.trim_end_matches([' ', ',', ';', ':']).to_string();
+    let mut out = trimmed;
+    if end < chars.len() {
+        out.push('…');
+    }
+    out
 }
 
 /// Joins whole lines up to `max` characters, ending with "…and N more".
@@ -316,7 +568,6 @@ pub fn escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::query::{Citation, Item};
 
     fn big_answer(items: usize, cites: usize, len: usize) -> Answer {
         let mut a = Answer::new("q", "test");
@@ -358,20 +609,66 @@ mod tests {
     #[test]
     fn huge_answers_are_shortened_not_rejected() {
         for (items, cites, len) in [(500, 60, 2000), (3, 3, 10), (1, 40, 5000), (100, 0, 100)] {
-            let r = discord_message(&big_answer(items, cites, len));
+            let mut a = big_answer(items, cites, len);
+            for (k, i) in a.items.iter_mut().enumerate() {
+                i.cites = vec![k % cites.max(1) + 1];
+            }
+            let r = discord_message(&a);
             assert_within_limits(&r);
             let e = &r.embeds[0];
-            if cites > 25 {
+            assert!(e.title.as_ref().unwrap().chars().count() <= short::TITLE);
+            let desc = e.description.as_deref().unwrap_or("");
+            assert!(desc.matches("• ").count() <= short::BULLETS, "{desc}");
+            if items > short::BULLETS {
                 assert!(
-                    e.fields.last().unwrap().value.starts_with("and "),
-                    "{:?}",
-                    e.fields.last()
+                    desc.ends_with(&format!("…and {} more", items - 5)),
+                    "{desc}"
                 );
             }
-            if items > 50 {
-                assert!(e.description.as_ref().unwrap().contains("more"));
+            assert!(e.fields.len() <= short::CITATIONS + 1);
+            let all = sources_message(&a);
+            assert_within_limits(&all);
+            if cites > 25 {
+                let last = all.embeds[0].fields.last().unwrap();
+                assert!(last.value.starts_with("and "), "{last:?}");
+            }
+            for page in 0..pages(&a) {
+                assert_within_limits(&page_message(&a, page));
             }
         }
+    }
+
+    #[test]
+    fn quotes_are_trimmed_around_what_they_support() {
+        let q = format!(
+            "{} Apple dropped Baidu as its partner. {}",
+            "a ".repeat(150),
+            "b ".repeat(150)
+        );
+        let t = trim_quote(&q, "Apple rejected Baidu", short::QUOTE);
+        assert!(t.chars().count() <= short::QUOTE, "{t}");
+        assert!(t.contains("dropped Baidu"), "{t}");
+        assert!(t.starts_with('…') && t.ends_with('…'), "{t}");
+        assert_eq!(trim_quote("short", "x", 200), "short");
+    }
+
+    #[test]
+    fn citations_name_the_outlet_or_title_before_the_file() {
+        let mut c = Citation {
+            n: 1,
+            source: "000_abc.txt".into(),
+            title: Some("A title".into()),
+            outlet: None,
+            date: None,
+            url: None,
+            quote: "q".into(),
+        };
+        assert_eq!(origin(&c), "A title");
+        c.outlet = Some("Maginative".into());
+        assert_eq!(origin(&c), "Maginative");
+        c.outlet = None;
+        c.title = None;
+        assert_eq!(origin(&c), "000\\_abc.txt");
     }
 
     #[test]

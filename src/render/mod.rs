@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use crate::query::{Answer, Basis};
 
-pub use embed::{discord_message, Embed, EmbedField, Reply};
+pub use embed::{discord_message, page_message, pages, sources_message, Embed, EmbedField, Reply};
 
 /// Items shown in plain text before "and N more".
 pub const TEXT_ITEMS: usize = 15;
