@@ -503,6 +503,7 @@ impl<'a> Ctx<'a> {
             (true, None) => "{subject} did not {label} {object}".into(),
             (false, None) => "{subject} {label} {object}".into(),
         };
+        let template = super::speech::honest(template, f);
         let subject = if f.subject.is_empty() {
             "It (source unnamed)"
         } else {

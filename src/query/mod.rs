@@ -22,6 +22,7 @@ pub mod intent;
 mod request;
 mod respond;
 mod retrieval;
+pub mod speech;
 mod story;
 pub mod understand;
 

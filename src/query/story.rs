@@ -188,9 +188,14 @@ pub fn quotes(
     }
     more_items(&mut ans, more);
     if !ans.items.is_empty() {
-        ans.headline = match speaker {
-            Some(s) => format!("What {s} said or reported:"),
-            None => "Quotations in the articles:".into(),
+        let who = match speaker {
+            Some(s) => format!("What {s} said or reported"),
+            None => "What was said".into(),
+        };
+        // Says which is which: quotation marks only for the words quoted.
+        ans.headline = match super::speech::summary(ctx.config, &facts) {
+            Some(kinds) => format!("{who}: {kinds}"),
+            None => format!("{who}:"),
         };
         return ans.settle(Basis::Facts);
     }

@@ -151,7 +151,7 @@ pub mod short {
     /// Bullets per page.
     pub const BULLETS: usize = 5;
     /// One bullet, about one line of an embed.
-    pub const LINE: usize = 160;
+    pub const LINE: usize = 120;
     /// A quoted sentence, trimmed around what it supports.
     pub const QUOTE: usize = 200;
     /// Citations shown under the bullets.
