@@ -708,6 +708,133 @@ fn strip_bullet(start: usize, t: &str) -> (usize, &str) {
     (start, t)
 }
 
+/// An article file that is a copy of another, counted once.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Duplicate {
+    /// The copy (not read as a source).
+    pub file: String,
+    /// The article it copies, which is kept.
+    pub original: String,
+    /// Why they are one source.
+    pub reason: DuplicateReason,
+}
+
+/// Why two files are one source.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum DuplicateReason {
+    /// Both name the same canonical URL.
+    SameUrl,
+    /// Their text is the same once typography, case and spacing are folded.
+    SameText,
+}
+
+impl std::fmt::Display for Duplicate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let why = match self.reason {
+            DuplicateReason::SameUrl => "same URL",
+            DuplicateReason::SameText => "same text",
+        };
+        write!(f, "{}: duplicate of {} ({why})", self.file, self.original)
+    }
+}
+
+/// A URL as the same article is linked in many ways: no scheme, no `www.`,
+/// host in lower case, no fragment, no tracking parameters, no trailing `/`.
+pub fn canonical_url(url: &str) -> Option<String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let rest = rest.split('#').next().unwrap_or(rest);
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let (host, path) = path.split_once('/').unwrap_or((path, ""));
+    let host = host.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host);
+    let params: Vec<&str> = query
+        .split('&')
+        .filter(|p| {
+            !p.is_empty()
+                && !p.starts_with("utm_")
+                && !["ref=", "fbclid=", "gclid=", "cmpid=", "mc_cid=", "mc_eid="]
+                    .iter()
+                    .any(|t| p.starts_with(t))
+        })
+        .collect();
+    let mut out = format!("{host}/{}", path.trim_end_matches('/'));
+    if !params.is_empty() {
+        out.push('?');
+        out.push_str(&params.join("&"));
+    }
+    Some(out.trim_end_matches('/').to_string())
+}
+
+/// The article's running text folded for comparison: letters and digits in
+/// lower case, one space between words.
+fn text_key(a: &Article) -> String {
+    let mut out = String::new();
+    for s in a.sentences.iter().filter(|s| !s.heading) {
+        for w in s
+            .norm
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(w.chars().flat_map(char::to_lowercase));
+        }
+    }
+    out
+}
+
+/// Keeps one article per canonical URL and per folded text: a copy saved
+/// under another name is one source, not two. The first in name order is
+/// the original, unless a copy with the same URL is dated later (an
+/// updated version), which then replaces it.
+pub fn dedupe(articles: Vec<Article>) -> (Vec<Article>, Vec<Duplicate>) {
+    use std::collections::HashMap;
+    let mut kept: Vec<Article> = Vec::new();
+    let mut duplicates = Vec::new();
+    let mut by_url: HashMap<String, usize> = HashMap::new();
+    let mut by_text: HashMap<String, usize> = HashMap::new();
+    for a in articles {
+        let url = a.url.as_deref().and_then(canonical_url);
+        let text = text_key(&a);
+        let same_url = url.as_ref().and_then(|u| by_url.get(u)).copied();
+        let same_text = by_text.get(&text).copied().filter(|_| !text.is_empty());
+        let (at, reason) = match (same_url, same_text) {
+            (Some(i), _) => (i, DuplicateReason::SameUrl),
+            (None, Some(i)) => (i, DuplicateReason::SameText),
+            (None, None) => {
+                if let Some(u) = url {
+                    by_url.insert(u, kept.len());
+                }
+                if !text.is_empty() {
+                    by_text.insert(text, kept.len());
+                }
+                kept.push(a);
+                continue;
+            }
+        };
+        let newer = reason == DuplicateReason::SameUrl
+            && matches!((a.date, kept[at].date), (Some(n), Some(o)) if n > o);
+        let (file, original) = if newer {
+            by_text.insert(text, at);
+            let old = std::mem::replace(&mut kept[at], a);
+            (old.id, kept[at].id.clone())
+        } else {
+            (a.id, kept[at].id.clone())
+        };
+        duplicates.push(Duplicate {
+            file,
+            original,
+            reason,
+        });
+    }
+    (kept, duplicates)
+}
+
 /// Folds typography so rules see plain ASCII punctuation and spaces.
 pub fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -740,6 +867,20 @@ pub fn normalize(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_article_linked_in_many_ways_has_one_canonical_url() {
+        let want = canonical_url("https://example.com/a/b").unwrap();
+        for u in [
+            "http://www.Example.com/a/b/",
+            "https://example.com/a/b?utm_source=x&utm_medium=y",
+            "https://example.com/a/b#comments",
+        ] {
+            assert_eq!(canonical_url(u).unwrap(), want, "{u}");
+        }
+        assert_ne!(canonical_url("https://example.com/a/b?id=2").unwrap(), want);
+        assert_eq!(canonical_url("not a url"), None);
+    }
 
     fn reader() -> Reader {
         Reader::new(&CorpusConfig {

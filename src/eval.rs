@@ -181,8 +181,8 @@ pub fn score(case: &Case, answer: &Answer) -> Vec<String> {
     failures
 }
 
-/// The `check` report: articles, sentences, facts per relation, rules that
-/// never fired, skipped files.
+/// The `check` report: articles, duplicates, sentences, facts per relation,
+/// rules that never fired, skipped files.
 pub fn check_report(engine: &Engine) -> String {
     let mut out = String::new();
     let sentences: usize = engine.articles().iter().map(|a| a.sentences.len()).sum();
@@ -223,6 +223,19 @@ pub fn check_report(engine: &Engine) -> String {
             a.sentences.len(),
             a.title.as_deref().unwrap_or("")
         );
+    }
+    // Copies are one source with their original: listed, not counted.
+    if engine.duplicates().is_empty() {
+        let _ = writeln!(out, "duplicates: none");
+    } else {
+        let _ = writeln!(
+            out,
+            "duplicates: {} (each counted once, with its original)",
+            engine.duplicates().len()
+        );
+        for d in engine.duplicates() {
+            let _ = writeln!(out, "  {d}");
+        }
     }
     let facts = engine.facts();
     let _ = writeln!(out, "facts: {}", facts.len());

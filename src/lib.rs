@@ -74,6 +74,7 @@ pub struct Engine {
     origin: config::Origin,
     articles: Vec<Article>,
     problems: Vec<Problem>,
+    duplicates: Vec<corpus::Duplicate>,
     extractor: std::sync::Arc<Extractor>,
     facts: FactTable,
     answerer: query::Answerer,
@@ -215,13 +216,24 @@ impl Engine {
     /// Builds the engine from articles already read (tests, benchmarks).
     pub fn build(
         config: Config,
-        mut articles: Vec<Article>,
+        articles: Vec<Article>,
         problems: Vec<Problem>,
     ) -> Result<Engine, ConfigError> {
+        // A copy under another name is one source, not two.
+        let (mut articles, duplicates) = corpus::dedupe(articles);
         corpus::estimate_dates(&mut articles);
         let extractor = Extractor::new(&config)?;
         let extraction = extractor.extract_all(&articles);
-        Engine::assemble(config, articles, problems, extractor.into(), extraction)
+        let mut engine =
+            Engine::assemble(config, articles, problems, extractor.into(), extraction)?;
+        engine.set_duplicates(duplicates);
+        Ok(engine)
+    }
+
+    /// Records the files left out as copies of another article (the
+    /// builder dedupes before extracting; see [`corpus::dedupe`]).
+    pub fn set_duplicates(&mut self, duplicates: Vec<corpus::Duplicate>) {
+        self.duplicates = duplicates;
     }
 
     /// Builds the engine from an extraction already made (the live corpus,
@@ -241,6 +253,7 @@ impl Engine {
             origin: config::Origin::default(),
             articles,
             problems,
+            duplicates: Vec::new(),
             extractor,
             facts,
             answerer,
@@ -318,6 +331,11 @@ impl Engine {
     /// Files that could not be read as articles.
     pub fn problems(&self) -> &[Problem] {
         &self.problems
+    }
+
+    /// Files left out as copies of another article (same URL or text).
+    pub fn duplicates(&self) -> &[corpus::Duplicate] {
+        &self.duplicates
     }
 
     /// The fact table.

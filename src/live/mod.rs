@@ -333,6 +333,14 @@ impl Corpus {
         if articles.is_empty() {
             return Err(LoadError::Empty(self.dir.display().to_string()));
         }
+        // A copy under another name is one source, not two.
+        let content_of: std::collections::HashMap<String, u128> = articles
+            .iter()
+            .map(|a| a.id.clone())
+            .zip(contents.iter().copied())
+            .collect();
+        let (mut articles, duplicates) = corpus::dedupe(articles);
+        let contents: Vec<u128> = articles.iter().map(|a| content_of[&a.id]).collect();
         let t = Instant::now();
         corpus::estimate_dates(&mut articles);
         let (learnt, hits) = self.extractor.learn_names(&articles);
@@ -381,6 +389,7 @@ impl Corpus {
             extraction,
         )?;
         engine.set_origin(self.origin.clone());
+        engine.set_duplicates(duplicates);
         tracing::debug!(
             learn_ms,
             key_ms,

@@ -72,6 +72,10 @@ pub struct Answer {
     pub truncated: bool,
     /// Items run newest first: what does not fit is earlier.
     pub older: bool,
+    /// Every article the answer's facts rest on, cited or not, so that
+    /// "4 sources" in a line and the count under the answer agree.
+    #[serde(skip)]
+    pub support: std::collections::BTreeSet<String>,
 }
 
 /// One claim of an answer.
@@ -118,6 +122,7 @@ impl Answer {
             as_of: None,
             truncated: false,
             older: false,
+            support: Default::default(),
         }
     }
 
@@ -153,11 +158,12 @@ impl Answer {
         n
     }
 
-    /// Number of distinct articles cited.
+    /// Number of distinct articles the answer rests on: those cited, and
+    /// those behind its facts (a line's "4 sources" never exceeds it).
     pub fn source_count(&self) -> usize {
-        let mut s: Vec<&str> = self.citations.iter().map(|c| c.source.as_str()).collect();
-        s.sort();
-        s.dedup();
+        let mut s: std::collections::BTreeSet<&str> =
+            self.citations.iter().map(|c| c.source.as_str()).collect();
+        s.extend(self.support.iter().map(String::as_str));
         s.len()
     }
 

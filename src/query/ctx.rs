@@ -346,6 +346,8 @@ impl<'a> Ctx<'a> {
 
     /// Cites up to `max` pieces of evidence, one per article first.
     pub(super) fn cite_fact(&self, ans: &mut Answer, f: &Fact, max: usize) -> Vec<usize> {
+        ans.support
+            .extend(f.evidence.iter().map(|e| e.source.clone()));
         let chosen = self.best_evidence(self.facts.all().get(f.index).unwrap_or(f), max);
         let mut out: Vec<usize> = chosen
             .into_iter()

@@ -453,6 +453,7 @@ impl Answerer {
         ans.items.clear();
         ans.disagreements.clear();
         ans.citations.clear();
+        ans.support.clear();
         ans.as_of = None;
         if ans.intent != "unknown-name" && ans.intent != "unknown-command" {
             ans.headline = "The articles don't say.".into();
