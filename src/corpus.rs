@@ -328,8 +328,14 @@ impl Reader {
                     "url" | "link" | "source_url" | "canonical_url" => {
                         article.url = Some(v.to_string())
                     }
-                    "outlet" | "publisher" | "site" | "source" => {
-                        article.outlet = Some(v.to_string())
+                    // `source:` holds a link as often as a name: a link is
+                    // the URL, never the outlet a citation shows.
+                    "source" if v.starts_with("http://") || v.starts_with("https://") => {
+                        article.url.get_or_insert_with(|| v.to_string());
+                    }
+                    "outlet" | "publisher" | "site" => article.outlet = Some(v.to_string()),
+                    "source" => {
+                        article.outlet.get_or_insert_with(|| v.to_string());
                     }
                     _ => {}
                 }

@@ -506,10 +506,13 @@ impl<'a> Ctx<'a> {
             (false, None) => "{subject} {label} {object}".into(),
         };
         let template = super::speech::honest(template, f);
-        let subject = if f.subject.is_empty() {
-            "It (source unnamed)"
+        // Nobody named: the passive, never a pronoun as the subject.
+        let unnamed;
+        let (template, subject) = if f.subject.is_empty() {
+            unnamed = super::clean::unnamed(label, "{object}");
+            (unnamed.as_str(), "")
         } else {
-            f.subject.as_str()
+            (template.as_str(), f.subject.as_str())
         };
         let mut out = template
             .replace("{subject}", subject)
@@ -531,6 +534,11 @@ impl<'a> Ctx<'a> {
         }
         let words: Vec<&str> = clean.split_whitespace().collect();
         let mut s = words.join(" ");
+        if f.subject.is_empty() {
+            if let Some(c) = s.get_mut(0..1) {
+                c.make_ascii_uppercase();
+            }
+        }
         if f.hedged && !s.is_empty() {
             s.push_str(" (reportedly)");
         }
@@ -549,6 +557,7 @@ impl<'a> Ctx<'a> {
         let reasons: Vec<&String> = Qualifier::REASONS
             .iter()
             .flat_map(|q| f.values(*q))
+            .filter(|r| super::clean::says_something(self.config, r))
             .collect();
         if !reasons.is_empty() && !used.contains(&Qualifier::Reason) {
             let shown: Vec<&str> = reasons.iter().map(|r| r.as_str()).collect();

@@ -16,6 +16,7 @@
 //! builders. Builders return an [`Answer`]; none fills a shared one.
 
 mod answer;
+mod clean;
 mod ctx;
 pub mod index;
 pub mod intent;

@@ -240,11 +240,11 @@ pub fn list(ctx: &Ctx<'_>, relations: &[String], u: &Understanding, want_subject
         let text = if object_is_entity && !ctx.templated(&best.relation) {
             format!("{name}{}", ctx.details(best, &[]))
         } else {
-            format!(
+            super::clean::single_hedge(format!(
                 "{}{}",
                 ctx.sentence(best),
                 ctx.details(best, &[Qualifier::Role])
-            )
+            ))
         };
         ans.items.push(Item { text, cites });
     }
@@ -295,7 +295,12 @@ fn add_reasons(ctx: &Ctx<'_>, ans: &mut Answer, facts: &[&Fact], prefix: &str) {
     let mut at: HashMap<String, usize> = HashMap::new();
     let mut articles: BTreeSet<usize> = BTreeSet::new();
     for f in facts {
-        for g in ctx.lookups.reasons(f.index) {
+        for g in ctx
+            .lookups
+            .reasons(f.index)
+            .iter()
+            .filter(|g| super::clean::says_something(ctx.config, &g.text))
+        {
             let k = g.text.to_lowercase();
             let i = *at.entry(k).or_insert_with(|| {
                 reasons.push((g.text.clone(), Vec::new(), 0, true));
@@ -668,7 +673,11 @@ pub fn yesno(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
             for f in &facts {
                 let cites = ctx.cite_item(&mut ans, f);
                 ans.items.push(Item {
-                    text: format!("{}{}", ctx.sentence(f), ctx.details(f, &[])),
+                    text: super::clean::single_hedge(format!(
+                        "{}{}",
+                        ctx.sentence(f),
+                        ctx.details(f, &[])
+                    )),
                     cites,
                 });
             }
