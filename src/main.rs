@@ -341,7 +341,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let request = engine.parse_request(&question);
             let answer = engine.answer(&request);
             if discord {
-                let mut v = render::discord_message(&answer).to_interaction_response();
+                let reply = factdesk::discord::components::with_buttons(
+                    render::discord_message(&answer),
+                    &answer,
+                    0,
+                );
+                let mut v = reply.to_interaction_response();
                 v["_label"] = serde_json::json!(question);
                 out(&format!("{}\n", serde_json::to_string_pretty(&v)?));
             } else if json {

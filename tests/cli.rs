@@ -160,10 +160,23 @@ fn a_folder_with_seeds_and_config_wins_over_the_embedded_copies() {
         "{text}"
     );
     assert!(text.contains(FIXTURE_CONFIG_LINE), "{text}");
-    // An article dropped into seeds/ counts at once, without a rebuild.
+    // An article dropped into seeds/ counts at once, without a rebuild; a
+    // mere copy of one is listed as a duplicate and counted once.
     std::fs::copy(
         dir.path().join("seeds/acme-widgetco.txt"),
         dir.path().join("seeds/second.txt"),
+    )
+    .unwrap();
+    let text = stdout(&factdesk(dir.path(), &["check"], &[]));
+    assert!(text.contains("articles: 1 "), "{text}");
+    assert!(
+        text.contains("second.txt: duplicate of acme-widgetco.txt (same text)"),
+        "{text}"
+    );
+    let original = std::fs::read_to_string(dir.path().join("seeds/acme-widgetco.txt")).unwrap();
+    std::fs::write(
+        dir.path().join("seeds/second.txt"),
+        format!("{original}\nWidgetco shares rose on the news.\n"),
     )
     .unwrap();
     let text = stdout(&factdesk(dir.path(), &["check"], &[]));

@@ -1075,3 +1075,64 @@ async fn add_saves_a_page_for_allowed_members_and_refuses_others() {
     assert!(data.to_string().contains(sentence), "{data:#}");
     s.stop().await;
 }
+
+/// A click on the button `custom_id` under `message` (one of the bot's
+/// answers), as the gateway delivers it, checked against serenity's model.
+fn click(user: u64, custom_id: &str, message: &Value) -> Value {
+    let mut d = interaction_command("who-rejected", json!([]));
+    d["type"] = json!(3);
+    d["data"] = json!({ "custom_id": custom_id, "component_type": 2 });
+    let mut m = message_create("", false);
+    m["embeds"] = message["embeds"].clone();
+    m["components"] = message["components"].clone();
+    d["message"] = m;
+    d["member"]["user"]["id"] = json!(user.to_string());
+    checked_interaction(d)
+}
+
+/// The buttons under an answer: Sources, 👍 and 👎, each answered over the
+/// gateway, only to the user who clicked, and the vote logged with the
+/// question, the facts and the user.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn buttons_under_an_answer_are_answered_over_the_gateway() {
+    let s = Session::start("buttons").await;
+    let (reply, _) = s.interact(&command(7001, "who-rejected", json!([]))).await;
+    let body = reply.body.unwrap();
+    let message = &body["data"];
+    assert_answer_message(message);
+    let row = message["components"][0]["components"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no buttons: {message:#}"))
+        .clone();
+    assert!(row.len() <= 5, "{message:#}");
+    let id = |label: &str| -> String {
+        row.iter()
+            .find(|b| b["label"] == json!(label) || b["emoji"]["name"] == json!(label))
+            .and_then(|b| b["custom_id"].as_str())
+            .unwrap_or_else(|| panic!("no {label} button: {message:#}"))
+            .to_string()
+    };
+
+    let (sources, _) = s.interact(&click(7002, &id("Sources"), message)).await;
+    let sources = sources.body.unwrap();
+    assert_eq!(sources["type"], 4, "{sources:#}");
+    assert_eq!(sources["data"]["flags"], 64, "{sources:#}");
+    assert_answer_message(&sources["data"]);
+
+    let (thanks, _) = s.interact(&click(7003, &id("👎"), message)).await;
+    let thanks = thanks.body.unwrap();
+    assert_eq!(thanks["data"]["flags"], 64, "{thanks:#}");
+    assert!(thanks["data"]["content"]
+        .as_str()
+        .unwrap()
+        .starts_with("Thanks"));
+
+    let output = s.stop().await;
+    let vote = output
+        .lines()
+        .find(|l| l.contains("feedback"))
+        .unwrap_or_else(|| panic!("the vote is not logged:\n{output}"));
+    for part in ["vote=\"down\"", "/who-rejected", "user=7003", "facts=F"] {
+        assert!(vote.contains(part), "{part} missing from {vote}");
+    }
+}

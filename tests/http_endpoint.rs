@@ -227,6 +227,39 @@ fn button_press() -> Value {
     d
 }
 
+/// A click on the button with `custom_id` under `message` (the answer it
+/// belongs to, as Discord sends it back).
+fn click(custom_id: &str, message: &Value, user: &str) -> Value {
+    let mut d = button_press();
+    d["data"]["custom_id"] = json!(custom_id);
+    let mut m = fixture("component_message.json");
+    for k in ["embeds", "components"] {
+        m[k] = message[k].clone();
+    }
+    d["message"] = m;
+    d["member"]["user"]["id"] = json!(user);
+    assert_complete(&d, "component");
+    d
+}
+
+/// The custom ids of the buttons of a message, by label or emoji.
+fn buttons(message: &Value) -> Vec<(String, String)> {
+    message["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .map(|b| {
+            let label = b["label"]
+                .as_str()
+                .or_else(|| b["emoji"]["name"].as_str())
+                .unwrap_or("")
+                .to_string();
+            (label, b["custom_id"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
 /// A modal form submission (type 5).
 fn modal_submit() -> Value {
     let mut d = fixture("command_interaction_dispatch.json")["d"].clone();
@@ -1084,4 +1117,69 @@ fn reaching_the_connection_cap_logs_a_warning_and_connections_wait() {
         warnings[0].contains("WARN") && warnings[0].contains("max_connections=2"),
         "{seen:#?}"
     );
+}
+
+#[tokio::test]
+async fn buttons_under_an_answer_are_answered_by_any_server_and_votes_are_counted() {
+    let server = start(|o| o.cooldown = Duration::ZERO).await;
+    let (status, response) = server
+        .post_interaction(&command(
+            "about",
+            json!([{ "type": 3, "name": "entity", "value": "Widgetco" }]),
+            "7",
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert_message(&response, false);
+    let message = &response["data"];
+    let ids = buttons(message);
+    let labels: Vec<&str> = ids.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(labels, ["Sources", "👍", "👎"], "{message:#}");
+    for row in message["components"].as_array().unwrap() {
+        assert!(row["components"].as_array().unwrap().len() <= 5);
+    }
+    // Sources: every citation, only for the one who clicked.
+    let (status, sources) = server
+        .post_interaction(&click(&ids[0].1, message, "7"))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(sources["type"], 4, "{sources:#}");
+    assert_eq!(sources["data"]["flags"], 64, "{sources:#}");
+    assert_eq!(sources["data"]["allowed_mentions"], json!({ "parse": [] }));
+    let fields = sources["data"]["embeds"][0]["fields"]
+        .as_array()
+        .expect("citations");
+    assert!(
+        fields[0]["name"].as_str().unwrap().starts_with("[1] "),
+        "{sources:#}"
+    );
+    // A vote: acknowledged only to the voter, counted by command and tier.
+    let (_, thanks) = server
+        .post_interaction(&click(&ids[1].1, message, "7"))
+        .await;
+    assert_message(&thanks, true);
+    let (_, _, text) = server.get("/metrics").await;
+    let tier = factdesk::discord::components::tier(&server.engine.answer(
+        &factdesk::query::Request::command("about", [("entity".into(), "Widgetco".into())]),
+    ));
+    assert!(
+        text.contains(&format!(
+            "factdesk_feedback_total{{command=\"about\",tier=\"{tier}\",vote=\"up\"}} 1\n"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("factdesk_requests_total{command=\"button:sources\",outcome=\"ok\"} 1\n"),
+        "{text}"
+    );
+    // After a restart (or on another replica) the same click gets the same
+    // answer: the custom id carries what it needs.
+    server.stop().await.unwrap();
+    let other = start(|_| {}).await;
+    let (status, again) = other
+        .post_interaction(&click(&ids[0].1, message, "8"))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(again, sources);
+    other.stop().await.unwrap();
 }

@@ -138,7 +138,12 @@ fn assert_fits(what: &str, reply: &Reply) {
         assert!(e.char_count() <= limits::TOTAL, "{what}");
     }
     for row in data["components"].as_array().into_iter().flatten() {
-        assert!(row["components"].as_array().unwrap().len() <= 5, "{what}");
+        let buttons = row["components"].as_array().unwrap();
+        assert!(buttons.len() <= 5, "{what}");
+        for b in buttons {
+            let id = b["custom_id"].as_str().unwrap();
+            assert!(id.chars().count() <= 100, "{what}: {id}");
+        }
     }
 }
 
@@ -165,7 +170,11 @@ fn every_command_on_every_story_fits_discord_and_matches_golden() {
         let mut all = Vec::new();
         for q in commands(&engine) {
             let answer = ask(&engine, &q);
-            let reply = render::discord_message(&answer);
+            let reply = factdesk::discord::components::with_buttons(
+                render::discord_message(&answer),
+                &answer,
+                0,
+            );
             assert_fits(&format!("{name} {q}"), &reply);
             for page in 0..render::pages(&answer) {
                 assert_fits(

@@ -357,6 +357,7 @@ impl Endpoint {
                     answered: None,
                     user,
                     reason: None,
+                    vote: None,
                 };
             }
         }
@@ -372,6 +373,7 @@ impl Endpoint {
             answered: outcome.answered,
             user,
             reason: None,
+            vote: outcome.vote,
         }
     }
 }
@@ -386,6 +388,8 @@ struct Handled {
     answered: Option<bool>,
     user: Option<u64>,
     reason: Option<&'static str>,
+    /// A 👍/👎 click's vote.
+    vote: Option<discord::components::Vote>,
 }
 
 impl Handled {
@@ -398,6 +402,7 @@ impl Handled {
             answered: None,
             user: None,
             reason: Some(reason),
+            vote: None,
         }
     }
 
@@ -498,6 +503,9 @@ async fn interactions(State(endpoint): State<Arc<Endpoint>>, request: Request) -
     endpoint
         .metrics
         .record(&handled.command, handled.verdict, handled.answered, latency);
+    if let Some(v) = &handled.vote {
+        endpoint.metrics.vote(&v.command, v.tier, v.up);
+    }
     // The fields are evaluated only when the event is enabled, so a quiet
     // log level costs nothing here. Headers and body are never logged: the
     // signature is useless to a reader and the body is the user's.

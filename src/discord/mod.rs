@@ -5,6 +5,7 @@
 //! calls [`handle_interaction`], and sends back the JSON it returns. Keeping
 //! the wire format in one place means one set of tests pins both.
 
+pub mod components;
 pub mod gateway;
 pub mod http;
 pub mod registration;
@@ -16,7 +17,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::config::{Config, DiscordConfig};
+use crate::config::{CommandConfig, Config, DiscordConfig};
+use crate::query::help::HELP;
 use crate::query::Request;
 use crate::render::{discord_message, Reply};
 use crate::Engine;
@@ -47,14 +49,26 @@ pub struct Outcome {
     pub label: String,
     /// For questions and commands: whether the articles answered it.
     pub answered: Option<bool>,
+    /// For a 👍/👎 click: the vote, for metrics.
+    pub vote: Option<components::Vote>,
 }
 
 /// The body of the bulk-overwrite call that registers the slash commands.
 pub fn commands_json(config: &Config) -> Value {
+    // `/help` is always there: the config's own, or one listing its commands.
+    let help = CommandConfig {
+        name: HELP.into(),
+        description: "What you can ask, with an example for each command".into(),
+        answer: HELP.into(),
+        relations: Vec::new(),
+        options: Vec::new(),
+    };
+    let extra = config.command(HELP).is_none().then_some(&help);
     Value::Array(
         config
             .commands
             .iter()
+            .chain(extra)
             .map(|c| {
                 let options: Vec<Value> = c
                     .options
@@ -99,21 +113,35 @@ pub fn handle_interaction(engine: &Engine, interaction: &Value) -> Outcome {
             response: json!({ "type": 1 }),
             label: "ping".into(),
             answered: None,
+            vote: None,
         },
         kind::APPLICATION_COMMAND => {
             let name = interaction["data"]["name"]
                 .as_str()
                 .unwrap_or("")
                 .to_string();
-            if engine.config().command(&name).is_none() && name != "ask" {
+            if engine.config().command(&name).is_none() && name != "ask" && name != HELP {
                 return unknown(&format!("/{name}"));
             }
             let request = Request::command(&name, options(&interaction["data"]));
             let answer = engine.answer(&request);
+            let reply = components::with_buttons(discord_message(&answer), &answer, 0);
             Outcome {
-                response: discord_message(&answer).to_interaction_response(),
+                response: reply.to_interaction_response(),
                 label: name,
                 answered: Some(answer.answered),
+                vote: None,
+            }
+        }
+        kind::MESSAGE_COMPONENT => {
+            let id = interaction["data"]["custom_id"].as_str().unwrap_or("");
+            let user = interaction_user(interaction);
+            let (reply, label, vote) = components::answer_click(engine, id, user);
+            Outcome {
+                response: reply.to_interaction_response(),
+                label: label.into(),
+                answered: None,
+                vote,
             }
         }
         kind::AUTOCOMPLETE => {
@@ -127,6 +155,7 @@ pub fn handle_interaction(engine: &Engine, interaction: &Value) -> Outcome {
                 response: autocomplete_response(&choices),
                 label: format!("{name}:autocomplete"),
                 answered: None,
+                vote: None,
             }
         }
         other => unknown(&format!("interaction type {other}")),
@@ -137,7 +166,8 @@ pub fn handle_interaction(engine: &Engine, interaction: &Value) -> Outcome {
 pub fn handle_question(engine: &Engine, question: &str) -> (Reply, bool) {
     let request = engine.parse_request(question);
     let answer = engine.answer(&request);
-    (discord_message(&answer), answer.answered)
+    let reply = components::with_buttons(discord_message(&answer), &answer, 0);
+    (reply, answer.answered)
 }
 
 /// The question in a message that mentions the bot: the text with the
@@ -182,6 +212,7 @@ fn unknown(what: &str) -> Outcome {
         response: reply.to_interaction_response(),
         label: "unknown".into(),
         answered: None,
+        vote: None,
     }
 }
 
@@ -354,6 +385,49 @@ mod tests {
             discord.cooldown_seconds = Some(bad);
             assert_eq!(Cooldown::period_from(&discord), Duration::ZERO, "{bad}");
         }
+    }
+
+    #[test]
+    fn more_pages_through_an_answer_and_help_lists_every_command() {
+        let engine = Engine::load(None, None).unwrap();
+        let first = handle_interaction(
+            &engine,
+            &json!({"type": 2, "data": {"name": "timeline"}, "member": {"user": {"id": "1"}}}),
+        );
+        let row = &first.response["data"]["components"][0]["components"];
+        let more = row
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["label"] == "More")
+            .expect("a More button");
+        let click = json!({"type": 3, "data": {"custom_id": more["custom_id"], "component_type": 2},
+                           "member": {"user": {"id": "2"}}});
+        let page = handle_interaction(&engine, &click);
+        assert_eq!(page.label, "button:more");
+        assert_eq!(page.response["data"]["flags"], 64);
+        let desc = page.response["data"]["embeds"][0]["description"]
+            .as_str()
+            .unwrap();
+        assert!(desc.starts_with("*Items 6–10 of "), "{desc}");
+
+        let help = handle_interaction(&engine, &json!({"type": 2, "data": {"name": "help"}}));
+        let desc = help.response["data"]["embeds"][0]["description"]
+            .as_str()
+            .unwrap();
+        for c in &engine.config().commands {
+            assert!(
+                desc.contains(&format!("• /{}", c.name)),
+                "{} missing: {desc}",
+                c.name
+            );
+        }
+        let registered = commands_json(engine.config());
+        assert!(registered
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name"] == "help"));
     }
 
     #[test]

@@ -76,6 +76,9 @@ pub struct Answer {
     /// "4 sources" in a line and the count under the answer agree.
     #[serde(skip)]
     pub support: std::collections::BTreeSet<String>,
+    /// The ids of the facts the answer cites (logged with feedback).
+    #[serde(skip)]
+    pub fact_ids: std::collections::BTreeSet<String>,
 }
 
 /// One claim of an answer.
@@ -123,6 +126,7 @@ impl Answer {
             truncated: false,
             older: false,
             support: Default::default(),
+            fact_ids: Default::default(),
         }
     }
 

@@ -348,6 +348,7 @@ impl<'a> Ctx<'a> {
     pub(super) fn cite_fact(&self, ans: &mut Answer, f: &Fact, max: usize) -> Vec<usize> {
         ans.support
             .extend(f.evidence.iter().map(|e| e.source.clone()));
+        ans.fact_ids.insert(f.id.to_string());
         let chosen = self.best_evidence(self.facts.all().get(f.index).unwrap_or(f), max);
         let mut out: Vec<usize> = chosen
             .into_iter()

@@ -18,6 +18,7 @@
 mod answer;
 mod clean;
 mod ctx;
+pub mod help;
 pub mod index;
 pub mod intent;
 mod request;
@@ -136,6 +137,9 @@ impl Answerer {
             .enumerate()
             .find(|(_, c)| c.name == name)
         else {
+            if name == help::HELP {
+                return help::help(ctx.config, ctx.facts);
+            }
             let mut a = ctx.answer("unknown-command");
             a.headline = format!("There is no /{name} command.");
             return a;
@@ -455,6 +459,7 @@ impl Answerer {
         ans.disagreements.clear();
         ans.citations.clear();
         ans.support.clear();
+        ans.fact_ids.clear();
         ans.as_of = None;
         if ans.intent != "unknown-name" && ans.intent != "unknown-command" {
             ans.headline = "The articles don't say.".into();

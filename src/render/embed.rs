@@ -49,6 +49,8 @@ pub struct Reply {
     pub embeds: Vec<Embed>,
     /// Shown only to the user who asked.
     pub ephemeral: bool,
+    /// Action rows of buttons (Discord's component JSON), if any.
+    pub components: Vec<Value>,
 }
 
 /// One embed.
@@ -99,6 +101,7 @@ impl Reply {
             content: Some(truncate(&escape(text), limits::CONTENT)),
             embeds: Vec::new(),
             ephemeral,
+            components: Vec::new(),
         }
     }
 
@@ -113,6 +116,9 @@ impl Reply {
         }
         if self.ephemeral {
             v["flags"] = json!(EPHEMERAL);
+        }
+        if !self.components.is_empty() {
+            v["components"] = json!(self.components);
         }
         v
     }
@@ -158,6 +164,8 @@ pub mod short {
     pub const CITATIONS: usize = 5;
     /// "Sources differ" lines.
     pub const DISAGREEMENTS: usize = 2;
+    /// `/help` lines (every command, one page).
+    pub const HELP: usize = 25;
 }
 
 /// Renders an answer as a Discord message: the first page, short.
@@ -184,10 +192,19 @@ fn items_of(answer: &Answer) -> (Vec<&Item>, usize) {
     (items, beyond)
 }
 
+/// Bullets on one page: five, except for `/help`, which is read whole.
+fn per_page(answer: &Answer) -> usize {
+    if answer.intent == crate::query::help::HELP {
+        short::HELP
+    } else {
+        short::BULLETS
+    }
+}
+
 /// Pages of bullets an answer has.
 pub fn pages(answer: &Answer) -> usize {
     let (items, _) = items_of(answer);
-    items.len().div_ceil(short::BULLETS).max(1)
+    items.len().div_ceil(per_page(answer)).max(1)
 }
 
 /// One page of an answer (page 0 is the reply; later pages answer "More").
@@ -223,8 +240,9 @@ pub fn page_message(answer: &Answer, page: usize) -> Reply {
     // Description: one page of bullets, what is left, then (first page
     // only) where sources differ and what can be asked.
     let (items, beyond) = items_of(answer);
-    let from = (page * short::BULLETS).min(items.len());
-    let shown = &items[from..(from + short::BULLETS).min(items.len())];
+    let size = per_page(answer);
+    let from = (page * size).min(items.len());
+    let shown = &items[from..(from + size).min(items.len())];
     let mut cited: Vec<usize> = Vec::new();
     let mut lines: Vec<String> = Vec::new();
     if page > 0 {
@@ -294,6 +312,7 @@ pub fn page_message(answer: &Answer, page: usize) -> Reply {
         content: None,
         embeds: vec![embed],
         ephemeral: page > 0,
+        components: Vec::new(),
     }
 }
 
@@ -332,13 +351,18 @@ pub fn sources_message(answer: &Answer) -> Reply {
         content: None,
         embeds: vec![embed],
         ephemeral: true,
+        components: Vec::new(),
     }
 }
 
 /// One bullet: the claim on about one line, then its markers.
 fn bullet(text: &str, cites: &[usize]) -> String {
     // Markers inside a line ("X [1] but Y [2]") stay markers.
-    let text = shorten(&escape(text), short::LINE);
+    let mut text = shorten(&escape(text), short::LINE);
+    // A quotation cut short still closes: the marks say where words end.
+    if text.ends_with('…') && text.matches('"').count() % 2 == 1 {
+        text.push('"');
+    }
     let text = MARKER.replace_all(&text, "[$1]");
     format!("• {text}{}", markers(cites))
 }

@@ -145,10 +145,14 @@ impl Core {
                 (outcome, false, sent)
             }
             None => {
-                let deferred = self
-                    .rest
-                    .interaction_callback(id, token, &json!({ "type": 5 }))
-                    .await;
+                // A click is answered only to the user who clicked: so is
+                // its "thinking…" placeholder.
+                let defer = if typ == kind::MESSAGE_COMPONENT {
+                    json!({ "type": 5, "data": { "flags": 64 } })
+                } else {
+                    json!({ "type": 5 })
+                };
+                let deferred = self.rest.interaction_callback(id, token, &defer).await;
                 let outcome = outcome_or_apology(task.await, &command);
                 let sent = match deferred {
                     Ok(()) => {
@@ -299,6 +303,7 @@ fn outcome_or_apology(joined: Result<Outcome, JoinError>, command: &str) -> Outc
                 .to_interaction_response(),
             label: format!("{command}:error"),
             answered: None,
+            vote: None,
         }
     })
 }

@@ -25,6 +25,12 @@ pub const LATENCY_BUCKETS: [f64; 12] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
 ];
 
+/// The tiers an answer can rest on, as votes are counted.
+pub const TIERS: [&str; 3] = ["facts", "quotes", "none"];
+
+/// Labels counted besides the commands: `/help` and the buttons.
+const EXTRA_LABELS: [&str; 4] = ["help", "button:sources", "button:more", "button:feedback"];
+
 /// How a request ended, as far as metrics are concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -75,6 +81,8 @@ pub struct Metrics {
     requests: Vec<[AtomicU64; Verdict::ALL.len()]>,
     /// Per label: [answered, unanswered].
     questions: Vec<[AtomicU64; 2]>,
+    /// Per label, per tier ([`TIERS`]): [👍, 👎] votes on its answers.
+    feedback: Vec<[[AtomicU64; 2]; TIERS.len()]>,
     latency: Histogram,
 }
 
@@ -94,6 +102,7 @@ impl Metrics {
             labels.push(name.to_string());
             labels.push(format!("{name}:autocomplete"));
         }
+        labels.extend(EXTRA_LABELS.iter().map(|l| l.to_string()));
         labels.sort();
         labels.dedup();
         let index: HashMap<String, usize> = labels
@@ -105,6 +114,7 @@ impl Metrics {
         Metrics {
             requests: labels.iter().map(|_| Default::default()).collect(),
             questions: labels.iter().map(|_| Default::default()).collect(),
+            feedback: labels.iter().map(|_| Default::default()).collect(),
             labels,
             index,
             unknown,
@@ -135,6 +145,24 @@ impl Metrics {
             self.questions[row][usize::from(!answered)].fetch_add(1, Ordering::Relaxed);
         }
         self.latency.observe(latency);
+    }
+
+    /// Counts a 👍 (`up`) or 👎 on an answer of `command` in `tier`.
+    pub fn vote(&self, command: &str, tier: &str, up: bool) {
+        let t = TIERS
+            .iter()
+            .position(|x| *x == tier)
+            .unwrap_or(TIERS.len() - 1);
+        self.feedback[self.row(command)][t][usize::from(!up)].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Votes counted so far for a command, tier and direction.
+    pub fn votes(&self, command: &str, tier: &str, up: bool) -> u64 {
+        let t = TIERS
+            .iter()
+            .position(|x| *x == tier)
+            .unwrap_or(TIERS.len() - 1);
+        self.feedback[self.row(command)][t][usize::from(!up)].load(Ordering::Relaxed)
     }
 
     /// Requests counted so far for a command label and outcome.
@@ -185,6 +213,25 @@ impl Metrics {
                         "factdesk_questions_total{{command=\"{}\",answered=\"{answered}\"}} {n}",
                         escape(label)
                     );
+                }
+            }
+        }
+
+        out.push_str(
+            "# HELP factdesk_feedback_total Votes on answers (the thumbs under each), by command, tier and vote.\n\
+             # TYPE factdesk_feedback_total counter\n",
+        );
+        for (label, row) in self.labels.iter().zip(&self.feedback) {
+            for (tier, votes) in TIERS.iter().zip(row) {
+                for (i, vote) in ["up", "down"].iter().enumerate() {
+                    let n = votes[i].load(Ordering::Relaxed);
+                    if n > 0 {
+                        let _ = writeln!(
+                            out,
+                            "factdesk_feedback_total{{command=\"{}\",tier=\"{tier}\",vote=\"{vote}\"}} {n}",
+                            escape(label)
+                        );
+                    }
                 }
             }
         }
@@ -293,6 +340,10 @@ mod tests {
             None,
             Duration::from_micros(700),
         );
+        m.vote("status", "facts", true);
+        m.vote("status", "facts", true);
+        m.vote("status", "none", false);
+        m.vote("no-such-command", "facts", false);
         let expected = "\
 # HELP factdesk_articles Articles loaded.
 # TYPE factdesk_articles gauge
@@ -310,6 +361,11 @@ factdesk_requests_total{command=\"unknown\",outcome=\"ok\"} 1
 # TYPE factdesk_questions_total counter
 factdesk_questions_total{command=\"status\",answered=\"true\"} 1
 factdesk_questions_total{command=\"status\",answered=\"false\"} 1
+# HELP factdesk_feedback_total Votes on answers (the thumbs under each), by command, tier and vote.
+# TYPE factdesk_feedback_total counter
+factdesk_feedback_total{command=\"status\",tier=\"facts\",vote=\"up\"} 2
+factdesk_feedback_total{command=\"status\",tier=\"none\",vote=\"down\"} 1
+factdesk_feedback_total{command=\"unknown\",tier=\"facts\",vote=\"down\"} 1
 # HELP factdesk_request_duration_seconds Time from request to response, interaction requests.
 # TYPE factdesk_request_duration_seconds histogram
 factdesk_request_duration_seconds_bucket{le=\"0.0005\"} 2
