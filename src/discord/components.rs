@@ -8,7 +8,8 @@
 //! replica, or the same one after a restart, answers it the same way and
 //! nothing is kept between the answer and the click (the HTTP mode stays
 //! stateless). Discord caps a custom id at 100 characters: a request too
-//! long to carry gets no buttons rather than a wrong one.
+//! long for one is written at the end of the embed's footer ("asked: …"),
+//! which Discord sends back with the click, and the id says so (`^`).
 
 use serde_json::{json, Value};
 
@@ -22,6 +23,12 @@ const PREFIX: &str = "fd1";
 
 /// Discord's limit on a custom id.
 pub const CUSTOM_ID_MAX: usize = 100;
+
+/// The request stands in the footer of the message clicked.
+const IN_FOOTER: &str = "^";
+
+/// What precedes the request in a footer.
+const ASKED: &str = " · asked: ";
 
 /// Discord's limit on buttons in one action row.
 pub const ROW_MAX: usize = 5;
@@ -93,7 +100,19 @@ pub fn parse(custom_id: &str) -> Option<(Action, String)> {
 /// its items do not fit on `page`), 👍 and 👎 (when it answered). One row,
 /// at most five.
 pub fn with_buttons(mut reply: Reply, answer: &Answer, page: usize) -> Reply {
-    let request = answer.question.as_str();
+    let mut request = answer.question.as_str();
+    if custom_id(Action::More(page + 1), request).is_none() {
+        // Too long for an id: carried in the footer, which comes back.
+        let Some(footer) = reply.embeds.first_mut().map(|e| &mut e.footer) else {
+            return reply;
+        };
+        let text = format!("{}{ASKED}{request}", footer.as_deref().unwrap_or(""));
+        if text.chars().count() > render::embed::limits::FOOTER {
+            return reply;
+        }
+        *footer = Some(text);
+        request = IN_FOOTER;
+    }
     let mut row: Vec<Value> = Vec::new();
     let mut button = |action: Action, label: &str, emoji: Option<&str>| {
         if let Some(id) = custom_id(action, request) {
@@ -145,9 +164,18 @@ pub struct Vote {
 pub fn answer_click(
     engine: &Engine,
     custom_id: &str,
+    message: &Value,
     user: Option<u64>,
 ) -> (Reply, &'static str, Option<Vote>) {
-    let Some((action, request)) = parse(custom_id) else {
+    let parsed = parse(custom_id).and_then(|(action, request)| {
+        if request != IN_FOOTER {
+            return Some((action, request));
+        }
+        let footer = message["embeds"][0]["footer"]["text"].as_str()?;
+        let (_, asked) = footer.rsplit_once(ASKED)?;
+        Some((action, asked.to_string()))
+    });
+    let Some((action, request)) = parsed else {
         return (
             Reply::notice(
                 "This button belongs to an answer factdesk can no longer read. Ask again?",
@@ -224,6 +252,27 @@ mod tests {
             assert_eq!(parse(bad), None, "{bad}");
         }
         assert_eq!(command_of("/why entity:X"), "why");
+    }
+
+    #[test]
+    fn a_long_question_travels_in_the_footer() {
+        let engine = Engine::load(None, None).unwrap();
+        let q = format!("why did Apple pass on DeepSeek{}?", " and".repeat(30));
+        let answer = engine.answer(&engine.parse_request(&q));
+        let reply = with_buttons(render::discord_message(&answer), &answer, 0);
+        let v = reply.to_json();
+        let id = v["components"][0]["components"][0]["custom_id"]
+            .as_str()
+            .unwrap();
+        assert_eq!(id, "fd1:src:^");
+        let footer = v["embeds"][0]["footer"]["text"].as_str().unwrap();
+        assert!(
+            footer.ends_with(&format!("{ASKED}{}", answer.question)),
+            "{footer}"
+        );
+        let (sources, label, _) = answer_click(&engine, id, &v, None);
+        assert_eq!(label, "button:sources");
+        assert_eq!(sources, render::sources_message(&answer));
         assert_eq!(command_of("why did X?"), "ask");
     }
 }

@@ -136,7 +136,8 @@ pub fn handle_interaction(engine: &Engine, interaction: &Value) -> Outcome {
         kind::MESSAGE_COMPONENT => {
             let id = interaction["data"]["custom_id"].as_str().unwrap_or("");
             let user = interaction_user(interaction);
-            let (reply, label, vote) = components::answer_click(engine, id, user);
+            let message = &interaction["message"];
+            let (reply, label, vote) = components::answer_click(engine, id, message, user);
             Outcome {
                 response: reply.to_interaction_response(),
                 label: label.into(),

@@ -316,13 +316,16 @@ pub fn page_message(answer: &Answer, page: usize) -> Reply {
     }
 }
 
+/// How the Sources list's title starts.
+const SOURCES: &str = "Sources:";
+
 /// Every citation of an answer, compact (the "Sources" button).
 pub fn sources_message(answer: &Answer) -> Reply {
     let n = answer.source_count();
     let mut embed = Embed {
         title: Some(shorten(
             &format!(
-                "Sources: {} sentence{} from {n} article{}",
+                "{SOURCES} {} sentence{} from {n} article{}",
                 answer.citations.len(),
                 if answer.citations.len() == 1 { "" } else { "s" },
                 if n == 1 { "" } else { "s" }
@@ -429,13 +432,21 @@ pub fn origin(c: &Citation) -> String {
     out
 }
 
+/// The field counting citations that did not fit; under an answer it
+/// points at the Sources button, in the Sources list at nothing more.
 fn push_more(embed: &mut Embed, left: usize) {
+    let all = embed
+        .title
+        .as_deref()
+        .is_some_and(|t| t.starts_with(SOURCES));
+    let s = if left == 1 { "" } else { "s" };
     embed.fields.push(EmbedField {
         name: "…".into(),
-        value: format!(
-            "and {left} more quoted sentence{} (press Sources)",
-            if left == 1 { "" } else { "s" }
-        ),
+        value: if all {
+            format!("and {left} more quoted sentence{s}")
+        } else {
+            format!("and {left} more quoted sentence{s} (press Sources)")
+        },
         inline: false,
     });
 }
