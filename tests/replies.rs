@@ -96,7 +96,11 @@ fn commands(engine: &Engine) -> Vec<String> {
                 "/{} {}:{}",
                 c.name,
                 o.name,
-                engine.facts().all().first().map_or("F1", |f| f.id.as_str())
+                engine
+                    .facts()
+                    .all()
+                    .first()
+                    .map_or("F1".to_string(), |f| f.id.to_string())
             ),
             Some(o) if o.name == "event" => format!("/{} {}:confirmed", c.name, o.name),
             Some(o) => format!("/{} {}:what happened?", c.name, o.name),
