@@ -366,7 +366,7 @@ impl Classes {
                 out,
                 f.class,
                 Raw {
-                    agents: agent_np.map(|n| referents(a, n)).unwrap_or_default(),
+                    agents: agent_np.map(|n| self.agents_of(a, n)).unwrap_or_default(),
                     agent_text: agent_np.and_then(|n| self.institution(a, n, class)),
                     actor: c.verb.passive && agent_np.is_none() && class.agentless_actor,
                     objects: patient_np.map(|n| referents(a, n)).unwrap_or_default(),
@@ -401,7 +401,7 @@ impl Classes {
                     out,
                     f.class,
                     Raw {
-                        agents: c.subject.map(|n| referents(a, n)).unwrap_or_default(),
+                        agents: c.subject.map(|n| self.agents_of(a, n)).unwrap_or_default(),
                         agent_text: c.subject.and_then(|n| self.institution(a, n, class)),
                         objects: c.object.map(|n| referents(a, n)).unwrap_or_default(),
                         negated: negative_subject,
@@ -560,7 +560,31 @@ impl Classes {
         }
         match &p.noun {
             Some(n) => !(self.nouns.contains_key(n) || self.event_nouns.contains(n)),
-            None => false,
+            // "closed about 17% lower": a figure is not the deal either.
+            None => p
+                .tokens
+                .clone()
+                .all(|k| matches!(a.tokens[k].pos, Pos::Literal(_))),
+        }
+    }
+
+    /// The agents a phrase gives: its names; for "X's <noun>", X only when
+    /// the noun is an event or an institution ("Microsoft's purchase", "the
+    /// EU's regulator"), not a thing X owns ("Adobe's stock closed").
+    fn agents_of(&self, a: &Analysis, np: usize) -> Vec<u16> {
+        let p = &a.phrases[np];
+        if !p.mentions.is_empty() {
+            return p.mentions.clone();
+        }
+        match &p.noun {
+            Some(n)
+                if !(self.nouns.contains_key(n)
+                    || self.event_nouns.contains(n)
+                    || self.institutions.contains(n)) =>
+            {
+                Vec::new()
+            }
+            _ => referents(a, np),
         }
     }
 
