@@ -695,25 +695,7 @@ impl Extractor {
                 date,
                 qualifiers,
             };
-            let mut fired = false;
-            for subj in &agents {
-                for obj in &objects {
-                    if subj == obj {
-                        continue;
-                    }
-                    fired = true;
-                    out.facts.push(RawFact {
-                        subject: subj.clone(),
-                        relation: e.relation.clone(),
-                        object: obj.clone(),
-                        negated: e.negated,
-                        evidence: evidence.clone(),
-                    });
-                }
-            }
-            if fired {
-                *out.rule_hits.entry(evidence.rule.clone()).or_default() += 1;
-            }
+            push_facts(out, &agents, &e.relation, &objects, e.negated, evidence);
         }
         seen
     }
@@ -880,27 +862,37 @@ impl Extractor {
                     date,
                     qualifiers,
                 };
-                let mut fired = false;
-                for subj in &subjects {
-                    for obj in &objects {
-                        if subj == obj {
-                            continue;
-                        }
-                        fired = true;
-                        out.facts.push(RawFact {
-                            subject: subj.clone(),
-                            relation: rule.relation.clone(),
-                            object: obj.clone(),
-                            negated,
-                            evidence: evidence.clone(),
-                        });
-                    }
-                }
-                if fired {
-                    *out.rule_hits.entry(rule.name.clone()).or_default() += 1;
-                }
+                push_facts(out, &subjects, &rule.relation, &objects, negated, evidence);
             }
         }
+    }
+}
+
+/// One raw fact per (subject, object) pair that are not the same, all
+/// resting on `evidence`; counts a hit for its rule or class if any fired.
+fn push_facts(
+    out: &mut Extraction,
+    subjects: &[String],
+    relation: &str,
+    objects: &[String],
+    negated: bool,
+    evidence: Evidence,
+) {
+    let mut fired = false;
+    for subj in subjects {
+        for obj in objects.iter().filter(|o| *o != subj) {
+            fired = true;
+            out.facts.push(RawFact {
+                subject: subj.clone(),
+                relation: relation.to_string(),
+                object: obj.clone(),
+                negated,
+                evidence: evidence.clone(),
+            });
+        }
+    }
+    if fired {
+        *out.rule_hits.entry(evidence.rule.clone()).or_default() += 1;
     }
 }
 
