@@ -68,6 +68,10 @@ pub struct EventConfig {
     /// stores"), when they hold a noun.
     #[serde(default)]
     pub topic_objects: bool,
+    /// An event noun that is this verb's object did not happen ("explored
+    /// a partnership with X" is no partnership); default true.
+    #[serde(default = "yes")]
+    pub asserts_object: bool,
     /// Kinds the agent must be, if any (`["PERSON", "ORG"]`).
     #[serde(default)]
     pub agent_kinds: Vec<String>,
@@ -104,6 +108,7 @@ pub struct Class {
     future: bool,
     institutions: bool,
     topic_objects: bool,
+    asserts_object: bool,
     object: Option<String>,
     unless_adverbs: Vec<String>,
     adverbs: Vec<String>,
@@ -232,6 +237,7 @@ impl Classes {
                 future: e.future,
                 institutions: e.institutions,
                 topic_objects: e.topic_objects,
+                asserts_object: e.asserts_object,
                 object: e.object.clone(),
                 unless_adverbs: e.unless_adverbs.iter().map(|a| a.to_lowercase()).collect(),
                 adverbs: e.adverbs.iter().map(|a| a.to_lowercase()).collect(),
@@ -361,6 +367,12 @@ impl Classes {
                 .find(|(p, _)| p == "as")
                 .map(|(_, o)| *o)
                 .filter(|&o| a.phrases[o].mentions.is_empty())
+                // "as the startup's team lacked...": a reason, not a role.
+                .filter(|&o| {
+                    !a.tokens
+                        .get(a.phrases[o].tokens.end)
+                        .is_some_and(|t| matches!(t.pos, Pos::Verb(_) | Pos::Modal))
+                })
                 .map(|o| phrase_words(a, o));
             self.push(
                 out,
@@ -485,6 +497,19 @@ impl Classes {
                 continue;
             };
             let clause = governed[pi].map(|ci| &a.clauses[ci]);
+            // "explored a partnership with X": the verb's class says the
+            // event it names did not (yet) happen.
+            if let Some(c) = clause.filter(|c| c.subject != Some(pi)) {
+                let unasserted = self
+                    .verbs
+                    .get(&c.verb.lemma)
+                    .into_iter()
+                    .flatten()
+                    .any(|f| f.rest.is_empty() && !self.classes[f.class].asserts_object);
+                if unasserted {
+                    continue;
+                }
+            }
             for f in frames {
                 let class = &self.classes[f.class];
                 let prep = f.rest.last();
