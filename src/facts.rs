@@ -178,6 +178,30 @@ pub struct Conflict {
 }
 
 impl Fact {
+    /// The fact read through a template: `{subject}`, `{label}`, `{object}`
+    /// and its qualifiers filled in, braces it does not have dropped, runs of
+    /// spaces collapsed.
+    pub fn fill(&self, template: &str, subject: &str, label: &str) -> String {
+        let mut out = template
+            .replace("{subject}", subject)
+            .replace("{label}", label)
+            .replace("{object}", &self.object);
+        for (k, v) in &self.qualifiers {
+            out = out.replace(&format!("{{{k}}}"), v.first().map_or("", |s| s.as_str()));
+        }
+        let mut clean = String::new();
+        let mut skip = false;
+        for c in out.chars() {
+            match c {
+                '{' => skip = true,
+                '}' => skip = false,
+                c if !skip => clean.push(c),
+                _ => {}
+            }
+        }
+        clean.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
     /// The date the fact happened: the earliest event date the sentences
     /// give, else the earliest publication date.
     pub fn date(&self) -> Option<Date> {

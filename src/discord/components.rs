@@ -3,7 +3,7 @@
 //!
 //! A button's `custom_id` carries everything needed to answer it: the
 //! action, a page, and the request as the user gave it (`/why
-//! entity:Baidu`, or the question). Answering a click re-runs the request
+//! entity:Globex`, or the question). Answering a click re-runs the request
 //! on the engine, which is deterministic over the same articles, so any
 //! replica, or the same one after a restart, answers it the same way and
 //! nothing is kept between the answer and the click (the HTTP mode stays
@@ -236,9 +236,9 @@ mod tests {
     #[test]
     fn custom_ids_round_trip_and_fit_discord() {
         for a in [Action::Sources, Action::More(3), Action::Up, Action::Down] {
-            let id = custom_id(a, "/why entity:Baidu").unwrap();
+            let id = custom_id(a, "/why entity:Globex").unwrap();
             assert!(id.chars().count() <= CUSTOM_ID_MAX);
-            assert_eq!(parse(&id), Some((a, "/why entity:Baidu".to_string())));
+            assert_eq!(parse(&id), Some((a, "/why entity:Globex".to_string())));
         }
         assert_eq!(custom_id(Action::Sources, &"x".repeat(100)), None);
         for bad in [
@@ -257,7 +257,7 @@ mod tests {
     #[test]
     fn a_long_question_travels_in_the_footer() {
         let engine = Engine::load(None, None).unwrap();
-        let q = format!("why did Apple pass on DeepSeek{}?", " and".repeat(30));
+        let q = format!("which companies were rejected{}?", " and".repeat(30));
         let answer = engine.answer(&engine.parse_request(&q));
         let reply = with_buttons(render::discord_message(&answer), &answer, 0);
         let v = reply.to_json();

@@ -202,24 +202,7 @@ pub fn fact_text(engine: &Engine, f: &Fact) -> String {
             "{subject} {label} {object}".into()
         }
     });
-    let mut out = template
-        .replace("{subject}", &f.subject)
-        .replace("{label}", label)
-        .replace("{object}", &f.object);
-    for (k, v) in &f.qualifiers {
-        out = out.replace(&format!("{{{k}}}"), v.first().map_or("", |s| s.as_str()));
-    }
-    let mut clean = String::new();
-    let mut skip = false;
-    for c in out.chars() {
-        match c {
-            '{' => skip = true,
-            '}' => skip = false,
-            c if !skip => clean.push(c),
-            _ => {}
-        }
-    }
-    clean.split_whitespace().collect::<Vec<_>>().join(" ")
+    f.fill(&template, &f.subject, label)
 }
 
 /// Up to [`CITES_PER_CHANGE`] citations, one article each, from `engine`'s

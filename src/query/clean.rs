@@ -90,8 +90,8 @@ mod tests {
             "The partnership was confirmed"
         );
         assert_eq!(
-            unnamed("made an offer for", "Baidu"),
-            "Someone not named made an offer for Baidu"
+            unnamed("made an offer for", "Globex"),
+            "Someone not named made an offer for Globex"
         );
     }
 }

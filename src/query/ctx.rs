@@ -515,26 +515,7 @@ impl<'a> Ctx<'a> {
         } else {
             (template.as_str(), f.subject.as_str())
         };
-        let mut out = template
-            .replace("{subject}", subject)
-            .replace("{label}", label)
-            .replace("{object}", &f.object);
-        for (k, v) in &f.qualifiers {
-            out = out.replace(&format!("{{{k}}}"), v.first().map_or("", |s| s.as_str()));
-        }
-        // Qualifiers the fact does not have leave their braces: drop them.
-        let mut clean = String::new();
-        let mut skip = false;
-        for c in out.chars() {
-            match c {
-                '{' => skip = true,
-                '}' => skip = false,
-                c if !skip => clean.push(c),
-                _ => {}
-            }
-        }
-        let words: Vec<&str> = clean.split_whitespace().collect();
-        let mut s = words.join(" ");
+        let mut s = f.fill(template, subject, label);
         if f.subject.is_empty() {
             if let Some(c) = s.get_mut(0..1) {
                 c.make_ascii_uppercase();

@@ -32,7 +32,7 @@ pub fn help(config: &Config, facts: &FactTable) -> Answer {
     ans
 }
 
-/// A command line that works on this story: `/why entity:Baidu`.
+/// A command line that works on this story: `/why entity:Globex`.
 pub fn example(config: &Config, facts: &FactTable, c: &CommandConfig) -> String {
     let Some(o) = c.options.first() else {
         return format!("/{}", c.name);

@@ -171,7 +171,7 @@ impl Triggers {
 
 /// The main clause of a sentence says what would, could or might happen,
 /// or the sentence is a condition ("If approved, ..."). Only the clause
-/// before the first subordinate marker counts: "dropped Baidu, which could
+/// before the first subordinate marker counts: "dropped Globex, which could
 /// not meet the standards" is what happened.
 pub fn modal_text(lower: &str) -> bool {
     let t = lower.trim_start_matches(|c: char| !c.is_alphanumeric());
@@ -498,9 +498,9 @@ impl Index {
 }
 
 /// Whether `entity` is what a relation acts on in a sentence, not merely
-/// mentioned: the nearest name after the trigger ("dropped Baidu"), or the
-/// subject of a passive ("DeepSeek was ruled out"), or the name a
-/// trigger's noun is about ("talks with Baidu collapsed"). `mentions` are
+/// mentioned: the nearest name after the trigger ("dropped Globex"), or the
+/// subject of a passive ("Globex was ruled out"), or the name a
+/// trigger's noun is about ("talks with Globex collapsed"). `mentions` are
 /// the byte spans of every entity named in the sentence, by name.
 pub fn acted_on(
     lower: &str,
@@ -531,8 +531,8 @@ pub fn acted_on(
     if in_object {
         return true;
     }
-    // Before it: a passive or a noun phrase ("DeepSeek was eliminated",
-    // "talks with Baidu collapsed"), the nearest name before the trigger.
+    // Before it: a passive or a noun phrase ("Initech was eliminated",
+    // "talks with Globex collapsed"), the nearest name before the trigger.
     let before = mentions
         .iter()
         .filter(|(_, (_, e))| *e <= ts)
@@ -596,7 +596,7 @@ mod tests {
     fn stems_fold_inflections() {
         assert_eq!(stem("rejected"), stem("rejecting"));
         assert_eq!(stem("companies"), stem("company"));
-        assert_eq!(stem("Apple's".to_lowercase().as_str()), "appl");
+        assert_eq!(stem("Northwind's".to_lowercase().as_str()), "northwind");
     }
 
     #[test]

@@ -6,8 +6,8 @@
 //! 1. **Relation-aware first.** The question's relation (its `ask` words,
 //!    or the intent's relations) expanded through the relation's triggers,
 //!    so "drop" finds "ruled out" and "passed on"; the entity asked about
-//!    must be the one acted on ("DeepSeek was ruled out"), not a bystander
-//!    ("dropped Baidu while DeepSeek stayed in talks").
+//!    must be the one acted on ("Globex was ruled out"), not a bystander
+//!    ("dropped Globex while Initech stayed in talks").
 //! 2. **Then by words.** Stemmed content words weighted by rarity, every
 //!    named entity present; a sentence that expresses the question's
 //!    relation about someone else is never taken this way.

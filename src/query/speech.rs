@@ -1,8 +1,8 @@
 //! Honest quotes: a quotation mark is a promise that those were the words.
 //!
 //! A relation whose template puts its object in quotation marks ("said")
-//! holds both direct quotations and reported speech ("Tsai revealed that
-//! Apple engaged..."). Only an object that stands inside quotation marks in
+//! holds both direct quotations and reported speech ("Raman revealed that
+//! Northwind engaged..."). Only an object that stands inside quotation marks in
 //! one of its sentences is shown quoted; the rest is shown as reported,
 //! without quotation marks. Each line says which it is.
 
@@ -124,9 +124,9 @@ mod tests {
 
     #[test]
     fn only_words_in_quotation_marks_are_quoted() {
-        let spans = quoted_spans("“We chose them,” Tsai said, adding \"it was hard\".");
+        let spans = quoted_spans("“We chose them,” Raman said, adding \"it was hard\".");
         assert_eq!(spans, vec!["we chose them", "it was hard"]);
-        assert!(quoted_spans("Tsai revealed that Apple engaged with many.").is_empty());
+        assert!(quoted_spans("Raman revealed that Northwind engaged with many.").is_empty());
         assert_eq!(quoted_spans("He said: “It goes on"), vec!["it goes on"]);
     }
 

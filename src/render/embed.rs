@@ -676,13 +676,13 @@ mod tests {
     #[test]
     fn quotes_are_trimmed_around_what_they_support() {
         let q = format!(
-            "{} Apple dropped Baidu as its partner. {}",
+            "{} Northwind dropped Globex as its partner. {}",
             "a ".repeat(150),
             "b ".repeat(150)
         );
-        let t = trim_quote(&q, "Apple rejected Baidu", short::QUOTE);
+        let t = trim_quote(&q, "Northwind rejected Globex", short::QUOTE);
         assert!(t.chars().count() <= short::QUOTE, "{t}");
-        assert!(t.contains("dropped Baidu"), "{t}");
+        assert!(t.contains("dropped Globex"), "{t}");
         assert!(t.starts_with('…') && t.ends_with('…'), "{t}");
         assert_eq!(trim_quote("short", "x", 200), "short");
     }
