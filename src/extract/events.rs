@@ -72,6 +72,11 @@ pub struct EventConfig {
     /// a partnership with X" is no partnership); default true.
     #[serde(default = "yes")]
     pub asserts_object: bool,
+    /// A deal as the patient ("X's purchase of Y") is the class's default
+    /// object, not the parties inside it: a regulator reviews, blocks or
+    /// approves the deal, not the buyer.
+    #[serde(default)]
+    pub deal_object: bool,
     /// Kinds the agent must be, if any (`["PERSON", "ORG"]`).
     #[serde(default)]
     pub agent_kinds: Vec<String>,
@@ -109,6 +114,7 @@ pub struct Class {
     institutions: bool,
     topic_objects: bool,
     asserts_object: bool,
+    deal_object: bool,
     object: Option<String>,
     unless_adverbs: Vec<String>,
     adverbs: Vec<String>,
@@ -238,6 +244,7 @@ impl Classes {
                 institutions: e.institutions,
                 topic_objects: e.topic_objects,
                 asserts_object: e.asserts_object,
+                deal_object: e.deal_object && e.object.is_some(),
                 object: e.object.clone(),
                 unless_adverbs: e.unless_adverbs.iter().map(|a| a.to_lowercase()).collect(),
                 adverbs: e.adverbs.iter().map(|a| a.to_lowercase()).collect(),
@@ -381,7 +388,9 @@ impl Classes {
                     agents: agent_np.map(|n| self.agents_of(a, n)).unwrap_or_default(),
                     agent_text: agent_np.and_then(|n| self.institution(a, n, class)),
                     actor: c.verb.passive && agent_np.is_none() && class.agentless_actor,
-                    objects: patient_np.map(|n| referents(a, n)).unwrap_or_default(),
+                    objects: patient_np
+                        .map(|n| self.patients_of(a, n, class))
+                        .unwrap_or_default(),
                     named_patient: patient_np.is_some_and(|n| !a.phrases[n].mentions.is_empty()),
                     other_patient: patient_np.is_some_and(|n| self.other_thing(a, n)),
                     patient_text: patient_np
@@ -415,7 +424,10 @@ impl Classes {
                     Raw {
                         agents: c.subject.map(|n| self.agents_of(a, n)).unwrap_or_default(),
                         agent_text: c.subject.and_then(|n| self.institution(a, n, class)),
-                        objects: c.object.map(|n| referents(a, n)).unwrap_or_default(),
+                        objects: c
+                            .object
+                            .map(|n| self.patients_of(a, n, class))
+                            .unwrap_or_default(),
                         negated: negative_subject,
                         modal: modal_aux || c.speculative,
                         reason: c.reason.clone(),
@@ -522,7 +534,7 @@ impl Classes {
                             agents.push(m[0]);
                             objects.extend(m[1..].iter().copied());
                         } else {
-                            objects.extend(referents(a, *o));
+                            objects.extend(self.patients_of(a, *o, class));
                         }
                     }
                 }
@@ -591,6 +603,35 @@ impl Classes {
                 .clone()
                 .all(|k| matches!(a.tokens[k].pos, Pos::Literal(_))),
         }
+    }
+
+    /// The patients a phrase gives: its names; for a deal ("Globex's
+    /// purchase of Initech"), the party it is about, never its owner (the
+    /// buyer does not complete its deal for itself), or for classes about
+    /// the deal itself, none: their default object stands for it.
+    fn patients_of(&self, a: &Analysis, np: usize, class: &Class) -> Vec<u16> {
+        let p = &a.phrases[np];
+        let deal = p.mentions.is_empty()
+            && p.noun
+                .as_ref()
+                .is_some_and(|n| self.event_nouns.contains(n));
+        if !deal {
+            return referents(a, np);
+        }
+        if class.deal_object {
+            return Vec::new();
+        }
+        p.pps
+            .iter()
+            .filter(|(prep, _)| {
+                matches!(
+                    prep.as_str(),
+                    "of" | "for" | "with" | "between" | "including"
+                )
+            })
+            .map(|(_, c)| referents(a, *c))
+            .find(|r| !r.is_empty())
+            .unwrap_or_default()
     }
 
     /// The agents a phrase gives: its names; for "X's <noun>", X only when

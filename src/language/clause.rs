@@ -57,6 +57,9 @@ pub struct GrammarConfig {
     pub irregular: Vec<String>,
     /// Nouns that name an event that can collapse or end ("deal", "talks").
     pub event_nouns: Vec<String>,
+    /// Verbs whose "X from V-ing" complement did not happen ("prevented
+    /// the deal from closing", "barred X from buying Y").
+    pub prevent_verbs: Vec<String>,
 }
 
 /// The compiled grammar.
@@ -69,6 +72,7 @@ pub struct Grammar {
     particles: HashSet<String>,
     negative_determiners: HashSet<String>,
     speech: HashSet<String>,
+    prevent: HashSet<String>,
     speculation: Option<Regex>,
     reason: Vec<Regex>,
     reason_tail: Option<Regex>,
@@ -124,6 +128,7 @@ impl Grammar {
             particles: set(&cfg.particles),
             negative_determiners: set(&cfg.negative_determiners),
             speech: set(&cfg.speech_verbs),
+            prevent: set(&cfg.prevent_verbs),
             speculation: alternation("grammar.speculation", &cfg.speculation)?,
             reason: cfg
                 .reason_cues
@@ -460,7 +465,9 @@ fn phrases(g: &Grammar, a: &mut Analysis) -> Vec<Option<usize>> {
                 }
             }
             let Some(prep) = t.get(end) else { break };
-            if !matches!(prep.pos, Pos::Prep | Pos::To) {
+            // "told regulators that it opposes": "that" opens a clause, it
+            // never attaches a phrase to a noun.
+            if !matches!(prep.pos, Pos::Prep | Pos::To) || prep.lower == "that" {
                 break;
             }
             match t.get(end + 1).and_then(|_| owner[end + 1]) {
@@ -739,6 +746,11 @@ fn clauses(
         let limit = next_start.min(n);
         while j < limit {
             let tok = &t[j];
+            // "told regulators that ...": the complement is a clause of its
+            // own, not an argument of this verb.
+            if tok.lower == "that" {
+                break;
+            }
             let follows_np = t
                 .get(j + 1)
                 .and_then(|_| owner[j + 1])
@@ -833,8 +845,36 @@ fn clauses(
             Some((end, subj)) if end <= vg.tokens.start => subj,
             _ => None,
         };
+        // "X said they had ended the talks": a bare pronoun opening the
+        // reported clause is the speaker.
+        if subject.is_none() && reported_by.is_some() && k > 0 {
+            let p = &t[k - 1];
+            if p.pos == Pos::Pron
+                && matches!(p.lower.as_str(), "they" | "it" | "he" | "she" | "we")
+                && owner[k - 1].is_none()
+            {
+                subject = reported_by;
+            }
+        }
+        // "prevented the deal from being completed", "barred X from
+        // buying Y": the complement did not happen.
+        let verb_group_end = vg.tokens.end;
+        let mut vg = vg.clone();
+        let mut b = vg.tokens.start;
+        while b > 0 && matches!(t[b - 1].lower.as_str(), "being" | "having" | "been") {
+            b -= 1;
+        }
+        if b > 0
+            && t[b - 1].lower == "from"
+            && out
+                .last()
+                .is_some_and(|c| g.prevent.contains(&c.verb.lemma))
+        {
+            vg.negated = true;
+        }
+        let verb_start = vg.tokens.start;
         out.push(Clause {
-            verb: vg.clone(),
+            verb: vg,
             subject,
             object,
             particles,
@@ -844,12 +884,11 @@ fn clauses(
             reason,
             // From the subject on: a date between subject and verb ("on
             // Friday") dates the clause too.
-            tokens: subject.map_or(vg.tokens.start, |sj| {
-                phrases[sj].tokens.start.min(vg.tokens.start)
-            })..limit,
+            tokens: subject.map_or(verb_start, |sj| phrases[sj].tokens.start.min(verb_start))
+                ..limit,
         });
         if speech {
-            last_speech = Some((vg.tokens.end, subject));
+            last_speech = Some((verb_group_end, subject));
         }
     }
     a.clauses = out;
@@ -980,5 +1019,30 @@ mod tests {
         );
         let modal = clauses("The regulator could block the deal.");
         assert!(modal.iter().all(|c| c.contains("modal")), "{modal:?}");
+    }
+
+    #[test]
+    fn complements_of_saying_and_preventing() {
+        // "that" opens the told clause; its subject is not the hearer.
+        assert_eq!(
+            clauses("Globex has told regulators that it opposes the merger."),
+            ["[Globex] <tell> [regulators]", "[it] <oppose> [the merger]"]
+        );
+        // A bare pronoun opening reported speech is the speaker.
+        assert_eq!(
+            clauses("Northwind and Globex said they had ended the talks."),
+            [
+                "[Northwind and Globex] <say> -",
+                "[Northwind and Globex] <end> [the talks]"
+            ]
+        );
+        // "prevented X from V-ing": V did not happen.
+        assert_eq!(
+            clauses("The ruling prevented the deal from being completed."),
+            [
+                "[The ruling] <prevent> [the deal]",
+                "- <complete> - (negated)"
+            ]
+        );
     }
 }
