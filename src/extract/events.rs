@@ -77,6 +77,10 @@ pub struct EventConfig {
     /// approves the deal, not the buyer.
     #[serde(default)]
     pub deal_object: bool,
+    /// The date of this event is the date of the deal it names
+    /// ("announced its takeover of Y on Monday").
+    #[serde(default)]
+    pub dates_object: bool,
     /// Kinds the agent must be, if any (`["PERSON", "ORG"]`).
     #[serde(default)]
     pub agent_kinds: Vec<String>,
@@ -115,6 +119,7 @@ pub struct Class {
     topic_objects: bool,
     asserts_object: bool,
     deal_object: bool,
+    dates_object: bool,
     object: Option<String>,
     unless_adverbs: Vec<String>,
     adverbs: Vec<String>,
@@ -245,6 +250,7 @@ impl Classes {
                 topic_objects: e.topic_objects,
                 asserts_object: e.asserts_object,
                 deal_object: e.deal_object && e.object.is_some(),
+                dates_object: e.dates_object,
                 object: e.object.clone(),
                 unless_adverbs: e.unless_adverbs.iter().map(|a| a.to_lowercase()).collect(),
                 adverbs: e.adverbs.iter().map(|a| a.to_lowercase()).collect(),
@@ -553,6 +559,26 @@ impl Classes {
                         }
                     }
                 }
+                // A noun nested deeper in another event's argument ("an
+                // investigation into X's takeover of Y on Wednesday") does not
+                // take that clause's date: only its own words date it.
+                // Nor does a deal that is what another event acts on ("sued on
+                // Thursday to block X's takeover of Y"), unless that event
+                // dates it ("announced its takeover of Y on Monday").
+                let other_event = |c: &Clause| {
+                    std::iter::once(&c.verb.lemma)
+                        .chain(&c.verb.control)
+                        .filter_map(|v| self.verbs.get(v))
+                        .flatten()
+                        .map(|f| &self.classes[f.class])
+                        .any(|k| k.relation != class.relation && !k.dates_object)
+                };
+                let direct = clause.is_some_and(|c| {
+                    (c.subject == Some(pi)
+                        || c.object == Some(pi)
+                        || (c.object.is_none() && c.preps.iter().any(|(_, o)| *o == pi)))
+                        && !other_event(c)
+                });
                 let raw = match clause {
                     Some(c) => Raw {
                         negated: c.verb.negated || c.subject.is_some_and(|s| a.phrases[s].negative),
@@ -563,7 +589,11 @@ impl Classes {
                         reported_by: c
                             .reported_by
                             .and_then(|s| a.phrases[s].mentions.first().copied()),
-                        tokens: c.tokens.clone(),
+                        tokens: if direct {
+                            c.tokens.clone()
+                        } else {
+                            np.tokens.clone()
+                        },
                         ..Raw::default()
                     },
                     None => Raw {

@@ -93,6 +93,10 @@ pub struct SentenceInfo {
     pub events: Vec<SentenceEvent>,
     /// A clause of the sentence is modal, conditional or speculative.
     pub modal: bool,
+    /// Byte ranges (in the normalised sentence) of its modal, conditional
+    /// or speculative clauses: a word inside one states no fact.
+    #[serde(default)]
+    pub modal_spans: Vec<(usize, usize)>,
 }
 
 /// An event found in a sentence, as retrieval sees it.
@@ -528,6 +532,7 @@ impl Extractor {
                 lemmas: Vec::new(),
                 events: Vec::new(),
                 modal: false,
+                modal_spans: Vec::new(),
             };
             // Parsing costs most of extraction: only sentences with a word
             // that can head an event are parsed.
@@ -538,10 +543,17 @@ impl Extractor {
                 language::Analysis::default()
             };
             info.lemmas = analysis.tokens.iter().map(|t| t.lemma.clone()).collect();
-            info.modal = analysis
+            info.modal_spans = analysis
                 .clauses
                 .iter()
-                .any(|c| c.verb.modal || c.speculative);
+                .filter(|c| c.verb.modal || c.speculative)
+                .filter_map(|c| {
+                    let first = analysis.tokens.get(c.tokens.start)?;
+                    let last = analysis.tokens.get(c.tokens.end.checked_sub(1)?)?;
+                    Some((first.span.start, last.span.end))
+                })
+                .collect();
+            info.modal = !info.modal_spans.is_empty();
             for m in &mentions {
                 match &m.tag {
                     Tag::Entity { name, kind } => {

@@ -474,6 +474,11 @@ fn phrases(g: &Grammar, a: &mut Analysis) -> Vec<Option<usize>> {
                 Some(obj) if merged[obj].tokens.start == end + 1 => {
                     pps.push((prep.lower.clone(), obj));
                     end = merged[obj].tokens.end;
+                    // "an investigation into X's takeover of Y": "of" hangs
+                    // from the noun just before it, not from the head.
+                    if t.get(end).is_some_and(|x| x.lower == "of") {
+                        break;
+                    }
                 }
                 _ => break,
             }
@@ -622,6 +627,14 @@ fn verb_groups(g: &Grammar, t: &[Token], owner: &[Option<usize>]) -> Vec<VerbGro
                     passive_aux = false;
                     last_verb = None;
                 }
+                // "sued on Thursday to block": a date between a verb and its
+                // "to" complement is an adverbial inside the group.
+                Pos::Literal(_)
+                    if last_verb.is_some()
+                        && !tok.lower.contains(['$', '%', '€', '£', '"'])
+                        && t.get(j + 1).is_some_and(|x| x.pos == Pos::To)
+                        && t.get(j + 2)
+                            .is_some_and(|x| matches!(x.pos, Pos::Verb(VForm::Base))) => {}
                 _ => break,
             }
             j += 1;
@@ -1037,6 +1050,11 @@ mod tests {
             ]
         );
         // "prevented X from V-ing": V did not happen.
+        // A date between a control verb and its "to" stays in the group.
+        assert_eq!(
+            clauses("The regulator sued on Thursday to block the merger."),
+            ["[The regulator] <sue+block> [the merger] (planned)"]
+        );
         assert_eq!(
             clauses("The ruling prevented the deal from being completed."),
             [

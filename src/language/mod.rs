@@ -369,11 +369,14 @@ fn mend(tokens: &mut [Token], mentions: &[Mention]) {
         // a pronoun or before a participle it is "is"/"has".
         if tokens[i].lower == "'s" {
             let before_name = matches!(prev, Some(Pos::Mention(_) | Pos::Proper | Pos::Noun));
-            // "Activision's closing price": a gerund before a noun is an
-            // adjective of the possessed phrase.
+            // "Activision's closing price", "Globex's proposed takeover": a
+            // gerund or participle before a noun is an adjective of the
+            // possessed phrase.
             let after = tokens.get(i + 2).map(|t| t.pos);
-            let gerund_adj = matches!(next_pos, Some(Pos::Verb(VForm::Gerund)))
-                && matches!(after, Some(Pos::Noun | Pos::Plural | Pos::Adj));
+            let gerund_adj = (matches!(next_pos, Some(Pos::Verb(VForm::Gerund)))
+                && matches!(after, Some(Pos::Noun | Pos::Plural | Pos::Adj)))
+                || (matches!(next_pos, Some(Pos::Verb(VForm::Participle)))
+                    && matches!(after, Some(Pos::Noun | Pos::Plural)));
             let verbish = (matches!(next_pos, Some(Pos::Verb(VForm::Participle | VForm::Gerund)))
                 && !gerund_adj)
                 || matches!(prev, Some(Pos::Pron | Pos::Wh));

@@ -534,6 +534,25 @@ fn modal(
         .peekable();
     let modal = if events.peek().is_some() {
         events.all(|e| e.modal)
+    } else if !info.modal_spans.is_empty() {
+        // No event of the relation: the relation's words, where they stand
+        // only inside modal or conditional clauses ("once it has been
+        // cleared by regulators"), say nothing happened.
+        let norm = &ctx.articles[article].sentences[sentence].norm;
+        let lower = norm.to_lowercase();
+        let spans: Vec<(usize, usize)> = if lower.len() == norm.len() {
+            ctx.index
+                .triggers_in(&lower, false)
+                .into_iter()
+                .filter(|(t, _)| q.relations.contains(&t.relation))
+                .map(|(_, span)| span)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let inside =
+            |&(a, b): &(usize, usize)| info.modal_spans.iter().any(|&(s, e)| s <= a && b <= e);
+        (!spans.is_empty() && spans.iter().all(inside)) || ctx.index.is_modal(article, sentence)
     } else {
         ctx.index.is_modal(article, sentence)
     };
