@@ -332,6 +332,11 @@ fn by_words(ctx: &Ctx<'_>, q: &Query<'_>) -> Vec<Hit> {
         if relation_docs.iter().any(|l| l.binary_search(&d).is_ok()) {
             continue;
         }
+        // "When did X complete the deal?": the date of a sentence that
+        // says something else happened (X was sued) is that event's date.
+        if q.need == Need::Date && dated_other_event(ctx, &q, d) {
+            continue;
+        }
         let Some(hit) = check(ctx, q, d, &weighted, 0.0) else {
             continue;
         };
@@ -511,6 +516,22 @@ fn check(ctx: &Ctx<'_>, q: &Query<'_>, d: u32, terms: &Terms<'_>, base: f64) -> 
         new_entities,
         continued,
     })
+}
+
+/// Whether a sentence states, as fact, events of other relations than the
+/// question's and none of its own.
+fn dated_other_event(ctx: &Ctx<'_>, q: &Query<'_>, d: u32) -> bool {
+    let (article, sentence) = ctx.index.doc(d);
+    let Some(info) = ctx.facts.sentence_info(article, sentence) else {
+        return false;
+    };
+    let ours = |class: &str| {
+        q.relations
+            .iter()
+            .any(|&r| ctx.config.relations[r].name == class)
+    };
+    let facts: Vec<_> = info.events.iter().filter(|e| !e.modal).collect();
+    !facts.is_empty() && !facts.iter().any(|e| ours(&e.class))
 }
 
 /// Whether a sentence says only what would, could or might happen: its
