@@ -19,11 +19,30 @@ pub fn status(ctx: &Ctx<'_>) -> Answer {
         .filter_map(|r| r.status.filter(|&s| s > 0).map(|s| (s, r.name.as_str())))
         .collect();
     ranked.sort_by_key(|r| std::cmp::Reverse(r.0));
+    // The story's own parties: the actor and everyone a fact links to it.
+    // A stage between two others ("as Microsoft did when it completed its
+    // deal for Activision", said in passing) is another story.
+    let actor = ctx.facts.actor();
+    let mut core: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    core.insert(actor);
+    for f in ctx.facts.all() {
+        if f.subject == actor {
+            core.insert(f.object.as_str());
+        } else if f.object == actor {
+            core.insert(f.subject.as_str());
+        }
+    }
+    let entities = ctx.facts.entities();
+    let on_story = |f: &Fact| {
+        core.contains(f.subject.as_str())
+            || core.contains(f.object.as_str())
+            || !entities.contains_key(&f.object)
+    };
     let mut latest: Vec<String> = Vec::new();
     let mut pending: Vec<String> = Vec::new();
     let mut newest: Option<Date> = None;
     for (_, rel) in &ranked {
-        let facts: Vec<&Fact> = ctx.facts.relation(rel).collect();
+        let facts: Vec<&Fact> = ctx.facts.relation(rel).filter(|f| on_story(f)).collect();
         if facts.is_empty() {
             continue;
         }
@@ -47,8 +66,15 @@ pub fn status(ctx: &Ctx<'_>) -> Answer {
         cites.sort();
         cites.dedup();
         let parts = dedup(parts);
-        if latest.is_empty() {
-            latest.push(parts.join("; "));
+        // Where things stand is what happened, not what has not.
+        if latest.is_empty() && facts.iter().take(6).any(|f| !f.negated) {
+            let done: Vec<String> = facts
+                .iter()
+                .take(6)
+                .filter(|f| !f.negated)
+                .map(|f| ctx.sentence(f))
+                .collect();
+            latest.push(dedup(done).join("; "));
         }
         let mut label_cap = label.to_string();
         if let Some(c) = label_cap.get_mut(0..1) {
