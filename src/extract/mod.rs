@@ -23,7 +23,7 @@ use crate::config::{Config, ConfigError};
 use crate::corpus::{Article, Sentence};
 use crate::date::Date;
 
-use crate::language::{self, clause::Grammar, EmbeddedTagger, PosTagger};
+use crate::language::{self, clause::Grammar, LexiconTagger, PosTagger};
 use events::Classes;
 use mentions::{Learnt, Mention, Tag, Tagger};
 use rules::{token_ids, Rule};
@@ -152,7 +152,7 @@ pub struct Extraction {
 #[derive(Debug)]
 pub struct Extractor {
     tagger: Tagger,
-    pos: EmbeddedTagger,
+    pos: LexiconTagger,
     grammar: Grammar,
     classes: Classes,
     rules: Vec<Rule>,
@@ -191,7 +191,7 @@ impl Extractor {
         )?;
         Ok(Extractor {
             tagger,
-            pos: EmbeddedTagger::default(),
+            pos: LexiconTagger::default(),
             grammar: Grammar::new(&config.grammar)?,
             classes,
             rules,

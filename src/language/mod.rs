@@ -14,12 +14,14 @@
 //! the language file; the code holds only the shape of a clause.
 
 pub mod clause;
+pub mod tagger;
 
 use std::ops::Range;
 
 use crate::extract::mentions::{Mention, Tag};
 
 pub use clause::{Analysis, Clause, Grammar, NounPhrase, VerbGroup};
+pub use tagger::LexiconTagger;
 
 /// A coarse part of speech: what the clause layer needs to know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

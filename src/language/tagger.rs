@@ -1,0 +1,647 @@
+//! The default [`PosTagger`]: the `english-pos-tagger` model run on compact
+//! tables of ours.
+//!
+//! The crate is a Brill-style tagger: a lexicon proposes candidate tags per
+//! word, 272 context rules rewrite them from the neighbours, and WordNet's
+//! morphology gives lemmas. Run as shipped it costs about 1.5 us a word
+//! (every rule condition is a regex over freshly allocated strings) and its
+//! first use parses 2 MB of JSON. [`LexiconTagger`] gives the same tags and
+//! lemmas from two tables generated from the crate's own data
+//! (`tagger/lexicon.tsv`: the 13,462 lexicon words with their candidate
+//! tags and lemmas; `tagger/rules.tsv`: the context rules;
+//! `tools/gen-tagger-tables.py` regenerates both): rules are tested as
+//! string comparisons, nothing is allocated per rule. Only words the
+//! lexicon does not know go to the crate itself, once per distinct word
+//! (its guess from word shape and WordNet, and the word's lemmas), and the
+//! answer is cached; the crate's tables are parsed the first time such a
+//! word shows up.
+//!
+//! The test `same_tags_as_the_crate` holds the two to the same output on
+//! every seed and fixture sentence.
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex, OnceLock};
+
+use super::PosTagger;
+
+const LEXICON: &str = include_str!("tagger/lexicon.tsv");
+const RULES: &str = include_str!("tagger/rules.tsv");
+const LOCATIONS: &str = include_str!("tagger/locations.txt");
+
+/// One lexicon word: candidate tags (most frequent first) and lemmas.
+#[derive(Debug, Clone)]
+struct Entry {
+    tags: Vec<&'static str>,
+    verb: Option<Box<str>>,
+    noun: Option<Box<str>>,
+    adj: Option<Box<str>>,
+}
+
+/// Which token field a condition reads.
+#[derive(Debug, Clone, Copy)]
+enum Field {
+    Pos,
+    Normal,
+    Value,
+}
+
+/// A condition's pattern: the source tables' regexes are almost all
+/// alternations of anchored literals (`^is$|^are$`).
+#[derive(Debug)]
+enum Pattern {
+    Any(Vec<&'static str>),
+    /// `..ing$`: at least two characters, then "ing".
+    TwoThenIng,
+    /// `^.$`: exactly one character.
+    OneChar,
+    Regex(regex::Regex),
+}
+
+impl Pattern {
+    fn parse(src: &'static str) -> Pattern {
+        // `PRP$$` is `PRP$` in the source's JavaScript regexes.
+        let alternatives: Option<Vec<&'static str>> = src
+            .split('|')
+            .map(|a| {
+                let a = a.strip_prefix('^')?;
+                let a = a.strip_suffix("$$").or_else(|| a.strip_suffix('$'))?;
+                (!a.contains(['.', '^', '$', '(', ')', '[', ']', '*', '+', '?', '\\'])).then_some(a)
+            })
+            .collect();
+        match (alternatives, src) {
+            (Some(a), _) => Pattern::Any(a),
+            (None, "..ing$") => Pattern::TwoThenIng,
+            (None, "^.$") => Pattern::OneChar,
+            (None, _) => Pattern::Regex(
+                regex::Regex::new(&src.replace("$$", "$")).expect("tagger rule pattern compiles"),
+            ),
+        }
+    }
+
+    fn matches(&self, s: &str) -> bool {
+        match self {
+            Pattern::Any(a) => a.iter().any(|x| *x == s),
+            Pattern::TwoThenIng => s.ends_with("ing") && s.chars().count() >= 5,
+            Pattern::OneChar => s.chars().count() == 1,
+            Pattern::Regex(r) => r.is_match(s),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Condition {
+    field: Field,
+    /// Inclusive range of offsets from the current token (one offset for a
+    /// single-position test).
+    from: i32,
+    to: i32,
+    pattern: Pattern,
+}
+
+#[derive(Debug)]
+struct Rule {
+    conditions: Vec<Condition>,
+    will_be: &'static str,
+}
+
+/// The four rule tables in the order they run, each keyed by the current
+/// tag.
+type RuleSet = HashMap<&'static str, Vec<Rule>>;
+
+struct Tables {
+    lexicon: HashMap<&'static str, Entry>,
+    /// Words whose first WordNet sense is a location: a name when
+    /// capitalised ("Beijing"), whatever their suffix says.
+    locations: std::collections::HashSet<&'static str>,
+    rules: Vec<RuleSet>,
+}
+
+static TABLES: LazyLock<Tables> = LazyLock::new(Tables::load);
+
+impl Tables {
+    fn load() -> Tables {
+        let mut lexicon = HashMap::with_capacity(14_000);
+        for line in LEXICON.lines().filter(|l| !l.starts_with('#')) {
+            let mut f = line.split('\t');
+            let (Some(word), Some(tags)) = (f.next(), f.next()) else {
+                continue;
+            };
+            let mut lemma = || {
+                f.next()
+                    .filter(|l| !l.is_empty())
+                    .map(|l| l.to_string().into_boxed_str())
+            };
+            let (verb, noun, adj) = (lemma(), lemma(), lemma());
+            lexicon.insert(
+                word,
+                Entry {
+                    tags: tags.split(',').collect(),
+                    verb,
+                    noun,
+                    adj,
+                },
+            );
+        }
+        let mut rules: Vec<RuleSet> = Vec::new();
+        let mut table_names: Vec<&str> = Vec::new();
+        for line in RULES.lines().filter(|l| !l.starts_with('#')) {
+            let f: Vec<&'static str> = line.split('\t').collect();
+            let [table, pos, will_be, conditions] = f[..] else {
+                continue;
+            };
+            if table_names.last() != Some(&table) {
+                table_names.push(table);
+                rules.push(RuleSet::new());
+            }
+            let conditions = conditions
+                .split(" && ")
+                .map(|c| {
+                    let mut p = c.splitn(4, ':');
+                    let (op, field, at, pattern) = (
+                        p.next().unwrap_or(""),
+                        p.next().unwrap_or(""),
+                        p.next().unwrap_or(""),
+                        p.next().unwrap_or(""),
+                    );
+                    let (from, to) = match (op, at.split_once("..")) {
+                        ("1", Some((a, b))) => (a.parse().unwrap_or(0), b.parse().unwrap_or(0)),
+                        _ => {
+                            let d = at.parse().unwrap_or(0);
+                            (d, d)
+                        }
+                    };
+                    Condition {
+                        field: match field {
+                            "pos" => Field::Pos,
+                            "normal" => Field::Normal,
+                            _ => Field::Value,
+                        },
+                        from,
+                        to,
+                        pattern: Pattern::parse(pattern),
+                    }
+                })
+                .collect();
+            if let Some(set) = rules.last_mut() {
+                set.entry(pos).or_default().push(Rule {
+                    conditions,
+                    will_be,
+                });
+            }
+        }
+        let locations = LOCATIONS.lines().filter(|l| !l.starts_with('#')).collect();
+        Tables {
+            lexicon,
+            rules,
+            locations,
+        }
+    }
+}
+
+/// What the crate says about a word its lexicon does not know.
+#[derive(Debug, Clone)]
+struct Unknown {
+    normal: String,
+    /// In the lexicon under its normal form after all (accented words).
+    known: bool,
+    tags: &'static [&'static str],
+    verb: String,
+    noun: String,
+    adj: String,
+}
+
+/// Tags and lemmas as the `english-pos-tagger` crate gives them, fast.
+#[derive(Default)]
+pub struct LexiconTagger {
+    crate_tagger: OnceLock<english_pos_tagger::Tagger>,
+    unknown: Mutex<HashMap<String, Unknown>>,
+}
+
+impl std::fmt::Debug for LexiconTagger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LexiconTagger")
+    }
+}
+
+/// Tags a single-token guess (the crate's unigram pass for an unknown
+/// word) may start from, with the candidates that guess brings.
+fn candidates_of(first: &str, word: &str) -> &'static [&'static str] {
+    match first {
+        "NNS" => &["NNS", "VBZ"],
+        "VBD" | "VBN" => &["VBD", "VBN"],
+        // No suffix told the crate anything: noun or verb.
+        "NN" if !has_suffix_tag(word) => &["NN", "VBP", "VB"],
+        other => static_tag(other),
+    }
+}
+
+/// The crate's word-shape suffixes (`unknown_words.json`).
+const SUFFIXES: &[(&str, &str)] = &[
+    ("s", "NNS"),
+    ("us", "NN"),
+    ("ss", "NN"),
+    ("sis", "NN"),
+    ("ing", "VBG"),
+    ("ed", "VBN"),
+    ("ly", "RB"),
+    ("al", "JJ"),
+    ("ic", "JJ"),
+    ("ve", "JJ"),
+    ("ble", "JJ"),
+    ("ous", "JJ"),
+    ("ful", "JJ"),
+    ("ary", "JJ"),
+    ("ish", "JJ"),
+    ("lar", "JJ"),
+    ("ory", "JJ"),
+    ("less", "JJ"),
+    ("ier", "JJR"),
+    ("est", "JJS"),
+];
+
+fn has_suffix_tag(word: &str) -> bool {
+    (1..=4).any(|n| {
+        word.char_indices()
+            .rev()
+            .nth(n - 1)
+            .is_some_and(|(i, _)| SUFFIXES.iter().any(|(s, _)| *s == &word[i..]))
+    })
+}
+
+/// A tag as a one-element static list.
+fn static_tag(tag: &str) -> &'static [&'static str] {
+    const ALL: &[&str] = &[
+        "NNP", "NN", "NNS", "NNPS", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "JJ", "JJR", "JJS",
+        "RB", "RBR", "RBS", "CD", "IN", "DT", "MD", "PRP", "PRP$", "CC", "FW", "UH", "RP", "WDT",
+        "WP", "WP$", "WRB", "EX", "PDT", "POS", "TO", "LS", "SYM",
+    ];
+    match ALL.iter().position(|t| *t == tag) {
+        Some(i) => std::slice::from_ref(&ALL[i]),
+        None => &["NN"],
+    }
+}
+
+const PUNCTUATION: &[(&str, &str)] = &[
+    (".", "."),
+    ("!", "."),
+    ("?", "."),
+    ("[", "-LRB-"),
+    ("{", "-LRB-"),
+    ("(", "-LRB-"),
+    ("]", "-RRB-"),
+    ("}", "-RRB-"),
+    (")", "-RRB-"),
+    (",", ","),
+    (":", ":"),
+    (";", ":"),
+    ("--", ":"),
+    ("-", "HYPH"),
+    ("…", ":"),
+    ("...", ":"),
+    ("\"", "\""),
+    ("'", "\""),
+];
+
+const LEMMA_EXCEPTIONS: &[(&str, &str)] = &[
+    ("ai", "be"),
+    ("ca", "can"),
+    ("sha", "shall"),
+    ("'ll", "will"),
+    ("wo", "will"),
+    ("'ve", "have"),
+    ("'m", "am"),
+    ("'re", "be"),
+    ("n't", "not"),
+    ("'d", "would"),
+];
+
+const YEARS: &[&str] = &[
+    "1990s",
+    "1980s",
+    "1970s",
+    "1960s",
+    "1950s",
+    "1940s",
+    "1930s",
+    "1910s",
+    "mid-1990s",
+    "mid-1980s",
+    "mid-1970s",
+    "mid-1960s",
+    "mid-1950s",
+    "mid-1940s",
+    "mid-1930s",
+    "mid-1920s",
+    "mid-1910s",
+];
+
+/// A token while it is tagged.
+struct Tok<'a> {
+    value: &'a str,
+    normal: std::borrow::Cow<'a, str>,
+    pos: &'a str,
+    tags: &'a [&'a str],
+    /// Lemmas (verb, noun, adjective) of a word; None for names, numbers
+    /// and punctuation.
+    lemmas: Option<(&'a str, &'a str, &'a str)>,
+}
+
+impl Tok<'_> {
+    fn field(&self, f: Field) -> &str {
+        match f {
+            Field::Pos => self.pos,
+            Field::Normal => &self.normal,
+            Field::Value => self.value,
+        }
+    }
+}
+
+fn or_word<'a>(lemma: &'a str, word: &'a str) -> &'a str {
+    if lemma.is_empty() {
+        word
+    } else {
+        lemma
+    }
+}
+
+fn is_number(w: &str) -> bool {
+    w.chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        && w.chars().any(|c| c.is_ascii_digit())
+}
+
+impl LexiconTagger {
+    fn crate_tagger(&self) -> &english_pos_tagger::Tagger {
+        self.crate_tagger
+            .get_or_init(english_pos_tagger::Tagger::new)
+    }
+
+    /// Asks the crate about a word its lexicon does not know, once.
+    fn unknown(&self, value: &str) -> Unknown {
+        let mut cache = self.unknown.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(u) = cache.get(value) {
+            return u.clone();
+        }
+        use english_pos_tagger::Token as T;
+        let tagger = self.crate_tagger();
+        let one = |value: &str, pos: Option<&str>| -> T {
+            let mut t = T::new(value, "word");
+            if let Some(p) = pos {
+                t.entity_type = Some("word".into());
+                t.pos = Some(p.into());
+            }
+            tagger
+                .tag(vec![t])
+                .pop()
+                .unwrap_or_else(|| T::new(value, "word"))
+        };
+        let plain = one(value, None);
+        let normal = plain.normal.clone().unwrap_or_else(|| value.to_lowercase());
+        let known = TABLES.lexicon.contains_key(normal.as_str());
+        // The guess for the lower-cased word is the unigram guess: a capital
+        // only turns nouns and adjectives into names after the rules.
+        let first = one(&normal, None).pos.unwrap_or_else(|| "NN".into());
+        let mut chars = value.chars();
+        let capitalised = chars.next().is_some_and(|c| c.is_ascii_uppercase())
+            && chars.next().is_some_and(|c| c.is_ascii_lowercase());
+        let location = capitalised && TABLES.locations.contains(normal.as_str());
+        let lemma = |pos: &str| {
+            one(&normal, Some(pos))
+                .lemma
+                .unwrap_or_else(|| normal.clone())
+        };
+        let u = Unknown {
+            tags: if location {
+                &["NNP"]
+            } else {
+                candidates_of(&first, &normal)
+            },
+            verb: lemma("VBD"),
+            noun: lemma("NNS"),
+            adj: lemma("JJR"),
+            normal,
+            known,
+        };
+        cache.insert(value.to_string(), u.clone());
+        u
+    }
+}
+
+impl PosTagger for LexiconTagger {
+    fn tag(&self, words: &[Option<&str>]) -> Vec<(String, String)> {
+        let tables = &*TABLES;
+        let unknowns: Vec<Option<Unknown>> = words
+            .iter()
+            .map(|w| match w {
+                Some(w)
+                    if !is_number(w)
+                        && w.chars().any(char::is_alphanumeric)
+                        && (!w.is_ascii()
+                            || !tables.lexicon.contains_key(w.to_ascii_lowercase().as_str())) =>
+                {
+                    Some(self.unknown(w))
+                }
+                _ => None,
+            })
+            .collect();
+        let mut toks: Vec<Tok> = words
+            .iter()
+            .zip(&unknowns)
+            .map(|(w, u)| match (w, u) {
+                (None, _) => Tok {
+                    value: "Name",
+                    normal: "name".into(),
+                    pos: "NNP",
+                    tags: &[],
+                    lemmas: None,
+                },
+                (Some(w), _) if is_number(w) => Tok {
+                    value: w,
+                    normal: w.to_lowercase().into(),
+                    pos: "CD",
+                    tags: &[],
+                    lemmas: None,
+                },
+                (Some(w), _) if !w.chars().any(char::is_alphanumeric) => {
+                    let pos = PUNCTUATION
+                        .iter()
+                        .find(|(p, _)| p == w)
+                        .map_or(*w, |(_, t)| *t);
+                    // Its only candidate is its own tag, so no rule changes it.
+                    Tok {
+                        value: w,
+                        normal: w.to_lowercase().into(),
+                        pos,
+                        tags: &[],
+                        lemmas: None,
+                    }
+                }
+                (Some(w), Some(u)) if u.known => {
+                    let e = &tables.lexicon[u.normal.as_str()];
+                    Tok::from_entry(w, u.normal.clone().into(), e)
+                }
+                (Some(w), Some(u)) => Tok {
+                    value: w,
+                    normal: u.normal.as_str().into(),
+                    pos: u.tags[0],
+                    tags: u.tags,
+                    lemmas: Some((&u.verb, &u.noun, &u.adj)),
+                },
+                (Some(w), None) => {
+                    let normal = w.to_ascii_lowercase();
+                    let e = &tables.lexicon[normal.as_str()];
+                    Tok::from_entry(w, normal.into(), e)
+                }
+            })
+            .collect();
+        for set in &tables.rules {
+            for i in 0..toks.len() {
+                let Some(rules) = set.get(toks[i].pos) else {
+                    continue;
+                };
+                for rule in rules {
+                    let fires = rule.conditions.iter().all(|c| {
+                        (c.from..=c.to).any(|d| {
+                            let at = i as i64 + d as i64;
+                            at >= 0
+                                && toks
+                                    .get(at as usize)
+                                    .is_some_and(|t| c.pattern.matches(t.field(c.field)))
+                        })
+                    });
+                    if fires && toks[i].tags.contains(&rule.will_be) {
+                        toks[i].pos = rule.will_be;
+                        break;
+                    }
+                }
+            }
+        }
+        toks.iter()
+            .map(|t| {
+                let w: &str = &t.normal;
+                let cap = t.value.starts_with(|c: char| c.is_ascii_uppercase());
+                let mut pos = t.pos;
+                if YEARS.contains(&w) {
+                    pos = "CD";
+                }
+                if let Some((_, l)) = LEMMA_EXCEPTIONS.iter().find(|(k, _)| *k == w) {
+                    return (pos.to_string(), l.to_string());
+                }
+                // An empty lemma in the table is the word itself.
+                let (verb, noun, adj) = t.lemmas.map_or((w, w, w), |(v, n, a)| {
+                    (or_word(v, w), or_word(n, w), or_word(a, w))
+                });
+                let lemma = match pos.as_bytes().first() {
+                    Some(b'J') if cap => {
+                        pos = "NNP";
+                        w
+                    }
+                    Some(b'J') if pos.len() > 2 => adj,
+                    Some(b'V') if pos.len() > 2 && w == "'s" => "be",
+                    Some(b'V') if pos.len() > 2 => verb,
+                    Some(b'N') if cap => {
+                        pos = "NNP";
+                        w
+                    }
+                    Some(b'N') if pos != "NNP" && pos.len() > 2 => noun,
+                    Some(b'M') => verb,
+                    _ => w,
+                };
+                (pos.to_string(), lemma.to_string())
+            })
+            .collect()
+    }
+}
+
+impl<'a> Tok<'a> {
+    fn from_entry(value: &'a str, normal: std::borrow::Cow<'a, str>, e: &'a Entry) -> Tok<'a> {
+        let w = |l: &'a Option<Box<str>>| -> &'a str { l.as_deref().unwrap_or("") };
+        Tok {
+            value,
+            normal,
+            pos: e.tags[0],
+            tags: &e.tags,
+            lemmas: Some((w(&e.verb), w(&e.noun), w(&e.adj))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::corpus::Reader;
+    use crate::language::EmbeddedTagger;
+
+    /// Every sentence of the seeds and the fixtures, as the reader splits
+    /// them, with the language file's examples.
+    fn sentences() -> Vec<String> {
+        let config = Config::embedded().unwrap();
+        let reader = Reader::new(&config.corpus).unwrap();
+        let mut out = Vec::new();
+        for (name, bytes) in crate::EMBEDDED_SEEDS {
+            let a = reader.parse_bytes(name, bytes).unwrap();
+            out.extend(a.sentences.into_iter().map(|s| s.norm));
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut dirs = vec![root];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "txt" || x == "md") {
+                    let text = std::fs::read_to_string(&p).unwrap_or_default();
+                    if let Ok(a) = reader.parse("fixture.txt", &text) {
+                        out.extend(a.sentences.into_iter().map(|s| s.norm));
+                    }
+                }
+            }
+        }
+        for r in &config.relations {
+            for e in &r.events {
+                out.extend(e.examples.iter().chain(&e.counterexamples).cloned());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn same_tags_as_the_crate() {
+        let (fast, slow) = (LexiconTagger::default(), EmbeddedTagger::default());
+        let mut words_seen = 0;
+        for s in sentences() {
+            let spans = super::super::split(&s, &[]);
+            let words: Vec<Option<&str>> = spans.iter().map(|(r, _)| Some(&s[r.clone()])).collect();
+            // And with capitalised words standing for mentions, as the
+            // extractor passes them.
+            let named: Vec<Option<&str>> = words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| w.filter(|w| i == 0 || !w.starts_with(char::is_uppercase)))
+                .collect();
+            for ws in [&words, &named] {
+                let (a, b) = (fast.tag(ws), slow.tag(ws));
+                for (k, (x, y)) in a.iter().zip(&b).enumerate() {
+                    assert_eq!(x, y, "word {k} {:?} of {s:?}", ws[k]);
+                }
+                assert_eq!(a.len(), b.len());
+                words_seen += ws.len();
+            }
+        }
+        assert!(words_seen > 10_000, "{words_seen} words compared");
+    }
+
+    #[test]
+    fn rule_patterns() {
+        assert!(Pattern::parse("^is$|^are$").matches("are"));
+        assert!(!Pattern::parse("^is$|^are$").matches("area"));
+        assert!(Pattern::parse("^PRP$$").matches("PRP"));
+        assert!(!Pattern::parse("^PRP$$").matches("PRP$"));
+        assert!(Pattern::parse("^PRP$$|^NN$").matches("NN"));
+        assert!(Pattern::parse("..ing$").matches("doing"));
+        assert!(!Pattern::parse("..ing$").matches("ing"));
+        assert!(Pattern::parse("^.$").matches(","));
+        assert!(Pattern::parse("^U.S.$").matches("U.S."));
+    }
+}
