@@ -171,13 +171,14 @@ impl Extractor {
         // set is large (Unicode classes), hence the raised limit.
         // The lazy DFA's cache must hold the whole set, or the regex crate
         // falls back to a far slower engine (8x, measured by the bench).
-        let prefilter = regex::bytes::RegexSetBuilder::new(rules.iter().map(|r| r.regex.as_str()))
-            .unicode(false)
-            .case_insensitive(true)
-            .size_limit(64 << 20)
-            .dfa_size_limit(64 << 20)
-            .build()
-            .map_err(|e| ConfigError::Invalid(format!("relation rules together: {e}")))?;
+        let prefilter =
+            regex::bytes::RegexSetBuilder::new(rules.iter().map(|r| r.pattern.as_str()))
+                .unicode(false)
+                .case_insensitive(true)
+                .size_limit(64 << 20)
+                .dfa_size_limit(64 << 20)
+                .build()
+                .map_err(|e| ConfigError::Invalid(format!("relation rules together: {e}")))?;
         let relations: Vec<String> = config.relations.iter().map(|r| r.name.clone()).collect();
         let classes = Classes::new(
             config
@@ -729,10 +730,10 @@ impl Extractor {
         let attribution = self.tagger.attribution(&s.norm);
         for i in matched.iter() {
             let rule = &self.rules[i];
-            if rule.unless.as_ref().is_some_and(|u| u.is_match(&s.norm)) {
+            if rule.unless(&s.norm) {
                 continue;
             }
-            for caps in rule.regex.captures_iter(tagged.as_bytes()) {
+            for caps in rule.regex().captures_iter(tagged.as_bytes()) {
                 // Rules run on bytes (ASCII classes are far cheaper to
                 // compile); every capture boundary sits next to ASCII, so
                 // the pieces are valid UTF-8.
@@ -767,7 +768,7 @@ impl Extractor {
                 }
                 let mut qualifiers = BTreeMap::new();
                 let mut date = None;
-                for name in rule.regex.capture_names().flatten() {
+                for name in rule.regex().capture_names().flatten() {
                     if matches!(name, "subject" | "object" | "topic" | "neg" | "context") {
                         continue;
                     }

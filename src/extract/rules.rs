@@ -25,11 +25,13 @@ pub struct Rule {
     /// Relation it produces.
     pub relation: String,
     /// The expanded regex.
-    pub regex: Regex,
+    /// The expanded pattern (what the extractor's prefilter set holds).
+    pub pattern: String,
+    regex: std::sync::OnceLock<Regex>,
     /// Groups that hold lists of mentions.
     pub lists: Vec<String>,
     /// Veto regex over the normalised sentence.
-    pub unless: Option<TextRegex>,
+    unless: Option<(String, std::sync::OnceLock<TextRegex>)>,
     /// Subject when none is captured.
     pub subject: Option<String>,
     /// Object when none is captured.
@@ -143,25 +145,58 @@ fn compile_rule(
     let expanded = expanded.replace('⟦', "\\x01").replace('⟧', "\\x02");
     // Case-insensitive: a rule must match "Shares of X" opening a sentence
     // as well as "shares of X" inside one; names are tokens, not text.
-    let regex = RegexBuilder::new(&expanded)
+    // Compiled on first use (most rules never match most corpora); the
+    // syntax is checked now so a bad rule is still named at start-up. The
+    // extractor compiles every pattern together into its prefilter set,
+    // which catches the rest.
+    regex_syntax::ParserBuilder::new()
         .unicode(false)
+        .utf8(false)
         .case_insensitive(true)
         .build()
+        .parse(&expanded)
         .map_err(|e| err(e.to_string()))?;
     let unless = match &rule.unless {
-        Some(u) => Some(TextRegex::new(u).map_err(|e| err(format!("in `unless`: {e}")))?),
+        Some(u) => {
+            regex_syntax::Parser::new()
+                .parse(u)
+                .map_err(|e| err(format!("in `unless`: {e}")))?;
+            Some((u.clone(), std::sync::OnceLock::new()))
+        }
         None => None,
     };
     Ok(Rule {
         name: rule.name.clone(),
         relation: relation.to_string(),
-        regex,
+        pattern: expanded,
+        regex: std::sync::OnceLock::new(),
         lists,
         unless,
         subject: rule.subject.clone(),
         object: rule.object.clone(),
         negated: rule.negated,
     })
+}
+
+impl Rule {
+    /// The rule's regex over tagged sentences.
+    pub fn regex(&self) -> &Regex {
+        self.regex.get_or_init(|| {
+            RegexBuilder::new(&self.pattern)
+                .unicode(false)
+                .case_insensitive(true)
+                .build()
+                .expect("a rule's syntax is checked when it is compiled")
+        })
+    }
+
+    /// Whether the rule's `unless` pattern matches the sentence.
+    pub fn unless(&self, sentence: &str) -> bool {
+        self.unless.as_ref().is_some_and(|(p, r)| {
+            r.get_or_init(|| TextRegex::new(p).expect("`unless` syntax is checked"))
+                .is_match(sentence)
+        })
+    }
 }
 
 /// Mention indices of the tokens inside a captured span of a tagged

@@ -214,7 +214,7 @@ struct Unknown {
 #[derive(Default)]
 pub struct LexiconTagger {
     crate_tagger: OnceLock<english_pos_tagger::Tagger>,
-    unknown: Mutex<HashMap<String, Unknown>>,
+    unknown: Mutex<HashMap<String, std::sync::Arc<Unknown>>>,
 }
 
 impl std::fmt::Debug for LexiconTagger {
@@ -377,7 +377,7 @@ impl LexiconTagger {
     }
 
     /// Asks the crate about a word its lexicon does not know, once.
-    fn unknown(&self, value: &str) -> Unknown {
+    fn unknown(&self, value: &str) -> std::sync::Arc<Unknown> {
         let mut cache = self.unknown.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(u) = cache.get(value) {
             return u.clone();
@@ -410,7 +410,7 @@ impl LexiconTagger {
                 .lemma
                 .unwrap_or_else(|| normal.clone())
         };
-        let u = Unknown {
+        let u = std::sync::Arc::new(Unknown {
             tags: if location {
                 &["NNP"]
             } else {
@@ -421,7 +421,7 @@ impl LexiconTagger {
             adj: lemma("JJR"),
             normal,
             known,
-        };
+        });
         cache.insert(value.to_string(), u.clone());
         u
     }
@@ -430,39 +430,56 @@ impl LexiconTagger {
 impl PosTagger for LexiconTagger {
     fn tag(&self, words: &[Option<&str>]) -> Vec<(String, String)> {
         let tables = &*TABLES;
-        let unknowns: Vec<Option<Unknown>> = words
+        use std::borrow::Cow;
+        // Lower case without allocating for the words already in it.
+        fn lower(w: &str) -> Cow<'_, str> {
+            if w.bytes().any(|b| b.is_ascii_uppercase()) || !w.is_ascii() {
+                Cow::Owned(w.to_lowercase())
+            } else {
+                Cow::Borrowed(w)
+            }
+        }
+        enum Word<'w> {
+            Name,
+            Number(&'w str),
+            Punct(&'w str),
+            Known(&'w str, Cow<'w, str>),
+            Unknown(&'w str, std::sync::Arc<Unknown>),
+        }
+        let kinds: Vec<Word> = words
             .iter()
             .map(|w| match w {
-                Some(w)
-                    if !is_number(w)
-                        && w.chars().any(char::is_alphanumeric)
-                        && (!w.is_ascii()
-                            || !tables.lexicon.contains_key(w.to_ascii_lowercase().as_str())) =>
-                {
-                    Some(self.unknown(w))
+                None => Word::Name,
+                Some(w) if is_number(w) => Word::Number(w),
+                Some(w) if !w.chars().any(char::is_alphanumeric) => Word::Punct(w),
+                Some(w) => {
+                    let l = lower(w);
+                    if w.is_ascii() && tables.lexicon.contains_key(l.as_ref()) {
+                        Word::Known(w, l)
+                    } else {
+                        Word::Unknown(w, self.unknown(w))
+                    }
                 }
-                _ => None,
             })
             .collect();
-        let mut toks: Vec<Tok> = words
+        let mut toks: Vec<Tok> = kinds
             .iter()
-            .zip(&unknowns)
-            .map(|(w, u)| match (w, u) {
-                (None, _) => Tok {
+            .map(|k| match k {
+                Word::Name => Tok {
                     value: "Name",
                     normal: "name".into(),
                     pos: "NNP",
                     tags: &[],
                     lemmas: None,
                 },
-                (Some(w), _) if is_number(w) => Tok {
+                Word::Number(w) => Tok {
                     value: w,
-                    normal: w.to_lowercase().into(),
+                    normal: lower(w),
                     pos: "CD",
                     tags: &[],
                     lemmas: None,
                 },
-                (Some(w), _) if !w.chars().any(char::is_alphanumeric) => {
+                Word::Punct(w) => {
                     let pos = PUNCTUATION
                         .iter()
                         .find(|(p, _)| p == w)
@@ -470,28 +487,27 @@ impl PosTagger for LexiconTagger {
                     // Its only candidate is its own tag, so no rule changes it.
                     Tok {
                         value: w,
-                        normal: w.to_lowercase().into(),
+                        normal: lower(w),
                         pos,
                         tags: &[],
                         lemmas: None,
                     }
                 }
-                (Some(w), Some(u)) if u.known => {
-                    let e = &tables.lexicon[u.normal.as_str()];
-                    Tok::from_entry(w, u.normal.clone().into(), e)
+                Word::Known(w, l) => {
+                    Tok::from_entry(w, l.as_ref().into(), &tables.lexicon[l.as_ref()])
                 }
-                (Some(w), Some(u)) => Tok {
+                Word::Unknown(w, u) if u.known => Tok::from_entry(
+                    w,
+                    u.normal.as_str().into(),
+                    &tables.lexicon[u.normal.as_str()],
+                ),
+                Word::Unknown(w, u) => Tok {
                     value: w,
                     normal: u.normal.as_str().into(),
                     pos: u.tags[0],
                     tags: u.tags,
                     lemmas: Some((&u.verb, &u.noun, &u.adj)),
                 },
-                (Some(w), None) => {
-                    let normal = w.to_ascii_lowercase();
-                    let e = &tables.lexicon[normal.as_str()];
-                    Tok::from_entry(w, normal.into(), e)
-                }
             })
             .collect();
         for set in &tables.rules {

@@ -56,10 +56,24 @@ pub struct Trigger {
 pub struct Triggers {
     /// (relation, words of the form), keyed by the first four letters of
     /// the form's first word, so a word costs one look-up.
-    sentence: HashMap<String, Vec<(usize, Vec<String>)>>,
-    question: HashMap<String, Vec<(usize, Vec<String>)>>,
+    sentence: HashMap<String, Vec<(usize, Form)>>,
+    question: HashMap<String, Vec<(usize, Form)>>,
     /// Relations with event classes.
     expanded: Vec<bool>,
+}
+
+/// A trigger form: its words and their stems.
+#[derive(Debug, Clone)]
+struct Form {
+    words: Vec<String>,
+    stems: Vec<String>,
+}
+
+impl Form {
+    fn new(words: Vec<String>) -> Form {
+        let stems = words.iter().map(|w| stem(w)).collect();
+        Form { words, stems }
+    }
 }
 
 fn key(w: &str) -> String {
@@ -89,11 +103,12 @@ impl Triggers {
                 .collect();
             t.expanded.push(!forms.is_empty());
             for words in &forms {
+                let form = Form::new(words.clone());
                 for table in [&mut t.sentence, &mut t.question] {
                     table
                         .entry(key(&words[0]))
                         .or_default()
-                        .push((ri, words.clone()));
+                        .push((ri, form.clone()));
                 }
             }
             for form in &r.ask {
@@ -109,7 +124,7 @@ impl Triggers {
                 t.question
                     .entry(key(&words[0]))
                     .or_default()
-                    .push((ri, words));
+                    .push((ri, Form::new(words)));
             }
         }
         t
@@ -122,8 +137,8 @@ impl Triggers {
 
     /// Whether a word (or lemma) is a form of a trigger word: the same,
     /// the same stem, or a stub with a short suffix ("negotiat" + "ions").
-    fn word_is(word: &str, stemmed: &str, form: &str) -> bool {
-        if word == form || stemmed == stem(form) {
+    fn word_is(word: &str, stemmed: &str, form: &str, form_stem: &str) -> bool {
+        if word == form || stemmed == form_stem {
             return true;
         }
         word.strip_prefix(form)
@@ -132,7 +147,7 @@ impl Triggers {
 
     /// The triggers among words (lower-cased words or lemmas) and their
     /// stems; `question` also reads the relations' question words.
-    pub fn find(&self, words: &[&str], stems: &[String], question: bool) -> Vec<Trigger> {
+    pub fn find<S: AsRef<str>>(&self, words: &[&str], stems: &[S], question: bool) -> Vec<Trigger> {
         let table = if question {
             &self.question
         } else {
@@ -144,14 +159,18 @@ impl Triggers {
                 continue;
             };
             for (ri, form) in cands {
-                let n = form.len();
+                let n = form.words.len();
                 if i + n > words.len() {
                     continue;
                 }
                 let hit = form
+                    .words
                     .iter()
+                    .zip(&form.stems)
                     .enumerate()
-                    .all(|(k, f)| Triggers::word_is(words[i + k], &stems[i + k], f));
+                    .all(|(k, (f, fs))| {
+                        Triggers::word_is(words[i + k], stems[i + k].as_ref(), f, fs)
+                    });
                 if hit
                     && !out
                         .iter()
@@ -289,20 +308,13 @@ const REASON_CUES: &[&str] = &[
 
 /// Whether a lower-cased sentence gives a reason.
 pub fn reason_cue(lower: &str) -> bool {
-    REASON_CUES.iter().any(|c| {
-        let mut from = 0;
-        while let Some(p) = lower[from..].find(c) {
-            let s = from + p;
-            let e = s + c.len();
-            let before = s == 0 || !lower[..s].ends_with(|ch: char| ch.is_alphanumeric());
-            let after =
-                e == lower.len() || !lower[e..].starts_with(|ch: char| ch.is_alphanumeric());
-            if before && after {
-                return true;
-            }
-            from = e;
-        }
-        false
+    static CUES: LazyLock<aho_corasick::AhoCorasick> =
+        LazyLock::new(|| aho_corasick::AhoCorasick::new(REASON_CUES).expect("reason cues compile"));
+    CUES.find_overlapping_iter(lower).any(|m| {
+        let (s, e) = (m.start(), m.end());
+        let before = s == 0 || !lower[..s].ends_with(|ch: char| ch.is_alphanumeric());
+        let after = e == lower.len() || !lower[e..].starts_with(|ch: char| ch.is_alphanumeric());
+        before && after
     })
 }
 
@@ -343,6 +355,7 @@ impl Index {
             relation_docs: vec![Vec::new(); config.relations.len()],
             ..Index::default()
         };
+        let mut stems_of: HashMap<String, String> = HashMap::new();
         for (ai, a) in articles.iter().enumerate() {
             for s in &a.sentences {
                 let lower = s.norm.to_lowercase();
@@ -360,16 +373,31 @@ impl Index {
                 index.doc_at.insert((ai, s.index), id);
                 let spans = word_spans(&lower);
                 let words: Vec<&str> = spans.iter().map(|&(a, b)| &lower[a..b]).collect();
-                let stems: Vec<String> = words.iter().map(|w| stem(w)).collect();
-                let mut seen: HashSet<String> = HashSet::new();
+                // Stems repeat across sentences: each distinct word is
+                // stemmed once.
+                for w in words
+                    .iter()
+                    .copied()
+                    .chain(info.lemmas.iter().map(String::as_str))
+                {
+                    if !stems_of.contains_key(w) {
+                        stems_of.insert(w.to_string(), stem(w));
+                    }
+                }
+                let stems: Vec<&str> = words.iter().map(|w| stems_of[*w].as_str()).collect();
+                let mut seen: HashSet<&str> = HashSet::new();
                 for (w, st) in words.iter().zip(&stems) {
                     if lexicon.is_stopword(w) {
                         continue;
                     }
-                    let t = lexicon.term_stemmed(w, st);
-                    if !seen.contains(&t) {
-                        index.postings.entry(t.clone()).or_default().push(id);
-                        seen.insert(t);
+                    let t = lexicon.term_stemmed_ref(w, st);
+                    if seen.insert(t) {
+                        match index.postings.get_mut(t) {
+                            Some(docs) => docs.push(id),
+                            None => {
+                                index.postings.insert(t.to_string(), vec![id]);
+                            }
+                        }
                     }
                 }
                 for e in &info.entities {
@@ -391,9 +419,13 @@ impl Index {
                     .iter()
                     .filter_map(|e| relation_at.get(e.class.as_str()).copied())
                     .collect();
-                let lemma_stems: Vec<String> = info.lemmas.iter().map(|l| stem(l)).collect();
+                let lemma_stems: Vec<&str> = info
+                    .lemmas
+                    .iter()
+                    .map(|l| stems_of[l.as_str()].as_str())
+                    .collect();
                 let lemmas: Vec<&str> = info.lemmas.iter().map(String::as_str).collect();
-                let (w, st): (&[&str], &[String]) = if lemmas.is_empty() {
+                let (w, st): (&[&str], &[&str]) = if lemmas.is_empty() {
                     (&words, &stems)
                 } else {
                     (&lemmas, &lemma_stems)

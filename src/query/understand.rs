@@ -343,6 +343,14 @@ impl Lexicon {
         }
     }
 
+    /// [`Lexicon::term_stemmed`] without the copy.
+    pub fn term_stemmed_ref<'a>(&'a self, w: &str, stemmed: &'a str) -> &'a str {
+        match self.synonyms.get(w) {
+            Some(t) => t,
+            None => stemmed,
+        }
+    }
+
     /// [`Lexicon::term`] for a word already stemmed.
     pub fn term_stemmed(&self, w: &str, stemmed: &str) -> String {
         match self.synonyms.get(w) {
