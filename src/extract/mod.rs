@@ -87,8 +87,10 @@ pub struct SentenceInfo {
     pub has_figure: bool,
     /// Mentions money.
     pub has_money: bool,
-    /// Lemmas of the sentence's words, lower-case, in order.
-    pub lemmas: Vec<String>,
+    /// Lemmas of the sentence's words, lower-case, in order, separated by
+    /// [`LEMMA_SEPARATOR`] (one allocation a sentence, not one a word); see
+    /// [`SentenceInfo::lemmas`].
+    pub lemmas: String,
     /// Events the language layer found (facts or not).
     pub events: Vec<SentenceEvent>,
     /// A clause of the sentence is modal, conditional or speculative.
@@ -146,6 +148,33 @@ pub struct Extraction {
     /// The story's actor as the corpus names it ("Northwind" may be
     /// "Northwind Motors").
     pub actor: String,
+}
+
+/// Between the lemmas of [`SentenceInfo::lemmas`] (a lemma may hold
+/// spaces: a mention's is its text).
+pub const LEMMA_SEPARATOR: char = '\u{1f}';
+
+/// Lemmas joined for [`SentenceInfo`].
+pub fn join_lemmas<'a>(lemmas: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for (i, l) in lemmas.enumerate() {
+        if i > 0 {
+            out.push(LEMMA_SEPARATOR);
+        }
+        out.push_str(l);
+    }
+    out
+}
+
+impl SentenceInfo {
+    /// The sentence's lemmas in order (none if it was not parsed).
+    pub fn lemmas(&self) -> impl Iterator<Item = &str> {
+        let parsed = !self.lemmas.is_empty();
+        parsed
+            .then(|| self.lemmas.split(LEMMA_SEPARATOR))
+            .into_iter()
+            .flatten()
+    }
 }
 
 /// The compiled extractor.
@@ -530,7 +559,7 @@ impl Extractor {
                 has_date: false,
                 has_figure: false,
                 has_money: false,
-                lemmas: Vec::new(),
+                lemmas: String::new(),
                 events: Vec::new(),
                 modal: false,
                 modal_spans: Vec::new(),
@@ -543,7 +572,7 @@ impl Extractor {
             } else {
                 language::Analysis::default()
             };
-            info.lemmas = analysis.tokens.iter().map(|t| t.lemma.clone()).collect();
+            info.lemmas = join_lemmas(analysis.tokens.iter().map(|t| t.lemma.as_str()));
             info.modal_spans = analysis
                 .clauses
                 .iter()

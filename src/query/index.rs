@@ -375,11 +375,7 @@ impl Index {
                 let words: Vec<&str> = spans.iter().map(|&(a, b)| &lower[a..b]).collect();
                 // Stems repeat across sentences: each distinct word is
                 // stemmed once.
-                for w in words
-                    .iter()
-                    .copied()
-                    .chain(info.lemmas.iter().map(String::as_str))
-                {
+                for w in words.iter().copied().chain(info.lemmas()) {
                     if !stems_of.contains_key(w) {
                         stems_of.insert(w.to_string(), stem(w));
                     }
@@ -419,12 +415,8 @@ impl Index {
                     .iter()
                     .filter_map(|e| relation_at.get(e.class.as_str()).copied())
                     .collect();
-                let lemma_stems: Vec<&str> = info
-                    .lemmas
-                    .iter()
-                    .map(|l| stems_of[l.as_str()].as_str())
-                    .collect();
-                let lemmas: Vec<&str> = info.lemmas.iter().map(String::as_str).collect();
+                let lemmas: Vec<&str> = info.lemmas().collect();
+                let lemma_stems: Vec<&str> = lemmas.iter().map(|l| stems_of[*l].as_str()).collect();
                 let (w, st): (&[&str], &[&str]) = if lemmas.is_empty() {
                     (&words, &stems)
                 } else {
