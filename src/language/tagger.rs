@@ -80,7 +80,7 @@ impl Pattern {
 
     fn matches(&self, s: &str) -> bool {
         match self {
-            Pattern::Any(a) => a.iter().any(|x| *x == s),
+            Pattern::Any(a) => a.contains(&s),
             Pattern::TwoThenIng => s.ends_with("ing") && s.chars().count() >= 5,
             Pattern::OneChar => s.chars().count() == 1,
             Pattern::Regex(r) => r.is_match(s),
