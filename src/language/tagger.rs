@@ -205,9 +205,9 @@ struct Unknown {
     /// In the lexicon under its normal form after all (accented words).
     known: bool,
     tags: &'static [&'static str],
-    verb: String,
-    noun: String,
-    adj: String,
+    /// Lemmas as a verb, a noun and an adjective, asked for when the word
+    /// ends up with such a tag (most unknown words are names and need none).
+    lemmas: [OnceLock<String>; 3],
 }
 
 /// Tags and lemmas as the `english-pos-tagger` crate gives them, fast.
@@ -341,9 +341,11 @@ struct Tok<'a> {
     normal: std::borrow::Cow<'a, str>,
     pos: &'a str,
     tags: &'a [&'a str],
-    /// Lemmas (verb, noun, adjective) of a word; None for names, numbers
-    /// and punctuation.
+    /// Lemmas (verb, noun, adjective) of a lexicon word; None for names,
+    /// numbers, punctuation and unknown words.
     lemmas: Option<(&'a str, &'a str, &'a str)>,
+    /// What the crate said about a word its lexicon lacks.
+    unknown: Option<&'a Unknown>,
 }
 
 impl Tok<'_> {
@@ -377,48 +379,66 @@ impl LexiconTagger {
     }
 
     /// Asks the crate about a word its lexicon does not know, once.
+    /// The crate's tagging of one word alone; with `pos`, the word is
+    /// taken to have that tag (for its lemma).
+    fn probe(&self, value: &str, pos: Option<&str>) -> english_pos_tagger::Token {
+        use english_pos_tagger::Token as T;
+        let mut t = T::new(value, "word");
+        if let Some(p) = pos {
+            t.entity_type = Some("word".into());
+            t.pos = Some(p.into());
+        }
+        self.crate_tagger()
+            .tag(vec![t])
+            .pop()
+            .unwrap_or_else(|| T::new(value, "word"))
+    }
+
+    /// An unknown word's lemma as a verb (0), a noun (1) or an adjective (2).
+    fn unknown_lemma(&self, u: &Unknown, which: usize) -> String {
+        u.lemmas[which]
+            .get_or_init(|| {
+                let pos = ["VBD", "NNS", "JJR"][which];
+                self.probe(&u.normal, Some(pos))
+                    .lemma
+                    .unwrap_or_else(|| u.normal.clone())
+            })
+            .clone()
+    }
+
+    /// Asks the crate about a word its lexicon does not know, once.
     fn unknown(&self, value: &str) -> std::sync::Arc<Unknown> {
         let mut cache = self.unknown.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(u) = cache.get(value) {
             return u.clone();
         }
-        use english_pos_tagger::Token as T;
-        let tagger = self.crate_tagger();
-        let one = |value: &str, pos: Option<&str>| -> T {
-            let mut t = T::new(value, "word");
-            if let Some(p) = pos {
-                t.entity_type = Some("word".into());
-                t.pos = Some(p.into());
-            }
-            tagger
-                .tag(vec![t])
-                .pop()
-                .unwrap_or_else(|| T::new(value, "word"))
+        // The crate's normal form: lower case, accents dropped.
+        let normal = if value.is_ascii() {
+            value.to_ascii_lowercase()
+        } else {
+            self.probe(value, None)
+                .normal
+                .unwrap_or_else(|| value.to_lowercase())
         };
-        let plain = one(value, None);
-        let normal = plain.normal.clone().unwrap_or_else(|| value.to_lowercase());
         let known = TABLES.lexicon.contains_key(normal.as_str());
         // The guess for the lower-cased word is the unigram guess: a capital
         // only turns nouns and adjectives into names after the rules.
-        let first = one(&normal, None).pos.unwrap_or_else(|| "NN".into());
+        let first = if known {
+            String::new()
+        } else {
+            self.probe(&normal, None).pos.unwrap_or_else(|| "NN".into())
+        };
         let mut chars = value.chars();
         let capitalised = chars.next().is_some_and(|c| c.is_ascii_uppercase())
             && chars.next().is_some_and(|c| c.is_ascii_lowercase());
         let location = capitalised && TABLES.locations.contains(normal.as_str());
-        let lemma = |pos: &str| {
-            one(&normal, Some(pos))
-                .lemma
-                .unwrap_or_else(|| normal.clone())
-        };
         let u = std::sync::Arc::new(Unknown {
             tags: if location {
                 &["NNP"]
             } else {
                 candidates_of(&first, &normal)
             },
-            verb: lemma("VBD"),
-            noun: lemma("NNS"),
-            adj: lemma("JJR"),
+            lemmas: Default::default(),
             normal,
             known,
         });
@@ -471,6 +491,7 @@ impl PosTagger for LexiconTagger {
                     pos: "NNP",
                     tags: &[],
                     lemmas: None,
+                    unknown: None,
                 },
                 Word::Number(w) => Tok {
                     value: w,
@@ -478,6 +499,7 @@ impl PosTagger for LexiconTagger {
                     pos: "CD",
                     tags: &[],
                     lemmas: None,
+                    unknown: None,
                 },
                 Word::Punct(w) => {
                     let pos = PUNCTUATION
@@ -491,6 +513,7 @@ impl PosTagger for LexiconTagger {
                         pos,
                         tags: &[],
                         lemmas: None,
+                        unknown: None,
                     }
                 }
                 Word::Known(w, l) => {
@@ -506,7 +529,8 @@ impl PosTagger for LexiconTagger {
                     normal: u.normal.as_str().into(),
                     pos: u.tags[0],
                     tags: u.tags,
-                    lemmas: Some((&u.verb, &u.noun, &u.adj)),
+                    lemmas: None,
+                    unknown: Some(u),
                 },
             })
             .collect();
@@ -544,26 +568,30 @@ impl PosTagger for LexiconTagger {
                     return (pos.to_string(), l.to_string());
                 }
                 // An empty lemma in the table is the word itself.
-                let (verb, noun, adj) = t.lemmas.map_or((w, w, w), |(v, n, a)| {
-                    (or_word(v, w), or_word(n, w), or_word(a, w))
-                });
+                let lemma_as = |which: usize| -> String {
+                    match (t.unknown, t.lemmas) {
+                        (Some(u), _) => self.unknown_lemma(u, which),
+                        (None, Some(l)) => or_word([l.0, l.1, l.2][which], w).to_string(),
+                        (None, None) => w.to_string(),
+                    }
+                };
                 let lemma = match pos.as_bytes().first() {
                     Some(b'J') if cap => {
                         pos = "NNP";
-                        w
+                        w.to_string()
                     }
-                    Some(b'J') if pos.len() > 2 => adj,
-                    Some(b'V') if pos.len() > 2 && w == "'s" => "be",
-                    Some(b'V') if pos.len() > 2 => verb,
+                    Some(b'J') if pos.len() > 2 => lemma_as(2),
+                    Some(b'V') if pos.len() > 2 && w == "'s" => "be".to_string(),
+                    Some(b'V') if pos.len() > 2 => lemma_as(0),
                     Some(b'N') if cap => {
                         pos = "NNP";
-                        w
+                        w.to_string()
                     }
-                    Some(b'N') if pos != "NNP" && pos.len() > 2 => noun,
-                    Some(b'M') => verb,
-                    _ => w,
+                    Some(b'N') if pos != "NNP" && pos.len() > 2 => lemma_as(1),
+                    Some(b'M') => lemma_as(0),
+                    _ => w.to_string(),
                 };
-                (pos.to_string(), lemma.to_string())
+                (pos.to_string(), lemma)
             })
             .collect()
     }
@@ -578,6 +606,7 @@ impl<'a> Tok<'a> {
             pos: e.tags[0],
             tags: &e.tags,
             lemmas: Some((w(&e.verb), w(&e.noun), w(&e.adj))),
+            unknown: None,
         }
     }
 }
