@@ -334,7 +334,7 @@ fn by_words(ctx: &Ctx<'_>, q: &Query<'_>) -> Vec<Hit> {
         }
         // "When did X complete the deal?": the date of a sentence that
         // says something else happened (X was sued) is that event's date.
-        if q.need == Need::Date && dated_other_event(ctx, &q, d) {
+        if q.need == Need::Date && dated_other_event(ctx, q, d) {
             continue;
         }
         let Some(hit) = check(ctx, q, d, &weighted, 0.0) else {
