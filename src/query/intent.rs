@@ -245,9 +245,128 @@ pub fn asks_what_happened(lower: &str) -> bool {
         })
 }
 
+/// Auxiliaries that put the question word in the object slot ("who did
+/// Northwind sue?").
+const OBJECT_AUX: [&str; 11] = [
+    "did", "does", "do", "will", "would", "can", "could", "should", "might", "may", "must",
+];
+
+/// Whether the question word is the agent of the question's verb ("who
+/// sued ...", "which regulators objected ...", "who has approved ..."),
+/// not its patient ("who did X sue", "which companies were dropped").
+/// `irregular` lists verbs' base forms then their other forms, as the
+/// language file's grammar does ("buy bought").
+pub fn asks_agent(lower: &str, irregular: &[String]) -> bool {
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let is_aux = |w: &str| {
+        OBJECT_AUX.contains(&w)
+            || matches!(
+                w,
+                "was" | "were" | "is" | "are" | "be" | "been" | "has" | "have" | "had"
+            )
+    };
+    let past = |w: &str| {
+        w.ends_with("ed")
+            || irregular
+                .iter()
+                .any(|l| l.split_whitespace().skip(1).any(|f| f == w))
+    };
+    let verb_at = match words.first() {
+        Some(&"who") => 1,
+        // "which regulators objected": up to three words of the noun
+        // phrase, then the verb.
+        Some(&"which") | Some(&"what") => {
+            match (1..words.len().min(5)).find(|&i| is_aux(words[i]) || past(words[i])) {
+                Some(i) if i > 1 => i,
+                _ => return false,
+            }
+        }
+        _ => return false,
+    };
+    let Some(&verb) = words.get(verb_at) else {
+        return false;
+    };
+    let next = words.get(verb_at + 1).copied().unwrap_or("");
+    let after = words.get(verb_at + 2).copied().unwrap_or("");
+    match verb {
+        w if OBJECT_AUX.contains(&w) => false,
+        // "who is suing": active; "which firms were dropped": passive.
+        "was" | "were" | "is" | "are" | "be" => next.ends_with("ing"),
+        "has" | "have" | "had" if next == "been" => after.ends_with("ing"),
+        "has" | "have" | "had" => past(next) || next.ends_with("en"),
+        _ => true,
+    }
+}
+
+/// The kind of answer a "which <noun>" question names ("which judge",
+/// "which regulators" -> "regulator"), singular.
+pub fn asked_noun(lower: &str) -> Option<String> {
+    let mut words = lower
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty());
+    if !matches!(words.next(), Some("which") | Some("what")) {
+        return None;
+    }
+    let w = words.next()?;
+    if OBJECT_AUX.contains(&w) || matches!(w, "was" | "were" | "is" | "are" | "has" | "have") {
+        return None;
+    }
+    let singular = if let Some(s) = w.strip_suffix("ies") {
+        format!("{s}y")
+    } else if w.ends_with("ss") {
+        w.to_string()
+    } else {
+        w.strip_suffix('s').unwrap_or(w).to_string()
+    };
+    Some(singular)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn irregular() -> Vec<String> {
+        vec!["buy bought".to_string(), "win won".to_string()]
+    }
+
+    #[test]
+    fn the_question_word_is_the_agent_of_an_active_verb() {
+        let irr = irregular();
+        for q in [
+            "who sued to block the merger",
+            "which regulators objected to the deal",
+            "which judge blocked the deal in federal court",
+            "who has approved the deal",
+            "who is suing globex",
+            "who bought initech",
+            "which us regulator won the case",
+        ] {
+            assert!(asks_agent(q, &irr), "{q}");
+        }
+        for q in [
+            "who did northwind sue",
+            "which companies were dropped",
+            "who was chosen",
+            "what did the court decide",
+            "which firms has northwind been talking to",
+            "why did the judge block the deal",
+            "who is the ceo of globex",
+        ] {
+            assert!(!asks_agent(q, &irr), "{q}");
+        }
+    }
+
+    #[test]
+    fn a_which_question_names_the_kind_it_wants() {
+        assert_eq!(asked_noun("which regulators objected").as_deref(), Some("regulator"));
+        assert_eq!(asked_noun("which judge ruled").as_deref(), Some("judge"));
+        assert_eq!(asked_noun("which companies were dropped").as_deref(), Some("company"));
+        assert_eq!(asked_noun("what did the court decide"), None);
+        assert_eq!(asked_noun("who sued"), None);
+    }
 
     #[test]
     fn a_mistyped_answer_kind_is_an_error_naming_it() {

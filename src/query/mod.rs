@@ -387,7 +387,11 @@ impl Answerer {
                 let mut u = u.clone();
                 u.entities
                     .retain(|e| !u.lower[..e.span.0].trim_end().ends_with("before"));
-                respond::list(ctx, chosen, &u, intent.subjects)
+                // "Who sued ...", "which regulators objected ...": the
+                // question word is the agent, so the answer is a subject.
+                let agent = intent.subjects
+                    || intent::asks_agent(lower, &ctx.config.grammar.irregular);
+                respond::list(ctx, chosen, &u, agent)
             }
             AnswerKind::Who => respond::who(ctx, chosen, u),
             AnswerKind::Reason => respond::reason(ctx, chosen, u),

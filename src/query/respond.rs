@@ -168,7 +168,11 @@ pub fn list(ctx: &Ctx<'_>, relations: &[String], u: &Understanding, want_subject
     let mut at: HashMap<String, usize> = HashMap::new();
     for f in &facts {
         let object_is_entity = ctx.facts.entities().contains_key(&f.object);
-        let side = if want_subjects
+        // Wanted subjects, unless the question names the subject itself
+        // ("who did Northwind sue").
+        let named_subject =
+            names.contains(&f.subject.as_str()) && !names.contains(&f.object.as_str());
+        let side = if want_subjects && !named_subject
             || names.contains(&f.object.as_str()) && !names.contains(&f.subject.as_str())
         {
             f.subject.clone()
