@@ -32,6 +32,12 @@ pub struct EventConfig {
     /// ("partnership with", "rejection of", "bid for").
     #[serde(default)]
     pub nouns: Vec<String>,
+    /// Acts a verb of issuing performs ("injunction": "the judge granted
+    /// the FTC an injunction"; "statement of objection"): the verb's
+    /// subject is the agent. Head nouns in the singular, with an "of"
+    /// complement if the act has one.
+    #[serde(default)]
+    pub issued: Vec<String>,
     /// Verbs whose subject is an event noun that this class ends ("talks
     /// with X collapsed": "collapse", "fall through").
     #[serde(default)]
@@ -142,6 +148,10 @@ pub struct Classes {
     verbs: HashMap<String, Vec<Frame>>,
     nouns: HashMap<String, Vec<Frame>>,
     ends: HashMap<String, Vec<Frame>>,
+    /// Acts, by their words ("injunction", "statement of objection").
+    issued: Vec<(String, usize)>,
+    /// Verbs of issuing ("grant", "issue", "send").
+    issue_verbs: std::collections::HashSet<String>,
     institutions: std::collections::HashSet<String>,
     /// Nouns that name an event that can end ("deal", "talks").
     event_nouns: std::collections::HashSet<String>,
@@ -199,8 +209,10 @@ impl Classes {
         institutions: &[String],
         irregular: &[String],
         event_nouns: &[String],
+        issue_verbs: &[String],
     ) -> Result<Classes, ConfigError> {
         let mut out = Classes {
+            issue_verbs: issue_verbs.iter().map(|s| s.to_lowercase()).collect(),
             institutions: institutions.iter().map(|s| s.to_lowercase()).collect(),
             event_nouns: event_nouns.iter().map(|s| s.to_lowercase()).collect(),
             ..Classes::default()
@@ -216,8 +228,9 @@ impl Classes {
         for (relation, e) in entries {
             let bad =
                 |message: String| ConfigError::Invalid(format!("event `{}`: {message}", e.name));
-            if e.verbs.is_empty() && e.nouns.is_empty() && e.ends.is_empty() {
-                return Err(bad("lists no verbs, nouns or ends".into()));
+            if e.verbs.is_empty() && e.nouns.is_empty() && e.ends.is_empty() && e.issued.is_empty()
+            {
+                return Err(bad("lists no verbs, nouns, ends or issued acts".into()));
             }
             let negated = match e.negated.as_deref() {
                 None | Some("keep") => Negation::Keep,
@@ -269,6 +282,9 @@ impl Classes {
                     });
                 }
             }
+            for act in &e.issued {
+                out.issued.push((words(act).join(" "), ci));
+            }
             for v in &e.ends {
                 let w = words(v);
                 let Some((head, rest)) = w.split_first() else {
@@ -278,6 +294,16 @@ impl Classes {
                     class: ci,
                     rest: rest.to_vec(),
                 });
+            }
+            // An act's head noun is its last word before any "of".
+            let act_heads = e.issued.iter().filter_map(|x| {
+                let w = words(x);
+                let of = w.iter().position(|x| x == "of").unwrap_or(w.len());
+                w[..of].last().cloned()
+            });
+            for head in act_heads {
+                out.triggers.insert(head.clone());
+                out.triggers.insert(format!("{head}s"));
             }
             for head in e.verbs.iter().chain(&e.nouns).chain(&e.ends) {
                 let Some(head) = words(head).into_iter().next() else {
@@ -317,6 +343,7 @@ impl Classes {
                 .subject
                 .iter()
                 .chain(c.object.iter())
+                .chain(c.second.iter())
                 .chain(c.preps.iter().map(|(_, o)| o))
             {
                 mark(a, *np, ci, &mut governed);
@@ -325,6 +352,7 @@ impl Classes {
         for c in &a.clauses {
             self.verb_events(a, c, mentions, &mut out);
             self.end_events(a, c, mentions, &mut out);
+            self.issued_events(a, c, mentions, &mut out);
         }
         self.noun_events(a, &governed, mentions, &mut out);
         out
@@ -501,6 +529,47 @@ impl Classes {
         }
     }
 
+    /// Acts issued by the subject of a verb of issuing: "the judge granted
+    /// the FTC a preliminary injunction", "the Commission sent Globex a
+    /// statement of objections", "an injunction was issued by the court".
+    fn issued_events(&self, a: &Analysis, c: &Clause, mentions: &[Mention], out: &mut Vec<Event>) {
+        if self.issued.is_empty() || !self.issue_verbs.contains(&c.verb.lemma) {
+            return;
+        }
+        let (agent_np, acts) = if c.verb.passive {
+            let by = c.preps.iter().find(|(p, _)| p == "by").map(|x| x.1);
+            (by, vec![c.subject])
+        } else {
+            (c.subject, vec![c.second, c.object])
+        };
+        let Some(agent_np) = agent_np else { return };
+        for np in acts.into_iter().flatten() {
+            let key = act_words(a, np);
+            for (act, ci) in &self.issued {
+                if !(key == *act || key.ends_with(&format!(" {act}"))) {
+                    continue;
+                }
+                let class = &self.classes[*ci];
+                self.push(
+                    out,
+                    *ci,
+                    Raw {
+                        agents: self.agents_of(a, agent_np),
+                        agent_text: self.institution(a, agent_np, class),
+                        negated: c.verb.negated || a.phrases[agent_np].negative,
+                        modal: c.verb.modal || c.speculative,
+                        planned: c.verb.planned,
+                        future: c.verb.future,
+                        reason: c.reason.clone(),
+                        tokens: c.tokens.clone(),
+                        ..Raw::default()
+                    },
+                    mentions,
+                );
+            }
+        }
+    }
+
     /// Nominal events: "a partnership with X", "X's offer for Y".
     fn noun_events(
         &self,
@@ -670,7 +739,7 @@ impl Classes {
     fn agents_of(&self, a: &Analysis, np: usize) -> Vec<u16> {
         let p = &a.phrases[np];
         if !p.mentions.is_empty() {
-            return p.mentions.clone();
+            return heads(a, np);
         }
         match &p.noun {
             Some(n)
@@ -836,6 +905,57 @@ fn referents(a: &Analysis, np: usize) -> Vec<u16> {
         }
     }
     Vec::new()
+}
+
+/// A phrase's mentions without those that only modify the next one: in
+/// "King County Superior Court Judge Jane Roe" or "Oregon Attorney General
+/// Jane Roe" the agent is the person; "X, Y and Z" keeps all three.
+fn heads(a: &Analysis, np: usize) -> Vec<u16> {
+    let p = &a.phrases[np];
+    let at = |m: u16| {
+        p.tokens
+            .clone()
+            .find(|&k| a.tokens[k].pos == Pos::Mention(m))
+    };
+    let mut out = Vec::new();
+    for (i, &m) in p.mentions.iter().enumerate() {
+        let modifier = p
+            .mentions
+            .get(i + 1)
+            .is_some_and(|&next| match (at(m), at(next)) {
+                (Some(x), Some(y)) if x < y => (x + 1..y)
+                    .all(|k| matches!(a.tokens[k].pos, Pos::Proper | Pos::Noun | Pos::Adj)),
+                _ => false,
+            });
+        if !modifier {
+            out.push(m);
+        }
+    }
+    out
+}
+
+/// The words of an act: the phrase's words with its head noun's lemma, and
+/// its "of" complement's head ("a statement of objections" -> "statement of
+/// objection", "a temporary restraining order" -> "temporary restraining
+/// order").
+fn act_words(a: &Analysis, np: usize) -> String {
+    let p = &a.phrases[np];
+    let mut w: Vec<String> = p
+        .tokens
+        .clone()
+        .filter(|&k| !matches!(a.tokens[k].pos, Pos::Punct | Pos::Det | Pos::PossPron))
+        .map(|k| a.tokens[k].lower.clone())
+        .collect();
+    if let (Some(last), Some(noun)) = (w.last_mut(), &p.noun) {
+        *last = noun.clone();
+    }
+    if let Some((_, o)) = p.pps.iter().find(|(prep, _)| prep == "of") {
+        if let Some(n) = &a.phrases[*o].noun {
+            w.push("of".into());
+            w.push(n.clone());
+        }
+    }
+    w.join(" ")
 }
 
 /// A phrase's words without its determiner ("its initial partner" ->

@@ -189,6 +189,8 @@ pub struct Extractor {
     actor: String,
     known: BTreeSet<String>,
     discover_names: Vec<String>,
+    /// Common nouns naming institutions ("commission", "court"), lower case.
+    institutions: std::collections::HashSet<String>,
 }
 
 impl Extractor {
@@ -218,8 +220,15 @@ impl Extractor {
             &config.grammar.institutions,
             &config.grammar.irregular,
             &config.grammar.event_nouns,
+            &config.grammar.issue_verbs,
         )?;
         Ok(Extractor {
+            institutions: config
+                .grammar
+                .institutions
+                .iter()
+                .map(|w| w.to_lowercase())
+                .collect(),
             tagger,
             pos: LexiconTagger::default(),
             grammar: Grammar::new(&config.grammar)?,
@@ -532,7 +541,14 @@ impl Extractor {
         for s in &article.sentences {
             let mut mentions = self.tagger.tag(&s.norm, article.date, s.heading, learnt);
             let window: Vec<(String, String)> = recent.iter().flatten().cloned().collect();
-            resolve_pronouns(&s.norm, &mut mentions, &prev_subjects, &window, &salience);
+            resolve_pronouns(
+                &s.norm,
+                &mut mentions,
+                &prev_subjects,
+                &window,
+                &salience,
+                &self.institutions,
+            );
             let here: Vec<(String, String)> = mentions
                 .iter()
                 .filter_map(|m| match &m.tag {
@@ -1006,8 +1022,19 @@ fn resolve_pronouns(
     prev_subjects: &[(String, String)],
     window: &[(String, String)],
     salience: &BTreeMap<String, usize>,
+    institutions: &std::collections::HashSet<String>,
 ) {
-    let fits = |want: &str, kind: &str| want == kind || (want == "ORG" && kind == "NAME");
+    // "The agency" is a regulator: one from the gazetteer, or a name found
+    // in the text that reads as an institution ("Federal Trade Commission").
+    let institution = |name: &str| {
+        name.split_whitespace()
+            .any(|w| institutions.contains(&w.to_lowercase()))
+    };
+    let fits_named = |want: &str, kind: &str, name: &str| {
+        want == kind
+            || (want == "ORG" && kind == "NAME")
+            || (want == "REGULATOR" && matches!(kind, "ORG" | "NAME") && institution(name))
+    };
     let mut resolved: Vec<(usize, Option<(String, String)>)> = Vec::new();
     for (i, m) in mentions.iter().enumerate() {
         let Tag::Pronoun(want) = &m.tag else { continue };
@@ -1015,17 +1042,20 @@ fn resolve_pronouns(
         let before: Vec<(usize, String, String)> = mentions[..i]
             .iter()
             .filter_map(|x| match &x.tag {
-                Tag::Entity { name, kind } if fits(want, kind) => {
+                Tag::Entity { name, kind } if fits_named(want, kind, name) => {
                     Some((x.end, name.clone(), kind.clone()))
                 }
                 _ => None,
             })
             .collect();
-        let prev = prev_subjects.iter().find(|(_, k)| fits(want, k)).cloned();
+        let prev = prev_subjects
+            .iter()
+            .find(|(n, k)| fits_named(want, k, n))
+            .cloned();
         let short = m.text.split_whitespace().count() == 1;
         let salient = window
             .iter()
-            .filter(|(_, k)| fits(want, k))
+            .filter(|(n, k)| fits_named(want, k, n))
             .max_by_key(|(n, _)| {
                 (
                     salience.get(n).copied().unwrap_or(0),

@@ -60,6 +60,9 @@ pub struct GrammarConfig {
     /// Verbs whose "X from V-ing" complement did not happen ("prevented
     /// the deal from closing", "barred X from buying Y").
     pub prevent_verbs: Vec<String>,
+    /// Verbs whose object is an act of their subject ("granted an
+    /// injunction", "sent a statement of objections", "issued a ruling").
+    pub issue_verbs: Vec<String>,
 }
 
 /// The compiled grammar.
@@ -205,6 +208,9 @@ pub struct Clause {
     pub subject: Option<usize>,
     /// Direct object phrase.
     pub object: Option<usize>,
+    /// The second object of a verb of giving, the thing given ("granted
+    /// the FTC an injunction", "sent Globex a statement of objections").
+    pub second: Option<usize>,
     /// Particles of a phrasal verb ("out" in "ruled X out").
     pub particles: Vec<String>,
     /// Prepositional arguments after the verb: (preposition, phrase index).
@@ -754,6 +760,7 @@ fn clauses(
         // Object, particles and prepositional arguments, to the right.
         let mut j = vg.tokens.end;
         let mut object = None;
+        let mut second = None;
         let mut particles = Vec::new();
         let mut preps = Vec::new();
         let limit = next_start.min(n);
@@ -794,6 +801,15 @@ fn clauses(
                     j = phrases[o].tokens.end;
                     // "ruled X out".
                     continue;
+                }
+                // "granted the FTC an injunction": the thing given.
+                if object.is_some()
+                    && second.is_none()
+                    && preps.is_empty()
+                    && particles.is_empty()
+                    && phrases[o].tokens.start == j
+                {
+                    second = Some(o);
                 }
                 j = phrases[o].tokens.end;
                 continue;
@@ -890,6 +906,7 @@ fn clauses(
             verb: vg,
             subject,
             object,
+            second,
             particles,
             preps,
             speculative,
@@ -958,6 +975,9 @@ impl Analysis {
                         .collect::<String>(),
                     np(c.object)
                 );
+                if c.second.is_some() {
+                    s.push_str(&format!(" +[{}]", np(c.second).trim_matches(['[', ']'])));
+                }
                 for (p, o) in &c.preps {
                     s.push_str(&format!(" {p}:{}", np(Some(*o))));
                 }

@@ -361,9 +361,15 @@ mod tests {
 
     #[test]
     fn a_which_question_names_the_kind_it_wants() {
-        assert_eq!(asked_noun("which regulators objected").as_deref(), Some("regulator"));
+        assert_eq!(
+            asked_noun("which regulators objected").as_deref(),
+            Some("regulator")
+        );
         assert_eq!(asked_noun("which judge ruled").as_deref(), Some("judge"));
-        assert_eq!(asked_noun("which companies were dropped").as_deref(), Some("company"));
+        assert_eq!(
+            asked_noun("which companies were dropped").as_deref(),
+            Some("company")
+        );
         assert_eq!(asked_noun("what did the court decide"), None);
         assert_eq!(asked_noun("who sued"), None);
     }

@@ -389,8 +389,8 @@ impl Answerer {
                     .retain(|e| !u.lower[..e.span.0].trim_end().ends_with("before"));
                 // "Who sued ...", "which regulators objected ...": the
                 // question word is the agent, so the answer is a subject.
-                let agent = intent.subjects
-                    || intent::asks_agent(lower, &ctx.config.grammar.irregular);
+                let agent =
+                    intent.subjects || intent::asks_agent(lower, &ctx.config.grammar.irregular);
                 respond::list(ctx, chosen, &u, agent)
             }
             AnswerKind::Who => respond::who(ctx, chosen, u),

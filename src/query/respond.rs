@@ -65,16 +65,28 @@ fn involving<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) -> Vec<
     let all: Vec<&Fact> = all.into_iter().map(|(_, f)| f).collect();
     // A topic object ("a version of Acme Cloud ...") names things
     // inside it; an entity object is only itself ("Acme Pay" is not Acme).
+    // "the Globex deal": a fact about "the deal" is about its parties.
+    let topic = &ctx.config.query.topic_words;
+    let about_the_deal = |f: &Fact| {
+        !ctx.facts.entities().contains_key(&f.object)
+            && f.object
+                .rsplit(' ')
+                .next()
+                .is_some_and(|w| topic.iter().any(|t| t == w))
+    };
     let is_party = |f: &Fact, n: &str| {
         f.subject == n
             || f.object == n
             || (!ctx.facts.entities().contains_key(&f.object) && f.object.contains(n))
     };
+    let deal_party = |f: &Fact, n: &str| {
+        is_party(f, n) || (u.deal_of.iter().any(|d| d == n) && about_the_deal(f))
+    };
     // The story's actor is implied in most questions; the other names are
     // what the question is really about.
     let actor = ctx.facts.actor();
     let focus: Vec<&str> = names.iter().copied().filter(|n| *n != actor).collect();
-    let levels: [&dyn Fn(&Fact) -> bool; 3] = [
+    let levels: [&dyn Fn(&Fact) -> bool; 4] = [
         &|f| names.iter().all(|n| is_party(f, n)),
         &|f| {
             focus.iter().all(|n| is_party(f, n))
@@ -89,6 +101,8 @@ fn involving<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) -> Vec<
                 focus.iter().any(|n| is_party(f, n))
             }
         },
+        // Last, "the Globex deal" asks about "the deal" too.
+        &|f| names.iter().all(|n| deal_party(f, n)),
     ];
     for level in levels {
         let found: Vec<&Fact> = all.iter().copied().filter(|f| level(f)).collect();

@@ -50,6 +50,10 @@ pub struct Understanding {
     /// The question asks what happened (not what would, could or will):
     /// modal and conditional sentences do not answer it.
     pub happened: bool,
+    /// Entities named as the deal's parties ("the Globex deal", "Globex's
+    /// takeover", "the Globex Initech merger"): a fact about "the deal"
+    /// is about them.
+    pub deal_of: Vec<String>,
 }
 
 /// Entity names and aliases for question matching.
@@ -325,7 +329,9 @@ impl Lexicon {
                 terms.push(t);
             }
         }
+        let deal_of = self.deal_parties(&lower, &entities);
         Understanding {
+            deal_of,
             happened: super::intent::asks_what_happened(&lower),
             lower,
             entities,
@@ -333,6 +339,53 @@ impl Lexicon {
             outside,
             terms,
         }
+    }
+
+    /// The entities that modify a topic noun ("the Globex deal", "Globex's
+    /// merger", "the Globex Initech merger").
+    fn deal_parties(&self, lower: &str, entities: &[Named]) -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, n) in entities.iter().enumerate() {
+            let mut rest = &lower[n.span.1.min(lower.len())..];
+            // "Globex Initech merger": skip the names that follow.
+            for m in &entities[i + 1..] {
+                let gap = m.span.0.saturating_sub(lower.len() - rest.len());
+                let between = &rest[..gap.min(rest.len())];
+                if between
+                    .trim_start_matches(['\'', '’', 's'])
+                    .trim()
+                    .is_empty()
+                    || between.trim() == "-"
+                {
+                    rest = &lower[m.span.1.min(lower.len())..];
+                } else {
+                    break;
+                }
+            }
+            let rest = rest
+                .strip_prefix("'s")
+                .or_else(|| rest.strip_prefix("’s"))
+                .unwrap_or(rest)
+                .trim_start_matches([' ', '-']);
+            let word: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '-')
+                .collect();
+            // "Globex's $20 billion deal": a figure may come between.
+            let word = if word.is_empty() || word.chars().all(|c| c.is_ascii_digit()) {
+                rest.split_whitespace()
+                    .find(|w| w.chars().next().is_some_and(|c| c.is_alphabetic()))
+                    .unwrap_or("")
+                    .trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+                    .to_string()
+            } else {
+                word
+            };
+            if self.topic_words.contains(&word) && !out.contains(&n.name) {
+                out.push(n.name.clone());
+            }
+        }
+        out
     }
 
     /// A word as a retrieval term: synonym group, else its stem.
