@@ -298,7 +298,7 @@ impl Answerer {
             return retrieval::answer(ctx, &u, need, &chosen);
         };
         let chosen = if intent.relations.is_empty() {
-            self.lexicon.choose_relations(ctx.config, &lower)
+            self.relations_asked(ctx, &lower)
         } else {
             intent.relations.clone()
         };
@@ -324,6 +324,28 @@ impl Answerer {
         } else {
             ans.with_intent(&intent.name)
         }
+    }
+
+    /// The relations a question's words point at. In "which regulators
+    /// approved ...", "regulators" names the answer, not the event: the
+    /// verb decides, when it points at a relation.
+    fn relations_asked(&self, ctx: &Ctx<'_>, lower: &str) -> Vec<String> {
+        let which_noun = intent::asks_agent(lower, &ctx.config.grammar.irregular)
+            && intent::asked_noun(lower).is_some();
+        if which_noun {
+            // The question without its noun: "which approved the takeover".
+            let mut words = lower.splitn(3, ' ');
+            if let (Some(which), Some(_), Some(rest)) = (words.next(), words.next(), words.next())
+            {
+                let chosen = self
+                    .lexicon
+                    .choose_relations(ctx.config, &format!("{which} {rest}"));
+                if !chosen.is_empty() {
+                    return chosen;
+                }
+            }
+        }
+        self.lexicon.choose_relations(ctx.config, lower)
     }
 
     /// The facts tier for a matched intent.
