@@ -38,6 +38,11 @@ pub struct EventConfig {
     /// complement if the act has one.
     #[serde(default)]
     pub issued: Vec<String>,
+    /// The agent is whoever says or finds the clause, whose subject is the
+    /// event itself: "the regulator found that the deal would harm
+    /// competition" is the regulator's objection.
+    #[serde(default)]
+    pub speaker_agent: bool,
     /// Verbs whose subject is an event noun that this class ends ("talks
     /// with X collapsed": "collapse", "fall through").
     #[serde(default)]
@@ -126,6 +131,7 @@ pub struct Class {
     asserts_object: bool,
     deal_object: bool,
     dates_object: bool,
+    speaker_agent: bool,
     object: Option<String>,
     unless_adverbs: Vec<String>,
     adverbs: Vec<String>,
@@ -264,6 +270,7 @@ impl Classes {
                 asserts_object: e.asserts_object,
                 deal_object: e.deal_object && e.object.is_some(),
                 dates_object: e.dates_object,
+                speaker_agent: e.speaker_agent,
                 object: e.object.clone(),
                 unless_adverbs: e.unless_adverbs.iter().map(|a| a.to_lowercase()).collect(),
                 adverbs: e.adverbs.iter().map(|a| a.to_lowercase()).collect(),
@@ -379,6 +386,10 @@ impl Classes {
             if has(&class.unless_adverbs) || (!class.adverbs.is_empty() && !has(&class.adverbs)) {
                 continue;
             }
+            if class.speaker_agent {
+                self.claimed_event(a, c, f.class, mentions, out);
+                continue;
+            }
             // The words after the verb: particles, then a preposition.
             let mut patient = None;
             let mut ok = true;
@@ -473,6 +484,58 @@ impl Classes {
                 );
             }
         }
+    }
+
+    /// "The regulator said the deal would harm competition": the speaker
+    /// objects to the deal. The clause's subject must be an event noun;
+    /// "would" is the speaker's claim, not a possibility.
+    fn claimed_event(
+        &self,
+        a: &Analysis,
+        c: &Clause,
+        ci: usize,
+        mentions: &[Mention],
+        out: &mut Vec<Event>,
+    ) {
+        let class = &self.classes[ci];
+        let (Some(speaker), Some(subject)) = (c.reported_by, c.subject) else {
+            return;
+        };
+        let np = &a.phrases[subject];
+        let event_subject = np.mentions.is_empty()
+            && np
+                .noun
+                .as_ref()
+                .is_some_and(|n| self.nouns.contains_key(n) || self.event_nouns.contains(n));
+        if !event_subject || c.verb.passive {
+            return;
+        }
+        // Said directly by the speaker: "said the deal would harm", not
+        // "said X had not shown that the deal would harm".
+        let at = a.clauses.iter().position(|x| std::ptr::eq(x, c));
+        let direct = at
+            .and_then(|i| i.checked_sub(1))
+            .is_some_and(|p| a.clauses[p].subject == Some(speaker));
+        if !direct {
+            return;
+        }
+        self.push(
+            out,
+            ci,
+            Raw {
+                agents: self.agents_of(a, speaker),
+                agent_text: self.institution(a, speaker, class),
+                negated: c.verb.negated,
+                modal: c.speculative,
+                // What the speaker says the event would do.
+                reason: c.tokens.end.checked_sub(1).map(|last| {
+                    a.tokens[c.verb.tokens.start].span.start..a.tokens[last].span.end
+                }),
+                tokens: c.tokens.clone(),
+                ..Raw::default()
+            },
+            mentions,
+        );
     }
 
     /// "Talks with X collapsed", "the deal fell apart": an event noun as
@@ -648,13 +711,20 @@ impl Classes {
                         || (c.object.is_none() && c.preps.iter().any(|(_, o)| *o == pi)))
                         && !other_event(c)
                 });
+                // "X sued to block Y's takeover, arguing that ...": the
+                // reason is the verb's event's, not the takeover's.
+                let verb_is_event = clause.is_some_and(|c| {
+                    c.subject != Some(pi)
+                        && (self.verbs.contains_key(&c.verb.lemma)
+                            || c.verb.control.iter().any(|v| self.verbs.contains_key(v)))
+                });
                 let raw = match clause {
                     Some(c) => Raw {
+                        reason: if verb_is_event { None } else { c.reason.clone() },
                         negated: c.verb.negated || c.subject.is_some_and(|s| a.phrases[s].negative),
                         modal: c.verb.modal || c.speculative,
                         planned: c.verb.planned,
                         future: c.verb.future,
-                        reason: c.reason.clone(),
                         reported_by: c
                             .reported_by
                             .and_then(|s| a.phrases[s].mentions.first().copied()),
