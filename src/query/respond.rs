@@ -404,6 +404,24 @@ pub fn reason(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer 
     } else {
         with_reasons(relations)
     };
+    if facts.is_empty() && !relations.is_empty() {
+        // "Why did the regulator block it?" when the blocking sentence
+        // gives no reason: the reasons the same agents give elsewhere
+        // ("the regulator said the deal would harm competition").
+        let actor = ctx.facts.actor();
+        let agents: BTreeSet<&str> = involving(ctx, relations, u)
+            .iter()
+            .filter(|f| !f.negated && f.subject != actor)
+            .map(|f| f.subject.as_str())
+            .collect();
+        facts = ctx
+            .facts
+            .all()
+            .iter()
+            .filter(|f| agents.contains(f.subject.as_str()) && f.has_reason() && !f.negated)
+            .filter(|f| !(u.happened && ctx.modal_only(f)))
+            .collect();
+    }
     if facts.is_empty() && !named(u).is_empty() {
         let all: Vec<String> = ctx
             .config
