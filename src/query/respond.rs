@@ -666,6 +666,17 @@ pub fn yesno(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
                 .all(|n| f.subject == *n || f.object == *n || names.len() == 1)
         })
         .collect();
+    // "Did the regulator approve the sale to Initech?" with only "the
+    // regulator has not approved the deal" on file: a fact by the named
+    // subject about the deal itself (no named object) answers.
+    let facts = if facts.is_empty() && names.len() > 1 {
+        facts_of(ctx, relations, u)
+            .into_iter()
+            .filter(|f| f.subject == names[0] && !ctx.facts.entities().contains_key(&f.object))
+            .collect()
+    } else {
+        facts
+    };
     if let Some(f) = facts
         .iter()
         .max_by_key(|f| (ctx.relevance(f, u), f.sources, std::cmp::Reverse(f.index)))
