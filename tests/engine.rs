@@ -935,3 +935,55 @@ fn a_mistyped_answer_kind_refuses_to_start_and_names_it() {
     };
     assert!(err.contains("timelime"), "{err}");
 }
+
+#[test]
+fn regulators_courts_and_lawsuits_answer_who_why_and_whether() {
+    // A story of one deal taken to court: who sued, which judge blocked it,
+    // who objected, and yes/no questions the articles answer with a "not".
+    let dir = std::env::temp_dir().join(format!("factdesk-legal-{}", std::process::id()));
+    let articles = dir.join("articles");
+    std::fs::create_dir_all(&articles).unwrap();
+    std::fs::write(
+        dir.join("story.toml"),
+        "[story]\ntitle = \"Globex's bid for Initech\"\nactor = \"Globex\"\n\n\
+         [[entity]]\nname = \"Globex\"\nkind = \"org\"\n\n\
+         [[entity]]\nname = \"Initech\"\nkind = \"org\"\n\n\
+         [[entity]]\nname = \"Contoso\"\nkind = \"org\"\n\n\
+         [[entity]]\nname = \"Trade Authority\"\nkind = \"regulator\"\n\n\
+         [[entity]]\nname = \"Markets Commission\"\nkind = \"regulator\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        articles.join("01.txt"),
+        "date: 2024-03-04\ntitle: Regulator sues to block Globex deal\n\n\
+         The Trade Authority on Monday sued to block Globex's $9 billion takeover of Initech.\n\
+         The Markets Commission sent Globex a statement of objections in February.\n\
+         The Trade Authority has not signed off on the plan to sell 300 stores to Contoso.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        articles.join("02.txt"),
+        "date: 2024-09-10\ntitle: Judge blocks Globex deal\n\n\
+         U.S. District Judge Maria Lopez granted the Trade Authority a preliminary injunction on Tuesday.\n\
+         Initech terminated the merger agreement on Wednesday.\n\
+         Globex has not paid the termination fee.\n",
+    )
+    .unwrap();
+    let engine = Engine::load_story(None, Some(&dir.join("story.toml")), Some(&articles)).unwrap();
+    let text = |q: &str| {
+        let a = ask(&engine, q);
+        assert!(a.answered, "{q}: not answered");
+        a.body_text()
+    };
+    let sued = text("Who sued to block the merger?");
+    assert!(sued.starts_with("Trade Authority"), "{sued}");
+    let judge = text("Which judge blocked the deal?");
+    assert!(judge.contains("Maria Lopez"), "{judge}");
+    let objected = text("Which regulators objected to the Globex deal?");
+    assert!(objected.contains("Markets Commission"), "{objected}");
+    let approved = text("Did the Trade Authority approve the sale of stores to Contoso?");
+    assert!(approved.starts_with("No"), "{approved}");
+    let paid = text("Has Globex paid Initech the breakup fee?");
+    assert!(paid.starts_with("No"), "{paid}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -528,9 +528,11 @@ impl Classes {
                 negated: c.verb.negated,
                 modal: c.speculative,
                 // What the speaker says the event would do.
-                reason: c.tokens.end.checked_sub(1).map(|last| {
-                    a.tokens[c.verb.tokens.start].span.start..a.tokens[last].span.end
-                }),
+                reason: c
+                    .tokens
+                    .end
+                    .checked_sub(1)
+                    .map(|last| a.tokens[c.verb.tokens.start].span.start..a.tokens[last].span.end),
                 tokens: c.tokens.clone(),
                 ..Raw::default()
             },
@@ -720,7 +722,11 @@ impl Classes {
                 });
                 let raw = match clause {
                     Some(c) => Raw {
-                        reason: if verb_is_event { None } else { c.reason.clone() },
+                        reason: if verb_is_event {
+                            None
+                        } else {
+                            c.reason.clone()
+                        },
                         negated: c.verb.negated || c.subject.is_some_and(|s| a.phrases[s].negative),
                         modal: c.verb.modal || c.speculative,
                         planned: c.verb.planned,

@@ -298,7 +298,7 @@ impl Answerer {
             return retrieval::answer(ctx, &u, need, &chosen);
         };
         let chosen = if intent.relations.is_empty() {
-            self.relations_asked(ctx, &lower)
+            self.relations_asked(ctx, &lower, &u)
         } else {
             intent.relations.clone()
         };
@@ -329,14 +329,22 @@ impl Answerer {
     /// The relations a question's words point at. In "which regulators
     /// approved ...", "regulators" names the answer, not the event: the
     /// verb decides, when it points at a relation.
-    fn relations_asked(&self, ctx: &Ctx<'_>, lower: &str) -> Vec<String> {
+    fn relations_asked(&self, ctx: &Ctx<'_>, lower: &str, u: &Understanding) -> Vec<String> {
+        // Names are not relation words: "the Trade Authority" asks nothing
+        // about authorisation.
+        let mut unnamed = lower.to_string();
+        for e in &u.entities {
+            if let Some(name) = u.lower.get(e.span.0..e.span.1) {
+                unnamed = unnamed.replacen(name, &" ".repeat(name.len()), 1);
+            }
+        }
+        let lower = unnamed.as_str();
         let which_noun = intent::asks_agent(lower, &ctx.config.grammar.irregular)
             && intent::asked_noun(lower).is_some();
         if which_noun {
             // The question without its noun: "which approved the takeover".
             let mut words = lower.splitn(3, ' ');
-            if let (Some(which), Some(_), Some(rest)) = (words.next(), words.next(), words.next())
-            {
+            if let (Some(which), Some(_), Some(rest)) = (words.next(), words.next(), words.next()) {
                 let chosen = self
                     .lexicon
                     .choose_relations(ctx.config, &format!("{which} {rest}"));
@@ -345,7 +353,12 @@ impl Answerer {
                 }
             }
         }
-        self.lexicon.choose_relations(ctx.config, lower)
+        let chosen = self.lexicon.choose_relations(ctx.config, lower);
+        if chosen.is_empty() {
+            // Only a name held a relation word: keep what it points at.
+            return self.lexicon.choose_relations(ctx.config, &u.lower);
+        }
+        chosen
     }
 
     /// The facts tier for a matched intent.
