@@ -950,7 +950,8 @@ fn regulators_courts_and_lawsuits_answer_who_why_and_whether() {
          [[entity]]\nname = \"Initech\"\nkind = \"org\"\n\n\
          [[entity]]\nname = \"Contoso\"\nkind = \"org\"\n\n\
          [[entity]]\nname = \"Trade Authority\"\nkind = \"regulator\"\n\n\
-         [[entity]]\nname = \"Markets Commission\"\nkind = \"regulator\"\n",
+         [[entity]]\nname = \"Markets Commission\"\nkind = \"regulator\"\n\n\
+         [[entity]]\nname = \"U.S. Department of Justice\"\nkind = \"regulator\"\n",
     )
     .unwrap();
     std::fs::write(
@@ -958,7 +959,8 @@ fn regulators_courts_and_lawsuits_answer_who_why_and_whether() {
         "date: 2024-03-04\ntitle: Regulator sues to block Globex deal\n\n\
          The Trade Authority on Monday sued to block Globex's $9 billion takeover of Initech.\n\
          The Markets Commission sent Globex a statement of objections in February.\n\
-         The Trade Authority has not signed off on the plan to sell 300 stores to Contoso.\n",
+         The Trade Authority has not signed off on the plan to sell 300 stores to Contoso.\n\
+         The U.S. Department of Justice has also been reviewing the transaction.\n",
     )
     .unwrap();
     std::fs::write(
@@ -983,6 +985,10 @@ fn regulators_courts_and_lawsuits_answer_who_why_and_whether() {
     assert!(objected.contains("Markets Commission"), "{objected}");
     let approved = text("Did the Trade Authority approve the sale of stores to Contoso?");
     assert!(approved.starts_with("No"), "{approved}");
+    let us = text("Did US regulators look at the deal?");
+    assert!(us.starts_with("Yes: U.S. Department of Justice"), "{us}");
+    let japan = ask(&engine, "Did Japanese regulators look at the deal?");
+    assert!(!japan.answered, "{}", japan.body_text());
     let paid = text("Has Globex paid Initech the breakup fee?");
     assert!(paid.starts_with("No"), "{paid}");
     std::fs::remove_dir_all(&dir).ok();

@@ -622,6 +622,94 @@ pub fn who(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
 /// One fact as the answer to a yes/no question: the word, the fact with
 /// its details, every reason, and where the sources differ. A fact the
 /// sources disagree about never gets a bare "Yes".
+/// The best fact of these relations whose subject is an institution of the
+/// kind the question names ("regulators", "the court"), from where the word
+/// before it says ("US regulators": a name or alias holding "US"). None
+/// when the question names no institution.
+fn by_institution<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) -> Option<&'f Fact> {
+    let institutions = &ctx.config.grammar.institutions;
+    let words: Vec<String> = u
+        .lower
+        .split(|c: char| !c.is_alphanumeric() && c != '.')
+        .map(|w| w.replace('.', ""))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let at = words.iter().position(|w| institutions.contains(w))?;
+    let noun = words[at].trim_end_matches('s');
+    let from = at.checked_sub(1).map(|i| words[i].as_str());
+    // Words of a name and its aliases, dots dropped ("U.S." -> "us").
+    let name_words = |name: &str| -> Vec<String> {
+        let aliases = ctx
+            .config
+            .entities
+            .iter()
+            .filter(|e| e.name == name)
+            .flat_map(|e| e.aliases.iter().map(String::as_str));
+        std::iter::once(name)
+            .chain(aliases)
+            .flat_map(|n| {
+                n.split_whitespace()
+                    .map(|w| w.replace('.', "").to_lowercase())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    let institution = |f: &Fact| {
+        let kind = ctx
+            .facts
+            .entities()
+            .get(&f.subject)
+            .map(|e| e.kind.as_str());
+        kind == Some(noun.to_uppercase().as_str())
+            || kind == Some("REGULATOR")
+            || f.subject.to_lowercase().contains(noun)
+    };
+    let candidates: Vec<&Fact> = facts_of(ctx, relations, u)
+        .into_iter()
+        .filter(|f| institution(f))
+        .collect();
+    let from_there: Vec<&Fact> = candidates
+        .iter()
+        .copied()
+        .filter(|f| from.is_some_and(|w| name_words(&f.subject).iter().any(|x| x == w)))
+        .collect();
+    // A word before the noun that no institution's name holds is a place
+    // the articles do not tie to one ("Japanese regulators"): no answer;
+    // unless it is a function word ("the regulators", "any regulator").
+    let pool = if !from_there.is_empty() {
+        from_there
+    } else if from.map_or(true, |w| {
+        matches!(
+            w,
+            "the"
+                | "a"
+                | "an"
+                | "any"
+                | "all"
+                | "some"
+                | "its"
+                | "their"
+                | "other"
+                | "did"
+                | "do"
+                | "does"
+                | "have"
+                | "has"
+                | "had"
+                | "will"
+                | "would"
+                | "can"
+                | "could"
+        )
+    }) {
+        candidates
+    } else {
+        Vec::new()
+    };
+    pool.into_iter()
+        .max_by_key(|f| (!f.negated, f.sources, std::cmp::Reverse(f.index)))
+}
+
 fn yesno_fact(ctx: &Ctx<'_>, ans: &mut Answer, word: &str, f: &Fact) {
     let cites = ctx.cite_fact(ans, f, CITES_PER_ITEM);
     ans.headline = if !ctx.facts.conflicting(f).is_empty() {
@@ -655,7 +743,17 @@ fn yesno_fact(ctx: &Ctx<'_>, ans: &mut Answer, word: &str, f: &Fact) {
 pub fn yesno(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
     let mut ans = ctx.answer("yesno");
     let names = named(u);
-    if names.is_empty() || relations.is_empty() {
+    if relations.is_empty() {
+        return ans;
+    }
+    if names.is_empty() {
+        // "Did US regulators look at the deal?": institutions the question
+        // names by a common noun and where they are from.
+        if let Some(f) = by_institution(ctx, relations, u) {
+            let word = if f.negated { "No" } else { "Yes" };
+            yesno_fact(ctx, &mut ans, word, f);
+            return ans.settle(Basis::Facts);
+        }
         return ans;
     }
     let facts: Vec<&Fact> = involving(ctx, relations, u)
