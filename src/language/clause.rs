@@ -870,6 +870,13 @@ fn clauses(
             let lead = norm[from..to].len() - norm[from..to].trim_start().len();
             (to > from + lead + 2).then_some(from + lead..to)
         })();
+        // "X sued to block Y's proposed takeover, arguing that ...": a
+        // participle inside the clause before does not take its reason too.
+        let reason = reason.filter(|r| {
+            !out.last().is_some_and(|c: &Clause| {
+                c.reason.as_ref() == Some(r) && t[vg.head].pos == Pos::Verb(VForm::Participle)
+            })
+        });
         let reported_by = match last_speech {
             Some((end, subj)) if end <= vg.tokens.start => subj,
             _ => None,
@@ -1052,6 +1059,25 @@ mod tests {
         );
         let modal = clauses("The regulator could block the deal.");
         assert!(modal.iter().all(|c| c.contains("modal")), "{modal:?}");
+    }
+
+    #[test]
+    fn a_double_object_and_a_reason_belong_to_their_own_clause() {
+        // "granted the FTC an injunction": the thing given is the second object.
+        let given = clauses("Judge Roe granted Northwind a preliminary injunction.");
+        assert!(
+            given
+                .iter()
+                .any(|c| c.contains("+[a preliminary injunction]")),
+            "{given:?}"
+        );
+        // The reason is the suit's, not the participle's inside it.
+        let sued = clauses(
+            "Northwind sued to block Globex's proposed acquisition of Initech, arguing that the deal would raise prices.",
+        );
+        let with_reason: Vec<&String> = sued.iter().filter(|c| c.contains("because")).collect();
+        assert_eq!(with_reason.len(), 1, "{sued:?}");
+        assert!(with_reason[0].contains("<sue+block>"), "{sued:?}");
     }
 
     #[test]
