@@ -908,6 +908,19 @@ fn clauses(
         {
             vg.negated = true;
         }
+        // "urged regulators to reject the deal": what the object is urged to
+        // do is a wish, and the object is its subject.
+        if vg.tokens.start > 0 && t[vg.tokens.start - 1].pos == Pos::To {
+            if let Some(prev) = out
+                .last()
+                .filter(|c| c.object.is_some() && g.control_plan.contains(&c.verb.lemma))
+            {
+                vg.planned = true;
+                if subject.is_none() {
+                    subject = prev.object;
+                }
+            }
+        }
         let verb_start = vg.tokens.start;
         out.push(Clause {
             verb: vg,
@@ -1100,6 +1113,13 @@ mod tests {
         assert_eq!(
             clauses("The regulator sued on Thursday to block the merger."),
             ["[The regulator] <sue+block> [the merger] (planned)"]
+        );
+        assert_eq!(
+            clauses("Lawmakers urged regulators to reject the merger."),
+            [
+                "[Lawmakers] <urge> [regulators]",
+                "[regulators] <reject> [the merger] (planned)"
+            ]
         );
         assert_eq!(
             clauses("The ruling prevented the deal from being completed."),

@@ -312,10 +312,15 @@ impl Answerer {
         }
         // No fact fits: the articles' own words, with the relation the
         // question's words point at (the intent's may be a narrow one).
+        // Only an intent's fixed relations are widened by the question's
+        // words: relations read from the question already are its words
+        // ("which regulator blocked" asks about blocking, not approval).
         let mut relations = chosen;
-        for r in self.lexicon.choose_relations(ctx.config, &lower) {
-            if !relations.contains(&r) {
-                relations.push(r);
+        if !intent.relations.is_empty() || relations.is_empty() {
+            for r in self.lexicon.choose_relations(ctx.config, &lower) {
+                if !relations.contains(&r) {
+                    relations.push(r);
+                }
             }
         }
         let quoted = retrieval::answer(ctx, &u, need, &relations);

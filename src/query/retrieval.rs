@@ -321,6 +321,7 @@ fn by_words(ctx: &Ctx<'_>, q: &Query<'_>) -> Vec<Hit> {
         .iter()
         .map(|&r| ctx.index.relation_docs(r))
         .collect();
+    let verb_docs: Vec<&[u32]> = q.covered.iter().map(|t| ctx.index.postings(t)).collect();
     let mut hits = Vec::new();
     for &d in first.iter().take(MAX_SCANNED) {
         if !required.iter().all(|l| l.binary_search(&d).is_ok()) || must.binary_search(&d).is_err()
@@ -335,6 +336,16 @@ fn by_words(ctx: &Ctx<'_>, q: &Query<'_>) -> Vec<Hit> {
         // "When did X complete the deal?": the date of a sentence that
         // says something else happened (X was sued) is that event's date.
         if q.need == Need::Date && dated_other_event(ctx, q, d) {
+            continue;
+        }
+        // "Which regulator blocked the deal?": whoever a sentence names is
+        // the answer only if it says the question's verb ("would buy" for
+        // "who tried to buy"); "subject to approval by regulators" names
+        // no one who blocked anything.
+        if q.need == Need::Entity
+            && !verb_docs.is_empty()
+            && !verb_docs.iter().any(|l| l.binary_search(&d).is_ok())
+        {
             continue;
         }
         let Some(hit) = check(ctx, q, d, &weighted, 0.0) else {
