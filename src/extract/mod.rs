@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::{Config, ConfigError};
 use crate::corpus::{Article, Sentence};
 use crate::date::Date;
+use crate::facts::Qualifier;
 
 use crate::language::{self, clause::Grammar, LexiconTagger, PosTagger};
 use events::Classes;
@@ -720,6 +721,20 @@ impl Extractor {
             }
             if let Some(role) = &e.role {
                 qualifiers.insert("role".to_string(), role.clone());
+            }
+            // The deal's figures: its price is its value (not a fee that
+            // happens to share the clause).
+            for (key, v) in [
+                (Qualifier::Price, &e.price),
+                (Qualifier::PerShare, &e.per_share),
+                (Qualifier::Quantity, &e.quantity),
+            ] {
+                if let Some(v) = v {
+                    qualifiers.insert(key.key().to_string(), v.clone());
+                }
+            }
+            if let Some(p) = &e.price {
+                qualifiers.insert(Qualifier::Value.key().to_string(), p.clone());
             }
             let attribution = attribution
                 .clone()

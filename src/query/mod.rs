@@ -18,6 +18,7 @@
 mod answer;
 mod clean;
 mod ctx;
+mod figures;
 pub mod help;
 pub mod index;
 pub mod intent;
@@ -157,6 +158,7 @@ impl Answerer {
             AnswerKind::Status => story::status(ctx),
             AnswerKind::Sources => story::sources(ctx),
             AnswerKind::Timeline => story::timeline(ctx),
+            AnswerKind::Price => figures::price(ctx, &cmd.relations, &u),
             AnswerKind::Numbers => respond::numbers(
                 ctx,
                 &Understanding {
@@ -339,6 +341,7 @@ impl Answerer {
             AnswerKind::Sources => story::sources(ctx),
             AnswerKind::Status => story::status(ctx),
             AnswerKind::Timeline => story::timeline(ctx),
+            AnswerKind::Price => figures::price(ctx, chosen, u),
             AnswerKind::Quotes => {
                 // The speaker is the name in the "what did X say" slot; a
                 // named speaker with no quotes gets no one else's.
@@ -357,7 +360,7 @@ impl Answerer {
             }
             AnswerKind::Numbers => {
                 let rel = self.relations_for(ctx, intent.relations.clone(), AnswerKind::Numbers);
-                if intent.every {
+                let ans = if intent.every {
                     let all = Understanding {
                         terms: Vec::new(),
                         ..u.clone()
@@ -365,6 +368,17 @@ impl Answerer {
                     respond::numbers(ctx, &all, &rel)
                 } else {
                     respond::numbers(ctx, u, &rel)
+                };
+                // "How many stores were sold?": no figure fact, but the
+                // event the question's words name may count its patient.
+                match figures::counted_noun(lower) {
+                    Some(noun) if !ans.answered => {
+                        // Without "how many", which asks for figures of any kind.
+                        let rest = lower.replacen("how many", "", 1);
+                        let events = self.lexicon.choose_relations(ctx.config, &rest);
+                        figures::quantity(ctx, &events, u, Some(noun))
+                    }
+                    _ => ans,
                 }
             }
             AnswerKind::About => {

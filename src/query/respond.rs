@@ -40,7 +40,11 @@ pub(super) fn facts_of<'f>(
 
 /// Facts of the given relations that involve the question's entities: all
 /// of them if some fact has them all, else any.
-fn involving<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) -> Vec<&'f Fact> {
+pub(super) fn involving<'f>(
+    ctx: &Ctx<'f>,
+    relations: &[String],
+    u: &Understanding,
+) -> Vec<&'f Fact> {
     let names = named(u);
     if names.is_empty() {
         return facts_of(ctx, relations, u);
