@@ -696,6 +696,9 @@ impl Extractor {
             let mut date = None;
             for m in mentions.iter().filter(|m| in_clause(m)) {
                 match &m.tag {
+                    // "closed days before the Oct. 18 deadline": a date the
+                    // event is measured against is not when it happened.
+                    Tag::Date(_) if reference_date(&s.norm[..m.start]) => {}
                     Tag::Date(d) if date.is_none() => date = *d,
                     Tag::Entity { name, kind } if kind == "PLACE" || kind == "EVENT" => {
                         let key = if kind == "PLACE" { "place" } else { "event" };
@@ -712,6 +715,11 @@ impl Extractor {
                     }
                     _ => {}
                 }
+            }
+            // A headline reports the day's news: "Globex completes Initech
+            // takeover" happened on the day it was published.
+            if date.is_none() && s.heading && !article.date_estimated && reports_news(analysis, e) {
+                date = article.date;
             }
             if let Some(r) = &e.reason {
                 let text = untag_plain(&s.norm[r.clone()]);
@@ -1272,4 +1280,40 @@ pattern = '{subject:ORG} met {object:ORG} {date:DATE}'
         let (_, x) = run("date 2025-02-14\nAcme dropped Globex.");
         assert_eq!(ex.silent_rules(&x.rule_hits), vec!["met.on".to_string()]);
     }
+}
+
+/// Whether a date in a sentence is a reference point rather than when the
+/// event happened: it follows "before", "after", "until", "by", "since" or
+/// "ahead of" ("days before the Oct. 18 deadline").
+fn reference_date(before: &str) -> bool {
+    let words: Vec<&str> = before
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(3)
+        .collect();
+    let cue = |w: &str| matches!(w, "before" | "after" | "until" | "by" | "since" | "of");
+    match words.as_slice() {
+        [w, ..] if cue(w) && *w != "of" => true,
+        ["the", w, ..] if cue(w) && *w != "of" => true,
+        ["of", "ahead", ..] | ["the", "of", "ahead"] => true,
+        _ => false,
+    }
+}
+
+/// Whether an event's clause states it in the present or past tense (a
+/// headline's "completes", "blocked"), not as a plan ("to buy").
+fn reports_news(a: &language::Analysis, e: &events::Event) -> bool {
+    let verb = e.tokens.clone().filter_map(|k| a.tokens.get(k)).find(|t| {
+        matches!(
+            t.pos,
+            language::Pos::Verb(_) | language::Pos::Modal | language::Pos::To
+        )
+    });
+    matches!(
+        verb.map(|t| t.pos),
+        Some(language::Pos::Verb(
+            language::VForm::Present | language::VForm::Past
+        ))
+    ) && !e.modal
 }

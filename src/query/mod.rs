@@ -69,7 +69,7 @@ impl Answerer {
         let (intents, commands) = intent::compile(config)?;
         let lexicon = Lexicon::new(config, facts);
         let index = Index::build(config, articles, facts, &lexicon);
-        let lookups = Lookups::build(facts, articles, &index, &lexicon);
+        let lookups = Lookups::build(config, facts, articles, &index, &lexicon);
         let prefixes = config
             .query
             .prefixes

@@ -73,6 +73,7 @@ pub(super) fn involving<'f>(
         f.subject == n
             || f.object == n
             || (!ctx.facts.entities().contains_key(&f.object) && f.object.contains(n))
+            || ctx.lookups.of_main_deal(f, n)
     };
     // The story's actor is implied in most questions; the other names are
     // what the question is really about.
