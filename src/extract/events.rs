@@ -87,6 +87,11 @@ pub struct EventConfig {
     /// patient: "sold 413 stores").
     #[serde(default)]
     pub roles: Vec<String>,
+    /// Relations whose event, said by its own agent, is this event: "Globex
+    /// said on Monday it had agreed to buy Initech" announces the deal
+    /// (dated by the saying).
+    #[serde(default)]
+    pub reports: Vec<String>,
     /// Kinds the agent must be, if any (`["PERSON", "ORG"]`).
     #[serde(default)]
     pub agent_kinds: Vec<String>,
@@ -128,6 +133,7 @@ pub struct Class {
     dates_object: bool,
     price: bool,
     quantity: bool,
+    reports: Vec<String>,
     object: Option<String>,
     unless_adverbs: Vec<String>,
     adverbs: Vec<String>,
@@ -261,6 +267,9 @@ impl Classes {
                     "roles: {r:?} is not \"price\" or \"quantity\""
                 )));
             }
+            if let Some(r) = e.reports.iter().find(|r| !relations.contains(r)) {
+                return Err(bad(format!("reports: {r:?} is not a relation")));
+            }
             let ci = out.classes.len();
             out.classes.push(Class {
                 name: e.name.clone(),
@@ -276,6 +285,7 @@ impl Classes {
                 dates_object: e.dates_object,
                 price: e.roles.iter().any(|r| r == "price"),
                 quantity: e.roles.iter().any(|r| r == "quantity"),
+                reports: e.reports.clone(),
                 object: e.object.clone(),
                 unless_adverbs: e.unless_adverbs.iter().map(|a| a.to_lowercase()).collect(),
                 adverbs: e.adverbs.iter().map(|a| a.to_lowercase()).collect(),
@@ -352,7 +362,66 @@ impl Classes {
             self.end_events(a, c, mentions, &mut out);
         }
         self.noun_events(a, &governed, mentions, &mut out);
+        self.announcements(a, mentions, &mut out);
         out
+    }
+
+    /// "Globex said on Monday it had agreed to buy Initech": an agent
+    /// saying it did what a class `reports` is that class's event (an
+    /// announcement), in the clause of the saying, which dates it.
+    fn announcements(&self, a: &Analysis, mentions: &[Mention], out: &mut Vec<Event>) {
+        let name = |m: u16| match mentions.get(m as usize).map(|x| &x.tag) {
+            Some(Tag::Entity { name, .. }) => Some(name.as_str()),
+            _ => None,
+        };
+        let mut found = Vec::new();
+        for e in out.iter().filter(|e| !e.modal && !e.negated) {
+            let Some(speaker) = e.reported_by else {
+                continue;
+            };
+            let Some(who) = name(speaker) else { continue };
+            if !e.agents.iter().any(|&m| name(m) == Some(who)) {
+                continue;
+            }
+            let Some(said) = a.clauses.iter().find(|c| {
+                c.subject
+                    .is_some_and(|s| a.phrases[s].mentions.contains(&speaker))
+                    && c.tokens.start < e.tokens.start
+            }) else {
+                continue;
+            };
+            if said.verb.negated || said.verb.modal || said.speculative {
+                continue;
+            }
+            for (ci, class) in self.classes.iter().enumerate() {
+                if !class.reports.contains(&e.relation) {
+                    continue;
+                }
+                found.push(Event {
+                    class: ci,
+                    relation: class.relation.clone(),
+                    agents: vec![speaker],
+                    actor: false,
+                    agent_text: None,
+                    objects: Vec::new(),
+                    object_text: class.object.clone(),
+                    negated: false,
+                    modal: false,
+                    reason: None,
+                    role: None,
+                    reported_by: None,
+                    tokens: said.tokens.clone(),
+                    price: e.price.clone(),
+                    per_share: None,
+                    quantity: None,
+                });
+            }
+        }
+        for e in found {
+            if !out.contains(&e) {
+                out.push(e);
+            }
+        }
     }
 
     /// "X dropped Y", "Y was ruled out", "X decided not to choose Y", and
