@@ -142,6 +142,85 @@ pub fn quantity(
     ans.settle(Basis::Facts)
 }
 
+/// When the figure is one of several for the same thing ("Globex shares
+/// fell 17%" on the day the deal was announced, "rose 1.8%" when it was
+/// called off): the figure of `figures`' facts dated nearest the date of
+/// the event `events` name ("how did the shares react when the deal was
+/// announced?"). Not answered when that event has no date.
+pub fn at_event(ctx: &Ctx<'_>, figures: &[String], events: &[String], u: &Understanding) -> Answer {
+    let mut ans = ctx.answer("numbers");
+    let Some(when) = involving(ctx, events, u)
+        .into_iter()
+        .filter(|f| !f.negated)
+        .filter_map(|f| f.date())
+        .min()
+    else {
+        return ans;
+    };
+    let names = super::respond::named(u);
+    let mut facts: Vec<&Fact> = super::respond::facts_of(ctx, figures, u)
+        .into_iter()
+        .filter(|f| {
+            names
+                .iter()
+                .any(|n| f.subject == *n || ctx.fact_entities(f).contains(*n))
+        })
+        .collect();
+    // The thing measured, when the question names it ("shares").
+    if facts.iter().any(|f| ctx.relevance(f, u) >= 3) {
+        facts.retain(|f| ctx.relevance(f, u) >= 3);
+    }
+    // Each sentence's date: the one it gives the figure, else a date it
+    // holds ("Sept. 15: ... shares fall 17% that day"), else publication.
+    let dated = |e: &Evidence| {
+        e.date
+            .or_else(|| {
+                ctx.facts
+                    .sentence_info(e.article, e.sentence)
+                    .and_then(|s| s.dates.iter().copied().find(|d| d.is_full()))
+            })
+            .or(e.published)
+    };
+    let mut found: Vec<(i64, &Fact, &Evidence)> = facts
+        .iter()
+        .flat_map(|f| f.evidence.iter().map(move |e| (f, e)))
+        .filter_map(|(f, e)| {
+            let d = dated(e)?;
+            Some(((d.to_days() - when.to_days()).abs(), *f, e))
+        })
+        .collect();
+    found.sort_by_key(|(gap, f, e)| (*gap, f.index, e.article, e.sentence));
+    for (i, (_, f, e)) in found.iter().enumerate().take(super::respond::MAX_LISTED) {
+        // The fact as this sentence states it (its own change and value).
+        let mut one = (*f).clone();
+        one.qualifiers = e
+            .qualifiers
+            .iter()
+            .map(|(k, v)| (k.clone(), vec![v.clone()]))
+            .collect();
+        let day = dated(e).map_or(String::new(), |d| format!(" ({d})"));
+        let text = format!("{}{day}", ctx.sentence(&one));
+        if i == 0 {
+            ans.headline = text.clone();
+        }
+        let cites: Vec<usize> = ctx.cite(&mut ans, e).into_iter().collect();
+        ans.support.insert(e.source.clone());
+        ans.fact_ids.insert(f.id.to_string());
+        ans.items.push(Item { text, cites });
+    }
+    ans.settle(Basis::Facts)
+}
+
+/// The event a figure is tied to: the words after "when" or "after" ("how
+/// did the shares react when the deal was announced" -> "the deal was
+/// announced").
+pub fn tied_event(lower: &str) -> Option<&str> {
+    [" when ", " after ", " on the day "]
+        .iter()
+        .filter_map(|cue| lower.find(cue).map(|i| &lower[i + cue.len()..]))
+        .find(|rest| !rest.trim().is_empty())
+}
+
 /// The counted noun of a "how many" question ("how many stores were
 /// sold" -> "stores").
 pub fn counted_noun(lower: &str) -> Option<&str> {
@@ -163,5 +242,18 @@ mod tests {
         );
         assert_eq!(counted_noun("so how many jobs?"), Some("jobs"));
         assert_eq!(counted_noun("how much was it worth"), None);
+    }
+
+    #[test]
+    fn a_figure_is_tied_to_the_event_after_when() {
+        assert_eq!(
+            tied_event("how did globex shares react when the deal was announced"),
+            Some("the deal was announced")
+        );
+        assert_eq!(
+            tied_event("what did the stock do after the merger collapsed"),
+            Some("the merger collapsed")
+        );
+        assert_eq!(tied_event("how much did globex shares fall"), None);
     }
 }

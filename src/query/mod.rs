@@ -360,6 +360,22 @@ impl Answerer {
             }
             AnswerKind::Numbers => {
                 let rel = self.relations_for(ctx, intent.relations.clone(), AnswerKind::Numbers);
+                // "How did the shares react when the deal was announced?":
+                // the figure dated nearest that event.
+                if let Some(tail) = figures::tied_event(lower) {
+                    let events: Vec<String> = self
+                        .lexicon
+                        .choose_relations(ctx.config, tail)
+                        .into_iter()
+                        .filter(|r| !rel.contains(r))
+                        .collect();
+                    if !events.is_empty() {
+                        let ans = figures::at_event(ctx, &rel, &events, u);
+                        if ans.answered {
+                            return ans;
+                        }
+                    }
+                }
                 let ans = if intent.every {
                     let all = Understanding {
                         terms: Vec::new(),
