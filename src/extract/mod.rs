@@ -1139,9 +1139,56 @@ fn untag(span: &str, mentions: &[Mention]) -> String {
     out
 }
 
+/// Whether a date in a sentence is a reference point rather than when the
+/// event happened: it follows "before", "after", "until", "by", "since" or
+/// "ahead of" ("days before the Oct. 18 deadline").
+fn reference_date(before: &str) -> bool {
+    let words: Vec<&str> = before
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(3)
+        .collect();
+    let cue = |w: &str| matches!(w, "before" | "after" | "until" | "by" | "since" | "of");
+    match words.as_slice() {
+        [w, ..] if cue(w) && *w != "of" => true,
+        ["the", w, ..] if cue(w) && *w != "of" => true,
+        ["of", "ahead", ..] | ["the", "of", "ahead"] => true,
+        _ => false,
+    }
+}
+
+/// Whether an event's clause states it in the present or past tense (a
+/// headline's "completes", "blocked"), not as a plan ("to buy").
+fn reports_news(a: &language::Analysis, e: &events::Event) -> bool {
+    let verb = e.tokens.clone().filter_map(|k| a.tokens.get(k)).find(|t| {
+        matches!(
+            t.pos,
+            language::Pos::Verb(_) | language::Pos::Modal | language::Pos::To
+        )
+    });
+    matches!(
+        verb.map(|t| t.pos),
+        Some(language::Pos::Verb(
+            language::VForm::Present | language::VForm::Past
+        ))
+    ) && !e.modal
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_after_before_or_by_is_a_reference_point() {
+        assert!(reference_date("The takeover closed a week before the "));
+        assert!(reference_date("Globex must close the deal by "));
+        assert!(reference_date("shares have doubled since "));
+        assert!(reference_date("ahead of the "));
+        assert!(!reference_date("Globex completed the deal on "));
+        assert!(!reference_date("The board of "));
+        assert!(!reference_date(""));
+    }
     use crate::corpus::Reader;
 
     const CONFIG: &str = r#"
@@ -1280,40 +1327,4 @@ pattern = '{subject:ORG} met {object:ORG} {date:DATE}'
         let (_, x) = run("date 2025-02-14\nAcme dropped Globex.");
         assert_eq!(ex.silent_rules(&x.rule_hits), vec!["met.on".to_string()]);
     }
-}
-
-/// Whether a date in a sentence is a reference point rather than when the
-/// event happened: it follows "before", "after", "until", "by", "since" or
-/// "ahead of" ("days before the Oct. 18 deadline").
-fn reference_date(before: &str) -> bool {
-    let words: Vec<&str> = before
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .rev()
-        .take(3)
-        .collect();
-    let cue = |w: &str| matches!(w, "before" | "after" | "until" | "by" | "since" | "of");
-    match words.as_slice() {
-        [w, ..] if cue(w) && *w != "of" => true,
-        ["the", w, ..] if cue(w) && *w != "of" => true,
-        ["of", "ahead", ..] | ["the", "of", "ahead"] => true,
-        _ => false,
-    }
-}
-
-/// Whether an event's clause states it in the present or past tense (a
-/// headline's "completes", "blocked"), not as a plan ("to buy").
-fn reports_news(a: &language::Analysis, e: &events::Event) -> bool {
-    let verb = e.tokens.clone().filter_map(|k| a.tokens.get(k)).find(|t| {
-        matches!(
-            t.pos,
-            language::Pos::Verb(_) | language::Pos::Modal | language::Pos::To
-        )
-    });
-    matches!(
-        verb.map(|t| t.pos),
-        Some(language::Pos::Verb(
-            language::VForm::Present | language::VForm::Past
-        ))
-    ) && !e.modal
 }

@@ -85,11 +85,41 @@ fn list_values(ctx: &Ctx<'_>, ans: &mut Answer, vals: &[Value<'_>], suffix: &str
 /// question's names give one; the price per share as an extra.
 pub fn price(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
     let mut ans = ctx.answer("price");
-    for r in relations {
-        let facts: Vec<&Fact> = involving(ctx, std::slice::from_ref(r), u)
+    // Every name is a party: "how much did Initech pay for X" is not
+    // answered by what Globex paid for X.
+    let names = super::respond::named(u);
+    let party = |f: &Fact| {
+        names
+            .iter()
+            .all(|n| f.subject == *n || f.object == *n || ctx.lookups.of_main_deal(f, n))
+    };
+    // The things the question names ("the price of the stores"): a deal
+    // whose counted patient they are comes first.
+    let words: Vec<&str> = u
+        .lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 2)
+        .collect();
+    let counts = |f: &Fact| {
+        f.values(Qualifier::Quantity).iter().any(|q| {
+            q.split_whitespace()
+                .last()
+                .is_some_and(|n| words.contains(&n))
+        })
+    };
+    let priced = |rels: &[String]| -> Vec<&Fact> {
+        involving(ctx, rels, u)
             .into_iter()
-            .filter(|f| !f.negated && (f.has(Qualifier::Price) || f.has(Qualifier::PerShare)))
-            .collect();
+            .filter(|f| !f.negated && party(f))
+            .filter(|f| f.has(Qualifier::Price) || f.has(Qualifier::PerShare))
+            .collect()
+    };
+    let counted: Vec<&Fact> = priced(relations)
+        .into_iter()
+        .filter(|f| counts(f))
+        .collect();
+    let by_relation = relations.iter().map(|r| priced(std::slice::from_ref(r)));
+    for facts in std::iter::once(counted).chain(by_relation) {
         let prices = values(&facts, Qualifier::Price);
         let per_share = values(&facts, Qualifier::PerShare);
         let Some(best) = prices.first().or(per_share.first()) else {
