@@ -289,6 +289,11 @@ impl Lookups {
                 .is_some_and(|w| self.topic_words.contains(w))
     }
 
+    /// Whether a fact is between the parties of the story's main deal.
+    pub fn is_main_deal(&self, f: &Fact) -> bool {
+        self.deal_parties.contains(&f.subject) && self.deal_parties.contains(&f.object)
+    }
+
     /// Whether some sentence quotes the fact directly.
     pub fn direct_quote(&self, fact: usize) -> bool {
         self.direct_quote.get(fact).copied().unwrap_or(false)

@@ -118,7 +118,14 @@ pub fn price(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
         .into_iter()
         .filter(|f| counts(f))
         .collect();
-    let by_relation = relations.iter().map(|r| priced(std::slice::from_ref(r)));
+    let by_relation = relations.iter().map(|r| {
+        let mut found = priced(std::slice::from_ref(r));
+        // "What was the deal worth?": no name, the story's own deal.
+        if names.is_empty() && found.iter().any(|f| ctx.lookups.is_main_deal(f)) {
+            found.retain(|f| ctx.lookups.is_main_deal(f));
+        }
+        found
+    });
     for facts in std::iter::once(counted).chain(by_relation) {
         let prices = values(&facts, Qualifier::Price);
         let per_share = values(&facts, Qualifier::PerShare);
