@@ -825,6 +825,7 @@ pub const ANSWER_KINDS: &[&str] = &[
     "quotes",
     "about",
     "numbers",
+    "price",
     "fact",
     "ask",
     "whats-new",

@@ -624,7 +624,9 @@ impl Reader {
         let word = before
             .rsplit(|c: char| is_space(c) || c == '(' || c == '“' || c == '"')
             .next()
-            .unwrap_or("");
+            .unwrap_or("")
+            // "**Sept. 15**" in markdown.
+            .trim_start_matches(|c: char| !c.is_alphanumeric());
         if word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase()) {
             return true; // an initial: "J. Smith"
         }

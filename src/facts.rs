@@ -100,6 +100,12 @@ pub enum Qualifier {
     Value,
     /// A state ("pending", "yet to be confirmed").
     Status,
+    /// A deal's price ("$20 billion").
+    Price,
+    /// A deal's price per share ("$95 a share").
+    PerShare,
+    /// How many of a thing an event was about ("413 stores").
+    Quantity,
 }
 
 impl Qualifier {
@@ -114,6 +120,9 @@ impl Qualifier {
             Qualifier::Event => "event",
             Qualifier::Value => "value",
             Qualifier::Status => "status",
+            Qualifier::Price => "price",
+            Qualifier::PerShare => "per_share",
+            Qualifier::Quantity => "quantity",
         }
     }
 

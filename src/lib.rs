@@ -165,22 +165,26 @@ impl Engine {
                     let hit = facts.iter().find(|f| {
                         f.relation == r.name
                             && !f.negated
-                            && expect.map_or(true, |x| {
-                                let (subj, obj) = x.split_once('/').unwrap_or((x, ""));
-                                f.subject.contains(subj.trim()) && f.object.contains(obj.trim())
-                            })
+                            && expect.map_or(true, |x| example_matches(f, x))
                     });
                     match (positive, hit) {
                         (true, None) => {
                             let got: Vec<String> = facts
                                 .iter()
                                 .map(|f| {
+                                    let q: Vec<String> = f
+                                        .evidence
+                                        .qualifiers
+                                        .iter()
+                                        .map(|(k, v)| format!(" {k}={v}"))
+                                        .collect();
                                     format!(
-                                        "{} {} {}{}",
+                                        "{} {} {}{}{}",
                                         f.subject,
                                         f.relation,
                                         f.object,
-                                        if f.negated { " (negated)" } else { "" }
+                                        if f.negated { " (negated)" } else { "" },
+                                        q.concat()
                                     )
                                 })
                                 .collect();
@@ -363,4 +367,26 @@ fn read_embedded(reader: &Reader, config: &Config) -> (Vec<Article>, Vec<Problem
         }
     }
     (articles, problems)
+}
+
+/// Whether a raw fact is what an example expects: `subject / object`, then
+/// optionally `/ key=value; key=-` for the roles it must give (`-`: must not
+/// give that role).
+fn example_matches(f: &extract::RawFact, expect: &str) -> bool {
+    let mut parts = expect.splitn(3, '/');
+    let subj = parts.next().unwrap_or("").trim();
+    let obj = parts.next().unwrap_or("").trim();
+    let roles = parts.next().unwrap_or("");
+    f.subject.contains(subj)
+        && f.object.contains(obj)
+        && roles
+            .split(';')
+            .filter_map(|r| r.split_once('='))
+            .all(|(k, v)| {
+                let got = f.evidence.qualifiers.get(k.trim());
+                match v.trim() {
+                    "-" => got.is_none(),
+                    v => got.is_some_and(|g| g == v),
+                }
+            })
 }

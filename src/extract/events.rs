@@ -92,6 +92,17 @@ pub struct EventConfig {
     /// ("announced its takeover of Y on Monday").
     #[serde(default)]
     pub dates_object: bool,
+    /// Figures the class takes from its clause: "price" (the money paid
+    /// for the deal: "for $20 billion", "valued at $N", "a $N takeover",
+    /// with "$95 a share" kept apart as per share) and "quantity" (a counted
+    /// patient: "sold 413 stores").
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// Relations whose event, said by its own agent, is this event: "Globex
+    /// said on Monday it had agreed to buy Initech" announces the deal
+    /// (dated by the saying).
+    #[serde(default)]
+    pub reports: Vec<String>,
     /// Kinds the agent must be, if any (`["PERSON", "ORG"]`).
     #[serde(default)]
     pub agent_kinds: Vec<String>,
@@ -132,6 +143,9 @@ pub struct Class {
     deal_object: bool,
     dates_object: bool,
     speaker_agent: bool,
+    price: bool,
+    quantity: bool,
+    reports: Vec<String>,
     object: Option<String>,
     unless_adverbs: Vec<String>,
     adverbs: Vec<String>,
@@ -196,6 +210,12 @@ pub struct Event {
     pub reported_by: Option<u16>,
     /// Token range of the clause or phrase.
     pub tokens: std::ops::Range<usize>,
+    /// The deal's price ("$20 billion"), for classes with a price role.
+    pub price: Option<String>,
+    /// The price per share ("$95 a share").
+    pub per_share: Option<String>,
+    /// The counted patient ("413 stores"), for classes with a quantity role.
+    pub quantity: Option<String>,
 }
 
 fn yes() -> bool {
@@ -257,6 +277,18 @@ impl Classes {
                     )))
                 }
             };
+            if let Some(r) = e
+                .roles
+                .iter()
+                .find(|r| !matches!(r.as_str(), "price" | "quantity"))
+            {
+                return Err(bad(format!(
+                    "roles: {r:?} is not \"price\" or \"quantity\""
+                )));
+            }
+            if let Some(r) = e.reports.iter().find(|r| !relations.contains(r)) {
+                return Err(bad(format!("reports: {r:?} is not a relation")));
+            }
             let ci = out.classes.len();
             out.classes.push(Class {
                 name: e.name.clone(),
@@ -271,6 +303,9 @@ impl Classes {
                 deal_object: e.deal_object && e.object.is_some(),
                 dates_object: e.dates_object,
                 speaker_agent: e.speaker_agent,
+                price: e.roles.iter().any(|r| r == "price"),
+                quantity: e.roles.iter().any(|r| r == "quantity"),
+                reports: e.reports.clone(),
                 object: e.object.clone(),
                 unless_adverbs: e.unless_adverbs.iter().map(|a| a.to_lowercase()).collect(),
                 adverbs: e.adverbs.iter().map(|a| a.to_lowercase()).collect(),
@@ -362,7 +397,66 @@ impl Classes {
             self.issued_events(a, c, mentions, &mut out);
         }
         self.noun_events(a, &governed, mentions, &mut out);
+        self.announcements(a, mentions, &mut out);
         out
+    }
+
+    /// "Globex said on Monday it had agreed to buy Initech": an agent
+    /// saying it did what a class `reports` is that class's event (an
+    /// announcement), in the clause of the saying, which dates it.
+    fn announcements(&self, a: &Analysis, mentions: &[Mention], out: &mut Vec<Event>) {
+        let name = |m: u16| match mentions.get(m as usize).map(|x| &x.tag) {
+            Some(Tag::Entity { name, .. }) => Some(name.as_str()),
+            _ => None,
+        };
+        let mut found = Vec::new();
+        for e in out.iter().filter(|e| !e.modal && !e.negated) {
+            let Some(speaker) = e.reported_by else {
+                continue;
+            };
+            let Some(who) = name(speaker) else { continue };
+            if !e.agents.iter().any(|&m| name(m) == Some(who)) {
+                continue;
+            }
+            let Some(said) = a.clauses.iter().find(|c| {
+                c.subject
+                    .is_some_and(|s| a.phrases[s].mentions.contains(&speaker))
+                    && c.tokens.start < e.tokens.start
+            }) else {
+                continue;
+            };
+            if said.verb.negated || said.verb.modal || said.speculative {
+                continue;
+            }
+            for (ci, class) in self.classes.iter().enumerate() {
+                if !class.reports.contains(&e.relation) {
+                    continue;
+                }
+                found.push(Event {
+                    class: ci,
+                    relation: class.relation.clone(),
+                    agents: vec![speaker],
+                    actor: false,
+                    agent_text: None,
+                    objects: Vec::new(),
+                    object_text: class.object.clone(),
+                    negated: false,
+                    modal: false,
+                    reason: None,
+                    role: None,
+                    reported_by: None,
+                    tokens: said.tokens.clone(),
+                    price: e.price.clone(),
+                    per_share: None,
+                    quantity: None,
+                });
+            }
+        }
+        for e in found {
+            if !out.contains(&e) {
+                out.push(e);
+            }
+        }
     }
 
     /// "X dropped Y", "Y was ruled out", "X decided not to choose Y", and
@@ -427,6 +521,7 @@ impl Classes {
                 })
                 .map(|o| phrase_words(a, o));
             self.push(
+                a,
                 out,
                 f.class,
                 Raw {
@@ -449,6 +544,10 @@ impl Classes {
                     role,
                     reported_by,
                     tokens: c.tokens.clone(),
+                    np: None,
+                    // What was sold or bought: the object, or the passive's subject.
+                    quantity: if c.verb.passive { c.subject } else { c.object }
+                        .and_then(|n| counted(a, mentions, n)),
                 },
                 mentions,
             );
@@ -464,6 +563,7 @@ impl Classes {
                 }
                 let class = &self.classes[f.class];
                 self.push(
+                    a,
                     out,
                     f.class,
                     Raw {
@@ -520,6 +620,7 @@ impl Classes {
             return;
         }
         self.push(
+            a,
             out,
             ci,
             Raw {
@@ -575,6 +676,7 @@ impl Classes {
         for ci in classes {
             let class = &self.classes[ci];
             self.push(
+                a,
                 out,
                 ci,
                 Raw {
@@ -616,6 +718,7 @@ impl Classes {
                 }
                 let class = &self.classes[*ci];
                 self.push(
+                    a,
                     out,
                     *ci,
                     Raw {
@@ -747,10 +850,18 @@ impl Classes {
                         ..Raw::default()
                     },
                 };
+                let quantity = np
+                    .pps
+                    .iter()
+                    .find(|(p, _)| p == "of")
+                    .and_then(|&(_, o)| counted(a, mentions, o));
                 self.push(
+                    a,
                     out,
                     f.class,
                     Raw {
+                        np: Some(np.tokens.clone()),
+                        quantity,
                         actor: agents.is_empty() && agent_text.is_none() && class.agentless_actor,
                         agents,
                         agent_text,
@@ -841,7 +952,7 @@ impl Classes {
             .then(|| phrase_words(a, np))
     }
 
-    fn push(&self, out: &mut Vec<Event>, ci: usize, raw: Raw, mentions: &[Mention]) {
+    fn push(&self, a: &Analysis, out: &mut Vec<Event>, ci: usize, raw: Raw, mentions: &[Mention]) {
         let class = &self.classes[ci];
         let kind_ok = |kinds: &[String], m: u16| match mentions.get(m as usize).map(|x| &x.tag) {
             Some(Tag::Entity { kind, .. }) => {
@@ -899,6 +1010,21 @@ impl Classes {
             }
         }
         let modal = raw.modal || (raw.planned && !class.plans);
+        let (price, per_share) = if class.price {
+            // The event's own phrase, then its clause, then the sentence.
+            [
+                raw.np.clone(),
+                Some(raw.tokens.clone()),
+                Some(0..a.tokens.len()),
+            ]
+            .into_iter()
+            .flatten()
+            .map(|r| prices(a, mentions, r, &self.event_nouns, &self.nouns))
+            .find(|(p, s)| p.is_some() || s.is_some())
+            .unwrap_or_default()
+        } else {
+            (None, None)
+        };
         let e = Event {
             class: ci,
             relation,
@@ -917,6 +1043,9 @@ impl Classes {
             role: raw.role,
             reported_by: raw.reported_by,
             tokens: raw.tokens,
+            price,
+            per_share,
+            quantity: raw.quantity.filter(|_| class.quantity),
         };
         if !out.contains(&e) {
             out.push(e);
@@ -945,6 +1074,10 @@ struct Raw {
     role: Option<String>,
     reported_by: Option<u16>,
     tokens: std::ops::Range<usize>,
+    /// A nominal event's own tokens ("Globex's $9 billion takeover of Initech").
+    np: Option<std::ops::Range<usize>>,
+    /// The patient counted ("413 stores").
+    quantity: Option<String>,
 }
 
 /// Marks a phrase and the phrases hanging from it as arguments of a clause.
@@ -1032,6 +1165,109 @@ fn act_words(a: &Analysis, np: usize) -> String {
         }
     }
     w.join(" ")
+}
+
+/// A counted phrase's words ("413 stores"): a number, then a noun.
+fn counted(a: &Analysis, mentions: &[Mention], np: usize) -> Option<String> {
+    let p = &a.phrases[np];
+    p.noun.as_ref()?;
+    let first = p
+        .tokens
+        .clone()
+        .find(|&k| !matches!(a.tokens[k].pos, Pos::Det | Pos::Adv))?;
+    let number = match a.tokens[first].pos {
+        Pos::Num => true,
+        Pos::Literal(m) => mentions
+            .get(m as usize)
+            .is_some_and(|m| m.tag == Tag::Number),
+        _ => false,
+    };
+    (number && first < p.head).then(|| {
+        (first..=p.head)
+            .map(|k| a.tokens[k].lower.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
+}
+
+/// Words that make a figure approximate ("about $20 billion").
+const APPROXIMATE: &[&str] = &[
+    "about",
+    "around",
+    "roughly",
+    "nearly",
+    "almost",
+    "approximately",
+    "some",
+    "over",
+    "than",
+    "more",
+    "up",
+    "to",
+    "just",
+    "an",
+    "estimated",
+];
+
+/// The deal price and the price per share among the money in `range`: money
+/// after "for", "worth", "valued at", "a value of", or before an event noun
+/// ("a $9 billion takeover"); money followed by "a share" or "per share" is
+/// per share. Fees, market values and other money are neither.
+fn prices(
+    a: &Analysis,
+    mentions: &[Mention],
+    range: std::ops::Range<usize>,
+    event_nouns: &std::collections::HashSet<String>,
+    nouns: &HashMap<String, Vec<Frame>>,
+) -> (Option<String>, Option<String>) {
+    let (mut price, mut per_share) = (None, None);
+    let lower = |k: usize| a.tokens.get(k).map_or("", |t| t.lower.as_str());
+    for k in range.filter(|&k| k < a.tokens.len()) {
+        let Pos::Literal(m) = a.tokens[k].pos else {
+            continue;
+        };
+        let Some(m) = mentions.get(m as usize).filter(|m| m.tag == Tag::Money) else {
+            continue;
+        };
+        // "$95 a share", "$34.10 per share", "$34.10 for each Initech share".
+        let share = |w: &str| matches!(w, "share" | "shares");
+        let per = matches!(lower(k + 1), "a" | "per" | "each") && share(lower(k + 2))
+            || lower(k + 1) == "for"
+                && lower(k + 2) == "each"
+                && (share(lower(k + 3)) || share(lower(k + 4)));
+        if per {
+            per_share.get_or_insert_with(|| m.text.clone());
+            continue;
+        }
+        let mut b = k;
+        while b > 0 && APPROXIMATE.contains(&lower(b - 1)) {
+            b -= 1;
+        }
+        let before = lower(b.wrapping_sub(1));
+        let lemma_before = |n: usize| {
+            b.checked_sub(n)
+                .and_then(|i| a.tokens.get(i))
+                .map_or("", |t| t.lemma.as_str())
+        };
+        let after_cue = match before {
+            "for" | "worth" => true,
+            "at" => matches!(lemma_before(2), "value" | "price"),
+            "of" => matches!(lemma_before(2), "value" | "price" | "worth"),
+            _ => false,
+        };
+        // Before the head of its phrase, when that head is an event noun.
+        let pre_nominal = a.phrases.iter().any(|p| {
+            p.tokens.contains(&k)
+                && p.head > k
+                && p.noun
+                    .as_ref()
+                    .is_some_and(|n| event_nouns.contains(n) || nouns.contains_key(n))
+        });
+        if after_cue || pre_nominal {
+            price.get_or_insert_with(|| m.text.clone());
+        }
+    }
+    (price, per_share)
 }
 
 /// A phrase's words without its determiner ("its initial partner" ->

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::{Config, ConfigError};
 use crate::corpus::{Article, Sentence};
 use crate::date::Date;
+use crate::facts::Qualifier;
 
 use crate::language::{self, clause::Grammar, LexiconTagger, PosTagger};
 use events::Classes;
@@ -711,6 +712,9 @@ impl Extractor {
             let mut date = None;
             for m in mentions.iter().filter(|m| in_clause(m)) {
                 match &m.tag {
+                    // "closed days before the Oct. 18 deadline": a date the
+                    // event is measured against is not when it happened.
+                    Tag::Date(_) if reference_date(&s.norm[..m.start]) => {}
                     Tag::Date(d) if date.is_none() => date = *d,
                     Tag::Entity { name, kind } if kind == "PLACE" || kind == "EVENT" => {
                         let key = if kind == "PLACE" { "place" } else { "event" };
@@ -728,6 +732,11 @@ impl Extractor {
                     _ => {}
                 }
             }
+            // A headline reports the day's news: "Globex completes Initech
+            // takeover" happened on the day it was published.
+            if date.is_none() && s.heading && !article.date_estimated && reports_news(analysis, e) {
+                date = article.date;
+            }
             if let Some(r) = &e.reason {
                 let text = untag_plain(&s.norm[r.clone()]);
                 if !text.is_empty() {
@@ -736,6 +745,20 @@ impl Extractor {
             }
             if let Some(role) = &e.role {
                 qualifiers.insert("role".to_string(), role.clone());
+            }
+            // The deal's figures: its price is its value (not a fee that
+            // happens to share the clause).
+            for (key, v) in [
+                (Qualifier::Price, &e.price),
+                (Qualifier::PerShare, &e.per_share),
+                (Qualifier::Quantity, &e.quantity),
+            ] {
+                if let Some(v) = v {
+                    qualifiers.insert(key.key().to_string(), v.clone());
+                }
+            }
+            if let Some(p) = &e.price {
+                qualifiers.insert(Qualifier::Value.key().to_string(), p.clone());
             }
             let attribution = attribution
                 .clone()
@@ -1146,9 +1169,56 @@ fn untag(span: &str, mentions: &[Mention]) -> String {
     out
 }
 
+/// Whether a date in a sentence is a reference point rather than when the
+/// event happened: it follows "before", "after", "until", "by", "since" or
+/// "ahead of" ("days before the Oct. 18 deadline").
+fn reference_date(before: &str) -> bool {
+    let words: Vec<&str> = before
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(3)
+        .collect();
+    let cue = |w: &str| matches!(w, "before" | "after" | "until" | "by" | "since" | "of");
+    match words.as_slice() {
+        [w, ..] if cue(w) && *w != "of" => true,
+        ["the", w, ..] if cue(w) && *w != "of" => true,
+        ["of", "ahead", ..] | ["the", "of", "ahead"] => true,
+        _ => false,
+    }
+}
+
+/// Whether an event's clause states it in the present or past tense (a
+/// headline's "completes", "blocked"), not as a plan ("to buy").
+fn reports_news(a: &language::Analysis, e: &events::Event) -> bool {
+    let verb = e.tokens.clone().filter_map(|k| a.tokens.get(k)).find(|t| {
+        matches!(
+            t.pos,
+            language::Pos::Verb(_) | language::Pos::Modal | language::Pos::To
+        )
+    });
+    matches!(
+        verb.map(|t| t.pos),
+        Some(language::Pos::Verb(
+            language::VForm::Present | language::VForm::Past
+        ))
+    ) && !e.modal
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_after_before_or_by_is_a_reference_point() {
+        assert!(reference_date("The takeover closed a week before the "));
+        assert!(reference_date("Globex must close the deal by "));
+        assert!(reference_date("shares have doubled since "));
+        assert!(reference_date("ahead of the "));
+        assert!(!reference_date("Globex completed the deal on "));
+        assert!(!reference_date("The board of "));
+        assert!(!reference_date(""));
+    }
     use crate::corpus::Reader;
 
     const CONFIG: &str = r#"

@@ -705,6 +705,8 @@ fn clauses(
     };
     let mut out: Vec<Clause> = Vec::new();
     let mut last_speech: Option<(usize, Option<usize>)> = None;
+    // Per clause: its subject is the owner of a plan noun ("X's plan to").
+    let mut noun_subjects: Vec<bool> = Vec::new();
     for (gi, vg) in groups.iter().enumerate() {
         let next_start = groups.get(gi + 1).map_or(n, |x| x.tokens.start);
         // Subject: to the left, over adverbs, inserts and relative pronouns.
@@ -752,10 +754,37 @@ fn clauses(
             }
         }
         let _ = relative;
+        // "X's plan to sell Y", "its offer to buy Z": the plan's owner acts,
+        // and what it plans is a plan, not a fact.
+        let mut planned_noun = false;
+        let start = vg.tokens.start;
+        if subject.is_none()
+            && start >= 2
+            && t[start - 1].pos == Pos::To
+            && t[vg.head].pos == Pos::Verb(VForm::Base)
+        {
+            if let Some(o) = owner[start - 2].filter(|&o| {
+                phrases[o].tokens.end == start - 1
+                    && phrases[o]
+                        .noun
+                        .as_ref()
+                        .is_some_and(|n| g.control_plan.contains(n))
+            }) {
+                subject = Some(o);
+                planned_noun = true;
+            }
+        }
         // A participial clause ("..., before ultimately selecting X", "after
         // dropping Y") has the subject of the clause before it.
         if subject.is_none() && t[vg.head].pos == Pos::Verb(VForm::Gerund) && vg.tokens.start > 0 {
-            subject = out.last().and_then(|c: &Clause| c.subject);
+            // Not a plan's owner: "rejected X's plan to sell Y, writing
+            // that..." is written by whoever rejected it.
+            subject = out
+                .iter()
+                .zip(&noun_subjects)
+                .rev()
+                .find(|(_, by_noun)| !**by_noun)
+                .and_then(|(c, _): (&Clause, _)| c.subject);
         }
         // Object, particles and prepositional arguments, to the right.
         let mut j = vg.tokens.end;
@@ -896,6 +925,8 @@ fn clauses(
         // buying Y": the complement did not happen.
         let verb_group_end = vg.tokens.end;
         let mut vg = vg.clone();
+        vg.planned |= planned_noun;
+        noun_subjects.push(planned_noun);
         let mut b = vg.tokens.start;
         while b > 0 && matches!(t[b - 1].lower.as_str(), "being" | "having" | "been") {
             b -= 1;

@@ -67,6 +67,12 @@ pub struct Lookups {
     reasons: Vec<Vec<ReasonGroup>>,
     /// Per fact, per disagreement, per value shown: the evidence giving it.
     disagreement_evidence: Vec<Vec<Vec<Vec<usize>>>>,
+    /// The parties of the story's main deal: the best supported fact of a
+    /// relation whose events have a price, with the story's actor in it.
+    deal_parties: BTreeSet<String>,
+    /// Topic nouns ("deal", "takeover"): an object that is one of them
+    /// ("the deal") is the main deal.
+    topic_words: HashSet<String>,
 }
 
 /// One reason a fact's sources give, with who gives it.
@@ -162,12 +168,22 @@ fn disagreement_evidence(f: &Fact) -> Vec<Vec<Vec<usize>>> {
 impl Lookups {
     /// Indexes each fact's words, entities, mood, parties and attributions.
     pub fn build(
+        config: &Config,
         facts: &FactTable,
         articles: &[Article],
         index: &Index,
         lexicon: &Lexicon,
     ) -> Lookups {
-        let mut out = Lookups::default();
+        let mut out = Lookups {
+            deal_parties: main_deal(config, facts),
+            topic_words: config
+                .query
+                .topic_words
+                .iter()
+                .map(|w| w.to_lowercase())
+                .collect(),
+            ..Lookups::default()
+        };
         let outlets: Vec<Option<String>> = articles
             .iter()
             .map(|a| a.outlet.as_deref().map(fold))
@@ -235,7 +251,49 @@ impl Lookups {
     }
 }
 
+/// The parties of the story's main deal: of the facts of relations whose
+/// event classes take a price (a purchase, a bid), the best supported one
+/// the story's actor is party to.
+fn main_deal(config: &Config, facts: &FactTable) -> BTreeSet<String> {
+    let deals: Vec<&str> = config
+        .relations
+        .iter()
+        .filter(|r| {
+            r.events
+                .iter()
+                .any(|e| e.roles.iter().any(|x| x == "price"))
+        })
+        .map(|r| r.name.as_str())
+        .collect();
+    let actor = facts.actor();
+    deals
+        .iter()
+        .flat_map(|r| facts.relation(r))
+        .filter(|f| !f.negated && (f.subject == actor || f.object == actor))
+        .filter(|f| facts.entities().contains_key(&f.object))
+        // Best supported, then first in the table.
+        .min_by_key(|f| (std::cmp::Reverse(f.sources), f.index))
+        .map(|f| [f.subject.clone(), f.object.clone()].into_iter().collect())
+        .unwrap_or_default()
+}
+
 impl Lookups {
+    /// Whether a fact's object is the story's main deal named by a topic
+    /// noun ("closed the deal", "announced the takeover"), so a question
+    /// naming either party of that deal is about it.
+    pub fn of_main_deal(&self, f: &Fact, name: &str) -> bool {
+        self.deal_parties.contains(name)
+            && f.object
+                .rsplit(' ')
+                .next()
+                .is_some_and(|w| self.topic_words.contains(w))
+    }
+
+    /// Whether a fact is between the parties of the story's main deal.
+    pub fn is_main_deal(&self, f: &Fact) -> bool {
+        self.deal_parties.contains(&f.subject) && self.deal_parties.contains(&f.object)
+    }
+
     /// Whether some sentence quotes the fact directly.
     pub fn direct_quote(&self, fact: usize) -> bool {
         self.direct_quote.get(fact).copied().unwrap_or(false)

@@ -22,6 +22,8 @@ pub enum AnswerKind {
     Quotes,
     /// Figures.
     Numbers,
+    /// A deal's price (the `price` role of its event).
+    Price,
     /// One entity.
     About,
     /// Reasons, with where the sources differ.
@@ -46,13 +48,14 @@ pub enum AnswerKind {
 }
 
 impl AnswerKind {
-    const ALL: [(&'static str, AnswerKind); 17] = [
+    const ALL: [(&'static str, AnswerKind); 18] = [
         ("list", AnswerKind::List),
         ("status", AnswerKind::Status),
         ("sources", AnswerKind::Sources),
         ("timeline", AnswerKind::Timeline),
         ("quotes", AnswerKind::Quotes),
         ("numbers", AnswerKind::Numbers),
+        ("price", AnswerKind::Price),
         ("about", AnswerKind::About),
         ("reason", AnswerKind::Reason),
         ("date", AnswerKind::Date),

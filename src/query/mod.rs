@@ -18,6 +18,7 @@
 mod answer;
 mod clean;
 mod ctx;
+mod figures;
 pub mod help;
 pub mod index;
 pub mod intent;
@@ -68,7 +69,7 @@ impl Answerer {
         let (intents, commands) = intent::compile(config)?;
         let lexicon = Lexicon::new(config, facts);
         let index = Index::build(config, articles, facts, &lexicon);
-        let lookups = Lookups::build(facts, articles, &index, &lexicon);
+        let lookups = Lookups::build(config, facts, articles, &index, &lexicon);
         let prefixes = config
             .query
             .prefixes
@@ -157,6 +158,7 @@ impl Answerer {
             AnswerKind::Status => story::status(ctx),
             AnswerKind::Sources => story::sources(ctx),
             AnswerKind::Timeline => story::timeline(ctx),
+            AnswerKind::Price => figures::price(ctx, &cmd.relations, &u),
             AnswerKind::Numbers => respond::numbers(
                 ctx,
                 &Understanding {
@@ -379,6 +381,7 @@ impl Answerer {
             AnswerKind::Sources => story::sources(ctx),
             AnswerKind::Status => story::status(ctx),
             AnswerKind::Timeline => story::timeline(ctx),
+            AnswerKind::Price => figures::price(ctx, chosen, u),
             AnswerKind::Quotes => {
                 // The speaker is the name in the "what did X say" slot; a
                 // named speaker with no quotes gets no one else's.
@@ -397,7 +400,23 @@ impl Answerer {
             }
             AnswerKind::Numbers => {
                 let rel = self.relations_for(ctx, intent.relations.clone(), AnswerKind::Numbers);
-                if intent.every {
+                // "How did the shares react when the deal was announced?":
+                // the figure dated nearest that event.
+                if let Some(tail) = figures::tied_event(lower) {
+                    let events: Vec<String> = self
+                        .lexicon
+                        .choose_relations(ctx.config, tail)
+                        .into_iter()
+                        .filter(|r| !rel.contains(r))
+                        .collect();
+                    if !events.is_empty() {
+                        let ans = figures::at_event(ctx, &rel, &events, u);
+                        if ans.answered {
+                            return ans;
+                        }
+                    }
+                }
+                let ans = if intent.every {
                     let all = Understanding {
                         terms: Vec::new(),
                         ..u.clone()
@@ -405,6 +424,17 @@ impl Answerer {
                     respond::numbers(ctx, &all, &rel)
                 } else {
                     respond::numbers(ctx, u, &rel)
+                };
+                // "How many stores were sold?": no figure fact, but the
+                // event the question's words name may count its patient.
+                match figures::counted_noun(lower) {
+                    Some(noun) if !ans.answered => {
+                        // Without "how many", which asks for figures of any kind.
+                        let rest = lower.replacen("how many", "", 1);
+                        let events = self.lexicon.choose_relations(ctx.config, &rest);
+                        figures::quantity(ctx, &events, u, Some(noun))
+                    }
+                    _ => ans,
                 }
             }
             AnswerKind::About => {

@@ -40,7 +40,11 @@ pub(super) fn facts_of<'f>(
 
 /// Facts of the given relations that involve the question's entities: all
 /// of them if some fact has them all, else any.
-fn involving<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) -> Vec<&'f Fact> {
+pub(super) fn involving<'f>(
+    ctx: &Ctx<'f>,
+    relations: &[String],
+    u: &Understanding,
+) -> Vec<&'f Fact> {
     let names = named(u);
     if names.is_empty() {
         return facts_of(ctx, relations, u);
@@ -78,6 +82,7 @@ fn involving<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) -> Vec<
         f.subject == n
             || f.object == n
             || (!ctx.facts.entities().contains_key(&f.object) && f.object.contains(n))
+            || ctx.lookups.of_main_deal(f, n)
     };
     let deal_party = |f: &Fact, n: &str| {
         is_party(f, n) || (u.deal_of.iter().any(|d| d == n) && about_the_deal(f))
