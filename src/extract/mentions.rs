@@ -194,7 +194,7 @@ impl Tagger {
             .iter()
             .map(|a| Regex::new(a).map_err(|e| bad("attribution", a, e)))
             .collect::<Result<Vec<_>, _>>()?;
-        let months = "January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec";
+        let months = "January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec";
         let date = format!(
             r"(?i)\b(?:(?P<rel>today|yesterday|tomorrow|this (?:week|month|year)|last (?:week|month|year)|next (?:week|month|year)|the previous year|a year (?:earlier|ago))|(?:on |last |this |next )?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?P<d1>\d{{1,2}}) (?P<m1>{months})\.?(?:,? (?P<y1>\d{{4}}))?|(?P<m2>{months})\.?(?: (?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)?(?:,? (?P<y2>\d{{4}}))?(?P<prev> of (?:the previous|last) year)?|(?P<q>Q[1-4]|(?:first|second|third|fourth)[- ]quarter) (?P<y3>\d{{4}})|(?P<y4>(?:19|20)\d{{2}})\b)"
         );
