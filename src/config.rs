@@ -174,6 +174,9 @@ pub struct CorpusConfig {
     pub outlet_patterns: Vec<String>,
     /// Display names for outlets found as hosts or categories.
     pub outlet_names: BTreeMap<String, String>,
+    /// A wire dateline opening a sentence ("BOISE, Idaho, Dec 11 (Wire) -"):
+    /// kept in the quoted text, blanked for reading (it is no subject).
+    pub dateline: Option<String>,
 }
 
 impl Default for CorpusConfig {
@@ -186,6 +189,7 @@ impl Default for CorpusConfig {
             cut_from: Vec::new(),
             outlet_patterns: Vec::new(),
             outlet_names: BTreeMap::new(),
+            dateline: None,
         }
     }
 }

@@ -128,6 +128,7 @@ pub struct Reader {
     outlet_names: Vec<(String, String)>,
     link: Regex,
     date_words: Regex,
+    dateline: Option<Regex>,
 }
 
 impl Reader {
@@ -153,6 +154,14 @@ impl Reader {
             cut_from: compile("boilerplate", "corpus.cut_from", &cfg.cut_from)?,
             outlet_patterns: compile("outlet pattern", "corpus.outlet_patterns", &cfg.outlet_patterns)?,
             outlet_names: cfg.outlet_names.iter().map(|(k, v)| (k.to_lowercase(), v.clone())).collect(),
+            dateline: match &cfg.dateline {
+                Some(p) => Some(Regex::new(p).map_err(|e| ConfigError::Pattern {
+                    what: "dateline",
+                    name: "corpus.dateline".to_string(),
+                    message: e.to_string(),
+                })?),
+                None => None,
+            },
             link: Regex::new(r"^\[([^\]]+)\]\((https?://[^)\s]+)\)\s*$").expect("static regex"),
             date_words: Regex::new(
                 r"(?i)\b(\d{1,2}) (January|February|March|April|May|June|July|August|September|October|November|December) (\d{4})\b|\b(January|February|March|April|May|June|July|August|September|October|November|December) (\d{1,2}), (\d{4})\b",
@@ -522,11 +531,20 @@ impl Reader {
         if text.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
             return;
         }
+        let mut norm = normalize(text);
+        // "WASHINGTON, Dec 2 (Wire) - The regulator sued": the dateline is
+        // blanked (offsets kept) so that it is never read as the subject.
+        if let Some(m) = self.dateline.as_ref().and_then(|r| r.find(&norm)) {
+            if m.start() == 0 && m.end() < norm.len() {
+                let n = m.end();
+                norm.replace_range(..n, &" ".repeat(n));
+            }
+        }
         article.sentences.push(Sentence {
             index: article.sentences.len(),
             span: (start, start + text.len()),
             text: text.to_string(),
-            norm: normalize(text),
+            norm,
             heading,
             paragraph,
         });
@@ -621,11 +639,11 @@ impl Reader {
 
     /// Whether the text before a period ends with an abbreviation or initial.
     fn is_abbreviation(&self, before: &str) -> bool {
+        // "**Sept. 15**" in markdown: the emphasis is not part of the word.
         let word = before
             .rsplit(|c: char| is_space(c) || c == '(' || c == '“' || c == '"')
             .next()
             .unwrap_or("")
-            // "**Sept. 15**" in markdown.
             .trim_start_matches(|c: char| !c.is_alphanumeric());
         if word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase()) {
             return true; // an initial: "J. Smith"
