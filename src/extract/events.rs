@@ -418,6 +418,11 @@ impl Classes {
             if !e.agents.iter().any(|&m| name(m) == Some(who)) {
                 continue;
             }
+            // "said it had completed its acquisition of Y": a deal named
+            // inside another event is not what the speaker reports agreeing.
+            if !a.clauses.iter().any(|c| c.tokens == e.tokens) {
+                continue;
+            }
             let Some(said) = a.clauses.iter().find(|c| {
                 c.subject
                     .is_some_and(|s| a.phrases[s].mentions.contains(&speaker))

@@ -508,6 +508,24 @@ pub fn date(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
                 .collect();
         }
     }
+    if facts.is_empty() {
+        // "When was the takeover announced?" with no announcement stated:
+        // the deal the announcement reports ("agreed on Monday to acquire
+        // Y") is dated by the same sentence.
+        let reported: Vec<String> = ctx
+            .config
+            .relations
+            .iter()
+            .filter(|r| relations.contains(&r.name))
+            .flat_map(|r| r.events.iter().flat_map(|e| e.reports.iter().cloned()))
+            .collect();
+        if !reported.is_empty() {
+            facts = involving(ctx, &reported, u)
+                .into_iter()
+                .filter(|f| f.event_date().is_some() && !f.negated)
+                .collect();
+        }
+    }
     facts = ctx.place_filter(facts, u);
     let in_place = |f: &Fact| {
         u.within

@@ -529,20 +529,28 @@ fn check(ctx: &Ctx<'_>, q: &Query<'_>, d: u32, terms: &Terms<'_>, base: f64) -> 
     })
 }
 
-/// Whether a sentence states, as fact, events of other relations than the
-/// question's and none of its own.
+/// Whether a sentence states, as fact, an event of another relation than
+/// the question's (or what it reports): its date is that event's.
 fn dated_other_event(ctx: &Ctx<'_>, q: &Query<'_>, d: u32) -> bool {
     let (article, sentence) = ctx.index.doc(d);
     let Some(info) = ctx.facts.sentence_info(article, sentence) else {
         return false;
     };
+    // The question's relations, and what they report: the date of "X agreed
+    // to buy Y" answers when the deal was announced.
     let ours = |class: &str| {
-        q.relations
-            .iter()
-            .any(|&r| ctx.config.relations[r].name == class)
+        q.relations.iter().any(|&r| {
+            let rel = &ctx.config.relations[r];
+            rel.name == class
+                || rel
+                    .events
+                    .iter()
+                    .any(|e| e.reports.iter().any(|x| x == class))
+        })
     };
-    let facts: Vec<_> = info.events.iter().filter(|e| !e.modal).collect();
-    !facts.is_empty() && !facts.iter().any(|e| ours(&e.class))
+    info.events
+        .iter()
+        .any(|e| !e.modal && !e.negated && !ours(&e.class))
 }
 
 /// Whether a sentence says only what would, could or might happen: its
