@@ -109,6 +109,10 @@ pub struct EventConfig {
     /// Kinds the object must be, if any.
     #[serde(default)]
     pub object_kinds: Vec<String>,
+    /// Head nouns the patient phrase must have, if any: "denied Globex's
+    /// request" is a ruling on a request, "denied the report" is not.
+    #[serde(default)]
+    pub patient_nouns: Vec<String>,
     /// Sentences that must give this relation; `=> subject / object` after
     /// the sentence checks the names too.
     #[serde(default)]
@@ -151,6 +155,7 @@ pub struct Class {
     adverbs: Vec<String>,
     agent_kinds: Vec<String>,
     object_kinds: Vec<String>,
+    patient_nouns: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -311,6 +316,7 @@ impl Classes {
                 adverbs: e.adverbs.iter().map(|a| a.to_lowercase()).collect(),
                 agent_kinds: e.agent_kinds.iter().map(|k| k.to_uppercase()).collect(),
                 object_kinds: e.object_kinds.iter().map(|k| k.to_uppercase()).collect(),
+                patient_nouns: e.patient_nouns.iter().map(|k| k.to_lowercase()).collect(),
             });
             for (list, map) in [(&e.verbs, &mut out.verbs), (&e.nouns, &mut out.nouns)] {
                 for v in list {
@@ -512,6 +518,16 @@ impl Classes {
             } else {
                 (c.subject, patient.or(c.object))
             };
+            let noun_ok = class.patient_nouns.is_empty()
+                || patient_np.is_some_and(|n| {
+                    a.phrases[n]
+                        .noun
+                        .as_ref()
+                        .is_some_and(|w| class.patient_nouns.contains(w))
+                });
+            if !noun_ok {
+                continue;
+            }
             let role = c
                 .preps
                 .iter()
@@ -948,7 +964,10 @@ impl Classes {
     /// A common-noun agent the class accepts ("the federal judge").
     fn institution(&self, a: &Analysis, np: usize, class: &Class) -> Option<String> {
         let p = &a.phrases[np];
-        if !class.institutions || !p.mentions.is_empty() {
+        // "A federal judge in San Francisco": a named place inside the
+        // phrase does not make it a name (a named agent, when there is one,
+        // comes first anyway).
+        if !class.institutions {
             return None;
         }
         let noun = p.noun.as_ref()?;

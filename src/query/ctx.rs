@@ -184,6 +184,11 @@ impl Lookups {
                 .collect(),
             ..Lookups::default()
         };
+        let event_classes: HashSet<&str> = config
+            .relations
+            .iter()
+            .flat_map(|r| r.events.iter().map(|e| e.name.as_str()))
+            .collect();
         let outlets: Vec<Option<String>> = articles
             .iter()
             .map(|a| a.outlet.as_deref().map(fold))
@@ -230,7 +235,12 @@ impl Lookups {
                         ents.extend(info.entities.iter().cloned());
                     }
                 }
-                modal = modal && index.is_modal(e.article, e.sentence);
+                // An event class gives no fact from a modal clause: a
+                // modal clause elsewhere in its sentence ("a request that
+                // would have stopped the deal") does not make it modal.
+                modal = modal
+                    && index.is_modal(e.article, e.sentence)
+                    && !event_classes.contains(e.rule.as_str());
             }
             out.direct_quote
                 .push(f.evidence.iter().any(|e| e.rule.contains("quote")));
