@@ -539,8 +539,22 @@ impl Extractor {
         let mut salience: BTreeMap<String, usize> = BTreeMap::new();
         let mut recent: std::collections::VecDeque<Vec<(String, String)>> =
             std::collections::VecDeque::new();
+        // People named with an institution's title ("U.S. District Judge
+        // Jane Roe"), by that title: "a federal judge" in the article is
+        // the one judge it names.
+        let first_fact = out.facts.len();
+        let mut titled: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for s in &article.sentences {
             let mut mentions = self.tagger.tag(&s.norm, article.date, s.heading, learnt);
+            for m in &mentions {
+                if let Tag::Entity { name, kind } = &m.tag {
+                    if kind == "PERSON" {
+                        if let Some(t) = self.title_before(&s.norm[..m.start], &m.text) {
+                            titled.entry(t).or_default().insert(name.clone());
+                        }
+                    }
+                }
+            }
             let window: Vec<(String, String)> = recent.iter().flatten().cloned().collect();
             resolve_pronouns(
                 &s.norm,
@@ -648,6 +662,35 @@ impl Extractor {
             out.sentences.push(info);
             self.apply_rules(ai, article, s, &tagged, &mentions, out);
         }
+        for f in out.facts[first_fact..].iter_mut() {
+            let Some(noun) = f.subject.rsplit(' ').next() else {
+                continue;
+            };
+            if f.subject.chars().next().is_some_and(|c| c.is_uppercase())
+                || !self.institutions.contains(noun)
+            {
+                continue;
+            }
+            if let Some(people) = titled.get(noun).filter(|p| p.len() == 1) {
+                if let Some(person) = people.iter().next() {
+                    f.subject = person.clone();
+                }
+            }
+        }
+    }
+
+    /// The institution noun a person's name is titled with: "Judge" in
+    /// "U.S. District Judge Jane Roe" (before the name or inside it).
+    fn title_before(&self, before: &str, text: &str) -> Option<String> {
+        let last = before.split_whitespace().next_back().unwrap_or("");
+        let first = text.split_whitespace().next().unwrap_or("");
+        [last, first]
+            .iter()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .find(|w| self.institutions.contains(w))
     }
 
     /// Tokens and clauses of one sentence.
