@@ -43,6 +43,9 @@ pub struct GrammarConfig {
     pub negative_determiners: Vec<String>,
     /// Verbs of saying: what follows is reported speech.
     pub speech_verbs: Vec<String>,
+    /// Verbs with which an agent gives the grounds of what it just did
+    /// ("the judge found that ...", "the regulator concluded that ...").
+    pub finding_verbs: Vec<String>,
     /// Cues (regexes) before a verb that make its clause speculation or a
     /// condition ("speculation that", "if", "whether").
     pub speculation: Vec<String>,
