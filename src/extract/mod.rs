@@ -1169,6 +1169,18 @@ fn resolve_pronouns(
             .iter()
             .find(|(n, k)| fits_named(want, k, n))
             .cloned();
+        // "X sued its would-be buyer": the counterpart of the owner "its"
+        // stands for (the first fitting entity), never the owner itself.
+        let before = if m.text.to_lowercase().starts_with("its ") && !before.is_empty() {
+            let owner = before[0].1.clone();
+            if at_start {
+                Vec::new()
+            } else {
+                before.into_iter().filter(|(_, n, _)| *n != owner).collect()
+            }
+        } else {
+            before
+        };
         let short = m.text.split_whitespace().count() == 1;
         let salient = window
             .iter()

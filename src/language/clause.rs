@@ -68,6 +68,12 @@ pub struct GrammarConfig {
     pub issue_verbs: Vec<String>,
 }
 
+/// Words opening a subordinate clause ("a day after judges blocked it").
+const SUBORDINATORS: [&str; 13] = [
+    "after", "before", "when", "while", "because", "since", "until", "as", "if", "although",
+    "though", "once", "where",
+];
+
 /// The compiled grammar.
 #[derive(Debug)]
 pub struct Grammar {
@@ -788,6 +794,28 @@ fn clauses(
                 .rev()
                 .find(|(_, by_noun)| !**by_noun)
                 .and_then(|(c, _): (&Clause, _)| c.subject);
+        }
+        // "X said it had ended the deal, a day after judges blocked it, and
+        // sued Y": a finite verb coordinated by "and" with no subject of its
+        // own has the subject of the last clause of the same form that is
+        // not a subordinate insert ("after judges blocked it").
+        if subject.is_none()
+            && start > 0
+            && t[start - 1].lower == "and"
+            && matches!(t[vg.head].pos, Pos::Verb(VForm::Past | VForm::Present))
+        {
+            let form = t[vg.head].pos;
+            subject = out
+                .iter()
+                .rev()
+                .filter(|c| t[c.verb.head].pos == form)
+                .find(|c| {
+                    // Back from its verb to the comma before: no subordinator.
+                    let v = c.verb.tokens.start;
+                    let from = (0..v).rev().find(|&x| t[x].lower == ",").map_or(0, |x| x + 1);
+                    !t[from..v].iter().any(|x| SUBORDINATORS.contains(&x.lower.as_str()))
+                })
+                .and_then(|c| c.subject);
         }
         // Object, particles and prepositional arguments, to the right.
         let mut j = vg.tokens.end;
