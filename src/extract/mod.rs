@@ -709,7 +709,8 @@ impl Extractor {
                     .mentions
                     .iter()
                     .filter_map(|m| mentions.get(*m as usize).and_then(entity_name))
-                    .any(|n| &n == agent)
+                    // "Judge Maria Lopez ... Lopez found": by surname too.
+                    .any(|n| &n == agent || agent.ends_with(&format!(" {n}")))
             })
         };
         let Some(start) = analysis.clauses.iter().find_map(|c| {
@@ -736,7 +737,9 @@ impl Extractor {
             f.evidence.sentence = s.index;
             f.evidence.span = s.span;
             f.evidence.quote = s.text.clone();
-            f.evidence.qualifiers.insert("reason".to_string(), text.clone());
+            f.evidence
+                .qualifiers
+                .insert("reason".to_string(), text.clone());
             out.facts.push(f);
         }
     }

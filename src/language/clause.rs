@@ -812,8 +812,13 @@ fn clauses(
                 .find(|c| {
                     // Back from its verb to the comma before: no subordinator.
                     let v = c.verb.tokens.start;
-                    let from = (0..v).rev().find(|&x| t[x].lower == ",").map_or(0, |x| x + 1);
-                    !t[from..v].iter().any(|x| SUBORDINATORS.contains(&x.lower.as_str()))
+                    let from = (0..v)
+                        .rev()
+                        .find(|&x| t[x].lower == ",")
+                        .map_or(0, |x| x + 1);
+                    !t[from..v]
+                        .iter()
+                        .any(|x| SUBORDINATORS.contains(&x.lower.as_str()))
                 })
                 .and_then(|c| c.subject);
         }
@@ -1134,6 +1139,20 @@ mod tests {
         );
         let modal = clauses("The regulator could block the deal.");
         assert!(modal.iter().all(|c| c.contains("modal")), "{modal:?}");
+    }
+
+    #[test]
+    fn a_verb_coordinated_after_an_insert_keeps_the_main_subject() {
+        let c = clauses(
+            "Northwind said it had ended the deal with Globex, a day after a judge blocked it, and sued Globex.",
+        );
+        assert!(
+            c.iter()
+                .any(|c| c.starts_with("[Northwind] <sue> [Globex]")),
+            "{c:?}"
+        );
+        // The insert's subject is not the one kept.
+        assert!(!c.iter().any(|c| c.starts_with("[a judge] <sue>")), "{c:?}");
     }
 
     #[test]
