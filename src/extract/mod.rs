@@ -192,6 +192,8 @@ pub struct Extractor {
     discover_names: Vec<String>,
     /// Common nouns naming institutions ("commission", "court"), lower case.
     institutions: std::collections::HashSet<String>,
+    /// Verbs giving the grounds of an act ("found that"), lemmas.
+    finding: std::collections::HashSet<String>,
 }
 
 impl Extractor {
@@ -224,6 +226,12 @@ impl Extractor {
             &config.grammar.issue_verbs,
         )?;
         Ok(Extractor {
+            finding: config
+                .grammar
+                .finding_verbs
+                .iter()
+                .map(|w| w.to_lowercase())
+                .collect(),
             institutions: config
                 .grammar
                 .institutions
@@ -544,6 +552,9 @@ impl Extractor {
         // the one judge it names.
         let first_fact = out.facts.len();
         let mut titled: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        // The last act stated without a reason: its sentence, its facts and
+        // who did it; the next few sentences may give its grounds.
+        let mut pending: Option<(usize, Vec<usize>, String)> = None;
         for s in &article.sentences {
             let mut mentions = self.tagger.tag(&s.norm, article.date, s.heading, learnt);
             for m in &mentions {
@@ -597,7 +608,10 @@ impl Extractor {
             };
             // Parsing costs most of extraction: only sentences with a word
             // that can head an event are parsed.
-            let analysis = if self.classes.triggered(&s.norm) {
+            let awaiting = pending
+                .as_ref()
+                .is_some_and(|p| !s.heading && s.index <= p.0 + GROUNDS_WINDOW);
+            let analysis = if self.classes.triggered(&s.norm) || awaiting {
                 out.parsed += 1;
                 self.analyse(&s.norm, &mentions)
             } else {
@@ -658,7 +672,32 @@ impl Extractor {
                 }
             }
             let events = self.classes.find(&analysis, &mentions);
+            if awaiting {
+                if let Some(p) = &pending {
+                    self.add_grounds(s, &mentions, &analysis, p, out);
+                }
+            }
+            let before = out.facts.len();
             info.events = self.apply_events(ai, article, s, &mentions, &analysis, &events, out);
+            if !s.heading && out.facts.len() > before {
+                let acts: Vec<usize> = (before..out.facts.len())
+                    .filter(|&i| !out.facts[i].negated && !out.facts[i].subject.is_empty())
+                    .collect();
+                let given = out.facts[before..]
+                    .iter()
+                    .any(|f| f.evidence.qualifiers.contains_key("reason"));
+                pending = match acts.first() {
+                    Some(&i) if !given => {
+                        let agent = out.facts[i].subject.clone();
+                        let acts = acts
+                            .into_iter()
+                            .filter(|&k| out.facts[k].subject == agent)
+                            .collect();
+                        Some((s.index, acts, agent))
+                    }
+                    _ => None,
+                };
+            }
             out.sentences.push(info);
             self.apply_rules(ai, article, s, &tagged, &mentions, out);
         }
@@ -691,6 +730,61 @@ impl Extractor {
                     .to_lowercase()
             })
             .find(|w| self.institutions.contains(w))
+    }
+
+    /// "The judge blocked the deal. In her opinion, Nelson found that the
+    /// chains compete head to head": the grounds an agent gives, by a verb of
+    /// finding with a "that" clause, in one of the few sentences after its
+    /// act, are the act's reason, cited to the sentence that gives them.
+    fn add_grounds(
+        &self,
+        s: &Sentence,
+        mentions: &[Mention],
+        analysis: &language::Analysis,
+        pending: &(usize, Vec<usize>, String),
+        out: &mut Extraction,
+    ) {
+        let (_, acts, agent) = pending;
+        let t = &analysis.tokens;
+        let by_agent = |c: &language::clause::Clause| {
+            c.subject.is_some_and(|sj| {
+                analysis.phrases[sj]
+                    .mentions
+                    .iter()
+                    .filter_map(|m| mentions.get(*m as usize).and_then(entity_name))
+                    // "Judge Maria Lopez ... Lopez found": by surname too.
+                    .any(|n| &n == agent || agent.ends_with(&format!(" {n}")))
+            })
+        };
+        let Some(start) = analysis.clauses.iter().find_map(|c| {
+            let v = &c.verb;
+            let that = t.get(v.tokens.end)?;
+            (self.finding.contains(&v.lemma)
+                && !v.negated
+                && !v.modal
+                && !v.planned
+                && !c.speculative
+                && that.lower == "that"
+                && by_agent(c))
+            .then_some(that.span.end)
+        }) else {
+            return;
+        };
+        let text = untag_plain(&s.norm[start..]);
+        if text.is_empty() {
+            return;
+        }
+        for &i in acts {
+            let Some(f) = out.facts.get(i) else { continue };
+            let mut f = f.clone();
+            f.evidence.sentence = s.index;
+            f.evidence.span = s.span;
+            f.evidence.quote = s.text.clone();
+            f.evidence
+                .qualifiers
+                .insert("reason".to_string(), text.clone());
+            out.facts.push(f);
+        }
     }
 
     /// Tokens and clauses of one sentence.
@@ -1023,6 +1117,9 @@ fn push_facts(
 /// Stands for the story's actor while extracting a story that names none.
 const UNNAMED_ACTOR: &str = "\u{0}actor";
 
+/// How many sentences after an act its grounds may follow.
+const GROUNDS_WINDOW: usize = 3;
+
 /// A reason as plain words: trimmed, no trailing punctuation.
 fn untag_plain(s: &str) -> String {
     s.trim()
@@ -1118,6 +1215,18 @@ fn resolve_pronouns(
             .iter()
             .find(|(n, k)| fits_named(want, k, n))
             .cloned();
+        // "X sued its would-be buyer": the counterpart of the owner "its"
+        // stands for (the first fitting entity), never the owner itself.
+        let before = if m.text.to_lowercase().starts_with("its ") && !before.is_empty() {
+            let owner = before[0].1.clone();
+            if at_start {
+                Vec::new()
+            } else {
+                before.into_iter().filter(|(_, n, _)| *n != owner).collect()
+            }
+        } else {
+            before
+        };
         let short = m.text.split_whitespace().count() == 1;
         let salient = window
             .iter()

@@ -43,6 +43,9 @@ pub struct GrammarConfig {
     pub negative_determiners: Vec<String>,
     /// Verbs of saying: what follows is reported speech.
     pub speech_verbs: Vec<String>,
+    /// Verbs with which an agent gives the grounds of what it just did
+    /// ("the judge found that ...", "the regulator concluded that ...").
+    pub finding_verbs: Vec<String>,
     /// Cues (regexes) before a verb that make its clause speculation or a
     /// condition ("speculation that", "if", "whether").
     pub speculation: Vec<String>,
@@ -64,6 +67,12 @@ pub struct GrammarConfig {
     /// injunction", "sent a statement of objections", "issued a ruling").
     pub issue_verbs: Vec<String>,
 }
+
+/// Words opening a subordinate clause ("a day after judges blocked it").
+const SUBORDINATORS: [&str; 13] = [
+    "after", "before", "when", "while", "because", "since", "until", "as", "if", "although",
+    "though", "once", "where",
+];
 
 /// The compiled grammar.
 #[derive(Debug)]
@@ -786,6 +795,33 @@ fn clauses(
                 .find(|(_, by_noun)| !**by_noun)
                 .and_then(|(c, _): (&Clause, _)| c.subject);
         }
+        // "X said it had ended the deal, a day after judges blocked it, and
+        // sued Y": a finite verb coordinated by "and" with no subject of its
+        // own has the subject of the last clause of the same form that is
+        // not a subordinate insert ("after judges blocked it").
+        if subject.is_none()
+            && start > 0
+            && t[start - 1].lower == "and"
+            && matches!(t[vg.head].pos, Pos::Verb(VForm::Past | VForm::Present))
+        {
+            let form = t[vg.head].pos;
+            subject = out
+                .iter()
+                .rev()
+                .filter(|c| t[c.verb.head].pos == form)
+                .find(|c| {
+                    // Back from its verb to the comma before: no subordinator.
+                    let v = c.verb.tokens.start;
+                    let from = (0..v)
+                        .rev()
+                        .find(|&x| t[x].lower == ",")
+                        .map_or(0, |x| x + 1);
+                    !t[from..v]
+                        .iter()
+                        .any(|x| SUBORDINATORS.contains(&x.lower.as_str()))
+                })
+                .and_then(|c| c.subject);
+        }
         // Object, particles and prepositional arguments, to the right.
         let mut j = vg.tokens.end;
         let mut object = None;
@@ -1103,6 +1139,20 @@ mod tests {
         );
         let modal = clauses("The regulator could block the deal.");
         assert!(modal.iter().all(|c| c.contains("modal")), "{modal:?}");
+    }
+
+    #[test]
+    fn a_verb_coordinated_after_an_insert_keeps_the_main_subject() {
+        let c = clauses(
+            "Northwind said it had ended the deal with Globex, a day after a judge blocked it, and sued Globex.",
+        );
+        assert!(
+            c.iter()
+                .any(|c| c.starts_with("[Northwind] <sue> [Globex]")),
+            "{c:?}"
+        );
+        // The insert's subject is not the one kept.
+        assert!(!c.iter().any(|c| c.starts_with("[a judge] <sue>")), "{c:?}");
     }
 
     #[test]
