@@ -414,8 +414,13 @@ impl<'a> Ctx<'a> {
 
     /// Cites up to `max` pieces of evidence, one per article first.
     pub(super) fn cite_fact(&self, ans: &mut Answer, f: &Fact, max: usize) -> Vec<usize> {
-        ans.support
-            .extend(f.evidence.iter().map(|e| e.source.clone()));
+        // A fact stated thousands of times names a handful of sources:
+        // clone each once.
+        for e in &f.evidence {
+            if !ans.support.contains(&e.source) {
+                ans.support.insert(e.source.clone());
+            }
+        }
         ans.fact_ids.insert(f.id.to_string());
         let chosen = self.best_evidence(self.facts.all().get(f.index).unwrap_or(f), max);
         let mut out: Vec<usize> = chosen
