@@ -33,7 +33,7 @@ pub struct EventConfig {
     #[serde(default)]
     pub nouns: Vec<String>,
     /// Acts a verb of issuing performs ("injunction": "the judge granted
-    /// the FTC an injunction"; "statement of objection"): the verb's
+    /// the regulator an injunction"; "statement of objection"): the verb's
     /// subject is the agent. Head nouns in the singular, with an "of"
     /// complement if the act has one.
     #[serde(default)]
@@ -718,7 +718,7 @@ impl Classes {
     }
 
     /// Acts issued by the subject of a verb of issuing: "the judge granted
-    /// the FTC a preliminary injunction", "the Commission sent Globex a
+    /// the regulator a preliminary injunction", "the Commission sent Globex a
     /// statement of objections", "an injunction was issued by the court".
     fn issued_events(&self, a: &Analysis, c: &Clause, mentions: &[Mention], out: &mut Vec<Event>) {
         if self.issued.is_empty() || !self.issue_verbs.contains(&c.verb.lemma) {
@@ -942,8 +942,8 @@ impl Classes {
     }
 
     /// The agents a phrase gives: its names; for "X's <noun>", X only when
-    /// the noun is an event or an institution ("Microsoft's purchase", "the
-    /// EU's regulator"), not a thing X owns ("Adobe's stock closed").
+    /// the noun is an event or an institution ("Globex's purchase", "the
+    /// EU's regulator"), not a thing X owns ("Globex's stock closed").
     fn agents_of(&self, a: &Analysis, np: usize) -> Vec<u16> {
         let p = &a.phrases[np];
         if !p.mentions.is_empty() {
@@ -1116,7 +1116,7 @@ fn mark(a: &Analysis, np: usize, ci: usize, governed: &mut [Option<usize>]) {
 }
 
 /// The entities a phrase stands for: its mentions; for an event noun
-/// without one ("Microsoft's bid for Activision", "talks with X"), the
+/// without one ("Globex's bid for Initech", "talks with X"), the
 /// possessor, else the entities of its prepositional phrases.
 fn referents(a: &Analysis, np: usize) -> Vec<u16> {
     let p = &a.phrases[np];

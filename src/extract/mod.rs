@@ -732,7 +732,7 @@ impl Extractor {
             .find(|w| self.institutions.contains(w))
     }
 
-    /// "The judge blocked the deal. In her opinion, Nelson found that the
+    /// "The judge blocked the deal. In her opinion, Roe found that the
     /// chains compete head to head": the grounds an agent gives, by a verb of
     /// finding with a "that" clause, in one of the few sentences after its
     /// act, are the act's reason, cited to the sentence that gives them.

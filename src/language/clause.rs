@@ -218,7 +218,7 @@ pub struct Clause {
     /// Direct object phrase.
     pub object: Option<usize>,
     /// The second object of a verb of giving, the thing given ("granted
-    /// the FTC an injunction", "sent Globex a statement of objections").
+    /// the regulator an injunction", "sent Globex a statement of objections").
     pub second: Option<usize>,
     /// Particles of a phrasal verb ("out" in "ruled X out").
     pub particles: Vec<String>,
@@ -867,7 +867,7 @@ fn clauses(
                     // "ruled X out".
                     continue;
                 }
-                // "granted the FTC an injunction": the thing given.
+                // "granted the regulator an injunction": the thing given.
                 if object.is_some()
                     && second.is_none()
                     && preps.is_empty()
@@ -1157,7 +1157,7 @@ mod tests {
 
     #[test]
     fn a_double_object_and_a_reason_belong_to_their_own_clause() {
-        // "granted the FTC an injunction": the thing given is the second object.
+        // "granted the regulator an injunction": the thing given is the second object.
         let given = clauses("Judge Roe granted Northwind a preliminary injunction.");
         assert!(
             given

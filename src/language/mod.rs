@@ -371,7 +371,7 @@ fn mend(tokens: &mut [Token], mentions: &[Mention]) {
         // a pronoun or before a participle it is "is"/"has".
         if tokens[i].lower == "'s" {
             let before_name = matches!(prev, Some(Pos::Mention(_) | Pos::Proper | Pos::Noun));
-            // "Activision's closing price", "Globex's proposed takeover": a
+            // "Initech's closing price", "Globex's proposed takeover": a
             // gerund or participle before a noun is an adjective of the
             // possessed phrase.
             let after = tokens.get(i + 2).map(|t| t.pos);

@@ -20,8 +20,8 @@ pub fn status(ctx: &Ctx<'_>) -> Answer {
         .collect();
     ranked.sort_by_key(|r| std::cmp::Reverse(r.0));
     // The story's own parties: the actor and everyone a fact links to it.
-    // A stage between two others ("as Microsoft did when it completed its
-    // deal for Activision", said in passing) is another story.
+    // A stage between two others ("as Contoso did when it completed its
+    // deal for Fabrikam", said in passing) is another story.
     let actor = ctx.facts.actor();
     let mut core: std::collections::HashSet<&str> = std::collections::HashSet::new();
     core.insert(actor);
