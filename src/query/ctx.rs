@@ -73,6 +73,9 @@ pub struct Lookups {
     /// Topic nouns ("deal", "takeover"): an object that is one of them
     /// ("the deal") is the main deal.
     topic_words: HashSet<String>,
+    /// Per fact: its distinct source files (a fact stated thousands of
+    /// times on a large corpus names a handful).
+    fact_sources: Vec<Vec<String>>,
 }
 
 /// One reason a fact's sources give, with who gives it.
@@ -194,6 +197,14 @@ impl Lookups {
             .map(|a| a.outlet.as_deref().map(fold))
             .collect();
         for f in facts.all() {
+            let mut sources: Vec<String> = Vec::new();
+            let mut seen_articles: HashSet<usize> = HashSet::new();
+            for e in &f.evidence {
+                if seen_articles.insert(e.article) && !sources.contains(&e.source) {
+                    sources.push(e.source.clone());
+                }
+            }
+            out.fact_sources.push(sources);
             if !facts.entities().contains_key(&f.object) {
                 out.topic_facts.push(f.index);
             }
@@ -414,12 +425,19 @@ impl<'a> Ctx<'a> {
 
     /// Cites up to `max` pieces of evidence, one per article first.
     pub(super) fn cite_fact(&self, ans: &mut Answer, f: &Fact, max: usize) -> Vec<usize> {
-        // A fact stated thousands of times names a handful of sources:
-        // clone each once.
-        for e in &f.evidence {
-            if !ans.support.contains(&e.source) {
-                ans.support.insert(e.source.clone());
+        // Precomputed: a fact stated thousands of times names a handful
+        // of sources.
+        match self.lookups.fact_sources.get(f.index) {
+            Some(sources) => {
+                for src in sources {
+                    if !ans.support.contains(src) {
+                        ans.support.insert(src.clone());
+                    }
+                }
             }
+            None => ans
+                .support
+                .extend(f.evidence.iter().map(|e| e.source.clone())),
         }
         ans.fact_ids.insert(f.id.to_string());
         let chosen = self.best_evidence(self.facts.all().get(f.index).unwrap_or(f), max);
