@@ -942,11 +942,8 @@ fn a_mistyped_answer_kind_refuses_to_start_and_names_it() {
 fn regulators_courts_and_lawsuits_answer_who_why_and_whether() {
     // A story of one deal taken to court: who sued, which judge blocked it,
     // who objected, and yes/no questions the articles answer with a "not".
-    let dir = std::env::temp_dir().join(format!("factdesk-legal-{}", std::process::id()));
-    let articles = dir.join("articles");
-    std::fs::create_dir_all(&articles).unwrap();
-    std::fs::write(
-        dir.join("story.toml"),
+    let (dir, engine) = temp_story(
+        "legal",
         "[story]\ntitle = \"Globex's bid for Initech\"\nactor = \"Globex\"\n\n\
          [[entity]]\nname = \"Globex\"\nkind = \"org\"\n\n\
          [[entity]]\nname = \"Initech\"\nkind = \"org\"\n\n\
@@ -954,26 +951,24 @@ fn regulators_courts_and_lawsuits_answer_who_why_and_whether() {
          [[entity]]\nname = \"Trade Authority\"\nkind = \"regulator\"\n\n\
          [[entity]]\nname = \"Markets Commission\"\nkind = \"regulator\"\n\n\
          [[entity]]\nname = \"U.S. Department of Justice\"\nkind = \"regulator\"\n",
-    )
-    .unwrap();
-    std::fs::write(
-        articles.join("01.txt"),
+        &[
+            (
+                "01.txt",
         "date: 2024-03-04\ntitle: Regulator sues to block Globex deal\n\n\
          The Trade Authority on Monday sued to block Globex's $9 billion takeover of Initech.\n\
          The Markets Commission sent Globex a statement of objections in February.\n\
          The Trade Authority has not signed off on the plan to sell 300 stores to Contoso.\n\
          The U.S. Department of Justice has also been reviewing the transaction.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        articles.join("02.txt"),
+            ),
+            (
+                "02.txt",
         "date: 2024-09-10\ntitle: Judge blocks Globex deal\n\n\
          U.S. District Judge Maria Lopez granted the Trade Authority a preliminary injunction on Tuesday.\n\
          Initech terminated the merger agreement on Wednesday.\n\
          Globex has not paid the termination fee.\n",
-    )
-    .unwrap();
-    let engine = Engine::load_story(None, Some(&dir.join("story.toml")), Some(&articles)).unwrap();
+            ),
+        ],
+    );
     let text = |q: &str| {
         let a = ask(&engine, q);
         assert!(a.answered, "{q}: not answered");
@@ -1001,27 +996,23 @@ fn a_court_denying_a_request_is_a_ruling_by_the_judge_the_article_names() {
     // "A federal judge ... refused X's request for an injunction" in one
     // sentence, the judge named in the next: the ruling is a denial (not a
     // block), and its agent is the named judge.
-    let dir = std::env::temp_dir().join(format!("factdesk-court-{}", std::process::id()));
-    let articles = dir.join("articles");
-    std::fs::create_dir_all(&articles).unwrap();
-    std::fs::write(
-        dir.join("story.toml"),
+    let (dir, engine) = temp_story(
+        "court",
         "[story]\ntitle = \"Globex's takeover of Initech\"\nactor = \"Globex\"\n\n\
          [[entity]]\nname = \"Globex\"\nkind = \"org\"\n\n\
          [[entity]]\nname = \"Initech\"\nkind = \"org\"\n\n\
          [[entity]]\nname = \"Northwind Trade Board\"\nkind = \"regulator\"\n\n\
          [[entity]]\nname = \"Helen Park\"\nkind = \"person\"\n",
-    )
-    .unwrap();
-    std::fs::write(
-        articles.join("01.txt"),
+        &[
+            (
+                "01.txt",
         "date: 2024-05-02\ntitle: Judge rejects regulator's bid to halt Globex deal\n\n\
          A federal judge in Chicago on Tuesday denied the Northwind Trade Board's request for a preliminary injunction that would have stopped Globex from closing its takeover of Initech.\n\
          U.S. District Judge Helen Park said the Northwind Trade Board had not shown that the deal would harm competition.\n\
          Globex welcomed the decision.\n",
-    )
-    .unwrap();
-    let engine = Engine::load_story(None, Some(&dir.join("story.toml")), Some(&articles)).unwrap();
+            ),
+        ],
+    );
     let text = |q: &str| {
         let a = ask(&engine, q);
         assert!(a.answered, "{q}: not answered");
@@ -1103,35 +1094,30 @@ fn reasons_given_after_the_act_and_in_a_coordinated_suit_answer_why() {
     // Two judges block a deal, one giving her grounds in the next sentence
     // ("found that ..."); the target ends the deal and, after an insert,
     // sues "its would-be buyer for breach of contract".
-    let dir = std::env::temp_dir().join(format!("factdesk-grounds-{}", std::process::id()));
-    let articles = dir.join("articles");
-    std::fs::create_dir_all(&articles).unwrap();
-    std::fs::write(
-        dir.join("story.toml"),
+    let (dir, engine) = temp_story(
+        "grounds",
         "[story]\ntitle = \"Globex's bid for Initech\"\nactor = \"Globex\"\n\n\
          [[entity]]\nname = \"Globex\"\nkind = \"org\"\n\n\
          [[entity]]\nname = \"Initech\"\nkind = \"org\"\n\n\
          [[entity]]\nname = \"Northwind\"\nkind = \"org\"\n\n\
          [[entity]]\nname = \"Maria Lopez\"\nkind = \"person\"\n\n\
          [[entity]]\nname = \"Tom Reyes\"\nkind = \"person\"\n",
-    )
-    .unwrap();
-    std::fs::write(
-        articles.join("01.txt"),
+        &[
+            (
+                "01.txt",
         "date: 2024-09-10\ntitle: Judges block Globex deal\n\n\
          U.S. District Judge Maria Lopez granted the Trade Authority a preliminary injunction on Tuesday.\n\
          In her opinion, Lopez found that the two chains compete head to head across the region.\n\
          Northwind said the ruling was a relief.\n\
          Hours later, state Judge Tom Reyes issued a permanent injunction, finding that the deal would violate state law.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        articles.join("02.txt"),
+            ),
+            (
+                "02.txt",
         "date: 2024-09-11\ntitle: Initech ends Globex deal\n\n\
          Initech said on Wednesday it had terminated its merger agreement with Globex, a day after two judges blocked the deal, and sued its would-be buyer for breach of contract.\n",
-    )
-    .unwrap();
-    let engine = Engine::load_story(None, Some(&dir.join("story.toml")), Some(&articles)).unwrap();
+            ),
+        ],
+    );
     let text = |q: &str| {
         let a = ask(&engine, q);
         assert!(a.answered, "{q}: not answered");
@@ -1146,4 +1132,18 @@ fn reasons_given_after_the_act_and_in_a_coordinated_suit_answer_why() {
     assert!(suing.starts_with("Initech sued Globex"), "{suing}");
     assert!(suing.contains("breach of contract"), "{suing}");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A story written to a temporary folder (its story file and articles) and
+/// loaded as `run` would; the folder is returned for removal.
+fn temp_story(tag: &str, story: &str, articles: &[(&str, &str)]) -> (PathBuf, Engine) {
+    let dir = std::env::temp_dir().join(format!("factdesk-{tag}-{}", std::process::id()));
+    let folder = dir.join("articles");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(dir.join("story.toml"), story).unwrap();
+    for (name, text) in articles {
+        std::fs::write(folder.join(name), text).unwrap();
+    }
+    let engine = Engine::load_story(None, Some(&dir.join("story.toml")), Some(&folder)).unwrap();
+    (dir, engine)
 }
