@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use factdesk::config::Config;
 use factdesk::discord::commands_json;
 use serde_json::{json, Value};
-use support::bot::{fixture_dir, Bot, BotOptions, TempDir, TEST_TOKEN};
+use support::bot::{copy_fixture_articles, fixture_dir, Bot, BotOptions, TempDir, TEST_TOKEN};
 use support::fake_discord::*;
 
 /// Upper bound for any single wait; the machine may be busy.
@@ -874,12 +874,7 @@ async fn a_new_article_is_announced_listed_by_whats_new_and_cited() {
     const CHANNEL: &str = "4242";
     let fake = FakeDiscord::start().await;
     let state = TempDir::new("live");
-    let corpus = state.path().join("articles");
-    std::fs::create_dir_all(&corpus).unwrap();
-    for f in std::fs::read_dir(fixture_dir().join("articles")).unwrap() {
-        let f = f.unwrap().path();
-        std::fs::copy(&f, corpus.join(f.file_name().unwrap())).unwrap();
-    }
+    let corpus = copy_fixture_articles(&state);
     let text = std::fs::read_to_string(fixture_dir().join("config.toml")).unwrap();
     assert!(text.contains("defer_after_ms = 1500\n"));
     let text = text.replace(
@@ -979,12 +974,7 @@ async fn add_saves_a_page_for_allowed_members_and_refuses_others() {
 
     let fake = FakeDiscord::start().await;
     let state = TempDir::new("add");
-    let corpus = state.path().join("articles");
-    std::fs::create_dir_all(&corpus).unwrap();
-    for f in std::fs::read_dir(fixture_dir().join("articles")).unwrap() {
-        let f = f.unwrap().path();
-        std::fs::copy(&f, corpus.join(f.file_name().unwrap())).unwrap();
-    }
+    let corpus = copy_fixture_articles(&state);
     let text = std::fs::read_to_string(fixture_dir().join("config.toml")).unwrap()
         + "\n[add]\nallow_hosts = [\"127.0.0.1\"]\n\n\
            [[command]]\nname = \"add\"\ndescription = \"Add an article from a link\"\nanswer = \"add\"\n\

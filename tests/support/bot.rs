@@ -23,6 +23,19 @@ pub fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gateway")
 }
 
+/// The fixture articles copied into `state/articles` (made if missing).
+pub fn copy_fixture_articles(state: &TempDir) -> PathBuf {
+    let corpus = state.path().join("articles");
+    std::fs::create_dir_all(&corpus).expect("create the articles copy");
+    for f in std::fs::read_dir(fixture_dir().join("articles")).expect("fixture articles") {
+        let f = f.expect("fixture article").path();
+        if f.extension().is_some_and(|e| e == "txt") {
+            std::fs::copy(&f, corpus.join(f.file_name().unwrap())).expect("copy an article");
+        }
+    }
+    corpus
+}
+
 /// A directory under the system temp dir, removed on drop.
 #[derive(Debug)]
 pub struct TempDir(PathBuf);
@@ -73,11 +86,13 @@ pub struct BotOptions {
 }
 
 impl BotOptions {
-    /// The fixture config and corpus against `api_base`, state in `state`.
+    /// The fixture config against `api_base`, state in `state`, and a copy
+    /// of the fixture articles in `state` (the bot writes its extraction
+    /// cache next to the articles: never into the source tree).
     pub fn new(api_base: &str, state: &TempDir) -> BotOptions {
         BotOptions {
             config: fixture_dir().join("config.toml"),
-            corpus: fixture_dir().join("articles"),
+            corpus: copy_fixture_articles(state),
             api_base: api_base.to_string(),
             state_file: state.path().join("state.json"),
             token: Some(TEST_TOKEN.to_string()),
