@@ -264,6 +264,11 @@ pub struct RelationConfig {
     pub name: String,
     /// Verb phrase used in answers ("rejected").
     pub label: String,
+    /// The verb phrase when the object is the deal itself, named by a
+    /// topic noun, not a party: "sued to block the deal", never "sued the
+    /// deal". Default: `label`.
+    #[serde(default)]
+    pub topic_label: Option<String>,
     /// Words in a question that point at this relation.
     #[serde(default)]
     pub ask: Vec<String>,
@@ -289,6 +294,24 @@ pub struct RelationConfig {
     /// Event classes: verbs and nouns by lemma (see [`crate::extract::events`]).
     #[serde(default, rename = "event")]
     pub events: Vec<crate::extract::events::EventConfig>,
+}
+
+impl RelationConfig {
+    /// The verb phrase for a fact with this `object`: the topic label when
+    /// the object ends in one of `topic_words` ("the deal").
+    pub fn label_for(&self, object: &str, topic_words: &[String]) -> &str {
+        match &self.topic_label {
+            Some(l)
+                if object
+                    .rsplit(' ')
+                    .next()
+                    .is_some_and(|w| topic_words.iter().any(|t| t == w)) =>
+            {
+                l
+            }
+            _ => &self.label,
+        }
+    }
 }
 
 /// A pattern over a tagged sentence.

@@ -180,6 +180,8 @@ pub struct Classes {
     institutions: std::collections::HashSet<String>,
     /// Nouns that name an event that can end ("deal", "talks").
     event_nouns: std::collections::HashSet<String>,
+    /// The event nouns that name a deal itself ("merger", not "ruling").
+    deal_nouns: std::collections::HashSet<String>,
     /// Every surface form of every head (inflections included): a sentence
     /// with none of them has no event, and is not parsed.
     triggers: std::collections::HashSet<String>,
@@ -240,12 +242,14 @@ impl Classes {
         institutions: &[String],
         irregular: &[String],
         event_nouns: &[String],
+        deal_nouns: &[String],
         issue_verbs: &[String],
     ) -> Result<Classes, ConfigError> {
         let mut out = Classes {
             issue_verbs: issue_verbs.iter().map(|s| s.to_lowercase()).collect(),
             institutions: institutions.iter().map(|s| s.to_lowercase()).collect(),
             event_nouns: event_nouns.iter().map(|s| s.to_lowercase()).collect(),
+            deal_nouns: deal_nouns.iter().map(|s| s.to_lowercase()).collect(),
             ..Classes::default()
         };
         let irregular_forms: HashMap<String, Vec<String>> = irregular
@@ -553,7 +557,8 @@ impl Classes {
                         .map(|n| self.patients_of(a, n, class))
                         .unwrap_or_default(),
                     named_patient: patient_np.is_some_and(|n| !a.phrases[n].mentions.is_empty()),
-                    other_patient: patient_np.is_some_and(|n| self.other_thing(a, n)),
+                    other_patient: patient_np.is_some_and(|n| self.other_thing(a, n, class)),
+                    side_event: patient_np.is_some_and(|n| self.side_event(a, n, class)),
                     patient_text: patient_np
                         .filter(|&n| a.phrases[n].noun.is_some())
                         .map(|n| phrase_words(a, n)),
@@ -897,10 +902,13 @@ impl Classes {
 
     /// A phrase that names neither an entity nor an event, and has no
     /// prepositional phrase that does ("any job cuts").
-    fn other_thing(&self, a: &Analysis, np: usize) -> bool {
+    fn other_thing(&self, a: &Analysis, np: usize, class: &Class) -> bool {
         let p = &a.phrases[np];
         if !p.mentions.is_empty() || p.possessor.is_some() || !referents(a, np).is_empty() {
             return false;
+        }
+        if self.side_event(a, np, class) {
+            return true;
         }
         match &p.noun {
             Some(n) => !(self.nouns.contains_key(n) || self.event_nouns.contains(n)),
@@ -910,6 +918,25 @@ impl Classes {
                 .clone()
                 .all(|k| matches!(a.tokens[k].pos, Pos::Literal(_))),
         }
+    }
+
+    /// For a class about the deal itself, a patient naming another event
+    /// and no deal: "reviewed the provisional findings", "signed off on the
+    /// divestiture plan" (but "the merger plan" is the deal). That event,
+    /// not the deal, is the object.
+    fn side_event(&self, a: &Analysis, np: usize, class: &Class) -> bool {
+        let p = &a.phrases[np];
+        class.deal_object
+            && p.mentions.is_empty()
+            && p.possessor.is_none()
+            && p.noun
+                .as_ref()
+                .is_some_and(|n| self.nouns.contains_key(n) || self.event_nouns.contains(n))
+            && !p
+                .tokens
+                .clone()
+                .any(|k| self.deal_nouns.contains(a.tokens[k].lemma.as_str()))
+            && referents(a, np).is_empty()
     }
 
     /// The patients a phrase gives: its names; for a deal ("Globex's
@@ -1010,7 +1037,9 @@ impl Classes {
         if agents.is_empty() && agent_text.is_none() && !raw.actor {
             return;
         }
-        let topic = if objects.is_empty() && class.topic_objects {
+        // A class about the deal whose patient is another event ("has not
+        // signed off on the divestiture plan"): that event is the object.
+        let topic = if objects.is_empty() && (class.topic_objects || raw.side_event) {
             raw.patient_text.clone()
         } else {
             None
@@ -1089,6 +1118,8 @@ struct Raw {
     /// The patient is a thing that is neither a name nor an event ("job
     /// cuts"): a class's default object ("the deal") does not stand for it.
     other_patient: bool,
+    /// The patient is another event than the deal ("the findings").
+    side_event: bool,
     /// The patient phrase's words, for classes with topic objects.
     patient_text: Option<String>,
     objects: Vec<u16>,

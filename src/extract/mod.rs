@@ -223,6 +223,7 @@ impl Extractor {
             &config.grammar.institutions,
             &config.grammar.irregular,
             &config.grammar.event_nouns,
+            &config.grammar.deal_nouns,
             &config.grammar.issue_verbs,
         )?;
         Ok(Extractor {

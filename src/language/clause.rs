@@ -60,6 +60,11 @@ pub struct GrammarConfig {
     pub irregular: Vec<String>,
     /// Nouns that name an event that can collapse or end ("deal", "talks").
     pub event_nouns: Vec<String>,
+    /// The event nouns that name a deal itself ("merger", "takeover"), not
+    /// what happens around one ("ruling", "findings", "plan"): a class
+    /// about the deal takes a common-noun patient as the deal only when the
+    /// phrase has one ("reviewed the merger", not "reviewed the findings").
+    pub deal_nouns: Vec<String>,
     /// Verbs whose "X from V-ing" complement did not happen ("prevented
     /// the deal from closing", "barred X from buying Y").
     pub prevent_verbs: Vec<String>,

@@ -189,7 +189,8 @@ pub fn fact_text(engine: &Engine, f: &Fact) -> String {
         .relations
         .iter()
         .find(|r| r.name == f.relation);
-    let label = rel.map_or(f.relation.as_str(), |r| r.label.as_str());
+    let topic_words = &engine.config().query.topic_words;
+    let label = rel.map_or(f.relation.as_str(), |r| r.label_for(&f.object, topic_words));
     let template = match (f.negated, rel) {
         (true, Some(r)) => r.negated_template.clone(),
         (false, Some(r)) => r.template.clone(),

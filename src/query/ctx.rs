@@ -584,7 +584,9 @@ impl<'a> Ctx<'a> {
     /// A fact in words, from its relation's template.
     pub fn sentence(&self, f: &Fact) -> String {
         let rel = self.relation(&f.relation);
-        let label = rel.map_or(f.relation.as_str(), |r| r.label.as_str());
+        let label = rel.map_or(f.relation.as_str(), |r| {
+            r.label_for(&f.object, &self.config.query.topic_words)
+        });
         let template = match (f.negated, rel) {
             (true, Some(r)) => r
                 .negated_template

@@ -38,10 +38,14 @@ pub fn status(ctx: &Ctx<'_>) -> Answer {
             || core.contains(f.object.as_str())
             || !entities.contains_key(&f.object)
     };
+    // The last stages of a story (a deal closed or called off): once one
+    // has happened nothing is still open.
+    let last_rank = ranked.first().map_or(0, |r| r.0);
+    let mut over = false;
     let mut latest: Vec<String> = Vec::new();
     let mut pending: Vec<String> = Vec::new();
     let mut newest: Option<Date> = None;
-    for (_, rel) in &ranked {
+    for &(rank, rel) in &ranked {
         let facts: Vec<&Fact> = ctx.facts.relation(rel).filter(|f| on_story(f)).collect();
         if facts.is_empty() {
             continue;
@@ -51,7 +55,7 @@ pub fn status(ctx: &Ctx<'_>) -> Answer {
             .relations
             .iter()
             .find(|r| r.name == *rel)
-            .map_or(*rel, |r| r.label.as_str());
+            .map_or(rel, |r| r.label.as_str());
         let mut parts = Vec::new();
         let mut cites = Vec::new();
         for f in facts.iter().take(6) {
@@ -75,6 +79,7 @@ pub fn status(ctx: &Ctx<'_>) -> Answer {
                 .map(|f| ctx.sentence(f))
                 .collect();
             latest.push(dedup(done).join("; "));
+            over = rank == last_rank;
         }
         let mut label_cap = label.to_string();
         if let Some(c) = label_cap.get_mut(0..1) {
@@ -93,7 +98,7 @@ pub fn status(ctx: &Ctx<'_>) -> Answer {
             Some(d) => format!("As of {d}: {now}"),
             None => format!("Latest: {now}"),
         };
-        for p in dedup(pending) {
+        for p in dedup(pending).into_iter().filter(|_| !over) {
             if head.chars().count() + p.chars().count() + 2 <= 100 && !head.contains(&p) {
                 head.push_str(&format!("; {p}"));
             }
