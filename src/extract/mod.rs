@@ -817,11 +817,11 @@ impl Extractor {
         for e in events {
             let agents: Vec<String> = match (&e.agent_text, e.agents.is_empty()) {
                 (_, false) => e.agents.iter().filter_map(name).collect(),
-                (Some(t), true) => vec![t.clone()],
+                (Some(t), true) => vec![as_written(&s.norm, t)],
                 (None, true) => vec![self.actor.clone()],
             };
             let objects: Vec<String> = match &e.object_text {
-                Some(t) => vec![t.clone()],
+                Some(t) => vec![as_written(&s.norm, t)],
                 None => e.objects.iter().filter_map(name).collect(),
             };
             seen.push(SentenceEvent {
@@ -1358,6 +1358,25 @@ fn reports_news(a: &language::Analysis, e: &events::Event) -> bool {
     ) && !e.modal
 }
 
+/// A phrase of the clause layer (lower-cased words) as the sentence writes
+/// it, so names keep their capitals ("a Washington state judge", "the UK
+/// watchdog"); a capital that only opens the sentence is dropped. The
+/// phrase itself when the sentence does not have it word for word.
+fn as_written(norm: &str, phrase: &str) -> String {
+    let Some(at) = norm.to_ascii_lowercase().find(phrase) else {
+        return phrase.to_string();
+    };
+    let mut out = norm[at..at + phrase.len()].to_string();
+    let mut chars = out.chars();
+    let opening = at == 0
+        && chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && chars.next().is_some_and(|c| c.is_ascii_lowercase());
+    if opening {
+        out[..1].make_ascii_lowercase();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1371,6 +1390,27 @@ mod tests {
         assert!(!reference_date("Globex completed the deal on "));
         assert!(!reference_date("The board of "));
         assert!(!reference_date(""));
+    }
+
+    #[test]
+    fn phrases_keep_the_capitals_of_the_sentence() {
+        let s = "A federal judge and a Washington state judge blocked it, the UK watchdog said.";
+        assert_eq!(
+            as_written(s, "washington state judge"),
+            "Washington state judge"
+        );
+        assert_eq!(as_written(s, "uk watchdog"), "UK watchdog");
+        assert_eq!(as_written(s, "federal judge"), "federal judge");
+        // Opening the sentence: the capital is the sentence's, not the name's.
+        assert_eq!(
+            as_written("Federal judges blocked it.", "federal judges"),
+            "federal judges"
+        );
+        assert_eq!(
+            as_written("UK regulators objected.", "uk regulators"),
+            "UK regulators"
+        );
+        assert_eq!(as_written(s, "state court"), "state court");
     }
     use crate::corpus::Reader;
 
