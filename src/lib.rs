@@ -306,6 +306,13 @@ impl Engine {
             .answer(request, &self.facts, &self.articles, &self.config)
     }
 
+    /// A fact in words, as answers word it (its relation's template,
+    /// "reportedly" when its sources hedge).
+    pub fn fact_sentence(&self, fact: &facts::Fact) -> String {
+        self.answerer
+            .sentence(fact, &self.facts, &self.articles, &self.config)
+    }
+
     /// Parses the CLI form of a request (`/why entity:X`, `/ask ...`, text).
     pub fn parse_request(&self, input: &str) -> Request {
         Request::parse(input, |cmd| {

@@ -93,7 +93,7 @@ pub fn diff(old: &Engine, new: &Engine, files: &Changes, at: u64) -> Diff {
         }
     }
     for (k, f) in &after {
-        let text = fact_text(new, f);
+        let text = new.fact_sentence(f);
         let Some(o) = before.get(k) else {
             changes.push(Change {
                 kind: Kind::NewFact,
@@ -154,7 +154,7 @@ pub fn diff(old: &Engine, new: &Engine, files: &Changes, at: u64) -> Diff {
         if !after.contains_key(k) {
             changes.push(Change {
                 kind: Kind::Gone,
-                text: format!("No article states any more: {}", fact_text(old, f)),
+                text: format!("No article states any more: {}", old.fact_sentence(f)),
                 citations: Vec::new(),
             });
         }
@@ -179,31 +179,6 @@ fn status(engine: &Engine) -> Option<Answer> {
         options: BTreeMap::new(),
     });
     a.answered.then_some(a)
-}
-
-/// A fact in words, from its relation's template (or "subject relation
-/// object"), qualifiers the template names filled in, the others dropped.
-pub fn fact_text(engine: &Engine, f: &Fact) -> String {
-    let rel = engine
-        .config()
-        .relations
-        .iter()
-        .find(|r| r.name == f.relation);
-    let topic_words = &engine.config().query.topic_words;
-    let label = rel.map_or(f.relation.as_str(), |r| r.label_for(&f.object, topic_words));
-    let template = match (f.negated, rel) {
-        (true, Some(r)) => r.negated_template.clone(),
-        (false, Some(r)) => r.template.clone(),
-        _ => None,
-    }
-    .unwrap_or_else(|| {
-        if f.negated {
-            "{subject} did not {label} {object}".into()
-        } else {
-            "{subject} {label} {object}".into()
-        }
-    });
-    f.fill(&template, &f.subject, label)
 }
 
 /// Up to [`CITES_PER_CHANGE`] citations, one article each, from `engine`'s

@@ -130,6 +130,26 @@ impl Answerer {
         ans
     }
 
+    /// A fact in words, as answers word it.
+    pub fn sentence(
+        &self,
+        fact: &crate::facts::Fact,
+        facts: &FactTable,
+        articles: &[Article],
+        config: &Config,
+    ) -> String {
+        let ctx = Ctx {
+            facts,
+            articles,
+            config,
+            lexicon: &self.lexicon,
+            index: &self.index,
+            lookups: &self.lookups,
+            question: "",
+        };
+        ctx.sentence(fact)
+    }
+
     fn command(&self, ctx: &Ctx<'_>, name: &str, options: &BTreeMap<String, String>) -> Answer {
         let Some((at, cmd)) = ctx
             .config
