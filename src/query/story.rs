@@ -50,12 +50,29 @@ pub fn status(ctx: &Ctx<'_>) -> Answer {
         if facts.is_empty() {
             continue;
         }
+        // The stage's heading: its label, or its topic label when every
+        // fact shown is about the deal itself ("Completed", not "Completed
+        // its deal for").
+        let topic_words = &ctx.config.query.topic_words;
         let label = ctx
             .config
             .relations
             .iter()
             .find(|r| r.name == *rel)
-            .map_or(rel, |r| r.label.as_str());
+            .map_or(rel, |r| {
+                let first = facts
+                    .first()
+                    .map_or(r.label.as_str(), |f| r.label_for(&f.object, topic_words));
+                let same = facts
+                    .iter()
+                    .take(6)
+                    .all(|f| r.label_for(&f.object, topic_words) == first);
+                if same {
+                    first
+                } else {
+                    r.label.as_str()
+                }
+            });
         let mut parts = Vec::new();
         let mut cites = Vec::new();
         for f in facts.iter().take(6) {
