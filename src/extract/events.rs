@@ -145,6 +145,9 @@ pub struct Class {
     topic_objects: bool,
     asserts_object: bool,
     deal_object: bool,
+    /// The default object is a deal ("the deal"): a patient naming another
+    /// event ("its challenge") is that event, not the deal.
+    about_deal: bool,
     dates_object: bool,
     speaker_agent: bool,
     price: bool,
@@ -310,6 +313,11 @@ impl Classes {
                 topic_objects: e.topic_objects,
                 asserts_object: e.asserts_object,
                 deal_object: e.deal_object && e.object.is_some(),
+                about_deal: e.object.as_ref().is_some_and(|o| {
+                    o.rsplit(' ')
+                        .next()
+                        .is_some_and(|w| out.deal_nouns.contains(&w.to_lowercase()))
+                }),
                 dates_object: e.dates_object,
                 speaker_agent: e.speaker_agent,
                 price: e.roles.iter().any(|r| r == "price"),
@@ -558,7 +566,9 @@ impl Classes {
                         .unwrap_or_default(),
                     named_patient: patient_np.is_some_and(|n| !a.phrases[n].mentions.is_empty()),
                     other_patient: patient_np.is_some_and(|n| self.other_thing(a, n, class)),
-                    side_event: patient_np.is_some_and(|n| self.side_event(a, n, class)),
+                    side_event: patient_np
+                        .filter(|&n| self.side_event(a, n, class))
+                        .map(|n| phrase_all_words(a, n)),
                     patient_text: patient_np
                         .filter(|&n| a.phrases[n].noun.is_some())
                         .map(|n| phrase_words(a, n)),
@@ -920,13 +930,13 @@ impl Classes {
         }
     }
 
-    /// For a class about the deal itself, a patient naming another event
+    /// For a class whose default object is the deal, a patient naming another event
     /// and no deal: "reviewed the provisional findings", "signed off on the
     /// divestiture plan" (but "the merger plan" is the deal). That event,
     /// not the deal, is the object.
     fn side_event(&self, a: &Analysis, np: usize, class: &Class) -> bool {
         let p = &a.phrases[np];
-        class.deal_object
+        class.about_deal
             && p.mentions.is_empty()
             && p.possessor.is_none()
             && p.noun
@@ -1039,7 +1049,11 @@ impl Classes {
         }
         // A class about the deal whose patient is another event ("has not
         // signed off on the divestiture plan"): that event is the object.
-        let topic = if objects.is_empty() && (class.topic_objects || raw.side_event) {
+        let topic = if !objects.is_empty() {
+            None
+        } else if raw.side_event.is_some() {
+            raw.side_event.clone()
+        } else if class.topic_objects {
             raw.patient_text.clone()
         } else {
             None
@@ -1118,8 +1132,9 @@ struct Raw {
     /// The patient is a thing that is neither a name nor an event ("job
     /// cuts"): a class's default object ("the deal") does not stand for it.
     other_patient: bool,
-    /// The patient is another event than the deal ("the findings").
-    side_event: bool,
+    /// The patient is another event than the deal: its words ("its
+    /// challenge").
+    side_event: Option<String>,
     /// The patient phrase's words, for classes with topic objects.
     patient_text: Option<String>,
     objects: Vec<u16>,
@@ -1331,8 +1346,17 @@ fn phrase_words(a: &Analysis, np: usize) -> String {
     let r = a.phrases[np].tokens.clone();
     let skip = r.start
         + usize::from(matches!(a.tokens[r.start].pos, Pos::Det | Pos::PossPron) && r.len() > 1);
-    (skip..r.end)
-        .filter(|&k| !matches!(a.tokens[k].pos, Pos::Punct))
+    joined_words(a, skip..r.end)
+}
+
+/// A phrase's words, its determiner too ("its challenge").
+fn phrase_all_words(a: &Analysis, np: usize) -> String {
+    joined_words(a, a.phrases[np].tokens.clone())
+}
+
+/// The lower-cased words of a token range, punctuation left out.
+fn joined_words(a: &Analysis, r: std::ops::Range<usize>) -> String {
+    r.filter(|&k| !matches!(a.tokens[k].pos, Pos::Punct))
         .map(|k| a.tokens[k].lower.clone())
         .collect::<Vec<_>>()
         .join(" ")
