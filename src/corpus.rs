@@ -653,7 +653,10 @@ impl Reader {
 }
 
 /// Gives each article without a date its nearest neighbour's (in file
-/// order: the one before, else the one after), marked as an estimate.
+/// order: the one before, else the one after), marked as an estimate. A
+/// wire dateline's day ("WASHINGTON, Jan 17 (Wire) -") is nearer the truth
+/// than a neighbour's: it is taken in the year that puts it closest to the
+/// neighbour's date.
 pub fn estimate_dates(articles: &mut [Article]) {
     let known: Vec<Option<Date>> = articles.iter().map(|a| a.date).collect();
     for (i, a) in articles.iter_mut().enumerate() {
@@ -663,10 +666,32 @@ pub fn estimate_dates(articles: &mut [Article]) {
         let before = known[..i].iter().rev().find_map(|d| *d);
         let after = known[i + 1..].iter().find_map(|d| *d);
         if let Some(d) = before.or(after) {
-            a.date = Some(d);
+            let dated = dateline_day(a).and_then(|(month, day)| {
+                (d.year - 1..=d.year + 1)
+                    .filter_map(|y| Date::ymd(y, month, day))
+                    .min_by_key(|c| (c.to_days() - d.to_days()).abs())
+            });
+            a.date = Some(dated.unwrap_or(d));
             a.date_estimated = true;
         }
     }
+}
+
+/// The month and day of the article's wire dateline, if its first sentence
+/// opens with one (the dateline is blanked in the sentence's `norm`).
+fn dateline_day(a: &Article) -> Option<(u32, u32)> {
+    let s = a.sentences.iter().find(|s| !s.heading)?;
+    let blank = s.norm.len() - s.norm.trim_start().len();
+    let head = s.text.get(..blank)?;
+    let words: Vec<&str> = head
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '(')
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.windows(2).find_map(|w| {
+        let month = month_from_name(w[0])?;
+        let day: u32 = w[1].parse().ok()?;
+        (1..=31).contains(&day).then_some((month, day))
+    })
 }
 
 struct Line<'a> {
@@ -1007,5 +1032,29 @@ mod tests {
             (p.line, p.message.contains("never closed")),
             (Some(1), true)
         );
+    }
+}
+
+#[cfg(test)]
+mod dateline_tests {
+    use super::*;
+
+    #[test]
+    fn an_undated_wire_story_takes_its_datelines_day_in_the_nearest_year() {
+        let r = Reader::new(&CorpusConfig {
+            dateline: Some(r"^[A-Z]+, [A-Z][a-z]+ \d{1,2} \([^)]+\) - ".into()),
+            ..CorpusConfig::default()
+        })
+        .unwrap();
+        let dated = r.parse("a.txt", "date: 2024-12-06\n\nGlobex sued.\n").unwrap();
+        let wire = r
+            .parse("b.txt", "date: unknown\n\nLONDON, Jan 17 (Wire) - The court ruled on Friday.\n")
+            .unwrap();
+        let plain = r.parse("c.txt", "date: unknown\n\nThe court ruled.\n").unwrap();
+        let mut all = vec![dated, wire, plain];
+        estimate_dates(&mut all);
+        assert_eq!(all[1].date, Date::ymd(2025, 1, 17));
+        assert!(all[1].date_estimated);
+        assert_eq!(all[2].date, Date::ymd(2024, 12, 6), "a neighbour's date");
     }
 }

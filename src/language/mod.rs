@@ -411,6 +411,31 @@ fn mend(tokens: &mut [Token], mentions: &[Mention]) {
                 tokens[i].pos = Pos::Verb(VForm::Participle);
             }
         }
+        // "Globex first delayed the launch": an ordinal between a subject
+        // and a verb is an adverb, and the verb after it the past tense
+        // (the tagger reads "first" as an adjective, "delayed" as a participle).
+        if matches!(tokens[i].lower.as_str(), "first" | "last")
+            && matches!(prev, Some(Pos::Mention(_) | Pos::Pron))
+            && matches!(next_pos, Some(Pos::Verb(VForm::Participle | VForm::Past)))
+        {
+            tokens[i].pos = Pos::Adv;
+            tokens[i + 1].pos = Pos::Verb(VForm::Past);
+        }
+        // "A federal appeals court upheld the law": a present-tense verb
+        // inside a noun phrase, right before a past form, is the phrase's
+        // head noun ("court", "board"), and the past form its verb.
+        if matches!(tokens[i].pos, Pos::Verb(VForm::Present))
+            && !matches!(tokens[i].lemma.as_str(), "be" | "have" | "do" | "get")
+            && matches!(prev, Some(Pos::Adj | Pos::Noun | Pos::Plural))
+            && matches!(next_pos, Some(Pos::Verb(VForm::Past | VForm::Participle)))
+            && matches!(
+                tokens.get(i + 2).map(|t| t.pos),
+                Some(Pos::Det | Pos::PossPron | Pos::Mention(_) | Pos::Noun | Pos::Plural)
+            )
+        {
+            tokens[i].pos = Pos::Noun;
+            tokens[i + 1].pos = Pos::Verb(VForm::Past);
+        }
         // A mention standing for a pronoun is still a noun phrase.
         if let Pos::Mention(m) = tokens[i].pos {
             if let Some(Mention {
