@@ -242,7 +242,7 @@ impl Answerer {
             }
             AnswerKind::Place => {
                 let rel = if cmd.relations.is_empty() {
-                    self.lexicon.choose_relations(ctx.config, &u.lower)
+                    self.lexicon.choose_relations_all(ctx.config, &u.lower)
                 } else {
                     cmd.relations.clone()
                 };
@@ -486,7 +486,17 @@ impl Answerer {
             AnswerKind::Who => respond::who(ctx, chosen, u),
             AnswerKind::Reason => respond::reason(ctx, chosen, u),
             AnswerKind::Date if !chosen.is_empty() => respond::date(ctx, chosen, u),
-            AnswerKind::Place if !chosen.is_empty() => respond::place(ctx, chosen, u),
+            AnswerKind::Place if !chosen.is_empty() => {
+                // A place is a qualifier any relation tied for the question
+                // may carry: the tie-break for event classes does not apply.
+                let mut rel = chosen.to_vec();
+                for r in self.lexicon.choose_relations_all(ctx.config, lower) {
+                    if !rel.contains(&r) {
+                        rel.push(r);
+                    }
+                }
+                respond::place(ctx, &rel, u)
+            }
             AnswerKind::YesNo => respond::yesno(ctx, chosen, u),
             AnswerKind::Fact => {
                 let id = lower.split_whitespace().last().unwrap_or("");

@@ -432,6 +432,17 @@ impl Lexicon {
     /// right after the question word weigh more, topic nouns less. Returns
     /// the relations with the best score (empty when nothing matched).
     pub fn choose_relations(&self, config: &Config, lower: &str) -> Vec<String> {
+        self.relations_tied(config, lower, true)
+    }
+
+    /// Every relation tied for the best score, event classes or not: for
+    /// questions answered by a qualifier ("where was it announced"), which
+    /// any of them may carry.
+    pub fn choose_relations_all(&self, config: &Config, lower: &str) -> Vec<String> {
+        self.relations_tied(config, lower, false)
+    }
+
+    fn relations_tied(&self, config: &Config, lower: &str, prefer_events: bool) -> Vec<String> {
         let words = word_spans(lower);
         let early_end = words.get(4).map_or(lower.len(), |w| w.1);
         let stems: Vec<(usize, String)> = words
@@ -478,10 +489,22 @@ impl Lexicon {
         }
         best.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let top = best.first().map_or(0.0, |b| b.0);
-        best.into_iter()
-            .filter(|b| b.0 >= top && top > 0.0)
-            .map(|b| b.2)
-            .collect()
+        best.retain(|b| b.0 >= top && top > 0.0);
+        // On a tie, relations read from clauses by event classes (general
+        // news verbs) win over relations found only by surface patterns:
+        // a keyword shared with a story's own phrasing ("approval" in
+        // "awaiting approval") must not take a general question ("which
+        // regulators approved") away.
+        let has_events = |b: &(f64, usize, String)| {
+            config
+                .relations
+                .get(b.1)
+                .is_some_and(|r| !r.events.is_empty())
+        };
+        if prefer_events && best.iter().any(has_events) {
+            best.retain(has_events);
+        }
+        best.into_iter().map(|b| b.2).collect()
     }
 }
 
