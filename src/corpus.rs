@@ -1046,11 +1046,18 @@ mod dateline_tests {
             ..CorpusConfig::default()
         })
         .unwrap();
-        let dated = r.parse("a.txt", "date: 2024-12-06\n\nGlobex sued.\n").unwrap();
-        let wire = r
-            .parse("b.txt", "date: unknown\n\nLONDON, Jan 17 (Wire) - The court ruled on Friday.\n")
+        let dated = r
+            .parse("a.txt", "date: 2024-12-06\n\nGlobex sued.\n")
             .unwrap();
-        let plain = r.parse("c.txt", "date: unknown\n\nThe court ruled.\n").unwrap();
+        let wire = r
+            .parse(
+                "b.txt",
+                "date: unknown\n\nLONDON, Jan 17 (Wire) - The court ruled on Friday.\n",
+            )
+            .unwrap();
+        let plain = r
+            .parse("c.txt", "date: unknown\n\nThe court ruled.\n")
+            .unwrap();
         let mut all = vec![dated, wire, plain];
         estimate_dates(&mut all);
         assert_eq!(all[1].date, Date::ymd(2025, 1, 17));

@@ -633,7 +633,7 @@ fn every_event_class_example_passes() {
 
 #[test]
 fn other_stories_answer_from_a_story_file_and_articles_only() {
-    // Five stories nobody tuned the language file for, each a story file
+    // Six stories nobody tuned the language file for, each a story file
     // (only [story] and [[entity]]) and a folder of restated articles. The
     // floors are what the language layer answers today: a change may raise
     // them, never lower them.
@@ -641,8 +641,9 @@ fn other_stories_answer_from_a_story_file_and_articles_only() {
         ("adobe-figma", 22),
         ("msft-activision", 22),
         ("kroger-albertsons", 22),
-        ("nvidia-arm", 17),
-        ("capone-discover", 16),
+        ("nvidia-arm", 18),
+        ("capone-discover", 17),
+        ("tiktok-divestiture", 20),
     ] {
         let dir = root().join("tests/fixtures/stories").join(story);
         let engine = Engine::load_story(
@@ -901,8 +902,9 @@ fn with_no_gazetteer_names_found_in_the_text_carry_the_story() {
         ("adobe-figma", 20),
         ("msft-activision", 16),
         ("kroger-albertsons", 16),
-        ("nvidia-arm", 15),
+        ("nvidia-arm", 16),
         ("capone-discover", 15),
+        ("tiktok-divestiture", 17),
     ] {
         let fixture = root().join("tests/fixtures/stories").join(story);
         let engine =

@@ -91,7 +91,15 @@ pub(super) fn involving<'f>(
     // what the question is really about.
     let actor = ctx.facts.actor();
     let focus: Vec<&str> = names.iter().copied().filter(|n| *n != actor).collect();
-    let levels: [&dyn Fn(&Fact) -> bool; 4] = [
+    // "When was the Globex law signed": a fact whose object is an act in
+    // its own words ("law", "executive order") is about the names its
+    // sentence gives that act.
+    let act_about = |f: &Fact| {
+        !ctx.facts.entities().contains_key(&f.object)
+            && !about_the_deal(f)
+            && names.iter().all(|n| ctx.fact_entities(f).contains(*n))
+    };
+    let levels: [&dyn Fn(&Fact) -> bool; 5] = [
         &|f| names.iter().all(|n| is_party(f, n)),
         &|f| {
             focus.iter().all(|n| is_party(f, n))
@@ -108,6 +116,7 @@ pub(super) fn involving<'f>(
         },
         // Last, "the Globex deal" asks about "the deal" too.
         &|f| names.iter().all(|n| deal_party(f, n)),
+        &|f| act_about(f),
     ];
     for level in levels {
         let found: Vec<&Fact> = all.iter().copied().filter(|f| level(f)).collect();
