@@ -43,6 +43,12 @@ pub struct EventConfig {
     /// competition" is the regulator's objection.
     #[serde(default)]
     pub speaker_agent: bool,
+    /// Verbs of urging ("urge", "call on"): the class's verbs give a fact
+    /// only as what the urging verb's object is urged to do, and the agent
+    /// is whoever urged: "lawmakers urged regulators to reject the deal"
+    /// is the lawmakers' objection, not the regulators' rejection.
+    #[serde(default)]
+    pub urged_by: Vec<String>,
     /// Verbs whose subject is an event noun that this class ends ("talks
     /// with X collapsed": "collapse", "fall through").
     #[serde(default)]
@@ -150,6 +156,7 @@ pub struct Class {
     about_deal: bool,
     dates_object: bool,
     speaker_agent: bool,
+    urged_by: Vec<String>,
     price: bool,
     quantity: bool,
     reports: Vec<String>,
@@ -320,6 +327,7 @@ impl Classes {
                 }),
                 dates_object: e.dates_object,
                 speaker_agent: e.speaker_agent,
+                urged_by: e.urged_by.iter().map(|v| v.to_lowercase()).collect(),
                 price: e.roles.iter().any(|r| r == "price"),
                 quantity: e.roles.iter().any(|r| r == "quantity"),
                 reports: e.reports.clone(),
@@ -486,10 +494,16 @@ impl Classes {
     /// the control verb itself when it is an event ("X sued to block Y").
     fn verb_events(&self, a: &Analysis, c: &Clause, mentions: &[Mention], out: &mut Vec<Event>) {
         let head = &a.tokens[c.verb.head].lower;
+        // "fined", "fines": a base form ending in "e" the lemmatiser may
+        // cut too far ("fin").
         let frames = self
             .verbs
             .get(&c.verb.lemma)
-            .or_else(|| self.verbs.get(&deinflect(head)));
+            .or_else(|| self.verbs.get(&deinflect(head)))
+            .or_else(|| {
+                let base = head.strip_suffix("d").or_else(|| head.strip_suffix('s'))?;
+                base.ends_with('e').then(|| self.verbs.get(base)).flatten()
+            });
         let negative_subject = c.subject.is_some_and(|s| a.phrases[s].negative);
         let modal_aux = c.verb.tokens.clone().any(|k| {
             a.tokens[k].pos == Pos::Modal && !matches!(a.tokens[k].lemma.as_str(), "will" | "shall")
@@ -505,6 +519,10 @@ impl Classes {
             }
             if class.speaker_agent {
                 self.claimed_event(a, c, f.class, mentions, out);
+                continue;
+            }
+            if !class.urged_by.is_empty() {
+                self.urged_event(a, c, f.class, mentions, out);
                 continue;
             }
             // The words after the verb: particles, then a preposition.
@@ -620,6 +638,60 @@ impl Classes {
                 );
             }
         }
+    }
+
+    /// "Lawmakers urged regulators to reject the deal": the clause `c`
+    /// ("regulators reject the deal") is what an urging clause's object was
+    /// urged to do; the urger is the agent, and the urging, not the urged
+    /// act, decides whether it happened.
+    fn urged_event(
+        &self,
+        a: &Analysis,
+        c: &Clause,
+        ci: usize,
+        mentions: &[Mention],
+        out: &mut Vec<Event>,
+    ) {
+        let class = &self.classes[ci];
+        let Some(urged) = c.subject else {
+            return;
+        };
+        let urging = a.clauses.iter().find(|u| {
+            u.object == Some(urged)
+                && !u.verb.passive
+                && (class.urged_by.contains(&u.verb.lemma)
+                    || u.particles
+                        .first()
+                        .is_some_and(|p| class.urged_by.contains(&format!("{} {p}", u.verb.lemma))))
+        });
+        let Some(u) = urging else {
+            return;
+        };
+        let negative_subject = u.subject.is_some_and(|s| a.phrases[s].negative);
+        self.push(
+            a,
+            out,
+            ci,
+            Raw {
+                agents: u.subject.map(|n| self.agents_of(a, n)).unwrap_or_default(),
+                agent_text: u.subject.and_then(|n| self.institution(a, n, class)),
+                objects: c
+                    .object
+                    .map(|n| self.patients_of(a, n, class))
+                    .unwrap_or_default(),
+                negated: u.verb.negated || negative_subject || c.verb.negated,
+                modal: u.verb.modal || u.speculative,
+                planned: u.verb.planned,
+                future: u.verb.future,
+                reason: c.reason.clone().or_else(|| u.reason.clone()),
+                reported_by: u
+                    .reported_by
+                    .and_then(|s| a.phrases[s].mentions.first().copied()),
+                tokens: u.tokens.start.min(c.tokens.start)..u.tokens.end.max(c.tokens.end),
+                ..Raw::default()
+            },
+            mentions,
+        );
     }
 
     /// "The regulator said the deal would harm competition": the speaker
