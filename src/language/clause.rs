@@ -56,6 +56,9 @@ pub struct GrammarConfig {
     /// Common nouns that name an institution able to act when no name is
     /// given ("judge", "regulator", "shareholders"), for classes that allow it.
     pub institutions: Vec<String>,
+    /// Institutions made of members, never an authority: a question about
+    /// "shareholders" is not answered by a regulator's act.
+    pub member_institutions: Vec<String>,
     /// Irregular verbs: the base form, then its other forms ("buy bought").
     pub irregular: Vec<String>,
     /// Nouns that name an event that can collapse or end ("deal", "talks").
@@ -1127,6 +1130,20 @@ mod tests {
         assert_eq!(
             clauses("Northwind is expected to partner with Globex."),
             ["[Northwind] <expect+partner> - with:[Globex] (planned)"]
+        );
+    }
+
+    #[test]
+    fn an_ordinal_adverb_and_a_noun_read_as_a_verb_are_mended() {
+        // The tagger reads "first" as an adjective and "delayed" as a
+        // participle; "court" after "appeals" as a verb.
+        assert_eq!(
+            clauses("Globex first delayed the launch on Monday."),
+            ["[Globex] <delay> [the launch] +[on Monday]"]
+        );
+        assert_eq!(
+            clauses("A federal appeals court upheld the law on Friday."),
+            ["[A federal appeals court] <uphold> [the law] +[on Friday]"]
         );
     }
 

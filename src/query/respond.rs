@@ -692,8 +692,14 @@ fn by_institution<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) ->
             .entities()
             .get(&f.subject)
             .map(|e| e.kind.as_str());
+        let members = ctx
+            .config
+            .grammar
+            .member_institutions
+            .iter()
+            .any(|m| m.trim_end_matches('s') == noun);
         kind == Some(noun.to_uppercase().as_str())
-            || kind == Some("REGULATOR")
+            || (kind == Some("REGULATOR") && !members)
             || f.subject.to_lowercase().contains(noun)
     };
     let candidates: Vec<&Fact> = facts_of(ctx, relations, u)

@@ -597,6 +597,32 @@ mod tests {
     }
 
     #[test]
+    fn on_a_tie_relations_with_event_classes_win() {
+        // "approve" is asked by `approved` (event classes) and by the
+        // pattern-only `approver` ("needs approval from") alike.
+        let config = Config::embedded().unwrap();
+        let lexicon = Lexicon::new(&config, &FactTable::default());
+        let q = "when was the approval granted";
+        let tied = lexicon.choose_relations_all(&config, q);
+        let chosen = lexicon.choose_relations(&config, q);
+        let events = |r: &String| {
+            config
+                .relations
+                .iter()
+                .any(|c| &c.name == r && !c.events.is_empty())
+        };
+        assert!(
+            tied.iter().any(events) && !tied.iter().all(events),
+            "{tied:?}"
+        );
+        assert!(
+            !chosen.is_empty() && chosen.iter().all(events),
+            "{chosen:?}"
+        );
+        assert!(chosen.iter().all(|r| tied.contains(r)));
+    }
+
+    #[test]
     fn words_keep_decimals_and_hyphens() {
         let s = "qwen 2.5 e-commerce?";
         let w: Vec<&str> = word_spans(s).into_iter().map(|(a, b)| &s[a..b]).collect();
