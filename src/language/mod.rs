@@ -430,7 +430,14 @@ fn mend(tokens: &mut [Token], mentions: &[Mention]) {
             && matches!(next_pos, Some(Pos::Verb(VForm::Past | VForm::Participle)))
             && matches!(
                 tokens.get(i + 2).map(|t| t.pos),
-                Some(Pos::Det | Pos::PossPron | Pos::Mention(_) | Pos::Noun | Pos::Plural)
+                Some(
+                    Pos::Det
+                        | Pos::PossPron
+                        | Pos::Mention(_)
+                        | Pos::Noun
+                        | Pos::Plural
+                        | Pos::Particle
+                )
             )
         {
             tokens[i].pos = Pos::Noun;
