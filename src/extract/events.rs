@@ -43,6 +43,11 @@ pub struct EventConfig {
     /// competition" is the regulator's objection.
     #[serde(default)]
     pub speaker_agent: bool,
+    /// The party after "from" is the agent, and the verb's patient the
+    /// object: "Globex bought Initech from Northwind" is Northwind's sale
+    /// of Initech.
+    #[serde(default)]
+    pub from_agent: bool,
     /// Verbs of urging ("urge", "call on"): the class's verbs give a fact
     /// only as what the urging verb's object is urged to do, and the agent
     /// is whoever urged: "lawmakers urged regulators to reject the deal"
@@ -156,6 +161,7 @@ pub struct Class {
     about_deal: bool,
     dates_object: bool,
     speaker_agent: bool,
+    from_agent: bool,
     urged_by: Vec<String>,
     price: bool,
     quantity: bool,
@@ -327,6 +333,7 @@ impl Classes {
                 }),
                 dates_object: e.dates_object,
                 speaker_agent: e.speaker_agent,
+                from_agent: e.from_agent,
                 urged_by: e.urged_by.iter().map(|v| v.to_lowercase()).collect(),
                 price: e.roles.iter().any(|r| r == "price"),
                 quantity: e.roles.iter().any(|r| r == "quantity"),
@@ -547,6 +554,14 @@ impl Classes {
                 (by, patient.or(c.subject))
             } else {
                 (c.subject, patient.or(c.object))
+            };
+            let (agent_np, patient_np) = if class.from_agent {
+                let Some(from) = c.preps.iter().find(|(p, _)| p == "from").map(|x| x.1) else {
+                    continue;
+                };
+                (Some(from), patient_np)
+            } else {
+                (agent_np, patient_np)
             };
             let noun_ok = class.patient_nouns.is_empty()
                 || patient_np.is_some_and(|n| {
