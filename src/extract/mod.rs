@@ -1474,7 +1474,7 @@ pattern = '{subject:ORG} met {object:ORG} {date:DATE}'
 
     #[test]
     fn lists_descriptions_and_unknown_names() {
-        let (facts, _) = run("date 2025-02-14\nThe widget maker reportedly dropped Globex, TikTok-parent Initech and Hooli because of costs, according to The Ledger.");
+        let (facts, _) = run("date 2025-02-14\nThe widget maker reportedly dropped Globex, Contoso-parent Initech and Hooli because of costs, according to The Ledger.");
         assert_eq!(
             triples(&facts),
             vec![
