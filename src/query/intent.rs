@@ -108,7 +108,73 @@ pub struct Intent {
     /// Every fact of the relations, whatever the question's words.
     pub every: bool,
     /// The patterns.
-    pub patterns: Vec<Regex>,
+    patterns: Vec<Pattern>,
+}
+
+/// An intent pattern, compiled the first time a question could match it.
+///
+/// A few intent patterns repeat a Unicode class up to 60 times
+/// (`[\w\s\x27-]{0,60}`): each costs 2-3 MB and tens of milliseconds to
+/// compile, which was most of the answerer's start-up and of the memory
+/// of a one-shot `factdesk ask`. Most such patterns begin with words
+/// ("where does ..."), so a question holding none of the literals a match
+/// must begin with is ruled out without compiling anything.
+#[derive(Debug)]
+struct Pattern {
+    source: String,
+    /// Every match begins with one of these (None: no such finite set).
+    starts: Option<Vec<String>>,
+    regex: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl Pattern {
+    fn new(source: &str) -> Result<Pattern, String> {
+        let hir = regex_syntax::Parser::new()
+            .parse(source)
+            .map_err(|e| e.to_string())?;
+        let prefixes = regex_syntax::hir::literal::Extractor::new()
+            .kind(regex_syntax::hir::literal::ExtractKind::Prefix)
+            .extract(&hir);
+        // A finite prefix set: every match starts with one of its literals
+        // (an inexact literal is the beginning of a match, an exact one the
+        // whole of it). An empty literal or bytes that are not text rule
+        // nothing out.
+        let starts = prefixes.literals().and_then(|lits| {
+            lits.iter()
+                .map(|l| {
+                    std::str::from_utf8(l.as_bytes())
+                        .ok()
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                })
+                .collect::<Option<Vec<String>>>()
+        });
+        Ok(Pattern {
+            source: source.to_string(),
+            starts,
+            regex: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// The compiled regex, unless `text` cannot match it.
+    fn regex(&self, text: &str) -> Option<&Regex> {
+        if let Some(starts) = &self.starts {
+            if !starts.iter().any(|s| text.contains(s.as_str())) {
+                return None;
+            }
+        }
+        self.regex
+            .get_or_init(|| match Regex::new(&self.source) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    // The syntax was checked at load; only a size limit
+                    // can fail here.
+                    tracing::warn!(pattern = %self.source, error = %e, "intent pattern does not compile");
+                    None
+                }
+            })
+            .as_ref()
+    }
 }
 
 impl Intent {
@@ -117,10 +183,10 @@ impl Intent {
             .patterns
             .iter()
             .map(|p| {
-                Regex::new(p).map_err(|e| ConfigError::Pattern {
+                Pattern::new(p).map_err(|message| ConfigError::Pattern {
                     what: "intent",
                     name: i.name.clone(),
-                    message: e.to_string(),
+                    message,
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -136,13 +202,16 @@ impl Intent {
 
     /// Whether the intent matches a lower-cased question.
     pub fn matches(&self, lower: &str) -> bool {
-        self.patterns.iter().any(|r| r.is_match(lower))
+        self.patterns
+            .iter()
+            .any(|p| p.regex(lower).is_some_and(|r| r.is_match(lower)))
     }
 
     /// The span of the `who` group ("what did <who> say"), if any.
     pub fn who(&self, lower: &str) -> Option<(usize, usize)> {
-        self.patterns.iter().find_map(|r| {
-            r.captures(lower)
+        self.patterns.iter().find_map(|p| {
+            p.regex(lower)?
+                .captures(lower)
                 .and_then(|c| c.name("who"))
                 .map(|m| (m.start(), m.end()))
         })
@@ -330,6 +399,53 @@ pub fn asked_noun(lower: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn intent_patterns_compile_only_for_questions_that_can_match_and_agree_with_the_regex() {
+        let config = Config::embedded().unwrap();
+        let (intents, _) = compile(&config).unwrap();
+        let questions = [
+            "who did northwind reject",
+            "where does the deal stand",
+            "how did the talks unfold",
+            "what did globex pay for initech",
+            "what was the deal worth",
+            "do the sources agree on why northwind dropped globex",
+            "what did jane doe say about the deal",
+            "why did northwind pick globex",
+            "when was the partnership confirmed",
+            "how much did revenue fall",
+            "où en est l\u{2019}accord avec nestlé",
+            "tell me about initech",
+            "sources?",
+            "",
+        ];
+        for i in &intents {
+            for p in &i.patterns {
+                let eager = Regex::new(&p.source).unwrap();
+                for q in questions {
+                    assert_eq!(
+                        p.regex(q).is_some_and(|r| r.is_match(q)),
+                        eager.is_match(q),
+                        "{} on {q:?}",
+                        p.source
+                    );
+                }
+            }
+        }
+        // The costly bounded repetitions were never compiled for a
+        // question that does not begin one of their matches.
+        let fresh = compile(&config).unwrap().0;
+        let list = fresh.iter().find(|i| i.name == "list").unwrap();
+        assert!(fresh.iter().any(|i| i.matches("who did northwind reject")));
+        assert!(list.matches("who did northwind reject"));
+        for i in &fresh {
+            for p in i.patterns.iter().filter(|p| p.source.contains("{0,60}")) {
+                assert!(p.starts.is_some(), "{}", p.source);
+                assert!(p.regex.get().is_none(), "{} compiled", p.source);
+            }
+        }
+    }
 
     fn irregular() -> Vec<String> {
         vec!["buy bought".to_string(), "win won".to_string()]
