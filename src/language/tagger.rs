@@ -10,11 +10,12 @@
 //! (`tagger/lexicon.tsv`: the 13,462 lexicon words with their candidate
 //! tags and lemmas; `tagger/rules.tsv`: the context rules;
 //! `tools/gen-tagger-tables.py` regenerates both): rules are tested as
-//! string comparisons, nothing is allocated per rule. Only words the
-//! lexicon does not know go to the crate itself, once per distinct word
-//! (its guess from word shape and WordNet, and the word's lemmas), and the
-//! answer is cached; the crate's tables are parsed the first time such a
-//! word shows up.
+//! string comparisons, nothing is allocated per rule. Words the lexicon
+//! does not know get the crate's guess from word shape and WordNet, and
+//! their lemmas, from a third table (`tagger/wordnet.tsv`: WordNet's words
+//! with their word classes and Morphy's exceptions) searched in place, once
+//! per distinct word. The crate itself is never run: its first use parsed
+//! 2 MB of JSON and compiled 272 regexes, 17 MB and a good part of start-up.
 //!
 //! The test `same_tags_as_the_crate` holds the two to the same output on
 //! every seed and fixture sentence.
@@ -24,9 +25,12 @@ use std::sync::{LazyLock, Mutex, OnceLock};
 
 use super::PosTagger;
 
+mod morphy;
+
 const LEXICON: &str = include_str!("tagger/lexicon.tsv");
 const RULES: &str = include_str!("tagger/rules.tsv");
-const LOCATIONS: &str = include_str!("tagger/locations.txt");
+/// Sorted by bytes, one word a line, no header: binary-searched in place.
+const WORDNET: &str = include_str!("tagger/wordnet.tsv");
 
 /// One lexicon word: candidate tags (most frequent first) and lemmas.
 #[derive(Debug, Clone)]
@@ -110,9 +114,6 @@ type RuleSet = HashMap<&'static str, Vec<Rule>>;
 
 struct Tables {
     lexicon: HashMap<&'static str, Entry>,
-    /// Words whose first WordNet sense is a location: a name when
-    /// capitalised ("Beijing"), whatever their suffix says.
-    locations: std::collections::HashSet<&'static str>,
     rules: Vec<RuleSet>,
 }
 
@@ -189,12 +190,7 @@ impl Tables {
                 });
             }
         }
-        let locations = LOCATIONS.lines().filter(|l| !l.starts_with('#')).collect();
-        Tables {
-            lexicon,
-            rules,
-            locations,
-        }
+        Tables { lexicon, rules }
     }
 }
 
@@ -213,7 +209,6 @@ struct Unknown {
 /// Tags and lemmas as the `english-pos-tagger` crate gives them, fast.
 #[derive(Default)]
 pub struct LexiconTagger {
-    crate_tagger: OnceLock<english_pos_tagger::Tagger>,
     unknown: Mutex<HashMap<String, std::sync::Arc<Unknown>>>,
 }
 
@@ -221,6 +216,60 @@ impl std::fmt::Debug for LexiconTagger {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("LexiconTagger")
     }
+}
+
+/// The tag the crate gives an unknown lower-case word tagged alone: its
+/// guess from word shape and WordNet (`unigram_l2`), then the context rules
+/// over a one-word sentence, then its fix for years.
+fn guess(word: &str) -> String {
+    let tags = shape_candidates(word);
+    let mut toks = [Tok {
+        value: word,
+        normal: word.into(),
+        pos: tags[0],
+        tags,
+        lemmas: None,
+        unknown: None,
+    }];
+    apply_rules(&TABLES, &mut toks);
+    if YEARS.contains(&word) {
+        return "CD".to_string();
+    }
+    toks[0].pos.to_string()
+}
+
+/// The crate's candidate tags for a word neither lexicon knows: a word
+/// that is not a real one is a name; a real one takes the tag of its
+/// longest known suffix, or JJ as "un-" and a lexicon word. (The crate also
+/// makes a capitalised location a name here; the word is lower case.)
+fn shape_candidates(word: &str) -> &'static [&'static str] {
+    let tag = if morphy::known(word) {
+        suffix_tag(word).or_else(|| {
+            word.strip_prefix("un")
+                .filter(|stem| TABLES.lexicon.contains_key(stem))
+                .map(|_| "JJ")
+        })
+    } else {
+        Some("NNP")
+    };
+    match tag {
+        None => &["NN", "VBP", "VB"],
+        Some("NNS") => &["NNS", "VBZ"],
+        Some("VBN") => &["VBD", "VBN"],
+        Some(t) => static_tag(t),
+    }
+}
+
+/// The tag of the word's longest suffix (four characters down to one) in
+/// the crate's suffix table.
+fn suffix_tag(word: &str) -> Option<&'static str> {
+    (1..=4).rev().find_map(|n| {
+        let (i, _) = word.char_indices().rev().nth(n - 1)?;
+        SUFFIXES
+            .iter()
+            .find(|(s, _)| *s == &word[i..])
+            .map(|(_, t)| *t)
+    })
 }
 
 /// Tags a single-token guess (the crate's unigram pass for an unknown
@@ -373,40 +422,29 @@ fn is_number(w: &str) -> bool {
 }
 
 impl LexiconTagger {
-    fn crate_tagger(&self) -> &english_pos_tagger::Tagger {
-        self.crate_tagger
-            .get_or_init(english_pos_tagger::Tagger::new)
-    }
-
-    /// Asks the crate about a word its lexicon does not know, once.
-    /// The crate's tagging of one word alone; with `pos`, the word is
-    /// taken to have that tag (for its lemma).
-    fn probe(&self, value: &str, pos: Option<&str>) -> english_pos_tagger::Token {
-        use english_pos_tagger::Token as T;
-        let mut t = T::new(value, "word");
-        if let Some(p) = pos {
-            t.entity_type = Some("word".into());
-            t.pos = Some(p.into());
-        }
-        self.crate_tagger()
-            .tag(vec![t])
-            .pop()
-            .unwrap_or_else(|| T::new(value, "word"))
-    }
-
     /// An unknown word's lemma as a verb (0), a noun (1) or an adjective (2).
     fn unknown_lemma(&self, u: &Unknown, which: usize) -> String {
         u.lemmas[which]
             .get_or_init(|| {
-                let pos = ["VBD", "NNS", "JJR"][which];
-                self.probe(&u.normal, Some(pos))
-                    .lemma
-                    .unwrap_or_else(|| u.normal.clone())
+                let w = u.normal.as_str();
+                // The crate's lemmatiser with the word tagged VBD, NNS or JJR.
+                if let Some((_, l)) = LEMMA_EXCEPTIONS.iter().find(|(k, _)| *k == w) {
+                    return l.to_string();
+                }
+                if YEARS.contains(&w) {
+                    return w.to_string();
+                }
+                match which {
+                    0 => morphy::verb(w),
+                    1 => morphy::noun(w),
+                    _ => morphy::adjective(w),
+                }
             })
             .clone()
     }
 
-    /// Asks the crate about a word its lexicon does not know, once.
+    /// What the crate would say about a word its lexicon does not know,
+    /// worked out once.
     fn unknown(&self, value: &str) -> std::sync::Arc<Unknown> {
         let mut cache = self.unknown.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(u) = cache.get(value) {
@@ -416,22 +454,19 @@ impl LexiconTagger {
         let normal = if value.is_ascii() {
             value.to_ascii_lowercase()
         } else {
-            self.probe(value, None)
-                .normal
-                .unwrap_or_else(|| value.to_lowercase())
+            morphy::normalize(value)
         };
         let known = TABLES.lexicon.contains_key(normal.as_str());
         // The guess for the lower-cased word is the unigram guess: a capital
         // only turns nouns and adjectives into names after the rules.
-        let first = if known {
-            String::new()
-        } else {
-            self.probe(&normal, None).pos.unwrap_or_else(|| "NN".into())
-        };
+        let first = if known { String::new() } else { guess(&normal) };
         let mut chars = value.chars();
         let capitalised = chars.next().is_some_and(|c| c.is_ascii_uppercase())
             && chars.next().is_some_and(|c| c.is_ascii_lowercase());
-        let location = capitalised && TABLES.locations.contains(normal.as_str());
+        // A word whose first WordNet sense is a location is a name when
+        // capitalised ("Beijing"), whatever its suffix says.
+        let location =
+            capitalised && morphy::row(&normal).is_some_and(|r| r.indexed() && r.has('l'));
         let u = std::sync::Arc::new(Unknown {
             tags: if location {
                 &["NNP"]
@@ -534,28 +569,7 @@ impl PosTagger for LexiconTagger {
                 },
             })
             .collect();
-        for set in &tables.rules {
-            for i in 0..toks.len() {
-                let Some(rules) = set.get(toks[i].pos) else {
-                    continue;
-                };
-                for rule in rules {
-                    let fires = rule.conditions.iter().all(|c| {
-                        (c.from..=c.to).any(|d| {
-                            let at = i as i64 + d as i64;
-                            at >= 0
-                                && toks
-                                    .get(at as usize)
-                                    .is_some_and(|t| c.pattern.matches(t.field(c.field)))
-                        })
-                    });
-                    if fires && toks[i].tags.contains(&rule.will_be) {
-                        toks[i].pos = rule.will_be;
-                        break;
-                    }
-                }
-            }
-        }
+        apply_rules(tables, &mut toks);
         toks.iter()
             .map(|t| {
                 let w: &str = &t.normal;
@@ -594,6 +608,34 @@ impl PosTagger for LexiconTagger {
                 (pos.to_string(), lemma)
             })
             .collect()
+    }
+}
+
+/// Runs the four context-rule tables over tagged tokens, in order: a rule
+/// of the token's current tag whose conditions all hold moves it to the
+/// rule's tag, when that tag is one of the token's candidates.
+fn apply_rules(tables: &Tables, toks: &mut [Tok<'_>]) {
+    for set in &tables.rules {
+        for i in 0..toks.len() {
+            let Some(rules) = set.get(toks[i].pos) else {
+                continue;
+            };
+            for rule in rules {
+                let fires = rule.conditions.iter().all(|c| {
+                    (c.from..=c.to).any(|d| {
+                        let at = i as i64 + d as i64;
+                        at >= 0
+                            && toks
+                                .get(at as usize)
+                                .is_some_and(|t| c.pattern.matches(t.field(c.field)))
+                    })
+                });
+                if fires && toks[i].tags.contains(&rule.will_be) {
+                    toks[i].pos = rule.will_be;
+                    break;
+                }
+            }
+        }
     }
 }
 
@@ -675,6 +717,81 @@ mod tests {
             }
         }
         assert!(words_seen > 10_000, "{words_seen} words compared");
+    }
+
+    /// The crate's own answer for a word tagged alone (`pos`: taken as
+    /// that tag, for its lemma).
+    fn crate_probe(
+        t: &english_pos_tagger::Tagger,
+        value: &str,
+        pos: Option<&str>,
+    ) -> english_pos_tagger::Token {
+        let mut tok = english_pos_tagger::Token::new(value, "word");
+        if let Some(p) = pos {
+            tok.entity_type = Some("word".into());
+            tok.pos = Some(p.into());
+        }
+        t.tag(vec![tok]).pop().unwrap()
+    }
+
+    #[test]
+    fn unknown_words_get_the_crate_guess_and_lemmas() {
+        let crate_tagger = english_pos_tagger::Tagger::new();
+        let mut words: Vec<String> = Vec::new();
+        for (i, line) in WORDNET.lines().enumerate().filter(|(i, _)| i % 37 == 0) {
+            let w = line.split('\t').next().unwrap();
+            words.push(w.to_string());
+            if i % 74 == 0 {
+                for affix in ["s", "es", "ed", "ing", "er", "est", "ies", "ly", "ness"] {
+                    words.push(format!("{w}{affix}"));
+                }
+                words.push(format!("un{w}"));
+            }
+        }
+        words.extend(
+            [
+                "zenquor",
+                "quorlumi",
+                "1990s",
+                "mid-1980s",
+                "geese",
+                "ran",
+                "better",
+                "aaa",
+                "crises",
+            ]
+            .map(String::from),
+        );
+        let mut compared = 0;
+        for w in words
+            .iter()
+            .filter(|w| !TABLES.lexicon.contains_key(w.as_str()))
+        {
+            let want = crate_probe(&crate_tagger, w, None).pos.unwrap();
+            assert_eq!(guess(w), want, "tag of {w:?}");
+            for (which, pos) in ["VBD", "NNS", "JJR"].iter().enumerate() {
+                let want = crate_probe(&crate_tagger, w, Some(pos))
+                    .lemma
+                    .unwrap_or(w.clone());
+                let u = Unknown {
+                    normal: w.clone(),
+                    known: false,
+                    tags: &[],
+                    lemmas: Default::default(),
+                };
+                assert_eq!(
+                    LexiconTagger::default().unknown_lemma(&u, which),
+                    want,
+                    "{pos} lemma of {w:?}"
+                );
+            }
+            compared += 1;
+        }
+        assert!(compared > 2_000, "{compared} words compared");
+        for w in ["Nestlé", "ZÜRICH", "São"] {
+            let want = crate_probe(&crate_tagger, w, None).normal.unwrap();
+            assert_eq!(morphy::normalize(w), want);
+        }
     }
 
     #[test]
