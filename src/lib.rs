@@ -226,8 +226,11 @@ impl Engine {
         // A copy under another name is one source, not two.
         let (mut articles, duplicates) = corpus::dedupe(articles);
         corpus::estimate_dates(&mut articles);
-        let extractor = Extractor::new(&config)?;
+        let mut extractor = Extractor::new(&config)?;
         let extraction = extractor.extract_all(&articles);
+        // The caches of a whole corpus's matching would stay with the
+        // engine for its lifetime otherwise.
+        extractor.shed_caches();
         let mut engine =
             Engine::assemble(config, articles, problems, extractor.into(), extraction)?;
         engine.set_duplicates(duplicates);

@@ -71,7 +71,9 @@ pub struct Mention {
 pub const LITERAL_LABELS: &[&str] = &["DATE", "PCT", "MONEY", "NUM", "QUOTE", "PRON"];
 
 /// Compiled tagging rules.
-#[derive(Debug)]
+// Clone: a clone's regexes share the compiled automata with empty search
+// caches (see `Extractor::shed_caches`).
+#[derive(Debug, Clone)]
 pub struct Tagger {
     aliases: Option<Regex>,
     alias_map: HashMap<String, usize>,

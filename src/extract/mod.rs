@@ -380,6 +380,21 @@ impl Extractor {
         self.assemble(hits, parts)
     }
 
+    /// Drops what matching cached: the regex crate's lazy DFA states (per
+    /// thread, up to the prefilter's 64 MB limit) and the tagger's answers
+    /// for unknown words. Tens of MB after a large corpus, and of no use
+    /// once it is extracted; a later extraction builds them again.
+    pub fn shed_caches(&mut self) {
+        // A clone of a compiled regex shares its automata and starts with
+        // empty caches.
+        self.prefilter = self.prefilter.clone();
+        self.tagger = self.tagger.clone();
+        for r in &mut self.rules {
+            r.shed_caches();
+        }
+        self.pos = LexiconTagger::default();
+    }
+
     /// Pass 1 alone, for callers that extract article by article (the live
     /// corpus): the names the corpus learns and the discovery rules that fired.
     pub fn learn_names(&self, articles: &[Article]) -> (Learnt, BTreeMap<String, usize>) {

@@ -190,6 +190,19 @@ impl Rule {
         })
     }
 
+    /// Drops the regex crate's search caches (a clone of a compiled regex
+    /// shares its automata and starts with empty caches).
+    pub fn shed_caches(&mut self) {
+        if let Some(r) = self.regex.take() {
+            self.regex = std::sync::OnceLock::from(r.clone());
+        }
+        if let Some((_, u)) = &mut self.unless {
+            if let Some(r) = u.take() {
+                *u = std::sync::OnceLock::from(r.clone());
+            }
+        }
+    }
+
     /// Whether the rule's `unless` pattern matches the sentence.
     pub fn unless(&self, sentence: &str) -> bool {
         self.unless.as_ref().is_some_and(|(p, r)| {
