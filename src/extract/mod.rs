@@ -1218,10 +1218,21 @@ fn resolve_pronouns(
     for (i, m) in mentions.iter().enumerate() {
         let Tag::Pronoun(want) = &m.tag else { continue };
         let at_start = norm[..m.start].trim().is_empty();
+        // "Britain's regulator said it...": the owner named before "'s" and
+        // another mention is not who "it" stands for; the owned one is.
+        let possessor = |k: usize| {
+            let x = &mentions[k];
+            let rest = norm.get(x.end..).unwrap_or("");
+            let after = ["'s ", "\u{2019}s "]
+                .iter()
+                .find_map(|p| rest.strip_prefix(p).map(|_| x.end + p.len()));
+            after.is_some_and(|at| mentions.get(k + 1).is_some_and(|y| y.start == at))
+        };
         let before: Vec<(usize, String, String)> = mentions[..i]
             .iter()
-            .filter_map(|x| match &x.tag {
-                Tag::Entity { name, kind } if fits_named(want, kind, name) => {
+            .enumerate()
+            .filter_map(|(k, x)| match &x.tag {
+                Tag::Entity { name, kind } if fits_named(want, kind, name) && !possessor(k) => {
                     Some((x.end, name.clone(), kind.clone()))
                 }
                 _ => None,

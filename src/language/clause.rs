@@ -592,9 +592,24 @@ fn verb_groups(g: &Grammar, t: &[Token], owner: &[Option<usize>]) -> Vec<VerbGro
                                 && matches!(form, VForm::Base | VForm::Present | VForm::Past)
                                 && prev.lemma != "do")
                         {
-                            // Two main verbs in a row: a new group.
-                            let continues = (prev.lemma == "be"
-                                && matches!(form, VForm::Gerund | VForm::Participle))
+                            // Two main verbs in a row: a new group, unless the
+                            // first is an aspect verb with a gerund ("began
+                            // rolling out", "stopped selling"): a control verb
+                            // like "began to roll out".
+                            let aspect = matches!(form, VForm::Gerund)
+                                && !is_aux(prev)
+                                && (g.control_assert.contains(&prev.lemma)
+                                    || g.control_negate.contains(&prev.lemma));
+                            if aspect {
+                                if g.control_negate.contains(&prev.lemma) {
+                                    negated = !negated;
+                                }
+                                control.push(prev.lemma.clone());
+                                passive_aux = false;
+                            }
+                            let continues = aspect
+                                || (prev.lemma == "be"
+                                    && matches!(form, VForm::Gerund | VForm::Participle))
                                 || (matches!(prev.lemma.as_str(), "have" | "get")
                                     && matches!(form, VForm::Participle));
                             if !continues {
@@ -1144,6 +1159,18 @@ mod tests {
         assert_eq!(
             clauses("A federal appeals court upheld the law on Friday."),
             ["[A federal appeals court] <uphold> [the law] +[on Friday]"]
+        );
+    }
+
+    #[test]
+    fn an_aspect_verb_with_a_gerund_folds_like_a_control_verb() {
+        assert_eq!(
+            clauses("Northwind began rolling out Gizmo on Friday."),
+            ["[Northwind] <begin+roll out> [Gizmo]"]
+        );
+        assert_eq!(
+            clauses("Northwind stopped selling Gizmo."),
+            ["[Northwind] <stop+sell> [Gizmo] (negated)"]
         );
     }
 
