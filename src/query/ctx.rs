@@ -388,7 +388,8 @@ impl<'a> Ctx<'a> {
         Some(self.cite_sentence(ans, e.article, e.sentence))
     }
 
-    fn heading(&self, e: &Evidence) -> bool {
+    /// Whether the evidence is an article's headline.
+    pub(super) fn heading(&self, e: &Evidence) -> bool {
         self.articles
             .get(e.article)
             .and_then(|a| a.sentences.get(e.sentence))

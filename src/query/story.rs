@@ -3,6 +3,7 @@
 //! relation answers: every line rests on cited sentences.
 
 use crate::date::Date;
+use crate::extract::Evidence;
 use crate::facts::{Fact, Qualifier};
 
 use super::answer::{Answer, Basis, Item};
@@ -136,24 +137,68 @@ pub fn timeline(ctx: &Ctx<'_>) -> Answer {
             .iter()
             .any(|r| r.name == f.relation && r.status.is_some_and(|s| s > 0))
     };
-    let mut dated: Vec<(Date, bool, &Fact)> = ctx
+    let mut dated: Vec<(Date, bool, &Fact, Option<&Evidence>)> = ctx
         .facts
         .all()
         .iter()
         .filter_map(|f| match f.event_date() {
-            Some(d) => Some((d, true, f)),
-            None if stage(f) => f.first_reported().map(|d| (d, false, f)),
+            Some(d) => Some((d, true, f, None)),
+            None if stage(f) => f.first_reported().map(|d| (d, false, f, None)),
             None => None,
         })
         .collect();
+    // An event that happened again weeks later ("delayed again in
+    // October", a preview then a general release) is one fact with two
+    // full dates: each date gets its line, cited to its own sentence. Days
+    // apart is one event told twice ("closed on Sunday", "said on Monday it
+    // had completed"); a headline's date is only its article's.
+    let again: Vec<(Date, bool, &Fact, Option<&Evidence>)> = dated
+        .iter()
+        .filter(|(_, event, _, _)| *event)
+        .flat_map(|&(first, _, f, _)| {
+            let mut seen = vec![first];
+            f.evidence
+                .iter()
+                .filter_map(move |e| {
+                    let d = e.date.filter(|d| {
+                        d.is_full()
+                            && seen
+                                .iter()
+                                .all(|s| (s.to_days() - d.to_days()).abs() > 7)
+                    })?;
+                    if ctx.heading(e) {
+                        return None;
+                    }
+                    seen.push(d);
+                    Some((d, true, f, Some(e)))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if !again.is_empty() {
+        // The first date of such a fact is cited to its own sentences too.
+        for entry in dated.iter_mut() {
+            if again.iter().any(|a| std::ptr::eq(a.2, entry.2)) {
+                entry.3 = entry
+                    .2
+                    .evidence
+                    .iter()
+                    .find(|e| e.date == Some(entry.0) && !ctx.heading(e));
+            }
+        }
+    }
+    dated.extend(again);
     // Newest first: a team following a story wants what happened last.
     dated.sort_by(|a, b| {
         b.0.cmp(&a.0)
             .then(b.1.cmp(&a.1))
             .then(a.2.index.cmp(&b.2.index))
     });
-    for (d, event, f) in dated.iter().take(40) {
-        let cites = ctx.cite_fact(&mut ans, f, 2);
+    for (d, event, f, e) in dated.iter().take(40) {
+        let cites = match e {
+            Some(e) => ctx.cite(&mut ans, e).into_iter().collect(),
+            None => ctx.cite_fact(&mut ans, f, 2),
+        };
         let when = if *event {
             d.to_string()
         } else {
