@@ -61,6 +61,9 @@ pub struct GrammarConfig {
     pub member_institutions: Vec<String>,
     /// Irregular verbs: the base form, then its other forms ("buy bought").
     pub irregular: Vec<String>,
+    /// Nouns of a product's stages: a name before one is what the phrase is
+    /// about ("the Gizmo preview" is Gizmo's, as "the preview of Gizmo").
+    pub release_nouns: Vec<String>,
     /// Nouns that name an event that can collapse or end ("deal", "talks").
     pub event_nouns: Vec<String>,
     /// The event nouns that name a deal itself ("merger", "takeover"), not
@@ -91,6 +94,7 @@ pub struct Grammar {
     control_plan: HashSet<String>,
     particles: HashSet<String>,
     negative_determiners: HashSet<String>,
+    release_nouns: HashSet<String>,
     speech: HashSet<String>,
     prevent: HashSet<String>,
     speculation: Option<Regex>,
@@ -147,6 +151,7 @@ impl Grammar {
             control_plan: set(&cfg.control_plan),
             particles: set(&cfg.particles),
             negative_determiners: set(&cfg.negative_determiners),
+            release_nouns: set(&cfg.release_nouns),
             speech: set(&cfg.speech_verbs),
             prevent: set(&cfg.prevent_verbs),
             speculation: alternation("grammar.speculation", &cfg.speculation)?,
@@ -380,7 +385,9 @@ fn phrases(g: &Grammar, a: &mut Analysis) -> Vec<Option<usize>> {
         // "Northwind CEO Priya Raman": the head mention is the last one.
         let mentions = match mentions.last() {
             Some(&last) if matches!(t[head].pos, Pos::Mention(_)) => vec![last],
-            _ if matches!(t[head].pos, Pos::Noun | Pos::Plural) => {
+            _ if matches!(t[head].pos, Pos::Noun | Pos::Plural)
+                && !g.release_nouns.contains(&t[head].lemma) =>
+            {
                 // "the Fabrikam partnership": a mention modifying a noun is
                 // not the phrase's referent.
                 Vec::new()
