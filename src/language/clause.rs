@@ -1174,6 +1174,14 @@ mod tests {
     }
 
     #[test]
+    fn a_reason_after_a_later_verb_is_that_verbs_own() {
+        let c = clauses("Northwind released Gizmo on Friday, a year after it was delayed over privacy concerns.");
+        let release: Vec<&String> = c.iter().filter(|x| x.contains("<release>")).collect();
+        assert_eq!(release.len(), 1, "{c:?}");
+        assert!(!release[0].contains("because"), "{c:?}");
+    }
+
+    #[test]
     fn an_aspect_verb_with_a_gerund_folds_like_a_control_verb() {
         assert_eq!(
             clauses("Northwind began rolling out Gizmo on Friday."),

@@ -161,10 +161,7 @@ pub fn timeline(ctx: &Ctx<'_>) -> Answer {
                 .iter()
                 .filter_map(move |e| {
                     let d = e.date.filter(|d| {
-                        d.is_full()
-                            && seen
-                                .iter()
-                                .all(|s| (s.to_days() - d.to_days()).abs() > 7)
+                        d.is_full() && seen.iter().all(|s| (s.to_days() - d.to_days()).abs() > 7)
                     })?;
                     if ctx.heading(e) {
                         return None;
