@@ -198,6 +198,7 @@ fn cite<'a>(engine: &Engine, evidence: impl Iterator<Item = &'a Evidence>) -> Ve
                 date: e.published,
                 url: a.and_then(|a| a.url.clone()),
                 quote: e.quote.clone(),
+                article: None,
             }
         })
         .collect()

@@ -75,7 +75,7 @@ pub struct Answer {
     /// Every article the answer's facts rest on, cited or not, so that
     /// "4 sources" in a line and the count under the answer agree.
     #[serde(skip)]
-    pub support: std::collections::BTreeSet<String>,
+    pub support: ArticleSet,
     /// The ids of the facts the answer cites (logged with feedback).
     #[serde(skip)]
     pub fact_ids: std::collections::BTreeSet<String>,
@@ -107,6 +107,66 @@ pub struct Citation {
     pub url: Option<String>,
     /// The sentence, verbatim.
     pub quote: String,
+    /// The article's position in the engine's article list, when the
+    /// citation comes from it (counted once with [`Answer::support`]).
+    #[serde(skip)]
+    pub article: Option<usize>,
+}
+
+/// A set of articles by their position in the engine's article list: a
+/// fact stated thousands of times rests on thousands of articles, and
+/// marking a bit is all an answer pays for each.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ArticleSet {
+    words: Vec<u64>,
+    len: usize,
+}
+
+impl ArticleSet {
+    /// Adds an article; whether it was new.
+    pub fn insert(&mut self, article: usize) -> bool {
+        let (w, bit) = (article / 64, 1u64 << (article % 64));
+        if w >= self.words.len() {
+            self.words.resize(w + 1, 0);
+        }
+        let new = self.words[w] & bit == 0;
+        if new {
+            self.words[w] |= bit;
+            self.len += 1;
+        }
+        new
+    }
+
+    /// Whether the article is in the set.
+    pub fn contains(&self, article: usize) -> bool {
+        self.words
+            .get(article / 64)
+            .is_some_and(|w| w & (1u64 << (article % 64)) != 0)
+    }
+
+    /// Number of articles in the set.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Empties the set.
+    pub fn clear(&mut self) {
+        self.words.clear();
+        self.len = 0;
+    }
+}
+
+impl Extend<usize> for ArticleSet {
+    fn extend<I: IntoIterator<Item = usize>>(&mut self, articles: I) {
+        for a in articles {
+            self.insert(a);
+        }
+    }
 }
 
 impl Answer {
@@ -154,6 +214,12 @@ impl Answer {
         {
             return existing.n;
         }
+        self.cite_new(c)
+    }
+
+    /// Adds a citation the caller knows is not there yet (the answerer
+    /// checks by article position, which is cheaper); returns its number.
+    pub(crate) fn cite_new(&mut self, c: Citation) -> usize {
         let n = self.citations.len() + 1;
         if let Some(d) = c.date {
             self.as_of = Some(self.as_of.map_or(d, |a| a.max(d)));
@@ -165,10 +231,17 @@ impl Answer {
     /// Number of distinct articles the answer rests on: those cited, and
     /// those behind its facts (a line's "4 sources" never exceeds it).
     pub fn source_count(&self) -> usize {
-        let mut s: std::collections::BTreeSet<&str> =
-            self.citations.iter().map(|c| c.source.as_str()).collect();
-        s.extend(self.support.iter().map(String::as_str));
-        s.len()
+        let mut cited: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+        let mut cited_support = ArticleSet::default();
+        for c in &self.citations {
+            cited.insert(c.source.as_str());
+            if let Some(a) = c.article.filter(|&a| self.support.contains(a)) {
+                cited_support.insert(a);
+            }
+        }
+        // An article cited and behind a fact counts once (its file name
+        // is its id: one article, one name).
+        cited.len() + self.support.len() - cited_support.len()
     }
 
     /// The whole answer as plain text with `[n]` markers (no citation list):

@@ -73,9 +73,18 @@ pub struct Lookups {
     /// Topic nouns ("deal", "takeover"): an object that is one of them
     /// ("the deal") is the main deal.
     topic_words: HashSet<String>,
-    /// Per fact: its distinct source files (a fact stated thousands of
-    /// times on a large corpus names a handful).
-    fact_sources: Vec<Vec<String>>,
+    /// Per fact: its distinct articles, by position (a fact stated
+    /// thousands of times on a large corpus rests on hundreds).
+    fact_articles: Vec<Vec<u32>>,
+    /// Per fact of a relation that quotes its object: whether the object
+    /// stands inside quotation marks in one of its sentences (a reported
+    /// fact would be read in full to find it is not, per question).
+    quoted_directly: Vec<bool>,
+    /// Per fact: its reasons that say something, joined with "; ", for
+    /// list details (a fact can have hundreds; each is checked once).
+    said_reasons: Vec<String>,
+    /// Per fact: its object is a known entity (else a topic).
+    object_is_entity: Vec<bool>,
 }
 
 /// One reason a fact's sources give, with who gives it.
@@ -89,6 +98,8 @@ pub(super) struct ReasonGroup {
     pub support: usize,
     /// Every source giving it hedges.
     pub hedged: bool,
+    /// It says what the reason is ([`super::clean::says_something`]).
+    pub says: bool,
 }
 
 /// Values of a disagreement shown in an answer, each with its sentences.
@@ -115,6 +126,7 @@ fn reason_groups(f: &Fact) -> Vec<ReasonGroup> {
                         evidence: Vec::new(),
                         support: 0,
                         hedged: true,
+                        says: false,
                     });
                     articles.push(BTreeSet::new());
                     groups.len() - 1
@@ -192,20 +204,31 @@ impl Lookups {
             .iter()
             .flat_map(|r| r.events.iter().map(|e| e.name.as_str()))
             .collect();
+        let speech_relations: HashSet<&str> = config
+            .relations
+            .iter()
+            .filter(|r| super::speech::quotes_speech(r))
+            .map(|r| r.name.as_str())
+            .collect();
         let outlets: Vec<Option<String>> = articles
             .iter()
             .map(|a| a.outlet.as_deref().map(fold))
             .collect();
         for f in facts.all() {
-            let mut sources: Vec<String> = Vec::new();
             let mut seen_articles: HashSet<usize> = HashSet::new();
-            for e in &f.evidence {
-                if seen_articles.insert(e.article) && !sources.contains(&e.source) {
-                    sources.push(e.source.clone());
-                }
-            }
-            out.fact_sources.push(sources);
-            if !facts.entities().contains_key(&f.object) {
+            out.quoted_directly.push(
+                speech_relations.contains(f.relation.as_str()) && super::speech::quoted_directly(f),
+            );
+            out.fact_articles.push(
+                f.evidence
+                    .iter()
+                    .filter(|e| seen_articles.insert(e.article))
+                    .map(|e| e.article as u32)
+                    .collect(),
+            );
+            let object_is_entity = facts.entities().contains_key(&f.object);
+            out.object_is_entity.push(object_is_entity);
+            if !object_is_entity {
                 out.topic_facts.push(f.index);
             }
             for party in [&f.subject, &f.object] {
@@ -255,7 +278,18 @@ impl Lookups {
             }
             out.direct_quote
                 .push(f.evidence.iter().any(|e| e.rule.contains("quote")));
-            out.reasons.push(reason_groups(f));
+            let mut reasons = reason_groups(f);
+            for g in &mut reasons {
+                g.says = super::clean::says_something(config, &g.text);
+            }
+            out.reasons.push(reasons);
+            let said: Vec<&str> = Qualifier::REASONS
+                .iter()
+                .flat_map(|q| f.values(*q))
+                .filter(|r| super::clean::says_something(config, r))
+                .map(String::as_str)
+                .collect();
+            out.said_reasons.push(said.join("; "));
             out.disagreement_evidence.push(disagreement_evidence(f));
             out.fact_terms.push(terms);
             out.fact_entities.push(ents);
@@ -315,6 +349,40 @@ impl Lookups {
         self.deal_parties.contains(&f.subject) && self.deal_parties.contains(&f.object)
     }
 
+    /// Whether a speech fact's object stands in quotation marks in one of
+    /// its sentences ([`super::speech::quoted_directly`], read once).
+    pub fn quoted_directly(&self, f: &Fact) -> bool {
+        match self.quoted_directly.get(f.index) {
+            Some(&direct) => direct,
+            None => super::speech::quoted_directly(f),
+        }
+    }
+
+    /// A fact's reasons that say something, joined with "; " (empty when
+    /// none), read once at start-up.
+    fn said_reasons<'f>(&'f self, f: &Fact, config: &Config) -> std::borrow::Cow<'f, str> {
+        match self.said_reasons.get(f.index) {
+            Some(r) => std::borrow::Cow::Borrowed(r.as_str()),
+            None => {
+                let said: Vec<&str> = Qualifier::REASONS
+                    .iter()
+                    .flat_map(|q| f.values(*q))
+                    .filter(|r| super::clean::says_something(config, r))
+                    .map(String::as_str)
+                    .collect();
+                std::borrow::Cow::Owned(said.join("; "))
+            }
+        }
+    }
+
+    /// Whether a fact's object is a known entity rather than a topic.
+    pub fn object_is_entity(&self, f: &Fact, facts: &FactTable) -> bool {
+        match self.object_is_entity.get(f.index) {
+            Some(&known) => known,
+            None => facts.entities().contains_key(&f.object),
+        }
+    }
+
     /// Whether some sentence quotes the fact directly.
     pub fn direct_quote(&self, fact: usize) -> bool {
         self.direct_quote.get(fact).copied().unwrap_or(false)
@@ -371,7 +439,18 @@ impl<'a> Ctx<'a> {
 
     pub(super) fn cite_sentence(&self, ans: &mut Answer, article: usize, sentence: usize) -> usize {
         let a = &self.articles[article];
-        ans.cite(Citation {
+        let quote = &a.sentences[sentence].text;
+        // Cited already: found by position, before anything is cloned.
+        if let Some(c) = ans
+            .citations
+            .iter()
+            .find(|c| c.article == Some(article) && c.quote == *quote)
+        {
+            return c.n;
+        }
+        // New: every citation made here has its position, so the check
+        // above is the duplicate check `Answer::cite` would make again.
+        ans.cite_new(Citation {
             n: 0,
             source: a.id.clone(),
             title: a.title.clone(),
@@ -379,6 +458,7 @@ impl<'a> Ctx<'a> {
             date: a.date,
             url: a.url.clone(),
             quote: a.sentences[sentence].text.clone(),
+            article: Some(article),
         })
     }
 
@@ -426,19 +506,11 @@ impl<'a> Ctx<'a> {
 
     /// Cites up to `max` pieces of evidence, one per article first.
     pub(super) fn cite_fact(&self, ans: &mut Answer, f: &Fact, max: usize) -> Vec<usize> {
-        // Precomputed: a fact stated thousands of times names a handful
-        // of sources.
-        match self.lookups.fact_sources.get(f.index) {
-            Some(sources) => {
-                for src in sources {
-                    if !ans.support.contains(src) {
-                        ans.support.insert(src.clone());
-                    }
-                }
-            }
-            None => ans
-                .support
-                .extend(f.evidence.iter().map(|e| e.source.clone())),
+        // Precomputed: a fact stated thousands of times rests on hundreds
+        // of articles, a bit each.
+        match self.lookups.fact_articles.get(f.index) {
+            Some(articles) => ans.support.extend(articles.iter().map(|&a| a as usize)),
+            None => ans.support.extend(f.evidence.iter().map(|e| e.article)),
         }
         ans.fact_ids.insert(f.id.to_string());
         let chosen = self.best_evidence(self.facts.all().get(f.index).unwrap_or(f), max);
@@ -600,7 +672,7 @@ impl<'a> Ctx<'a> {
             (true, None) => "{subject} did not {label} {object}".into(),
             (false, None) => "{subject} {label} {object}".into(),
         };
-        let template = super::speech::honest(template, f);
+        let template = super::speech::honest(template, self.lookups.quoted_directly(f));
         // Nobody named: the passive, never a pronoun as the subject.
         let unnamed;
         let (template, subject) = if f.subject.is_empty() {
@@ -630,14 +702,9 @@ impl<'a> Ctx<'a> {
         {
             parts.push(format!("as {role}"));
         }
-        let reasons: Vec<&String> = Qualifier::REASONS
-            .iter()
-            .flat_map(|q| f.values(*q))
-            .filter(|r| super::clean::says_something(self.config, r))
-            .collect();
+        let reasons = self.lookups.said_reasons(f, self.config);
         if !reasons.is_empty() && !used.contains(&Qualifier::Reason) {
-            let shown: Vec<&str> = reasons.iter().map(|r| r.as_str()).collect();
-            parts.push(format!("reason: {}", shown.join("; ")));
+            parts.push(format!("reason: {reasons}"));
         }
         if let Some(d) = f
             .event_date()
@@ -675,8 +742,12 @@ impl<'a> Ctx<'a> {
             .disagreements
             .iter()
             .any(|d| d.text.starts_with("The articles give different reasons"));
+        // Lines already there, looked up rather than compared one by one:
+        // a list on a large corpus notes dozens.
+        let mut noted: HashSet<String> = ans.disagreements.iter().map(|d| d.text.clone()).collect();
         for f in facts {
             let given = self.lookups.disagreement_evidence.get(f.index);
+            let mut said: Option<String> = None;
             for (di, d) in f.disagreements.iter().enumerate() {
                 if reasons_listed && d.what == Qualifier::Reason.key() {
                     continue;
@@ -701,13 +772,13 @@ impl<'a> Ctx<'a> {
                 if d.values.len() > DISAGREEMENT_VALUES {
                     sides.push(format!("and {} more", d.values.len() - DISAGREEMENT_VALUES));
                 }
+                let said = said.get_or_insert_with(|| self.sentence(f));
                 let text = format!(
-                    "{}: the {} differs between articles: {}",
-                    self.sentence(f),
+                    "{said}: the {} differs between articles: {}",
                     d.what,
                     sides.join(" vs ")
                 );
-                if !ans.disagreements.iter().any(|x| x.text == text) {
+                if noted.insert(text.clone()) {
                     ans.disagreements.push(Item {
                         text,
                         cites: Vec::new(),
@@ -717,14 +788,14 @@ impl<'a> Ctx<'a> {
             for other in self.facts.conflicting(f) {
                 let a = self.cite_fact(ans, f, 2);
                 let b = self.cite_fact(ans, other, 2);
+                let said = said.get_or_insert_with(|| self.sentence(f));
                 let text = format!(
-                    "{} {} but {} {}",
-                    self.sentence(f),
+                    "{said} {} but {} {}",
                     markers(&a).trim(),
                     self.sentence(other),
                     markers(&b).trim()
                 );
-                if !ans.disagreements.iter().any(|d| d.text == text) {
+                if noted.insert(text.clone()) {
                     ans.disagreements.push(Item {
                         text,
                         cites: Vec::new(),

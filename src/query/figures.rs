@@ -64,8 +64,7 @@ fn list_values(ctx: &Ctx<'_>, ans: &mut Answer, vals: &[Value<'_>], suffix: &str
             .collect();
         cites.sort();
         cites.dedup();
-        ans.support
-            .extend(v.evidence.iter().map(|e| e.source.clone()));
+        ans.support.extend(v.evidence.iter().map(|e| e.article));
         ans.fact_ids.insert(v.fact.id.to_string());
         let n = v.articles.len();
         ans.items.push(Item {
@@ -241,7 +240,7 @@ pub fn at_event(ctx: &Ctx<'_>, figures: &[String], events: &[String], u: &Unders
             ans.headline = text.clone();
         }
         let cites: Vec<usize> = ctx.cite(&mut ans, e).into_iter().collect();
-        ans.support.insert(e.source.clone());
+        ans.support.insert(e.article);
         ans.fact_ids.insert(f.id.to_string());
         ans.items.push(Item { text, cites });
     }

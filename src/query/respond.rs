@@ -72,7 +72,7 @@ pub(super) fn involving<'f>(
     // "the Globex deal": a fact about "the deal" is about its parties.
     let topic = &ctx.config.query.topic_words;
     let about_the_deal = |f: &Fact| {
-        !ctx.facts.entities().contains_key(&f.object)
+        !ctx.lookups.object_is_entity(f, ctx.facts)
             && f.object
                 .rsplit(' ')
                 .next()
@@ -81,7 +81,7 @@ pub(super) fn involving<'f>(
     let is_party = |f: &Fact, n: &str| {
         f.subject == n
             || f.object == n
-            || (!ctx.facts.entities().contains_key(&f.object) && f.object.contains(n))
+            || (!ctx.lookups.object_is_entity(f, ctx.facts) && f.object.contains(n))
             || ctx.lookups.of_main_deal(f, n)
     };
     let deal_party = |f: &Fact, n: &str| {
@@ -195,7 +195,7 @@ pub fn list(ctx: &Ctx<'_>, relations: &[String], u: &Understanding, want_subject
     let mut groups: Vec<(String, Vec<&Fact>)> = Vec::new();
     let mut at: HashMap<String, usize> = HashMap::new();
     for f in &facts {
-        let object_is_entity = ctx.facts.entities().contains_key(&f.object);
+        let object_is_entity = ctx.lookups.object_is_entity(f, ctx.facts);
         // Wanted subjects, unless the question names the subject itself
         // ("who did Northwind sue").
         let named_subject =
@@ -268,7 +268,7 @@ pub fn list(ctx: &Ctx<'_>, relations: &[String], u: &Understanding, want_subject
             .expect("non-empty group");
         // Relations with their own wording (quotes, figures, roles) read as
         // sentences; the others as the name with its details.
-        let object_is_entity = ctx.facts.entities().contains_key(&best.object);
+        let object_is_entity = ctx.lookups.object_is_entity(best, ctx.facts);
         let text = if object_is_entity && !ctx.templated(&best.relation) {
             format!("{name}{}", ctx.details(best, &[]))
         } else {
@@ -327,12 +327,7 @@ fn add_reasons(ctx: &Ctx<'_>, ans: &mut Answer, facts: &[&Fact], prefix: &str) {
     let mut at: HashMap<String, usize> = HashMap::new();
     let mut articles: BTreeSet<usize> = BTreeSet::new();
     for f in facts {
-        for g in ctx
-            .lookups
-            .reasons(f.index)
-            .iter()
-            .filter(|g| super::clean::says_something(ctx.config, &g.text))
-        {
+        for g in ctx.lookups.reasons(f.index).iter().filter(|g| g.says) {
             let k = g.text.to_lowercase();
             let i = *at.entry(k).or_insert_with(|| {
                 reasons.push((g.text.clone(), Vec::new(), 0, true));

@@ -23,16 +23,31 @@ fn quotes_object(template: &str) -> bool {
     template.contains("\"{object}\"") || template.contains("“{object}”")
 }
 
-/// The kind of speech a fact is, when its relation quotes its object.
-pub fn kind(template: &str, f: &Fact) -> Option<Speech> {
+/// Whether a fact's object stands inside quotation marks in one of its
+/// sentences. Reads every sentence of a reported fact: the answerer asks it
+/// once per fact at start-up (`Lookups`), not per question.
+pub fn quoted_directly(f: &Fact) -> bool {
+    let said = normalise(&f.object);
+    !said.is_empty()
+        && f.evidence
+            .iter()
+            .any(|e| quoted_spans(&e.quote).iter().any(|q| q.contains(&said)))
+}
+
+/// Whether a relation has a template quoting its object, so its facts are
+/// speech.
+pub fn quotes_speech(r: &crate::config::RelationConfig) -> bool {
+    [&r.template, &r.negated_template]
+        .into_iter()
+        .any(|t| t.as_deref().is_some_and(quotes_object))
+}
+
+/// The kind of speech a fact is, when its relation quotes its object;
+/// `direct` is [`quoted_directly`] of the fact.
+pub fn kind(template: &str, direct: bool) -> Option<Speech> {
     if !quotes_object(template) {
         return None;
     }
-    let said = normalise(&f.object);
-    let direct = !said.is_empty()
-        && f.evidence
-            .iter()
-            .any(|e| quoted_spans(&e.quote).iter().any(|q| q.contains(&said)));
     Some(if direct {
         Speech::Direct
     } else {
@@ -41,14 +56,18 @@ pub fn kind(template: &str, f: &Fact) -> Option<Speech> {
 }
 
 /// The kind of speech a fact is under the config's template for it.
-pub fn of(config: &Config, f: &Fact) -> Option<Speech> {
+pub fn of(config: &Config, f: &Fact, direct: bool) -> Option<Speech> {
     let r = config.relations.iter().find(|r| r.name == f.relation)?;
-    kind(r.template.as_deref().unwrap_or(""), f)
+    kind(r.template.as_deref().unwrap_or(""), direct)
 }
 
-/// "1 quoted, 5 reported": what a list of speech facts holds.
-pub fn summary(config: &Config, facts: &[&Fact]) -> Option<String> {
-    let kinds: Vec<Speech> = facts.iter().filter_map(|f| of(config, f)).collect();
+/// "1 quoted, 5 reported": what a list of speech facts holds; `direct`
+/// says whether a fact is [`quoted_directly`].
+pub fn summary(config: &Config, facts: &[&Fact], direct: impl Fn(&Fact) -> bool) -> Option<String> {
+    let kinds: Vec<Speech> = facts
+        .iter()
+        .filter_map(|f| of(config, f, direct(f)))
+        .collect();
     if kinds.is_empty() {
         return None;
     }
@@ -71,8 +90,8 @@ pub fn summary(config: &Config, facts: &[&Fact]) -> Option<String> {
 /// The template to show a fact with: the relation's own for a direct
 /// quotation (with "quoted" said), a reported form without quotation marks
 /// otherwise. Templates that quote nothing are returned as they are.
-pub fn honest(template: String, f: &Fact) -> String {
-    match kind(&template, f) {
+pub fn honest(template: String, direct: bool) -> String {
+    match kind(&template, direct) {
         None => template,
         Some(Speech::Direct) => template.replacen("{subject}", "{subject}, quoted", 1),
         Some(Speech::Reported) => "{subject}, reported: {object}".into(),

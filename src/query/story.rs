@@ -283,10 +283,11 @@ pub fn quotes(
             None => "What was said".into(),
         };
         // Says which is which: quotation marks only for the words quoted.
-        ans.headline = match super::speech::summary(ctx.config, &facts) {
-            Some(kinds) => format!("{who}: {kinds}"),
-            None => format!("{who}:"),
-        };
+        ans.headline =
+            match super::speech::summary(ctx.config, &facts, |f| ctx.lookups.quoted_directly(f)) {
+                Some(kinds) => format!("{who}: {kinds}"),
+                None => format!("{who}:"),
+            };
         return ans.settle(Basis::Facts);
     }
     match speaker {

@@ -617,6 +617,7 @@ mod tests {
                 date: None,
                 url: None,
                 quote: "q".repeat(len),
+                article: None,
             });
         }
         for i in 0..items {
@@ -697,6 +698,7 @@ mod tests {
             date: None,
             url: None,
             quote: "q".into(),
+            article: None,
         };
         assert_eq!(origin(&c), "A title");
         c.outlet = Some("Maginative".into());
