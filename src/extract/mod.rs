@@ -16,7 +16,6 @@ pub mod rules;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use regex::bytes::RegexSet;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, ConfigError};
@@ -186,7 +185,7 @@ pub struct Extractor {
     grammar: Grammar,
     classes: Classes,
     rules: Vec<Rule>,
-    prefilter: RegexSet,
+    prefilter: rules::RuleFilter,
     actor: String,
     known: BTreeSet<String>,
     discover_names: Vec<String>,
@@ -201,18 +200,7 @@ impl Extractor {
     pub fn new(config: &Config) -> Result<Extractor, ConfigError> {
         let tagger = Tagger::new(config)?;
         let rules = rules::compile(config)?;
-        // One pass over a sentence tells which rules can match at all; the
-        // set is large (Unicode classes), hence the raised limit.
-        // The lazy DFA's cache must hold the whole set, or the regex crate
-        // falls back to a far slower engine (8x, measured by the bench).
-        let prefilter =
-            regex::bytes::RegexSetBuilder::new(rules.iter().map(|r| r.pattern.as_str()))
-                .unicode(false)
-                .case_insensitive(true)
-                .size_limit(64 << 20)
-                .dfa_size_limit(64 << 20)
-                .build()
-                .map_err(|e| ConfigError::Invalid(format!("relation rules together: {e}")))?;
+        let prefilter = rules::RuleFilter::new(&rules);
         let relations: Vec<String> = config.relations.iter().map(|r| r.name.clone()).collect();
         let classes = Classes::new(
             config
@@ -943,13 +931,18 @@ impl Extractor {
         mentions: &[Mention],
         out: &mut Extraction,
     ) {
-        let matched = self.prefilter.matches(tagged.as_bytes());
-        if !matched.matched_any() {
+        let matched: Vec<usize> = self
+            .prefilter
+            .candidates(tagged.as_bytes())
+            .into_iter()
+            .filter(|&i| self.rules[i].regex().is_match(tagged.as_bytes()))
+            .collect();
+        if matched.is_empty() {
             return;
         }
         let hedged = self.tagger.hedged(&s.norm);
         let attribution = self.tagger.attribution(&s.norm);
-        for i in matched.iter() {
+        for i in matched {
             let rule = &self.rules[i];
             if rule.unless(&s.norm) {
                 continue;
