@@ -369,13 +369,12 @@ impl Extractor {
     }
 
     /// Drops what matching cached: the regex crate's lazy DFA states (per
-    /// thread, up to the prefilter's 64 MB limit) and the tagger's answers
+    /// thread and regex) and the tagger's answers
     /// for unknown words. Tens of MB after a large corpus, and of no use
     /// once it is extracted; a later extraction builds them again.
     pub fn shed_caches(&mut self) {
         // A clone of a compiled regex shares its automata and starts with
         // empty caches.
-        self.prefilter = self.prefilter.clone();
         self.tagger = self.tagger.clone();
         for r in &mut self.rules {
             r.shed_caches();
