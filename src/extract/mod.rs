@@ -569,15 +569,18 @@ impl Extractor {
                     }
                 }
             }
-            let window: Vec<(String, String)> = recent.iter().flatten().cloned().collect();
-            resolve_pronouns(
-                &s.norm,
-                &mut mentions,
-                &prev_subjects,
-                &window,
-                &salience,
-                &self.institutions,
-            );
+            // Only references need resolving (and the window copied).
+            if mentions.iter().any(|m| matches!(m.tag, Tag::Pronoun(_))) {
+                let window: Vec<(String, String)> = recent.iter().flatten().cloned().collect();
+                resolve_pronouns(
+                    &s.norm,
+                    &mut mentions,
+                    &prev_subjects,
+                    &window,
+                    &salience,
+                    &self.institutions,
+                );
+            }
             let here: Vec<(String, String)> = mentions
                 .iter()
                 .filter_map(|m| match &m.tag {
@@ -586,7 +589,12 @@ impl Extractor {
                 })
                 .collect();
             for (n, _) in &here {
-                *salience.entry(n.clone()).or_default() += 1;
+                match salience.get_mut(n) {
+                    Some(count) => *count += 1,
+                    None => {
+                        salience.insert(n.clone(), 1);
+                    }
+                }
             }
             if !s.heading {
                 recent.push_back(here);
@@ -638,16 +646,20 @@ impl Extractor {
                         if !info.entities.contains(name) {
                             info.entities.push(name.clone());
                         }
-                        let e = out
-                            .entities
-                            .entry(name.clone())
-                            .or_insert_with(|| EntityInfo {
-                                name: name.clone(),
-                                kind: kind.clone(),
-                                mentions: 0,
-                                known: self.known.contains(name),
-                            });
-                        e.mentions += 1;
+                        match out.entities.get_mut(name) {
+                            Some(e) => e.mentions += 1,
+                            None => {
+                                out.entities.insert(
+                                    name.clone(),
+                                    EntityInfo {
+                                        name: name.clone(),
+                                        kind: kind.clone(),
+                                        mentions: 1,
+                                        known: self.known.contains(name),
+                                    },
+                                );
+                            }
+                        }
                     }
                     Tag::Date(d) => {
                         info.has_date = true;

@@ -309,7 +309,12 @@ pub fn tokens(tagger: &dyn PosTagger, norm: &str, mentions: &[Mention]) -> Vec<T
             Some(_) => lower.clone(),
             None if acronym => lower.clone(),
             // Most lemmas are lower case already: no second copy.
-            None if !lemma.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) => lemma,
+            None if !lemma
+                .bytes()
+                .any(|b| b.is_ascii_uppercase() || !b.is_ascii()) =>
+            {
+                lemma
+            }
             None => lemma.to_lowercase(),
         };
         if lower == "n't" {
