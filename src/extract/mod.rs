@@ -16,7 +16,6 @@ pub mod rules;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use regex::bytes::RegexSet;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, ConfigError};
@@ -186,7 +185,7 @@ pub struct Extractor {
     grammar: Grammar,
     classes: Classes,
     rules: Vec<Rule>,
-    prefilter: RegexSet,
+    prefilter: rules::RuleFilter,
     actor: String,
     known: BTreeSet<String>,
     discover_names: Vec<String>,
@@ -201,18 +200,7 @@ impl Extractor {
     pub fn new(config: &Config) -> Result<Extractor, ConfigError> {
         let tagger = Tagger::new(config)?;
         let rules = rules::compile(config)?;
-        // One pass over a sentence tells which rules can match at all; the
-        // set is large (Unicode classes), hence the raised limit.
-        // The lazy DFA's cache must hold the whole set, or the regex crate
-        // falls back to a far slower engine (8x, measured by the bench).
-        let prefilter =
-            regex::bytes::RegexSetBuilder::new(rules.iter().map(|r| r.pattern.as_str()))
-                .unicode(false)
-                .case_insensitive(true)
-                .size_limit(64 << 20)
-                .dfa_size_limit(64 << 20)
-                .build()
-                .map_err(|e| ConfigError::Invalid(format!("relation rules together: {e}")))?;
+        let prefilter = rules::RuleFilter::new(&rules);
         let relations: Vec<String> = config.relations.iter().map(|r| r.name.clone()).collect();
         let classes = Classes::new(
             config
@@ -381,13 +369,12 @@ impl Extractor {
     }
 
     /// Drops what matching cached: the regex crate's lazy DFA states (per
-    /// thread, up to the prefilter's 64 MB limit) and the tagger's answers
+    /// thread and regex) and the tagger's answers
     /// for unknown words. Tens of MB after a large corpus, and of no use
     /// once it is extracted; a later extraction builds them again.
     pub fn shed_caches(&mut self) {
         // A clone of a compiled regex shares its automata and starts with
         // empty caches.
-        self.prefilter = self.prefilter.clone();
         self.tagger = self.tagger.clone();
         for r in &mut self.rules {
             r.shed_caches();
@@ -582,15 +569,18 @@ impl Extractor {
                     }
                 }
             }
-            let window: Vec<(String, String)> = recent.iter().flatten().cloned().collect();
-            resolve_pronouns(
-                &s.norm,
-                &mut mentions,
-                &prev_subjects,
-                &window,
-                &salience,
-                &self.institutions,
-            );
+            // Only references need resolving (and the window copied).
+            if mentions.iter().any(|m| matches!(m.tag, Tag::Pronoun(_))) {
+                let window: Vec<(String, String)> = recent.iter().flatten().cloned().collect();
+                resolve_pronouns(
+                    &s.norm,
+                    &mut mentions,
+                    &prev_subjects,
+                    &window,
+                    &salience,
+                    &self.institutions,
+                );
+            }
             let here: Vec<(String, String)> = mentions
                 .iter()
                 .filter_map(|m| match &m.tag {
@@ -599,7 +589,12 @@ impl Extractor {
                 })
                 .collect();
             for (n, _) in &here {
-                *salience.entry(n.clone()).or_default() += 1;
+                match salience.get_mut(n) {
+                    Some(count) => *count += 1,
+                    None => {
+                        salience.insert(n.clone(), 1);
+                    }
+                }
             }
             if !s.heading {
                 recent.push_back(here);
@@ -651,16 +646,20 @@ impl Extractor {
                         if !info.entities.contains(name) {
                             info.entities.push(name.clone());
                         }
-                        let e = out
-                            .entities
-                            .entry(name.clone())
-                            .or_insert_with(|| EntityInfo {
-                                name: name.clone(),
-                                kind: kind.clone(),
-                                mentions: 0,
-                                known: self.known.contains(name),
-                            });
-                        e.mentions += 1;
+                        match out.entities.get_mut(name) {
+                            Some(e) => e.mentions += 1,
+                            None => {
+                                out.entities.insert(
+                                    name.clone(),
+                                    EntityInfo {
+                                        name: name.clone(),
+                                        kind: kind.clone(),
+                                        mentions: 1,
+                                        known: self.known.contains(name),
+                                    },
+                                );
+                            }
+                        }
                     }
                     Tag::Date(d) => {
                         info.has_date = true;
@@ -943,13 +942,18 @@ impl Extractor {
         mentions: &[Mention],
         out: &mut Extraction,
     ) {
-        let matched = self.prefilter.matches(tagged.as_bytes());
-        if !matched.matched_any() {
+        let matched: Vec<usize> = self
+            .prefilter
+            .candidates(tagged.as_bytes())
+            .into_iter()
+            .filter(|&i| self.rules[i].regex().is_match(tagged.as_bytes()))
+            .collect();
+        if matched.is_empty() {
             return;
         }
         let hedged = self.tagger.hedged(&s.norm);
         let attribution = self.tagger.attribution(&s.norm);
-        for i in matched.iter() {
+        for i in matched {
             let rule = &self.rules[i];
             if rule.unless(&s.norm) {
                 continue;

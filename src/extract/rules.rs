@@ -24,8 +24,7 @@ pub struct Rule {
     pub name: String,
     /// Relation it produces.
     pub relation: String,
-    /// The expanded regex.
-    /// The expanded pattern (what the extractor's prefilter set holds).
+    /// The expanded pattern.
     pub pattern: String,
     regex: std::sync::OnceLock<Regex>,
     /// Groups that hold lists of mentions.
@@ -146,9 +145,9 @@ fn compile_rule(
     // Case-insensitive: a rule must match "Shares of X" opening a sentence
     // as well as "shares of X" inside one; names are tokens, not text.
     // Compiled on first use (most rules never match most corpora); the
-    // syntax is checked now so a bad rule is still named at start-up. The
-    // extractor compiles every pattern together into its prefilter set,
-    // which catches the rest.
+    // syntax is checked now so a bad rule is still named at start-up (only
+    // a pattern past the regex crate's size limit would fail later; one
+    // rule over ASCII is far below it).
     regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
@@ -238,6 +237,266 @@ pub fn token_ids(span: &str, list: bool) -> Vec<usize> {
     out
 }
 
+/// Which rules can match a tagged sentence, by the words they require.
+///
+/// Most sentences match no rule, and running every rule's regex (or one
+/// set of all of them, a third of extraction) to learn that is costly. Each
+/// rule's pattern is read for a set of literals one of which every match
+/// must contain ("found", "judged", "deemed"... for a rule over those verbs);
+/// one Aho-Corasick pass finds which literals a sentence holds, and only
+/// rules with one of theirs present (or with no such set) are run. This
+/// only skips regexes that cannot match, so the facts are the same.
+#[derive(Debug)]
+pub struct RuleFilter {
+    literals: Option<aho_corasick::AhoCorasick>,
+    /// Rules by literal id.
+    rules_of: Vec<Vec<usize>>,
+    /// Rules no literal set was found for: always run.
+    always: Vec<usize>,
+    rules: usize,
+}
+
+/// Shortest literal worth looking for: shorter ones are in most sentences.
+const MIN_LITERAL: usize = 3;
+
+impl RuleFilter {
+    /// Reads every rule for its literals.
+    pub fn new(rules: &[Rule]) -> RuleFilter {
+        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut rules_of: Vec<Vec<usize>> = Vec::new();
+        let mut always = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            let hir = regex_syntax::ParserBuilder::new()
+                .unicode(false)
+                .utf8(false)
+                .case_insensitive(true)
+                .build()
+                .parse(&rule.pattern);
+            let required = hir
+                .ok()
+                .and_then(|h| required(&h))
+                .filter(|set| set.iter().all(|l| l.len() >= MIN_LITERAL));
+            let Some(set) = required else {
+                always.push(i);
+                continue;
+            };
+            for lit in set {
+                match literals.iter().position(|l| *l == lit) {
+                    Some(k) => rules_of[k].push(i),
+                    None => {
+                        literals.push(lit);
+                        rules_of.push(vec![i]);
+                    }
+                }
+            }
+        }
+        let literals = (!literals.is_empty()).then(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&literals)
+                .expect("a few hundred short literals build")
+        });
+        RuleFilter {
+            literals,
+            rules_of,
+            always,
+            rules: rules.len(),
+        }
+    }
+
+    /// Indices of the rules that may match `tagged`, ascending.
+    pub fn candidates(&self, tagged: &[u8]) -> Vec<usize> {
+        let mut hit = vec![false; self.rules];
+        for &i in &self.always {
+            hit[i] = true;
+        }
+        if let Some(ac) = &self.literals {
+            for m in ac.find_overlapping_iter(tagged) {
+                for &i in &self.rules_of[m.pattern().as_usize()] {
+                    hit[i] = true;
+                }
+            }
+        }
+        (0..self.rules).filter(|&i| hit[i]).collect()
+    }
+}
+
+/// Most strings of an exact set followed (products of alternations).
+const MAX_EXACT: usize = 64;
+
+/// Literals (ASCII lower case) one of which every match of `h` contains,
+/// if such a set is known; None when any text might match.
+fn required(h: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::HirKind;
+    match h.kind() {
+        HirKind::Literal(_) | HirKind::Class(_) => {
+            exact(h).filter(|set| set.iter().all(|l| !l.is_empty()))
+        }
+        HirKind::Capture(c) => required(&c.sub),
+        HirKind::Repetition(r) if r.min >= 1 => required(&r.sub),
+        HirKind::Alternation(branches) => {
+            let mut out: Vec<Vec<u8>> = Vec::new();
+            for b in branches {
+                for l in required(b)? {
+                    if !out.contains(&l) {
+                        out.push(l);
+                    }
+                }
+            }
+            Some(out)
+        }
+        HirKind::Concat(parts) => {
+            // Runs of exact parts make longer literals ("found " from
+            // "found" and " "); of every candidate, the one whose literals
+            // hold most letters besides mention markers (a sentence naming
+            // an organisation holds `\x01ORG#`), then the longest.
+            let mut best: Option<Vec<Vec<u8>>> = None;
+            let mut consider = |set: Vec<Vec<u8>>| {
+                if set.is_empty() || set.iter().any(|l| l.is_empty()) {
+                    return;
+                }
+                let score = |s: &Vec<Vec<u8>>| {
+                    let min = |f: fn(&Vec<u8>) -> usize| s.iter().map(f).min().unwrap_or(0);
+                    (min(letters), min(Vec::len))
+                };
+                if best.as_ref().map_or(true, |b| score(&set) > score(b)) {
+                    best = Some(set);
+                }
+            };
+            let mut run: Option<Vec<Vec<u8>>> = None;
+            for p in parts {
+                match exact(p) {
+                    Some(set) => {
+                        run = Some(match run.take() {
+                            None => set,
+                            Some(prev) => match product(&prev, &set) {
+                                Some(joined) => joined,
+                                None => {
+                                    consider(prev);
+                                    set
+                                }
+                            },
+                        });
+                    }
+                    None => {
+                        if let Some(prev) = run.take() {
+                            consider(prev);
+                        }
+                        if let Some(set) = required(p) {
+                            consider(set);
+                        }
+                    }
+                }
+            }
+            if let Some(prev) = run {
+                consider(prev);
+            }
+            best
+        }
+        _ => None,
+    }
+}
+
+/// Letters of a literal outside mention markers: `found \x01org#` has the
+/// five of "found"; `\x02 ` none (it follows every mention).
+fn letters(l: &Vec<u8>) -> usize {
+    let mut n = 0;
+    let mut in_marker = false;
+    for &b in l {
+        match b {
+            b'\x01' => in_marker = true,
+            b'#' | b'\x02' => in_marker = false,
+            b if b.is_ascii_alphabetic() && !in_marker => n += 1,
+            _ => {}
+        }
+    }
+    n
+}
+
+/// Every string `h` matches (ASCII lower case), if they are few.
+fn exact(h: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::{Class, HirKind};
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => Some(vec![Vec::new()]),
+        HirKind::Literal(l) => Some(vec![l.0.to_ascii_lowercase()]),
+        HirKind::Class(c) => {
+            let mut bytes: Vec<u8> = Vec::new();
+            match c {
+                Class::Bytes(b) => {
+                    for r in b.iter() {
+                        if usize::from(r.end() - r.start()) >= 8 {
+                            return None;
+                        }
+                        bytes.extend(r.start()..=r.end());
+                    }
+                }
+                Class::Unicode(u) => {
+                    for r in u.iter() {
+                        if !r.end().is_ascii() || (r.end() as u32 - r.start() as u32) >= 8 {
+                            return None;
+                        }
+                        bytes.extend(r.start() as u8..=r.end() as u8);
+                    }
+                }
+            }
+            let mut lower: Vec<u8> = bytes.iter().map(u8::to_ascii_lowercase).collect();
+            lower.sort_unstable();
+            lower.dedup();
+            // A letter in either case is one literal; a wider class is not
+            // worth expanding.
+            (lower.len() <= 2).then(|| lower.into_iter().map(|b| vec![b]).collect())
+        }
+        HirKind::Capture(c) => exact(&c.sub),
+        HirKind::Repetition(r) => match (r.min, r.max) {
+            (1, Some(1)) => exact(&r.sub),
+            (0, Some(1)) => {
+                let mut set = exact(&r.sub)?;
+                if !set.iter().any(Vec::is_empty) {
+                    set.push(Vec::new());
+                }
+                Some(set)
+            }
+            _ => None,
+        },
+        HirKind::Concat(parts) => {
+            let mut out = vec![Vec::new()];
+            for p in parts {
+                out = product(&out, &exact(p)?)?;
+            }
+            Some(out)
+        }
+        HirKind::Alternation(branches) => {
+            let mut out: Vec<Vec<u8>> = Vec::new();
+            for b in branches {
+                for l in exact(b)? {
+                    if !out.contains(&l) {
+                        out.push(l);
+                    }
+                }
+            }
+            (out.len() <= MAX_EXACT).then_some(out)
+        }
+    }
+}
+
+/// Each string of `a` followed by each of `b`, if not too many.
+fn product(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
+    if a.len() * b.len() > MAX_EXACT {
+        return None;
+    }
+    let mut out = Vec::with_capacity(a.len() * b.len());
+    for x in a {
+        for y in b {
+            let mut l = x.clone();
+            l.extend_from_slice(y);
+            if !out.contains(&l) {
+                out.push(l);
+            }
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,5 +508,71 @@ mod tests {
         assert_eq!(token_ids(&s, true), vec![1, 3, 4]);
         assert_eq!(token_ids(&t("⟦NAME#2⟧-parent ⟦ORG#3⟧"), true), vec![3]);
         assert_eq!(token_ids(&t("⟦ORG#7⟧"), false), vec![7]);
+    }
+
+    fn literals(pattern: &str) -> Option<Vec<String>> {
+        let hir = regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .case_insensitive(true)
+            .build()
+            .parse(pattern)
+            .unwrap();
+        required(&hir).map(|set| {
+            set.iter()
+                .map(|l| String::from_utf8_lossy(l).into_owned())
+                .collect()
+        })
+    }
+
+    #[test]
+    fn required_literals_are_words_every_match_holds() {
+        let org = r"\x01(?:ORG|NAME)#\d+\x02";
+        assert_eq!(
+            literals(&format!(r"{org} (?:\w+ly )?(?:Found|judged) {org}")).unwrap(),
+            [
+                "found \x01org#",
+                "found \x01name#",
+                "judged \x01org#",
+                "judged \x01name#"
+            ]
+        );
+        // Optional words multiply out; a mention marker is the last resort.
+        assert_eq!(
+            literals(&format!(r"{org} (?:has )?(?:said|says)")).unwrap(),
+            ["\x02 has said", "\x02 has says", "\x02 said", "\x02 says"]
+        );
+        assert_eq!(
+            literals(&format!(r"{org}\w+")).unwrap(),
+            ["\x01org#", "\x01name#"]
+        );
+        // Anything may match: no literal.
+        assert_eq!(literals(r"(?:rose|\w+) by"), Some(vec![" by".to_string()]));
+        assert_eq!(literals(r"(?:rose|\w+)"), None);
+    }
+
+    #[test]
+    fn the_filter_keeps_every_rule_that_matches() {
+        let config = Config::embedded().unwrap();
+        let rules = compile(&config).unwrap();
+        let filter = RuleFilter::new(&rules);
+        let t = |s: &str| s.replace('⟦', "\u{1}").replace('⟧', "\u{2}");
+        let sentences = [
+            t("⟦ORG#0⟧ Found ⟦ORG#1⟧'s models lacking in quality."),
+            t("⟦PERSON#0⟧ said that ⟦ORG#1⟧ will launch it."),
+            t("Nothing here."),
+        ];
+        let mut kept = 0;
+        for s in &sentences {
+            let candidates = filter.candidates(s.as_bytes());
+            for (i, r) in rules.iter().enumerate() {
+                if r.regex().is_match(s.as_bytes()) {
+                    assert!(candidates.contains(&i), "{} on {s:?}", r.name);
+                    kept += 1;
+                }
+            }
+        }
+        assert!(kept >= 2, "{kept} rules matched the examples");
+        assert!(filter.candidates(b"Nothing here.").len() < rules.len() / 4);
     }
 }

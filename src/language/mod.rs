@@ -285,7 +285,7 @@ pub fn tokens(tagger: &dyn PosTagger, norm: &str, mentions: &[Mention]) -> Vec<T
     let mut out = Vec::with_capacity(spans.len());
     for (k, ((span, m), (tag, lemma))) in spans.into_iter().zip(tagged).enumerate() {
         let surface = &norm[span.clone()];
-        let lower = surface.to_lowercase().replace('’', "'");
+        let lower = lower_word(surface);
         // Acronyms ("AI", "EU") are names, whatever the tagger's lexicon
         // says ("ai" is a contraction there).
         let acronym = surface.len() >= 2
@@ -308,6 +308,13 @@ pub fn tokens(tagger: &dyn PosTagger, norm: &str, mentions: &[Mention]) -> Vec<T
         let mut lemma = match m {
             Some(_) => lower.clone(),
             None if acronym => lower.clone(),
+            // Most lemmas are lower case already: no second copy.
+            None if !lemma
+                .bytes()
+                .any(|b| b.is_ascii_uppercase() || !b.is_ascii()) =>
+            {
+                lemma
+            }
             None => lemma.to_lowercase(),
         };
         if lower == "n't" {
@@ -325,6 +332,16 @@ pub fn tokens(tagger: &dyn PosTagger, norm: &str, mentions: &[Mention]) -> Vec<T
     }
     mend(&mut out, mentions);
     out
+}
+
+/// A word in lower case with a typographic apostrophe made straight; one
+/// allocation for the ASCII words that are most of them.
+fn lower_word(surface: &str) -> String {
+    if surface.is_ascii() {
+        surface.to_ascii_lowercase()
+    } else {
+        surface.to_lowercase().replace('’', "'")
+    }
 }
 
 /// Closed-class words the tagger may get wrong, and the lemmas of the

@@ -110,10 +110,47 @@ struct Rule {
 
 /// The four rule tables in the order they run, each keyed by the current
 /// tag.
-type RuleSet = HashMap<&'static str, Vec<Rule>>;
+type RuleSet = HashMap<&'static str, Vec<Rule>, Fx>;
+
+/// The FxHash mix (as in rustc): the tables below are our own static data,
+/// looked up a few times per word, where std's SipHash (built to resist
+/// keys chosen to collide, which fixed tables need not) was a tenth of
+/// tagging. Only lookups: no order depends on it.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Fx = std::hash::BuildHasherDefault<FxHasher>;
 
 struct Tables {
-    lexicon: HashMap<&'static str, Entry>,
+    lexicon: HashMap<&'static str, Entry, Fx>,
     rules: Vec<RuleSet>,
 }
 
@@ -121,7 +158,7 @@ static TABLES: LazyLock<Tables> = LazyLock::new(Tables::load);
 
 impl Tables {
     fn load() -> Tables {
-        let mut lexicon = HashMap::with_capacity(14_000);
+        let mut lexicon = HashMap::with_capacity_and_hasher(14_000, Fx::default());
         for line in LEXICON.lines().filter(|l| !l.starts_with('#')) {
             let mut f = line.split('\t');
             let (Some(word), Some(tags)) = (f.next(), f.next()) else {
@@ -152,7 +189,7 @@ impl Tables {
             };
             if table_names.last() != Some(&table) {
                 table_names.push(table);
-                rules.push(RuleSet::new());
+                rules.push(RuleSet::default());
             }
             let conditions = conditions
                 .split(" && ")
@@ -498,7 +535,7 @@ impl PosTagger for LexiconTagger {
             Name,
             Number(&'w str),
             Punct(&'w str),
-            Known(&'w str, Cow<'w, str>),
+            Known(&'w str, Cow<'w, str>, &'static Entry),
             Unknown(&'w str, std::sync::Arc<Unknown>),
         }
         let kinds: Vec<Word> = words
@@ -509,10 +546,9 @@ impl PosTagger for LexiconTagger {
                 Some(w) if !w.chars().any(char::is_alphanumeric) => Word::Punct(w),
                 Some(w) => {
                     let l = lower(w);
-                    if w.is_ascii() && tables.lexicon.contains_key(l.as_ref()) {
-                        Word::Known(w, l)
-                    } else {
-                        Word::Unknown(w, self.unknown(w))
+                    match tables.lexicon.get(l.as_ref()).filter(|_| w.is_ascii()) {
+                        Some(e) => Word::Known(w, l, e),
+                        None => Word::Unknown(w, self.unknown(w)),
                     }
                 }
             })
@@ -551,9 +587,7 @@ impl PosTagger for LexiconTagger {
                         unknown: None,
                     }
                 }
-                Word::Known(w, l) => {
-                    Tok::from_entry(w, l.as_ref().into(), &tables.lexicon[l.as_ref()])
-                }
+                Word::Known(w, l, e) => Tok::from_entry(w, l.as_ref().into(), e),
                 Word::Unknown(w, u) if u.known => Tok::from_entry(
                     w,
                     u.normal.as_str().into(),
