@@ -610,6 +610,16 @@ fn the_default_engine_runs_without_flags() {
 }
 
 #[test]
+fn an_event_word_naming_several_relations_dates_from_the_one_with_facts() {
+    // "launch" is asked of two relations; the seeds state only one of
+    // them: /when still gives its dates.
+    let engine = Engine::load(None, None).unwrap();
+    let a = engine.answer(&engine.parse_request("/when event:launch"));
+    assert!(a.answered, "{}", a.headline);
+    assert!(a.headline.contains("2025"), "{}", a.headline);
+}
+
+#[test]
 fn other_articles_on_the_seed_story_answer_differently_worded_questions() {
     // Articles in other styles (wire dateline, markdown blog, analysis) with the
     // repository's config as is: the rules read news, not the seeds.

@@ -238,7 +238,20 @@ impl Answerer {
                     terms: Vec::new(),
                     ..u
                 };
-                respond::date(ctx, &rel, &u)
+                let ans = respond::date(ctx, &rel, &u);
+                if ans.answered || !cmd.relations.is_empty() {
+                    ans
+                } else {
+                    // The event word names several relations equally
+                    // ("launch"): the tie-break's pick has no dated fact,
+                    // another may.
+                    let all = self.lexicon.choose_relations_all(ctx.config, &u.lower);
+                    if all == rel {
+                        ans
+                    } else {
+                        respond::date(ctx, &all, &u)
+                    }
+                }
             }
             AnswerKind::Place => {
                 let rel = if cmd.relations.is_empty() {
