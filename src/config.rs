@@ -335,6 +335,13 @@ pub struct RuleConfig {
     /// The fact is negated ("did not proceed").
     #[serde(default)]
     pub negated: bool,
+    /// Sentences this rule must give a fact for (same syntax as an event
+    /// class's examples); run by `factdesk check` and the tests.
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// Sentences this rule must give no fact for.
+    #[serde(default)]
+    pub counterexamples: Vec<String>,
 }
 
 /// Question understanding.

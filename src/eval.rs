@@ -260,13 +260,22 @@ pub fn check_report(engine: &Engine) -> String {
         .flat_map(|r| &r.events)
         .map(|e| e.examples.len() + e.counterexamples.len())
         .sum();
+    let rule_total: usize = engine
+        .config()
+        .relations
+        .iter()
+        .flat_map(|r| &r.rules)
+        .map(|x| x.examples.len() + x.counterexamples.len())
+        .sum();
     if broken.is_empty() {
         let _ = writeln!(out, "event class examples: {total} pass");
+        let _ = writeln!(out, "rule examples: {rule_total} pass");
     } else {
         let _ = writeln!(
             out,
-            "event class examples: {} of {total} broken",
-            broken.len()
+            "event class and rule examples: {} of {} broken",
+            broken.len(),
+            total + rule_total
         );
         for b in &broken {
             let _ = writeln!(out, "  {b}");

@@ -146,51 +146,46 @@ impl Engine {
         };
         let mut broken = Vec::new();
         for r in &self.config.relations {
-            for e in &r.events {
-                let cases = e
-                    .examples
+            // Event classes, then surface rules: a rule's positive example
+            // must be matched by a fact that rule gave (its evidence names
+            // it), and a counterexample must give no fact from that rule.
+            let owners = r
+                .events
+                .iter()
+                .map(|e| (&e.name, &e.examples, &e.counterexamples, false, false))
+                .chain(
+                    r.rules
+                        .iter()
+                        .map(|x| (&x.name, &x.examples, &x.counterexamples, true, x.negated)),
+                );
+            for (name, examples, counterexamples, own_rule, negated) in owners {
+                let cases = examples
                     .iter()
                     .map(|x| (x, true))
-                    .chain(e.counterexamples.iter().map(|x| (x, false)));
+                    .chain(counterexamples.iter().map(|x| (x, false)));
                 for (case, positive) in cases {
                     let (sentence, expect) = match case.split_once("=>") {
                         Some((s, x)) => (s.trim(), Some(x.trim())),
                         None => (case.trim(), None),
                     };
                     let Ok(article) = reader.parse("example.txt", sentence) else {
-                        broken.push(format!("{}: cannot read example {sentence:?}", e.name));
+                        broken.push(format!("{name}: cannot read example {sentence:?}"));
                         continue;
                     };
                     let facts = extractor.extract_all(std::slice::from_ref(&article)).facts;
+                    // Any fact of a rule's counts against its counterexample,
+                    // negated or not.
                     let hit = facts.iter().find(|f| {
                         f.relation == r.name
-                            && !f.negated
+                            && (!own_rule || f.evidence.rule == *name)
+                            && ((own_rule && !positive) || f.negated == negated)
                             && expect.map_or(true, |x| example_matches(f, x))
                     });
                     match (positive, hit) {
                         (true, None) => {
-                            let got: Vec<String> = facts
-                                .iter()
-                                .map(|f| {
-                                    let q: Vec<String> = f
-                                        .evidence
-                                        .qualifiers
-                                        .iter()
-                                        .map(|(k, v)| format!(" {k}={v}"))
-                                        .collect();
-                                    format!(
-                                        "{} {} {}{}{}",
-                                        f.subject,
-                                        f.relation,
-                                        f.object,
-                                        if f.negated { " (negated)" } else { "" },
-                                        q.concat()
-                                    )
-                                })
-                                .collect();
+                            let got: Vec<String> = facts.iter().map(describe_fact).collect();
                             broken.push(format!(
-                                "{}: example gives no {} fact{}: {sentence:?} (got: {})",
-                                e.name,
+                                "{name}: example gives no {} fact{}: {sentence:?} (got: {})",
                                 r.name,
                                 expect.map(|x| format!(" {x}")).unwrap_or_default(),
                                 if got.is_empty() {
@@ -201,8 +196,8 @@ impl Engine {
                             ));
                         }
                         (false, Some(f)) => broken.push(format!(
-                            "{}: counterexample gives {} {} {}: {sentence:?}",
-                            e.name, f.subject, f.relation, f.object
+                            "{name}: counterexample gives {}: {sentence:?}",
+                            describe_fact(f)
                         )),
                         _ => {}
                     }
@@ -377,6 +372,25 @@ fn read_embedded(reader: &Reader, config: &Config) -> (Vec<Article>, Vec<Problem
         }
     }
     (articles, problems)
+}
+
+/// One line for a raw fact in an example's report.
+fn describe_fact(f: &extract::RawFact) -> String {
+    let q: Vec<String> = f
+        .evidence
+        .qualifiers
+        .iter()
+        .map(|(k, v)| format!(" {k}={v}"))
+        .collect();
+    format!(
+        "{} {} {}{}{} [{}]",
+        f.subject,
+        f.relation,
+        f.object,
+        if f.negated { " (negated)" } else { "" },
+        q.concat(),
+        f.evidence.rule
+    )
 }
 
 /// Whether a raw fact is what an example expects: `subject / object`, then

@@ -443,3 +443,21 @@ fn a_typo_in_discord_guild_ids_refuses_to_start() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[test]
+fn check_runs_every_class_and_rule_example() {
+    // The embedded language file's examples: event classes and surface
+    // rules alike, all passing.
+    let dir = TempDir::new("examples");
+    let out = factdesk(dir.path(), &["check"], &[]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}{}", text, stderr(&out));
+    assert!(!text.contains("broken"), "{text}");
+    assert!(text.contains("event class examples: "), "{text}");
+    let rules = text
+        .lines()
+        .find_map(|l| l.strip_prefix("rule examples: "))
+        .and_then(|l| l.strip_suffix(" pass"))
+        .and_then(|n| n.parse::<usize>().ok());
+    assert!(rules.is_some_and(|n| n >= 110), "{text}");
+}

@@ -634,11 +634,66 @@ fn other_articles_on_the_seed_story_answer_differently_worded_questions() {
 
 #[test]
 fn every_event_class_example_passes() {
-    // The language file's examples and counterexamples, through the whole
-    // pipeline: a broken one names its class.
+    // The language file's examples and counterexamples (event classes and
+    // surface rules), through the whole pipeline: a broken one names its
+    // class or rule.
     let engine = Engine::load(None, None).unwrap();
     let broken = engine.check_examples();
     assert!(broken.is_empty(), "broken examples:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn every_surface_rule_has_examples_and_counterexamples() {
+    // Each rule carries at least one sentence it must fire on and one it
+    // must not; `every_event_class_example_passes` runs them.
+    let config = Config::parse(&story_config_text()).unwrap();
+    let mut rules = 0;
+    for r in &config.relations {
+        for x in &r.rules {
+            rules += 1;
+            assert!(!x.examples.is_empty(), "rule {} has no example", x.name);
+            assert!(
+                !x.counterexamples.is_empty(),
+                "rule {} has no counterexample",
+                x.name
+            );
+        }
+    }
+    assert!(rules > 0);
+}
+
+#[test]
+fn a_broken_rule_example_names_its_rule() {
+    // A rule's example counts only a fact that rule gave, and its
+    // counterexample fails on any fact from it.
+    let mut config = Config::parse(&story_config_text()).unwrap();
+    let competes = config
+        .relations
+        .iter_mut()
+        .find(|r| r.name == "competes")
+        .unwrap();
+    let rule = competes
+        .rules
+        .iter_mut()
+        .find(|x| x.name == "competes.competes-with")
+        .unwrap();
+    // Fires this rule: as a counterexample it must break.
+    rule.counterexamples = vec!["Northwind competes with Globex in cloud services.".into()];
+    // Fires a sibling rule, not this one: as an example it must break.
+    rule.examples = vec!["Northwind faces competition from rivals such as Globex.".into()];
+    let engine = Engine::build(config, Vec::new(), Vec::new()).unwrap();
+    let broken = engine.check_examples();
+    let mine: Vec<&String> = broken
+        .iter()
+        .filter(|b| b.starts_with("competes.competes-with:"))
+        .collect();
+    assert_eq!(mine.len(), 2, "{broken:#?}");
+    assert!(mine
+        .iter()
+        .any(|b| b.contains("example gives no competes fact")));
+    assert!(mine
+        .iter()
+        .any(|b| b.contains("counterexample gives Northwind competes Globex")));
 }
 
 #[test]
