@@ -418,6 +418,12 @@ impl Extractor {
             rule_hits: hits,
             ..Extraction::default()
         };
+        // Exact capacities: growing by doubling would copy (and briefly
+        // hold twice) the corpus's raw facts.
+        out.facts
+            .reserve_exact(parts.iter().map(|p| p.facts.len()).sum());
+        out.sentences
+            .reserve_exact(parts.iter().map(|p| p.sentences.len()).sum());
         for part in parts {
             out.facts.extend(part.facts);
             out.parsed += part.parsed;
