@@ -306,7 +306,16 @@ impl FactTable {
         let mut source_id: HashMap<String, usize> = HashMap::new();
         // (fact, source, sentence) already recorded, and where.
         let mut seen: HashMap<(usize, usize, usize), usize> = HashMap::new();
-        for mut f in extraction.facts {
+        // The raw facts are taken from the back of their list, which is
+        // shrunk as it empties: each evidence moves into its fact's list,
+        // and the raw list's memory goes back as it does (no moment where
+        // the corpus's evidence is held twice).
+        let mut raw = extraction.facts;
+        raw.reverse();
+        while let Some(mut f) = raw.pop() {
+            if raw.len() < raw.capacity() / 2 {
+                raw.shrink_to_fit();
+            }
             // One order for symmetric relations: the story's actor first,
             // else alphabetical.
             if symmetric.contains(f.relation.as_str())
