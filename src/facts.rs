@@ -266,6 +266,9 @@ impl Fact {
     }
 }
 
+/// What makes a fact one: relation, subject, object, negated.
+type FactKey = (String, String, String, bool);
+
 /// The merged, indexed fact table.
 #[derive(Debug, Default)]
 pub struct FactTable {
@@ -301,8 +304,8 @@ impl FactTable {
         // Each distinct fact gets a number on first sight; the
         // de-duplication below is keyed by numbers, not by copies of its
         // strings (millions of raw facts on a large corpus).
-        let mut group_of: HashMap<(String, String, String, bool), usize> = HashMap::new();
-        let mut groups: Vec<((String, String, String, bool), Vec<Evidence>)> = Vec::new();
+        let mut group_of: HashMap<FactKey, usize> = HashMap::new();
+        let mut groups: Vec<(FactKey, Vec<Evidence>)> = Vec::new();
         let mut source_id: HashMap<String, usize> = HashMap::new();
         // (fact, source, sentence) already recorded, and where.
         let mut seen: HashMap<(usize, usize, usize), usize> = HashMap::new();
