@@ -266,6 +266,9 @@ impl Fact {
     }
 }
 
+/// What makes a fact one: relation, subject, object, negated.
+type FactKey = (String, String, String, bool);
+
 /// The merged, indexed fact table.
 #[derive(Debug, Default)]
 pub struct FactTable {
@@ -298,11 +301,24 @@ impl FactTable {
             .collect();
         let actor_name = extraction.actor.clone();
         let actor = actor_name.as_str();
-        let mut merged: BTreeMap<(String, String, String, bool), Vec<Evidence>> = BTreeMap::new();
-        // (fact, article, sentence) already recorded, and where.
-        let mut seen: HashMap<(String, String, String, bool, String, usize), usize> =
-            HashMap::new();
-        for mut f in extraction.facts {
+        // Each distinct fact gets a number on first sight; the
+        // de-duplication below is keyed by numbers, not by copies of its
+        // strings (millions of raw facts on a large corpus).
+        let mut group_of: HashMap<FactKey, usize> = HashMap::new();
+        let mut groups: Vec<(FactKey, Vec<Evidence>)> = Vec::new();
+        let mut source_id: HashMap<String, usize> = HashMap::new();
+        // (fact, source, sentence) already recorded, and where.
+        let mut seen: HashMap<(usize, usize, usize), usize> = HashMap::new();
+        // The raw facts are taken from the back of their list, which is
+        // shrunk as it empties: each evidence moves into its fact's list,
+        // and the raw list's memory goes back as it does (no moment where
+        // the corpus's evidence is held twice).
+        let mut raw = extraction.facts;
+        raw.reverse();
+        while let Some(mut f) = raw.pop() {
+            if raw.len() < raw.capacity() / 2 {
+                raw.shrink_to_fit();
+            }
             // One order for symmetric relations: the story's actor first,
             // else alphabetical.
             if symmetric.contains(f.relation.as_str())
@@ -311,15 +327,24 @@ impl FactTable {
                 std::mem::swap(&mut f.subject, &mut f.object);
             }
             let key = (f.relation, f.subject, f.object, f.negated);
-            let at = (
-                key.0.clone(),
-                key.1.clone(),
-                key.2.clone(),
-                key.3,
-                f.evidence.source.clone(),
-                f.evidence.sentence,
-            );
-            let ev = merged.entry(key).or_default();
+            let g = match group_of.get(&key) {
+                Some(&g) => g,
+                None => {
+                    groups.push((key.clone(), Vec::new()));
+                    group_of.insert(key, groups.len() - 1);
+                    groups.len() - 1
+                }
+            };
+            let next = source_id.len();
+            let src = match source_id.get(f.evidence.source.as_str()) {
+                Some(&s) => s,
+                None => {
+                    source_id.insert(f.evidence.source.clone(), next);
+                    next
+                }
+            };
+            let at = (g, src, f.evidence.sentence);
+            let ev = &mut groups[g].1;
             // One sentence counts once per fact, whatever rules fired on it.
             if let Some(&i) = seen.get(&at) {
                 let existing = &mut ev[i];
@@ -332,6 +357,13 @@ impl FactTable {
             seen.insert(at, ev.len());
             ev.push(f.evidence);
         }
+        drop((group_of, source_id, seen));
+        // The order the facts are sorted from (a stable sort below).
+        groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let merged = groups.into_iter().map(|(key, mut evidence)| {
+            evidence.shrink_to_fit();
+            (key, evidence)
+        });
         let mut facts: Vec<Fact> = merged
             .into_iter()
             .map(|((relation, subject, object, negated), evidence)| {

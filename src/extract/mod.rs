@@ -405,6 +405,12 @@ impl Extractor {
             rule_hits: hits,
             ..Extraction::default()
         };
+        // Exact capacities: growing by doubling would copy (and briefly
+        // hold twice) the corpus's raw facts.
+        out.facts
+            .reserve_exact(parts.iter().map(|p| p.facts.len()).sum());
+        out.sentences
+            .reserve_exact(parts.iter().map(|p| p.sentences.len()).sum());
         for part in parts {
             out.facts.extend(part.facts);
             out.parsed += part.parsed;
@@ -1116,22 +1122,32 @@ fn push_facts(
     negated: bool,
     evidence: Evidence,
 ) {
-    let mut fired = false;
-    for subj in subjects {
-        for obj in objects.iter().filter(|o| *o != subj) {
-            fired = true;
-            out.facts.push(RawFact {
-                subject: subj.clone(),
-                relation: relation.to_string(),
-                object: obj.clone(),
-                negated,
-                evidence: evidence.clone(),
-            });
-        }
+    let pairs: Vec<(&String, &String)> = subjects
+        .iter()
+        .flat_map(|subj| {
+            objects
+                .iter()
+                .filter(move |o| *o != subj)
+                .map(move |obj| (subj, obj))
+        })
+        .collect();
+    let Some((last, rest)) = pairs.split_last() else {
+        return;
+    };
+    *out.rule_hits.entry(evidence.rule.clone()).or_default() += 1;
+    out.facts.reserve(pairs.len());
+    let fact = |(subj, obj): (&String, &String), evidence: Evidence| RawFact {
+        subject: subj.clone(),
+        relation: relation.to_string(),
+        object: obj.clone(),
+        negated,
+        evidence,
+    };
+    for &pair in rest {
+        out.facts.push(fact(pair, evidence.clone()));
     }
-    if fired {
-        *out.rule_hits.entry(evidence.rule.clone()).or_default() += 1;
-    }
+    // The last pair takes the evidence itself rather than a copy.
+    out.facts.push(fact(*last, evidence));
 }
 
 /// Stands for the story's actor while extracting a story that names none.
