@@ -87,6 +87,17 @@ pub struct Lookups {
     object_is_entity: Vec<bool>,
 }
 
+/// The reasons a fact's sources give that say something, joined.
+fn said_reasons_of(f: &Fact, config: &Config) -> String {
+    let said: Vec<&str> = Qualifier::REASONS
+        .iter()
+        .flat_map(|q| f.values(*q))
+        .filter(|r| super::clean::says_something(config, r))
+        .map(String::as_str)
+        .collect();
+    said.join("; ")
+}
+
 /// One reason a fact's sources give, with who gives it.
 #[derive(Debug, Clone)]
 pub(super) struct ReasonGroup {
@@ -283,13 +294,7 @@ impl Lookups {
                 g.says = super::clean::says_something(config, &g.text);
             }
             out.reasons.push(reasons);
-            let said: Vec<&str> = Qualifier::REASONS
-                .iter()
-                .flat_map(|q| f.values(*q))
-                .filter(|r| super::clean::says_something(config, r))
-                .map(String::as_str)
-                .collect();
-            out.said_reasons.push(said.join("; "));
+            out.said_reasons.push(said_reasons_of(f, config));
             out.disagreement_evidence.push(disagreement_evidence(f));
             out.fact_terms.push(terms);
             out.fact_entities.push(ents);
@@ -363,15 +368,7 @@ impl Lookups {
     fn said_reasons<'f>(&'f self, f: &Fact, config: &Config) -> std::borrow::Cow<'f, str> {
         match self.said_reasons.get(f.index) {
             Some(r) => std::borrow::Cow::Borrowed(r.as_str()),
-            None => {
-                let said: Vec<&str> = Qualifier::REASONS
-                    .iter()
-                    .flat_map(|q| f.values(*q))
-                    .filter(|r| super::clean::says_something(config, r))
-                    .map(String::as_str)
-                    .collect();
-                std::borrow::Cow::Owned(said.join("; "))
-            }
+            None => std::borrow::Cow::Owned(said_reasons_of(f, config)),
         }
     }
 

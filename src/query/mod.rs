@@ -107,15 +107,7 @@ impl Answerer {
         config: &Config,
     ) -> Answer {
         let question = request.display();
-        let ctx = Ctx {
-            facts,
-            articles,
-            config,
-            lexicon: &self.lexicon,
-            index: &self.index,
-            lookups: &self.lookups,
-            question: &question,
-        };
+        let ctx = self.ctx(facts, articles, config, &question);
         let mut ans = match request {
             Request::Question { text, truncated } => {
                 let mut a = self.ask(&ctx, text);
@@ -138,16 +130,27 @@ impl Answerer {
         articles: &[Article],
         config: &Config,
     ) -> String {
-        let ctx = Ctx {
+        self.ctx(facts, articles, config, "").sentence(fact)
+    }
+
+    /// What answering one question reads: the table, the articles, the
+    /// config and what was built from them at start.
+    fn ctx<'a>(
+        &'a self,
+        facts: &'a FactTable,
+        articles: &'a [Article],
+        config: &'a Config,
+        question: &'a str,
+    ) -> Ctx<'a> {
+        Ctx {
             facts,
             articles,
             config,
             lexicon: &self.lexicon,
             index: &self.index,
             lookups: &self.lookups,
-            question: "",
-        };
-        ctx.sentence(fact)
+            question,
+        }
     }
 
     fn command(&self, ctx: &Ctx<'_>, name: &str, options: &BTreeMap<String, String>) -> Answer {
