@@ -121,14 +121,17 @@ pub(super) fn adjective(a: &str) -> String {
     let Some(stem) = a.strip_suffix("est").or_else(|| a.strip_suffix("er")) else {
         return a.to_string();
     };
-    if is(stem, 'a') {
-        return stem.to_string();
+    stem_or_e(stem, 'a').unwrap_or_else(|| a.to_string())
+}
+
+/// `stem` ("larg", "mak") or `stem` + "e" ("large", "make"), whichever
+/// WordNet has in word class `class`.
+fn stem_or_e(stem: &str, class: char) -> Option<String> {
+    if is(stem, class) {
+        return Some(stem.to_string());
     }
     let e = format!("{stem}e");
-    if is(&e, 'a') {
-        return e;
-    }
-    a.to_string()
+    is(&e, class).then_some(e)
 }
 
 /// The base form of a verb.
@@ -148,16 +151,8 @@ pub(super) fn verb(v: &str) -> String {
         .strip_suffix("es")
         .or_else(|| v.strip_suffix("ed"))
         .or_else(|| v.strip_suffix("ing"));
-    if let Some(stem) = stem {
-        if is(stem, 'v') {
-            return stem.to_string();
-        }
-        let e = format!("{stem}e");
-        if is(&e, 'v') {
-            return e;
-        }
-    }
-    v.to_string()
+    stem.and_then(|stem| stem_or_e(stem, 'v'))
+        .unwrap_or_else(|| v.to_string())
 }
 
 /// The singular of a noun.
