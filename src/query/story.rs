@@ -314,6 +314,104 @@ fn focus<'f>(ctx: &Ctx<'_>, facts: Vec<&'f Fact>, about: &[&str]) -> Vec<&'f Fac
     }
 }
 
+/// The role a fact gives `entity` ("chairman of Globex"), if any. A role
+/// fact's subject holds the role; any other fact's role qualifier describes
+/// its object ("Globex picked Initech as its main partner": Initech is the
+/// main partner of Globex).
+fn role_of(f: &Fact, entity: &str) -> Option<String> {
+    let role = f.qualifier(Qualifier::Role)?;
+    let of = if f.relation == "role" {
+        (f.subject == entity).then_some(&f.object)?
+    } else {
+        (f.object == entity).then_some(&f.subject)?
+    };
+    (of != entity).then(|| format!("{role} of {of}"))
+}
+
+/// Sentences searched for an entity's description, at most: the first
+/// mentions describe a name; a large corpus is not read whole per question.
+const DESCRIBED_SEARCHED: usize = 60;
+
+/// How the articles describe an entity, in their own words: the appositive
+/// after its name ("Globex, the Ohio-based parts maker, said"), as
+/// (article, sentence, phrase), at most two, different phrases.
+fn descriptions(ctx: &Ctx<'_>, entity: &str) -> Vec<(usize, usize, String)> {
+    let mut names: Vec<String> = vec![entity.to_lowercase()];
+    names.extend(ctx.lexicon.aliases_of(entity).iter().cloned());
+    let mut out: Vec<(usize, usize, String)> = Vec::new();
+    for &d in ctx
+        .index
+        .entity_docs(entity)
+        .iter()
+        .take(DESCRIBED_SEARCHED)
+    {
+        let (article, sentence) = ctx.index.doc(d);
+        let text = &ctx.articles[article].sentences[sentence].text;
+        let Some(phrase) = names.iter().find_map(|n| appositive_after(text, n)) else {
+            continue;
+        };
+        if !out.iter().any(|(_, _, p)| p.eq_ignore_ascii_case(phrase)) {
+            out.push((article, sentence, phrase.to_string()));
+        }
+        if out.len() == 2 {
+            break;
+        }
+    }
+    out
+}
+
+/// The noun phrase set off by commas right after `name` (lower case) in
+/// `text`: it starts with a determiner or possessive and runs to the next
+/// comma, dash or the sentence's end ("Northwind, its biggest rival,").
+fn appositive_after<'t>(text: &'t str, name: &str) -> Option<&'t str> {
+    const OPENERS: [&str; 7] = ["a", "an", "the", "its", "their", "his", "her"];
+    if text.len() != text.to_lowercase().len() {
+        return None;
+    }
+    let lower = text.to_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(name).map(|i| i + from) {
+        from = i + name.len();
+        let starts_word = !lower[..i]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+        let Some(rest) = text[from..].strip_prefix(", ") else {
+            continue;
+        };
+        if !starts_word {
+            continue;
+        }
+        let end = rest
+            .find([',', ';', '(', ')', '"', '\u{201c}', '\u{2014}'])
+            .or_else(|| rest.find(" - "))
+            .unwrap_or(rest.len());
+        let phrase = rest[..end].trim_end_matches(['.', '!', '?', ' ']);
+        let words: Vec<&str> = phrase.split_whitespace().collect();
+        let reported = words
+            .last()
+            .is_some_and(|w| ["said", "says", "told", "added", "reported", "wrote"].contains(w));
+        // "Globex, a day after the ruling, said": time, not a description.
+        let when = words
+            .iter()
+            .any(|w| ["after", "before", "when", "while", "since", "until"].contains(w))
+            || words.get(1).is_some_and(|w| {
+                [
+                    "day", "days", "week", "weeks", "month", "months", "year", "years",
+                ]
+                .contains(w)
+            });
+        if (3..=14).contains(&words.len())
+            && OPENERS.contains(&words[0].to_lowercase().as_str())
+            && !reported
+            && !when
+        {
+            return Some(phrase);
+        }
+    }
+    None
+}
+
 /// Who or what an entity is, and what the articles say it did.
 pub fn about(ctx: &Ctx<'_>, entity: &str) -> Answer {
     let mut ans = ctx.answer("about");
@@ -327,22 +425,29 @@ pub fn about(ctx: &Ctx<'_>, entity: &str) -> Answer {
     // Roles first ("chairman of Globex"), then by support.
     facts.sort_by_key(|f| {
         (
-            !f.has(Qualifier::Role) || f.subject != entity,
+            role_of(f, entity).is_none(),
             std::cmp::Reverse(f.sources),
             f.index,
         )
     });
-    let roles: Vec<String> = facts
-        .iter()
-        .filter(|f| f.subject == entity && f.has(Qualifier::Role) && f.object != entity)
-        .map(|f| {
-            format!(
-                "{} of {}",
-                f.qualifier(Qualifier::Role).unwrap_or(""),
-                f.object
-            )
-        })
-        .collect();
+    let mut roles: Vec<String> = Vec::new();
+    for role in facts.iter().filter_map(|f| role_of(f, entity)) {
+        // One entry per role; a copy keeping the article's capitals ("AI")
+        // wins over a lower-cased one.
+        let caps = |r: &str| r.chars().filter(|c| c.is_uppercase()).count();
+        match roles.iter_mut().find(|r| r.eq_ignore_ascii_case(&role)) {
+            Some(r) if caps(r) < caps(&role) => *r = role,
+            Some(_) => {}
+            None => roles.push(role),
+        }
+    }
+    for (article, sentence, phrase) in descriptions(ctx, entity) {
+        let c = ctx.cite_sentence(&mut ans, article, sentence);
+        ans.items.push(Item {
+            text: format!("Described as \"{phrase}\""),
+            cites: vec![c],
+        });
+    }
     for f in facts.iter().take(10) {
         let cites = ctx.cite_fact(&mut ans, f, 2);
         ans.items.push(Item {
@@ -447,4 +552,33 @@ pub fn fact(ctx: &Ctx<'_>, id: &str) -> Answer {
         ctx.add_disagreements(&mut ans, &[f]);
     }
     ans.settle(Basis::Facts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::appositive_after;
+
+    #[test]
+    fn an_appositive_after_the_name_describes_it() {
+        let s = "Northwind, the Ohio-based parts maker, said on Monday it would appeal.";
+        assert_eq!(
+            appositive_after(s, "northwind"),
+            Some("the Ohio-based parts maker")
+        );
+        let s = "Regulators are looking into Gizmo, its screen-reading search tool.";
+        assert_eq!(
+            appositive_after(s, "gizmo"),
+            Some("its screen-reading search tool")
+        );
+        // Lists, reporting clauses and time adverbials are not descriptions.
+        for s in [
+            "Globex, Initech and Northwind bid.",
+            "The deal is off, Globex, the company said.",
+            "Globex, a day after the ruling, walked away.",
+            "Globex, which makes parts, said so.",
+            "MegaGlobex, the parent, said so.",
+        ] {
+            assert_eq!(appositive_after(s, "globex"), None, "{s}");
+        }
+    }
 }

@@ -228,7 +228,18 @@ impl Lexicon {
 
     /// Reads a question.
     pub fn understand(&self, question: &str) -> Understanding {
-        let lower = question.to_lowercase().replace(['’', '‘'], "'");
+        let straight = question.replace(['’', '‘'], "'");
+        let lower = straight.to_lowercase();
+        // A name that is also a common word ("Do" in a product's name, "Us")
+        // counts only when written with a capital, past the first word: the
+        // "do" of "what did Globex do?" is not a name.
+        let written_as_name = |s: usize, e: usize| {
+            s > 0
+                && straight.len() == lower.len()
+                && straight
+                    .get(s..e)
+                    .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
+        };
         let mut entities: Vec<Named> = Vec::new();
         let taken = |s: usize, e: usize, ents: &Vec<Named>| {
             ents.iter().any(|n| s < n.span.1 && n.span.0 < e)
@@ -252,7 +263,8 @@ impl Lexicon {
             let after_ok = after.is_empty()
                 || after.starts_with("'s")
                 || !after.chars().next().is_some_and(|c| c.is_alphanumeric());
-            if before_ok && after_ok && !taken(s, e, &entities) {
+            let word_ok = !self.stopwords.contains(&lower[s..e]) || written_as_name(s, e);
+            if before_ok && after_ok && word_ok && !taken(s, e, &entities) {
                 entities.push(Named {
                     name: name.clone(),
                     kind: kind.clone(),
@@ -594,6 +606,25 @@ mod tests {
         assert!(similarity("appel", "apple") >= 0.6);
         assert!(similarity("deepseak", "deepseek") > 0.85);
         assert!(similarity("weather", "apple") < 0.5);
+    }
+
+    #[test]
+    fn a_name_that_is_a_common_word_needs_its_capital() {
+        let mut config = Config::embedded().unwrap();
+        config.entities.push(crate::config::EntityConfig {
+            name: "Do".into(),
+            kind: "product".into(),
+            aliases: Vec::new(),
+            descriptions: Vec::new(),
+        });
+        let lexicon = Lexicon::new(&config, &FactTable::default());
+        let names = |q: &str| -> Vec<String> {
+            let u = lexicon.understand(q);
+            u.entities.into_iter().map(|n| n.name).collect()
+        };
+        assert!(names("What did Apple do?").iter().all(|n| n != "Do"));
+        assert!(names("Do the articles agree?").is_empty());
+        assert_eq!(names("Who makes Do?"), vec!["Do".to_string()]);
     }
 
     #[test]
