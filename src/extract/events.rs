@@ -395,6 +395,11 @@ impl Classes {
         Ok(out)
     }
 
+    /// Whether a verb (lemma) heads an event of some class.
+    pub fn is_event_verb(&self, lemma: &str) -> bool {
+        self.verbs.contains_key(lemma)
+    }
+
     /// Could this sentence hold an event? (Any word is a form of a head.)
     pub fn triggered(&self, norm: &str) -> bool {
         norm.split(|c: char| !c.is_alphanumeric() && c != '-')

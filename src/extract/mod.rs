@@ -23,7 +23,7 @@ use crate::corpus::{Article, Sentence};
 use crate::date::Date;
 use crate::facts::Qualifier;
 
-use crate::language::{self, clause::Grammar, LexiconTagger, PosTagger};
+use crate::language::{self, clause::Grammar, LexiconTagger, Pos, PosTagger, VForm};
 use events::Classes;
 use mentions::{Learnt, Mention, Tag, Tagger};
 use rules::{token_ids, Rule};
@@ -890,6 +890,9 @@ impl Extractor {
                     _ => {}
                 }
             }
+            if date.is_none() {
+                date = self.only_date_outside_events(s, mentions, analysis, e);
+            }
             // A headline reports the day's news: "Globex completes Initech
             // takeover" happened on the day it was published.
             if date.is_none() && s.heading && !article.date_estimated && reports_news(analysis, e) {
@@ -937,6 +940,84 @@ impl Extractor {
             push_facts(out, &agents, &e.relation, &objects, e.negated, evidence);
         }
         seen
+    }
+
+    /// The date of an event whose own words hold none, when the sentence
+    /// has one date (however often written, "on Thursday, Jan. 22") and it
+    /// plainly belongs to the event: either it opens the sentence ("In
+    /// January, Globex opened a review", "Nov. 28: Globex ...") or it follows the event's clause
+    /// with nothing but that clause's own modifiers between ("Globex
+    /// completed the deal that puts its plants into a venture run by
+    /// Initech on Thursday"), not in another event's clause, and not a date
+    /// something is measured against ("before the deadline").
+    fn only_date_outside_events(
+        &self,
+        s: &Sentence,
+        mentions: &[Mention],
+        analysis: &language::Analysis,
+        event: &events::Event,
+    ) -> Option<crate::date::Date> {
+        let mut dates = mentions.iter().filter_map(|m| match &m.tag {
+            Tag::Date(d) => Some((m, *d)),
+            _ => None,
+        });
+        let (first, day) = dates.next()?;
+        let day = day?;
+        for (m, d) in std::iter::once((first, Some(day))).chain(dates) {
+            if d != Some(day) || reference_date(&s.norm[..m.start]) {
+                return None;
+            }
+        }
+        let span = |i: usize| analysis.tokens.get(i).map(|t| t.span.clone());
+        let (from, to) = (
+            span(event.tokens.start)?.start,
+            span(event.tokens.end.checked_sub(1)?)?.end,
+        );
+        if first.end <= from {
+            let opens = s.norm[..first.start].split_whitespace().count() <= 1
+                && s.norm[first.end..]
+                    .trim_start_matches([' ', '*'])
+                    .starts_with([',', ':']);
+            return opens.then_some(day);
+        }
+        if first.start < to {
+            return None;
+        }
+        let gap = &s.norm[to..first.start];
+        if gap.contains([',', ';', ':', '(', '"']) || gap.contains(" and ") || gap.contains(" but ")
+        {
+            return None;
+        }
+        // No other finite verb between ("..., and Initech expects to close
+        // it in 2024"), but for a relative clause in the present, which
+        // describes rather than happens ("the deal that puts ...").
+        let between: Vec<&language::Token> = analysis
+            .tokens
+            .iter()
+            .filter(|t| t.span.start >= to && t.span.end <= first.start)
+            .collect();
+        let finite = between.iter().enumerate().any(|(i, t)| match t.pos {
+            Pos::Modal | Pos::Verb(VForm::Past) => true,
+            Pos::Verb(VForm::Present) => {
+                !matches!(i.checked_sub(1).map(|p| &between[p].pos), Some(Pos::Wh))
+            }
+            _ => false,
+        });
+        if finite {
+            return None;
+        }
+        let in_event = analysis.clauses.iter().any(|c| {
+            span(c.tokens.start).is_some_and(|t| first.start >= t.start)
+                && c.tokens
+                    .end
+                    .checked_sub(1)
+                    .and_then(span)
+                    .is_some_and(|t| first.end <= t.end)
+                && std::iter::once(&c.verb.lemma)
+                    .chain(&c.verb.control)
+                    .any(|v| self.classes.is_event_verb(v))
+        });
+        (!in_event).then_some(day)
     }
 
     fn apply_rules(
