@@ -545,9 +545,16 @@ impl Classes {
                 if c.particles.iter().any(|p| p == w) {
                     continue;
                 }
+                // "vote in favour of": a noun that is the object of the
+                // preposition before it.
+                let noun_of_prep = k > 0
+                    && c.preps.iter().any(|(p, o)| {
+                        *p == f.rest[k - 1] && a.phrases[*o].noun.as_ref() == Some(w)
+                    });
                 match c.preps.iter().find(|(p, _)| p == w) {
                     Some((_, o)) if last => patient = Some(*o),
                     Some(_) => {}
+                    None if noun_of_prep && !last => {}
                     None => ok = false,
                 }
             }

@@ -514,6 +514,18 @@ impl Tagger {
                 norm[..s].trim().is_empty() || norm[..s].trim_end().ends_with(['"', ':']);
             let single = j == i;
             let known = learnt.get(text);
+            // "Shareholders of Globex voted": a plural noun opening the
+            // sentence is capitalised for that alone; the name starts after
+            // the joiner.
+            if sentence_start && !single && known.is_none() && learnt.get(w).is_none() {
+                let joined = words
+                    .get(i + 1)
+                    .is_some_and(|&(a, b)| self.joiners.contains(&norm[a..b]));
+                if joined && w.ends_with('s') && !w.ends_with("ss") {
+                    i += 2;
+                    continue;
+                }
+            }
             // A lone capitalised word opening the sentence is usually just
             // a capitalised word; trust it only when the corpus knows it.
             if sentence_start && single && known.is_none() {
