@@ -708,7 +708,7 @@ fn other_stories_answer_from_a_story_file_and_articles_only() {
         ("adobe-figma", 22),
         ("msft-activision", 22),
         ("kroger-albertsons", 22),
-        ("nvidia-arm", 20),
+        ("nvidia-arm", 21),
         ("capone-discover", 19),
         ("tiktok-divestiture", 23),
         // Not a deal: a product unveiled, criticised, enquired into by a
@@ -747,6 +747,16 @@ fn what_did_someone_do_tells_about_them_with_roles_and_descriptions() {
     assert!(a.answered, "{}", a.body_text());
     assert_eq!(a.intent, "about");
     assert!(a.items.iter().any(|i| i.text.contains("rejected Baidu")));
+    assert!(a.items.iter().any(|i| i.text.contains("Alibaba")));
+    // "... with Y": the facts that involve Y.
+    let a = ask(&engine, "What did Apple do with Baidu?");
+    assert_eq!(a.intent, "about");
+    assert!(!a.items.is_empty());
+    assert!(
+        a.items.iter().all(|i| i.text.contains("Baidu")),
+        "{}",
+        a.body_text()
+    );
     // A role given with "as" belongs to the object: Baidu was Apple's
     // partner, not the other way round; one entry per role whatever its case.
     let a = ask(&engine, "/about entity:Baidu");

@@ -833,16 +833,25 @@ fn clauses(
         // sued Y": a finite verb coordinated by "and" with no subject of its
         // own has the subject of the last clause of the same form that is
         // not a subordinate insert ("after judges blocked it").
+        // So does a verb group opened by a modal after one so opened ("X
+        // will keep the fee, and will instead list Y").
+        let modal = t[vg.tokens.start].pos == Pos::Modal;
         if subject.is_none()
             && start > 0
             && t[start - 1].lower == "and"
-            && matches!(t[vg.head].pos, Pos::Verb(VForm::Past | VForm::Present))
+            && (modal || matches!(t[vg.head].pos, Pos::Verb(VForm::Past | VForm::Present)))
         {
             let form = t[vg.head].pos;
             subject = out
                 .iter()
                 .rev()
-                .filter(|c| t[c.verb.head].pos == form)
+                .filter(|c| {
+                    if modal {
+                        t[c.verb.tokens.start].pos == Pos::Modal
+                    } else {
+                        t[c.verb.head].pos == form
+                    }
+                })
                 .find(|c| {
                     // Back from its verb to the comma before: no subordinator.
                     let v = c.verb.tokens.start;
@@ -1228,6 +1237,18 @@ mod tests {
         );
         // The insert's subject is not the one kept.
         assert!(!c.iter().any(|c| c.starts_with("[a judge] <sue>")), "{c:?}");
+    }
+
+    #[test]
+    fn a_modal_verb_coordinated_keeps_the_main_subject() {
+        let c = clauses(
+            "Northwind will keep the fee that Globex paid in advance, and will instead prepare to list Initech.",
+        );
+        assert!(
+            c.iter()
+                .any(|c| c.starts_with("[Northwind] <prepare+list> [Initech]")),
+            "{c:?}"
+        );
     }
 
     #[test]

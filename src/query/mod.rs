@@ -476,14 +476,25 @@ impl Answerer {
             AnswerKind::About => {
                 // "Who is X?", "what happened to X?": only when the question
                 // is X and function words; otherwise it asks about a relation.
-                let filler: Vec<String> = ["happened", "happening", "tell", "know"]
+                let filler: Vec<String> = ["happened", "happening", "tell", "know", "now", "next"]
                     .iter()
                     .map(|w| self.lexicon.term(w))
                     .collect();
-                let only_entity =
-                    u.entities.len() == 1 && u.terms.iter().all(|t| filler.contains(t));
+                // "What will X do with Y?": X's facts that involve Y.
+                let with = match u.entities.as_slice() {
+                    [_, y] => {
+                        let before = u.lower[..y.span.0].trim_end();
+                        [" with", " about", " to"]
+                            .iter()
+                            .any(|p| before.ends_with(p))
+                            .then_some(y.name.as_str())
+                    }
+                    _ => None,
+                };
+                let only_entity = (u.entities.len() == 1 || with.is_some())
+                    && u.terms.iter().all(|t| filler.contains(t));
                 match u.entities.first() {
-                    Some(e) if only_entity => story::about(ctx, &e.name),
+                    Some(e) if only_entity => story::about_with(ctx, &e.name, with),
                     _ => respond::list(ctx, chosen, u, false),
                 }
             }

@@ -414,6 +414,12 @@ fn appositive_after<'t>(text: &'t str, name: &str) -> Option<&'t str> {
 
 /// Who or what an entity is, and what the articles say it did.
 pub fn about(ctx: &Ctx<'_>, entity: &str) -> Answer {
+    about_with(ctx, entity, None)
+}
+
+/// `about`, narrowed to the facts that also involve `with` when there are
+/// any ("what will Globex do with Initech?").
+pub fn about_with(ctx: &Ctx<'_>, entity: &str, with: Option<&str>) -> Answer {
     let mut ans = ctx.answer("about");
     let info = ctx.facts.entities().get(entity);
     let mut facts: Vec<&Fact> = ctx
@@ -422,6 +428,16 @@ pub fn about(ctx: &Ctx<'_>, entity: &str) -> Answer {
         .iter()
         .filter_map(|&i| ctx.facts.all().get(i))
         .collect();
+    if let Some(w) = with {
+        let both: Vec<&Fact> = facts
+            .iter()
+            .copied()
+            .filter(|f| f.subject == w || f.object == w)
+            .collect();
+        if !both.is_empty() {
+            facts = both;
+        }
+    }
     // Roles first ("chairman of Globex"), then by support.
     facts.sort_by_key(|f| {
         (
