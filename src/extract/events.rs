@@ -48,6 +48,12 @@ pub struct EventConfig {
     /// of Initech.
     #[serde(default)]
     pub from_agent: bool,
+    /// The verbs take a goal whose object is theirs: "sued to block the
+    /// deal" is a suit against the deal. Other classes give no fact from a
+    /// verb before an infinitive ("chose to sue Initech" is no choice of
+    /// Initech).
+    #[serde(default)]
+    pub goal: bool,
     /// Verbs of urging ("urge", "call on"): the class's verbs give a fact
     /// only as what the urging verb's object is urged to do, and the agent
     /// is whoever urged: "lawmakers urged regulators to reject the deal"
@@ -162,6 +168,7 @@ pub struct Class {
     dates_object: bool,
     speaker_agent: bool,
     from_agent: bool,
+    goal: bool,
     urged_by: Vec<String>,
     price: bool,
     quantity: bool,
@@ -334,6 +341,7 @@ impl Classes {
                 dates_object: e.dates_object,
                 speaker_agent: e.speaker_agent,
                 from_agent: e.from_agent,
+                goal: e.goal,
                 urged_by: e.urged_by.iter().map(|v| v.to_lowercase()).collect(),
                 price: e.roles.iter().any(|r| r == "price"),
                 quantity: e.roles.iter().any(|r| r == "quantity"),
@@ -633,13 +641,17 @@ impl Classes {
                 mentions,
             );
         }
-        // The control verbs: "sued to block", "agreed to buy".
+        // The control verbs of classes that take a goal: "sued to block".
+        // An obligation before one ("will have to sue") is no event.
         if c.verb.passive {
             return;
         }
-        for ctl in &c.verb.control {
+        for (i, ctl) in c.verb.control.iter().enumerate() {
+            let obliged = c.verb.control[..i]
+                .iter()
+                .any(|v| matches!(v.as_str(), "have" | "need" | "ought"));
             for f in self.verbs.get(ctl).into_iter().flatten() {
-                if !f.rest.is_empty() {
+                if !f.rest.is_empty() || obliged || !self.classes[f.class].goal {
                     continue;
                 }
                 let class = &self.classes[f.class];
