@@ -700,7 +700,7 @@ fn a_broken_rule_example_names_its_rule() {
 
 #[test]
 fn other_stories_answer_from_a_story_file_and_articles_only() {
-    // Six stories nobody tuned the language file for, each a story file
+    // Stories nobody tuned the language file for, each a story file
     // (only [story] and [[entity]]) and a folder of restated articles. The
     // floors are what the language layer answers today: a change may raise
     // them, never lower them.
@@ -714,6 +714,9 @@ fn other_stories_answer_from_a_story_file_and_articles_only() {
         // Not a deal: a product unveiled, criticised, enquired into by a
         // regulator, delayed twice, previewed and rolled out.
         ("recall-feature", 19),
+        // Not a deal either: an in-flight blowout, a grounding, an
+        // investigation, the return to service. Written after the rest.
+        ("max9-door-plug", 18),
     ] {
         let dir = root().join("tests/fixtures/stories").join(story);
         let engine = Engine::load_story(
@@ -1078,10 +1081,11 @@ fn with_no_gazetteer_names_found_in_the_text_carry_the_story() {
         ("adobe-figma", 20),
         ("msft-activision", 16),
         ("kroger-albertsons", 16),
-        ("nvidia-arm", 17),
+        ("nvidia-arm", 18),
         ("capone-discover", 16),
-        ("tiktok-divestiture", 17),
-        ("recall-feature", 15),
+        ("tiktok-divestiture", 19),
+        ("recall-feature", 17),
+        ("max9-door-plug", 17),
     ] {
         let fixture = root().join("tests/fixtures/stories").join(story);
         let engine =

@@ -593,6 +593,27 @@ impl Classes {
             if !noun_ok {
                 continue;
             }
+            // With nothing acted on, a class's default object ("the deal")
+            // stands in only for a plain use: not "examining whether ...",
+            // whose object is a question, nor "appealed to residents to
+            // report ...", a plea to people, not to a court.
+            if patient_np.is_none() && class.object.is_some() {
+                let question = c
+                    .preps
+                    .iter()
+                    .any(|(p, _)| matches!(p.as_str(), "whether" | "if" | "how"));
+                let plea = c.preps.iter().any(|(p, o)| {
+                    p == "to"
+                        && a.phrases[*o].mentions.is_empty()
+                        && !a.phrases[*o]
+                            .noun
+                            .as_ref()
+                            .is_some_and(|n| self.institutions.contains(n))
+                });
+                if question || plea {
+                    continue;
+                }
+            }
             let role = c
                 .preps
                 .iter()
