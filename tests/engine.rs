@@ -716,7 +716,7 @@ fn other_stories_answer_from_a_story_file_and_articles_only() {
         ("recall-feature", 19),
         // Not a deal either: an in-flight blowout, a grounding, an
         // investigation, the return to service. Written after the rest.
-        ("max9-door-plug", 19),
+        ("max9-door-plug", 20),
     ] {
         let dir = root().join("tests/fixtures/stories").join(story);
         let engine = Engine::load_story(

@@ -461,25 +461,48 @@ impl Lexicon {
             .iter()
             .map(|&(s, e)| (s, stem(&lower[s..e])))
             .collect();
+        // Where each relation's asks are found, and, per position, which.
+        let found_at = |order: usize| -> Vec<(usize, bool)> {
+            let asks = self.asks.get(order).map_or(&[][..], |a| a.as_slice());
+            asks.iter()
+                .filter_map(|(k, sk)| {
+                    let pos = find_word_prefix(lower, k).or_else(|| {
+                        let sk = sk.as_ref()?;
+                        stems.iter().find(|(_, st)| st == sk).map(|(p, _)| *p)
+                    })?;
+                    Some((pos, k.contains(' ')))
+                })
+                .collect()
+        };
+        let all_found: Vec<Vec<(usize, bool)>> =
+            (0..config.relations.len()).map(found_at).collect();
+        // "launch its probe", "file a lawsuit", "open an inquiry": a light
+        // verb whose object, within three words, another relation asks
+        // about; the object says what the question is about.
+        let light = |order: usize, pos: usize| {
+            let Some(i) = words.iter().position(|w| w.0 == pos) else {
+                return false;
+            };
+            let verb = &lower[words[i].0..words[i].1];
+            LIGHT_VERBS.contains(&verb)
+                && all_found.iter().enumerate().any(|(o, found)| {
+                    o != order
+                        && found
+                            .iter()
+                            .any(|(p, _)| words[i + 1..].iter().take(3).any(|w| w.0 == *p))
+                })
+        };
         let mut best: Vec<(f64, usize, String)> = Vec::new();
         for (order, r) in config.relations.iter().enumerate() {
             // One word of the question counts once per relation ("need"
             // and "needs" both match "needs"): the best weight wins.
             let mut at: HashMap<usize, f64> = HashMap::new();
-            let asks = self.asks.get(order).map_or(&[][..], |a| a.as_slice());
             let _ = r;
-            for (k, sk) in asks {
-                // As written ("evaluat" starts "evaluated"), else by stem
-                // ("blocked" asks about "block").
-                let found = find_word_prefix(lower, k).or_else(|| {
-                    let sk = sk.as_ref()?;
-                    stems.iter().find(|(_, st)| st == sk).map(|(p, _)| *p)
-                });
-                let Some(pos) = found else {
-                    continue;
-                };
+            // As written ("evaluat" starts "evaluated"), else by stem
+            // ("blocked" asks about "block").
+            for &(pos, phrase) in &all_found[order] {
                 let mut w = 1.0;
-                if k.contains(' ') {
+                if phrase {
                     w += 1.0;
                 }
                 if pos < early_end {
@@ -488,7 +511,7 @@ impl Lexicon {
                 let word_end = lower[pos..]
                     .find(|c: char| !c.is_alphanumeric() && c != '-')
                     .map_or(lower.len(), |e| pos + e);
-                if self.topic_words.contains(&lower[pos..word_end]) {
+                if self.topic_words.contains(&lower[pos..word_end]) || light(order, pos) {
                     w *= 0.4;
                 }
                 let e = at.entry(pos).or_insert(0.0);
@@ -519,6 +542,12 @@ impl Lexicon {
         best.into_iter().map(|b| b.2).collect()
     }
 }
+
+/// Verbs that take an event as their object ("launch a probe").
+const LIGHT_VERBS: &[&str] = &[
+    "launch", "launched", "launches", "open", "opened", "opens", "start", "started", "begin",
+    "began", "file", "filed",
+];
 
 /// Byte spans of the words of a lower-cased text.
 pub fn word_spans(s: &str) -> Vec<(usize, usize)> {
@@ -606,6 +635,16 @@ mod tests {
         assert!(similarity("appel", "apple") >= 0.6);
         assert!(similarity("deepseak", "deepseek") > 0.85);
         assert!(similarity("weather", "apple") < 0.5);
+    }
+
+    #[test]
+    fn a_light_verb_gives_way_to_the_event_it_takes() {
+        let config = Config::embedded().unwrap();
+        let lexicon = Lexicon::new(&config, &FactTable::default());
+        let chosen = lexicon.choose_relations(&config, "when did the agency launch its probe");
+        assert_eq!(chosen, vec!["reviewed".to_string()]);
+        let chosen = lexicon.choose_relations(&config, "when did globex launch gizmo");
+        assert_eq!(chosen, vec!["launched".to_string()]);
     }
 
     #[test]
