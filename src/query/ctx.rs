@@ -85,6 +85,8 @@ pub struct Lookups {
     said_reasons: Vec<String>,
     /// Per fact: its object is a known entity (else a topic).
     object_is_entity: Vec<bool>,
+    /// What `/timeline` shows: the same whoever asks.
+    timeline: super::story::Timeline,
 }
 
 /// The reasons a fact's sources give that say something, joined.
@@ -202,6 +204,7 @@ impl Lookups {
     ) -> Lookups {
         let mut out = Lookups {
             deal_parties: main_deal(config, facts),
+            timeline: super::story::timeline_of(config, facts, articles),
             topic_words: config
                 .query
                 .topic_words
@@ -390,6 +393,11 @@ impl Lookups {
         self.reasons.get(fact).map_or(&[], |v| v.as_slice())
     }
 
+    /// What `/timeline` shows.
+    pub(super) fn timeline(&self) -> &super::story::Timeline {
+        &self.timeline
+    }
+
     /// Facts whose object is a topic rather than an entity.
     pub fn topic_facts(&self) -> &[usize] {
         &self.topic_facts
@@ -467,10 +475,7 @@ impl<'a> Ctx<'a> {
 
     /// Whether the evidence is an article's headline.
     pub(super) fn heading(&self, e: &Evidence) -> bool {
-        self.articles
-            .get(e.article)
-            .and_then(|a| a.sentences.get(e.sentence))
-            .is_some_and(|s| s.heading)
+        is_heading(self.articles, e)
     }
 
     /// Up to `max` pieces of evidence for a fact: running text before
@@ -851,6 +856,14 @@ impl<'a> Ctx<'a> {
             });
         }
     }
+}
+
+/// Whether the evidence is an article's headline.
+pub(super) fn is_heading(articles: &[Article], e: &Evidence) -> bool {
+    articles
+        .get(e.article)
+        .and_then(|a| a.sentences.get(e.sentence))
+        .is_some_and(|s| s.heading)
 }
 
 /// Drops repeated strings, keeping the first of each.
