@@ -137,6 +137,18 @@ impl ArticleSet {
         new
     }
 
+    /// Adds every article of another set given as its words (bit `i` of
+    /// word `w` is article `64 * w + i`): a word at a time.
+    pub(crate) fn union_words(&mut self, words: &[u64]) {
+        if words.len() > self.words.len() {
+            self.words.resize(words.len(), 0);
+        }
+        for (mine, &theirs) in self.words.iter_mut().zip(words) {
+            self.len += (theirs & !*mine).count_ones() as usize;
+            *mine |= theirs;
+        }
+    }
+
     /// Whether the article is in the set.
     pub fn contains(&self, article: usize) -> bool {
         self.words
@@ -280,12 +292,14 @@ impl Answer {
 
 /// `[1][3]` for a list of citation numbers.
 pub fn markers(cites: &[usize]) -> String {
+    use std::fmt::Write;
     let mut s = String::new();
     if !cites.is_empty() {
         s.push(' ');
     }
     for c in cites {
-        s.push_str(&format!("[{c}]"));
+        // Written in place: a long answer has hundreds of markers.
+        let _ = write!(s, "[{c}]");
     }
     s
 }
