@@ -757,6 +757,78 @@ mod tests {
     use crate::corpus::Reader;
     use crate::extract::Extractor;
 
+    /// [`Fact::fill`] the old way: one replacement after another.
+    fn fill_by_replacing(f: &Fact, template: &str, subject: &str, label: &str) -> String {
+        let mut out = template
+            .replace("{subject}", subject)
+            .replace("{label}", label)
+            .replace("{object}", &f.object);
+        for (k, v) in &f.qualifiers {
+            out = out.replace(&format!("{{{k}}}"), v.first().map_or("", |s| s.as_str()));
+        }
+        let mut clean = String::new();
+        let mut skip = false;
+        for c in out.chars() {
+            match c {
+                '{' => skip = true,
+                '}' => skip = false,
+                c if !skip => clean.push(c),
+                _ => {}
+            }
+        }
+        clean.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn filling_in_one_pass_gives_what_replacing_gave() {
+        let fact = |object: &str, reason: &str| Fact {
+            id: FactId(0),
+            index: 0,
+            subject: "Northwind".into(),
+            relation: "dropped".into(),
+            object: object.into(),
+            negated: false,
+            qualifiers: [("reason".to_string(), vec![reason.to_string()])]
+                .into_iter()
+                .collect(),
+            evidence: Vec::new(),
+            sources: 1,
+            hedged: false,
+            disagreements: Vec::new(),
+            when: None,
+            event: None,
+            reported: (None, None),
+        };
+        let facts = [
+            fact("Globex", "too  small"),
+            fact("the {deal}", "cost"),
+            fact("Initech", "a {reason} here"),
+            fact("", ""),
+        ];
+        let templates = [
+            "{subject} {label} {object}",
+            "{subject} {label} {object} ({reason})",
+            "{subject} said {unknown} {object}.",
+            "  {subject}   {label}  ",
+            "{subject} {label} {object",
+            "{subject} } {label}",
+            "{sub{subject}ject} {object}",
+            "",
+        ];
+        for f in &facts {
+            for t in templates {
+                for subject in ["Acme", "", "A{b}c"] {
+                    assert_eq!(
+                        f.fill(t, subject, "dropped"),
+                        fill_by_replacing(f, t, subject, "dropped"),
+                        "{t:?} with {subject:?} and {:?}",
+                        f.object
+                    );
+                }
+            }
+        }
+    }
+
     const CONFIG: &str = r#"
 [story]
 title = "t"

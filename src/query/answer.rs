@@ -303,3 +303,24 @@ pub fn markers(cites: &[usize]) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adding_words_is_adding_their_articles() {
+        let mut by_one = ArticleSet::default();
+        by_one.extend([3, 70, 5]);
+        let mut by_words = by_one.clone();
+        let other = [3usize, 64, 130, 190];
+        let mut words = vec![0u64; 190 / 64 + 1];
+        for a in other {
+            words[a / 64] |= 1 << (a % 64);
+        }
+        by_one.extend(other);
+        by_words.union_words(&words);
+        assert_eq!(by_one, by_words);
+        assert_eq!(by_words.len(), 6);
+    }
+}

@@ -770,3 +770,31 @@ fn quoted(ctx: &Ctx<'_>, q: &Query<'_>, hits: Vec<Hit>) -> Answer {
     };
     ans.settle(Basis::Quotes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_union_reads_as_its_lists_merged() {
+        let a = [1u32, 4, 7, 9];
+        let b = [2u32, 4, 9, 12, 15];
+        let c = [4u32];
+        let union = Union {
+            lists: vec![&a[..], &b[..], &c[..]],
+        };
+        let mut merged: Vec<u32> = a.iter().chain(&b).chain(&c).copied().collect();
+        merged.sort_unstable();
+        merged.dedup();
+        assert_eq!(union.iter().collect::<Vec<_>>(), merged);
+        for n in 0..12 {
+            assert_eq!(union.shorter_than(n), merged.len() < n, "{n}");
+        }
+        for d in 0..16 {
+            assert_eq!(union.contains(d), merged.contains(&d), "{d}");
+        }
+        let empty = Union::default();
+        assert_eq!(empty.iter().count(), 0);
+        assert!(empty.shorter_than(1) && !empty.shorter_than(0));
+    }
+}

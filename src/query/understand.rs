@@ -665,6 +665,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn question_words_found_beforehand_are_found_where_searching_finds_them() {
+        let texts = [
+            "who did northwind reject",
+            "why was globex rejected after the rejection",
+            "the partner's partnership partnered",
+            "a-a-a a-a",
+            "re-reject rejected",
+            "",
+        ];
+        let words = ["reject", "partner", "a-a", "re", "rejected after", "z"];
+        for s in texts {
+            for k in words {
+                let occurs: Vec<usize> = s.match_indices(k).map(|(p, _)| p).collect();
+                // Every occurrence, overlapping ones too.
+                let mut all: Vec<usize> = (0..s.len())
+                    .filter(|&p| s.is_char_boundary(p) && s[p..].starts_with(k))
+                    .collect();
+                all.sort_unstable();
+                assert!(occurs.iter().all(|p| all.contains(p)));
+                assert_eq!(
+                    word_prefix_at(s, k, &all),
+                    find_word_prefix(s, k),
+                    "{k:?} in {s:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn stems_and_similarity() {
         assert_eq!(stem("rejected"), "reject");
         assert_eq!(stem("companies"), stem("company"));
