@@ -322,8 +322,22 @@ fn bench_restart(settings: &Settings, config: &Config) -> Option<(String, Engine
         size as f64 / 1e6,
         cold.as_secs_f64() / warm.as_secs_f64().max(1e-9)
     );
+    let (answerer, index) = Timing::measure(|| {
+        Answerer::new(engine.config(), engine.facts(), engine.articles()).expect("answerer builds")
+    });
+    drop(black_box(answerer));
+    println!(
+        "  Answerer::new on {} articles: {} wall, {} CPU",
+        engine.articles().len(),
+        fmt_dur(index.wall),
+        index.cpu.map_or("?".to_string(), fmt_dur)
+    );
     println!();
-    let _ = std::fs::remove_dir_all(&dir);
+    if std::env::var_os("FACTDESK_BENCH_KEEP_RESTART").is_some() {
+        println!("  corpus kept in {}", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     Some((format!("{n}art"), engine))
 }
 
@@ -927,7 +941,59 @@ impl Latency {
     }
 }
 
+/// With `FACTDESK_BENCH_DUMP=FILE`, appends every bench question's answer
+/// on `engine` (and those of the `ask`/`command` lines of the question
+/// files listed in `FACTDESK_BENCH_DUMP_EXTRA`, colon-separated) to FILE,
+/// so a change meant to be faster can be checked to answer the same.
+fn dump_answers(engine: &Engine, questions: &[(String, String)]) {
+    use std::io::Write;
+    let Ok(path) = std::env::var("FACTDESK_BENCH_DUMP") else {
+        return;
+    };
+    let mut asked: Vec<String> = questions.iter().map(|(_, q)| q.clone()).collect();
+    for file in std::env::var("FACTDESK_BENCH_DUMP_EXTRA")
+        .unwrap_or_default()
+        .split(':')
+        .filter(|f| !f.is_empty())
+    {
+        let text = std::fs::read_to_string(file).expect("question file reads");
+        for line in text.lines() {
+            let line = line.trim();
+            for key in ["ask = ", "command = "] {
+                if let Some(v) = line.strip_prefix(key) {
+                    asked.push(v.trim_matches('"').replace("\\\"", "\""));
+                }
+            }
+        }
+    }
+    let mut names: Vec<&String> = engine.facts().entities().keys().collect();
+    names.sort();
+    for n in names {
+        for cmd in ["/about entity:", "/why entity:", "/quotes person:"] {
+            asked.push(format!("{cmd}{n}"));
+        }
+    }
+    for f in engine.facts().all() {
+        asked.push(format!("/fact id:{}", f.id));
+    }
+    let mut out = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .expect("dump file opens");
+    writeln!(out, "#### engine with {} facts", engine.facts().len()).expect("dump writes");
+    for q in asked {
+        let q = match (q.as_str(), engine.facts().all().first()) {
+            (FIRST_FACT, Some(f)) => format!("/fact id:{}", f.id),
+            _ => q,
+        };
+        let a = engine.answer(&engine.parse_request(&q));
+        writeln!(out, "## {q}\n{a:?}").expect("dump writes");
+    }
+}
+
 fn bench_latency(settings: &Settings, engine: &Engine, questions: &[(String, String)]) -> Latency {
+    dump_answers(engine, questions);
     let mut per_question = Vec::new();
     for (_, q) in questions {
         let q = match (q.as_str(), engine.facts().all().first()) {

@@ -137,6 +137,18 @@ impl ArticleSet {
         new
     }
 
+    /// Adds every article of another set given as its words (bit `i` of
+    /// word `w` is article `64 * w + i`): a word at a time.
+    pub(crate) fn union_words(&mut self, words: &[u64]) {
+        if words.len() > self.words.len() {
+            self.words.resize(words.len(), 0);
+        }
+        for (mine, &theirs) in self.words.iter_mut().zip(words) {
+            self.len += (theirs & !*mine).count_ones() as usize;
+            *mine |= theirs;
+        }
+    }
+
     /// Whether the article is in the set.
     pub fn contains(&self, article: usize) -> bool {
         self.words
@@ -280,12 +292,35 @@ impl Answer {
 
 /// `[1][3]` for a list of citation numbers.
 pub fn markers(cites: &[usize]) -> String {
+    use std::fmt::Write;
     let mut s = String::new();
     if !cites.is_empty() {
         s.push(' ');
     }
     for c in cites {
-        s.push_str(&format!("[{c}]"));
+        // Written in place: a long answer has hundreds of markers.
+        let _ = write!(s, "[{c}]");
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adding_words_is_adding_their_articles() {
+        let mut by_one = ArticleSet::default();
+        by_one.extend([3, 70, 5]);
+        let mut by_words = by_one.clone();
+        let other = [3usize, 64, 130, 190];
+        let mut words = vec![0u64; 190 / 64 + 1];
+        for a in other {
+            words[a / 64] |= 1 << (a % 64);
+        }
+        by_one.extend(other);
+        by_words.union_words(&words);
+        assert_eq!(by_one, by_words);
+        assert_eq!(by_words.len(), 6);
+    }
 }

@@ -75,7 +75,7 @@ pub struct Lookups {
     topic_words: HashSet<String>,
     /// Per fact: its distinct articles, by position (a fact stated
     /// thousands of times on a large corpus rests on hundreds).
-    fact_articles: Vec<Vec<u32>>,
+    fact_articles: Vec<FactArticles>,
     /// Per fact of a relation that quotes its object: whether the object
     /// stands inside quotation marks in one of its sentences (a reported
     /// fact would be read in full to find it is not, per question).
@@ -85,6 +85,33 @@ pub struct Lookups {
     said_reasons: Vec<String>,
     /// Per fact: its object is a known entity (else a topic).
     object_is_entity: Vec<bool>,
+    /// What `/timeline` shows: the same whoever asks.
+    timeline: super::story::Timeline,
+}
+
+/// A fact's distinct articles: a list in evidence order, or for a fact
+/// stated in many articles a bit per article of the corpus, whichever is
+/// smaller; the bits are added to an answer's support a word at a time.
+#[derive(Debug)]
+enum FactArticles {
+    List(Vec<u32>),
+    /// Words of an [`super::answer::ArticleSet`], up to the word of the
+    /// last article.
+    Bits(Vec<u64>),
+}
+
+impl FactArticles {
+    fn new(list: Vec<u32>) -> FactArticles {
+        let words = list.iter().max().map_or(0, |&m| m as usize / 64 + 1);
+        if words * 8 >= list.len() * 4 {
+            return FactArticles::List(list);
+        }
+        let mut bits = vec![0u64; words];
+        for a in list {
+            bits[a as usize / 64] |= 1 << (a % 64);
+        }
+        FactArticles::Bits(bits)
+    }
 }
 
 /// The reasons a fact's sources give that say something, joined.
@@ -202,6 +229,7 @@ impl Lookups {
     ) -> Lookups {
         let mut out = Lookups {
             deal_parties: main_deal(config, facts),
+            timeline: super::story::timeline_of(config, facts, articles),
             topic_words: config
                 .query
                 .topic_words
@@ -230,13 +258,13 @@ impl Lookups {
             out.quoted_directly.push(
                 speech_relations.contains(f.relation.as_str()) && super::speech::quoted_directly(f),
             );
-            out.fact_articles.push(
+            out.fact_articles.push(FactArticles::new(
                 f.evidence
                     .iter()
                     .filter(|e| seen_articles.insert(e.article))
                     .map(|e| e.article as u32)
                     .collect(),
-            );
+            ));
             let object_is_entity = facts.entities().contains_key(&f.object);
             out.object_is_entity.push(object_is_entity);
             if !object_is_entity {
@@ -390,6 +418,11 @@ impl Lookups {
         self.reasons.get(fact).map_or(&[], |v| v.as_slice())
     }
 
+    /// What `/timeline` shows.
+    pub(super) fn timeline(&self) -> &super::story::Timeline {
+        &self.timeline
+    }
+
     /// Facts whose object is a topic rather than an entity.
     pub fn topic_facts(&self) -> &[usize] {
         &self.topic_facts
@@ -467,10 +500,7 @@ impl<'a> Ctx<'a> {
 
     /// Whether the evidence is an article's headline.
     pub(super) fn heading(&self, e: &Evidence) -> bool {
-        self.articles
-            .get(e.article)
-            .and_then(|a| a.sentences.get(e.sentence))
-            .is_some_and(|s| s.heading)
+        is_heading(self.articles, e)
     }
 
     /// Up to `max` pieces of evidence for a fact: running text before
@@ -478,13 +508,15 @@ impl<'a> Ctx<'a> {
     /// why), one article each first. Each pass stops as soon as it has
     /// enough: a fact may rest on thousands of sentences.
     pub(super) fn best_evidence(&self, f: &'a Fact, max: usize) -> Vec<&'a Evidence> {
-        let mut chosen: Vec<&Evidence> = Vec::new();
-        let mut seen = BTreeSet::new();
+        let mut chosen: Vec<&Evidence> = Vec::with_capacity(max.min(8));
+        // Articles taken: a few, so a list.
+        let mut seen: Vec<usize> = Vec::with_capacity(max.min(8));
         for e in &f.evidence {
             if chosen.len() >= max {
                 break;
             }
-            if !self.heading(e) && seen.insert(e.article) {
+            if !self.heading(e) && !seen.contains(&e.article) {
+                seen.push(e.article);
                 chosen.push(e);
             }
         }
@@ -506,10 +538,13 @@ impl<'a> Ctx<'a> {
         // Precomputed: a fact stated thousands of times rests on hundreds
         // of articles, a bit each.
         match self.lookups.fact_articles.get(f.index) {
-            Some(articles) => ans.support.extend(articles.iter().map(|&a| a as usize)),
+            Some(FactArticles::List(articles)) => {
+                ans.support.extend(articles.iter().map(|&a| a as usize))
+            }
+            Some(FactArticles::Bits(words)) => ans.support.union_words(words),
             None => ans.support.extend(f.evidence.iter().map(|e| e.article)),
         }
-        ans.fact_ids.insert(f.id.to_string());
+        note_fact(ans, f);
         let chosen = self.best_evidence(self.facts.all().get(f.index).unwrap_or(f), max);
         let mut out: Vec<usize> = chosen
             .into_iter()
@@ -692,42 +727,60 @@ impl<'a> Ctx<'a> {
 
     /// Extra detail for list items: role, every reason, date, place.
     pub(super) fn details(&self, f: &Fact, used: &[Qualifier]) -> String {
-        let mut parts = Vec::new();
+        use std::fmt::Write;
+        // Written into one string: a long list details fifty items.
+        let mut out = String::with_capacity(64);
+        out.push_str(" (");
+        let next = |out: &mut String| {
+            if out.len() > " (".len() {
+                out.push_str("; ");
+            }
+        };
         if let Some(role) = f
             .qualifier(Qualifier::Role)
             .filter(|_| !used.contains(&Qualifier::Role))
         {
-            parts.push(format!("as {role}"));
+            next(&mut out);
+            out.push_str("as ");
+            out.push_str(role);
         }
         let reasons = self.lookups.said_reasons(f, self.config);
         if !reasons.is_empty() && !used.contains(&Qualifier::Reason) {
-            parts.push(format!("reason: {reasons}"));
+            next(&mut out);
+            out.push_str("reason: ");
+            out.push_str(&reasons);
         }
         if let Some(d) = f
             .event_date()
             .filter(|d| d.is_full() && !used.contains(&Qualifier::Date))
         {
-            parts.push(format!("{d}"));
+            next(&mut out);
+            let _ = write!(out, "{d}");
         }
-        let mut at = Vec::new();
-        if let Some(e) = f.qualifier(Qualifier::Event) {
-            at.push(e.to_string());
-        }
-        if let Some(p) = f.qualifier(Qualifier::Place) {
-            at.push(p.to_string());
-        }
-        if !at.is_empty() && !used.contains(&Qualifier::Place) {
-            parts.push(format!("at {}", at.join(", ")));
+        let event = f.qualifier(Qualifier::Event);
+        let place = f.qualifier(Qualifier::Place);
+        if (event.is_some() || place.is_some()) && !used.contains(&Qualifier::Place) {
+            next(&mut out);
+            out.push_str("at ");
+            out.push_str(event.unwrap_or(""));
+            if event.is_some() && place.is_some() {
+                out.push_str(", ");
+            }
+            out.push_str(place.unwrap_or(""));
         }
         if f.hedged {
-            parts.push("reportedly".into());
+            next(&mut out);
+            out.push_str("reportedly");
         }
-        parts.push(format!(
+        next(&mut out);
+        let _ = write!(
+            out,
             "{} source{}",
             f.sources,
             if f.sources == 1 { "" } else { "s" }
-        ));
-        format!(" ({})", parts.join("; "))
+        );
+        out.push(')');
+        out
     }
 
     /// Notes where the sources differ on these facts: qualifiers with
@@ -741,7 +794,14 @@ impl<'a> Ctx<'a> {
             .any(|d| d.text.starts_with("The articles give different reasons"));
         // Lines already there, looked up rather than compared one by one:
         // a list on a large corpus notes dozens.
-        let mut noted: HashSet<String> = ans.disagreements.iter().map(|d| d.text.clone()).collect();
+        // By hash, the lines compared only when a hash is seen again.
+        let hash = |text: &str| {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            text.hash(&mut h);
+            h.finish()
+        };
+        let mut noted: HashSet<u64> = ans.disagreements.iter().map(|d| hash(&d.text)).collect();
         for f in facts {
             let given = self.lookups.disagreement_evidence.get(f.index);
             let mut said: Option<String> = None;
@@ -775,7 +835,7 @@ impl<'a> Ctx<'a> {
                     d.what,
                     sides.join(" vs ")
                 );
-                if noted.insert(text.clone()) {
+                if noted.insert(hash(&text)) || !ans.disagreements.iter().any(|d| d.text == text) {
                     ans.disagreements.push(Item {
                         text,
                         cites: Vec::new(),
@@ -792,7 +852,7 @@ impl<'a> Ctx<'a> {
                     self.sentence(other),
                     markers(&b).trim()
                 );
-                if noted.insert(text.clone()) {
+                if noted.insert(hash(&text)) || !ans.disagreements.iter().any(|d| d.text == text) {
                     ans.disagreements.push(Item {
                         text,
                         cites: Vec::new(),
@@ -851,6 +911,36 @@ impl<'a> Ctx<'a> {
             });
         }
     }
+}
+
+/// Notes that an answer rests on a fact: its id, written out only the
+/// first time (a long list cites hundreds of facts, some many times).
+pub(super) fn note_fact(ans: &mut Answer, f: &Fact) {
+    use std::io::Write;
+    let mut buf = [0u8; 24];
+    let (written, len) = {
+        let mut w: &mut [u8] = &mut buf;
+        let written = write!(w, "{}", f.id).is_ok();
+        (written, 24 - w.len())
+    };
+    match std::str::from_utf8(&buf[..len]) {
+        Ok(id) if written => {
+            if !ans.fact_ids.contains(id) {
+                ans.fact_ids.insert(id.to_string());
+            }
+        }
+        _ => {
+            ans.fact_ids.insert(f.id.to_string());
+        }
+    }
+}
+
+/// Whether the evidence is an article's headline.
+pub(super) fn is_heading(articles: &[Article], e: &Evidence) -> bool {
+    articles
+        .get(e.article)
+        .and_then(|a| a.sentences.get(e.sentence))
+        .is_some_and(|s| s.heading)
 }
 
 /// Drops repeated strings, keeping the first of each.

@@ -50,21 +50,54 @@ pub(super) fn involving<'f>(
         return facts_of(ctx, relations, u);
     }
     // Only facts a name is party to can qualify (or whose topic object
-    // names it): looked up by name, not by reading every fact.
-    let mut candidates: Vec<usize> = names
+    // names it), of the relations asked: looked up by name or by
+    // relation, whichever lists fewer facts (the story's actor is party
+    // to nearly every fact), not by reading every fact.
+    let by_name: usize = names
         .iter()
-        .flat_map(|n| ctx.lookups.involving(n).iter().copied())
-        .chain(ctx.lookups.topic_facts().iter().copied())
-        .collect();
-    candidates.sort_unstable();
-    candidates.dedup();
+        .map(|n| ctx.lookups.involving(n).len())
+        .sum::<usize>()
+        + ctx.lookups.topic_facts().len();
+    let by_relation: usize = relations
+        .iter()
+        .map(|r| ctx.facts.relation(r).count())
+        .sum();
     let rank = |f: &Fact| relations.iter().position(|r| *r == f.relation);
-    let mut all: Vec<(usize, &Fact)> = candidates
-        .into_iter()
-        .filter_map(|i| ctx.facts.all().get(i))
-        .filter(|f| !(u.happened && ctx.modal_only(f)))
-        .filter_map(|f| rank(f).map(|r| (r, f)))
-        .collect();
+    let mut all: Vec<(usize, &Fact)> = if by_relation < by_name {
+        let candidate = |f: &Fact| {
+            names.iter().any(|n| f.subject == *n || f.object == *n)
+                || !ctx.lookups.object_is_entity(f, ctx.facts)
+        };
+        let mut all: Vec<(usize, &Fact)> = Vec::new();
+        for (r, name) in relations.iter().enumerate() {
+            // A relation named twice ranks by its first place.
+            if relations[..r].contains(name) {
+                continue;
+            }
+            all.extend(
+                ctx.facts
+                    .relation(name)
+                    .filter(|f| candidate(f))
+                    .filter(|f| !(u.happened && ctx.modal_only(f)))
+                    .map(|f| (r, f)),
+            );
+        }
+        all
+    } else {
+        let mut candidates: Vec<usize> = names
+            .iter()
+            .flat_map(|n| ctx.lookups.involving(n).iter().copied())
+            .chain(ctx.lookups.topic_facts().iter().copied())
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+            .into_iter()
+            .filter_map(|i| ctx.facts.all().get(i))
+            .filter(|f| !(u.happened && ctx.modal_only(f)))
+            .filter_map(|f| rank(f).map(|r| (r, f)))
+            .collect()
+    };
     all.sort_by_key(|(r, f)| (*r, f.index));
     let all: Vec<&Fact> = all.into_iter().map(|(_, f)| f).collect();
     // A topic object ("a version of Acme Cloud ...") names things

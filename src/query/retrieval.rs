@@ -243,7 +243,7 @@ fn by_relation(ctx: &Ctx<'_>, q: &Query<'_>) -> Vec<Hit> {
     let in_all = |d: u32| {
         entities.iter().all(|l| l.binary_search(&d).is_ok())
             && relation.iter().any(|l| l.binary_search(&d).is_ok())
-            && must.as_ref().map_or(true, |m| m.binary_search(&d).is_ok())
+            && must.as_ref().map_or(true, |m| m.contains(d))
     };
     // Walk the shortest list; the others are looked up.
     let relation_len: usize = relation.iter().map(|r| r.len()).sum();
@@ -255,15 +255,15 @@ fn by_relation(ctx: &Ctx<'_>, q: &Query<'_>) -> Vec<Hit> {
             len = l.len();
         }
     }
-    if let Some(m) = must.as_deref() {
-        if m.len() < len {
-            driver = vec![m];
-        }
-    }
+    let docs: Box<dyn Iterator<Item = u32>> = match &must {
+        Some(m) if m.shorter_than(len) => Box::new(m.iter()),
+        _ => Box::new(driver.iter().flat_map(|l| l.iter().copied())),
+    };
     let mut seen = HashSet::new();
     let mut hits = Vec::new();
-    for &d in driver.iter().flat_map(|l| l.iter()).take(MAX_SCANNED) {
-        if driver.len() > 1 && !seen.insert(d) {
+    let several = driver.len() > 1;
+    for d in docs.take(MAX_SCANNED) {
+        if several && !seen.insert(d) {
             continue;
         }
         if !in_all(d) {
@@ -312,9 +312,9 @@ fn by_words(ctx: &Ctx<'_>, q: &Query<'_>) -> Vec<Hit> {
         .map(|e| ctx.index.entity_docs(e))
         .collect();
     let must = weighted.must().unwrap_or_default();
-    let first: &[u32] = match required.iter().min_by_key(|l| l.len()) {
-        Some(l) if l.len() < must.len() => l,
-        _ => &must,
+    let first: Box<dyn Iterator<Item = u32>> = match required.iter().min_by_key(|l| l.len()) {
+        Some(l) if !must.shorter_than(l.len() + 1) => Box::new(l.iter().copied()),
+        _ => Box::new(must.iter()),
     };
     let relation_docs: Vec<&[u32]> = q
         .relations
@@ -323,9 +323,8 @@ fn by_words(ctx: &Ctx<'_>, q: &Query<'_>) -> Vec<Hit> {
         .collect();
     let verb_docs: Vec<&[u32]> = q.covered.iter().map(|t| ctx.index.postings(t)).collect();
     let mut hits = Vec::new();
-    for &d in first.iter().take(MAX_SCANNED) {
-        if !required.iter().all(|l| l.binary_search(&d).is_ok()) || must.binary_search(&d).is_err()
-        {
+    for d in first.take(MAX_SCANNED) {
+        if !required.iter().all(|l| l.binary_search(&d).is_ok()) || !must.contains(d) {
             continue;
         }
         // A sentence saying the question's relation of someone else is
@@ -401,28 +400,73 @@ impl<'i> Terms<'i> {
     }
 }
 
-impl Terms<'_> {
+impl<'i> Terms<'i> {
     /// The sentences that can reach the threshold at all: whatever passes
     /// has one of the rarest terms whose weights pass the rest of the total
     /// (else the others cannot make up [`WORD_SHARE`]). `None` without terms.
-    fn must(&self) -> Option<Vec<u32>> {
+    fn must(&self) -> Option<Union<'i>> {
         if self.lists.is_empty() || self.total <= 0.0 {
             return None;
         }
         let mut order: Vec<usize> = (0..self.lists.len()).collect();
         order.sort_by(|&a, &b| self.weights[b].total_cmp(&self.weights[a]));
         let mut acc = 0.0;
-        let mut out: Vec<u32> = Vec::new();
+        let mut out = Union::default();
         for i in order {
-            out.extend_from_slice(self.lists[i].0);
+            out.lists.push(self.lists[i].0);
             acc += self.weights[i];
             if acc > (1.0 - WORD_SHARE) * self.total {
                 break;
             }
         }
-        out.sort_unstable();
-        out.dedup();
         Some(out)
+    }
+}
+
+/// Ascending document lists taken together, read in place: on a large
+/// corpus a question's rarest words still have tens of thousands of
+/// sentences, and merging their lists into one (sorted, deduplicated) was
+/// most of the question's time, when a question reads a few hundred.
+#[derive(Default)]
+struct Union<'i> {
+    lists: Vec<&'i [u32]>,
+}
+
+impl Union<'_> {
+    /// Whether a document is in one of the lists.
+    fn contains(&self, d: u32) -> bool {
+        self.lists.iter().any(|l| l.binary_search(&d).is_ok())
+    }
+
+    /// Whether the union holds fewer than `n` documents, counted only as
+    /// far as needed.
+    fn shorter_than(&self, n: usize) -> bool {
+        if self.lists.iter().any(|l| l.len() >= n) {
+            return false;
+        }
+        if self.lists.iter().map(|l| l.len()).sum::<usize>() < n {
+            return true;
+        }
+        self.iter().take(n).count() < n
+    }
+
+    /// The documents ascending, each once (a merge of the lists).
+    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut at = vec![0usize; self.lists.len()];
+        std::iter::from_fn(move || {
+            let next = self
+                .lists
+                .iter()
+                .zip(&at)
+                .filter_map(|(l, &i)| l.get(i).copied())
+                .min()?;
+            for (l, i) in self.lists.iter().zip(at.iter_mut()) {
+                if l.get(*i) == Some(&next) {
+                    *i += 1;
+                }
+            }
+            Some(next)
+        })
     }
 }
 
@@ -725,4 +769,32 @@ fn quoted(ctx: &Ctx<'_>, q: &Query<'_>, hits: Vec<Hit>) -> Answer {
         _ => LEAD.to_string(),
     };
     ans.settle(Basis::Quotes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_union_reads_as_its_lists_merged() {
+        let a = [1u32, 4, 7, 9];
+        let b = [2u32, 4, 9, 12, 15];
+        let c = [4u32];
+        let union = Union {
+            lists: vec![&a[..], &b[..], &c[..]],
+        };
+        let mut merged: Vec<u32> = a.iter().chain(&b).chain(&c).copied().collect();
+        merged.sort_unstable();
+        merged.dedup();
+        assert_eq!(union.iter().collect::<Vec<_>>(), merged);
+        for n in 0..12 {
+            assert_eq!(union.shorter_than(n), merged.len() < n, "{n}");
+        }
+        for d in 0..16 {
+            assert_eq!(union.contains(d), merged.contains(&d), "{d}");
+        }
+        let empty = Union::default();
+        assert_eq!(empty.iter().count(), 0);
+        assert!(empty.shorter_than(1) && !empty.shorter_than(0));
+    }
 }

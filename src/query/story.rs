@@ -2,9 +2,11 @@
 //! entity, the sources and one fact with its evidence. Same rules as the
 //! relation answers: every line rests on cited sentences.
 
+use crate::config::Config;
+use crate::corpus::Article;
 use crate::date::Date;
 use crate::extract::Evidence;
-use crate::facts::{Fact, Qualifier};
+use crate::facts::{Fact, FactTable, Qualifier};
 
 use super::answer::{Answer, Basis, Item};
 use super::ctx::{dedup, Ctx};
@@ -127,18 +129,44 @@ pub fn status(ctx: &Ctx<'_>) -> Answer {
     ans.settle(Basis::Facts)
 }
 
+/// Lines a timeline shows, at most.
+const TIMELINE_LINES: usize = 40;
+
+/// One line of the timeline: a date, whether it is the event's own date
+/// (else the day the fact was first reported), the fact (its position in
+/// the table) and, for a fact dated more than once, the evidence giving
+/// this date (its position in the fact's evidence).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Dated {
+    date: Date,
+    event: bool,
+    fact: usize,
+    evidence: Option<usize>,
+}
+
+/// What `/timeline` shows, worked out once at start-up: on a large corpus
+/// finding the events told again weeks later reads every sentence of
+/// every dated fact, milliseconds a call, and the timeline is the same
+/// whoever asks.
+#[derive(Debug, Default)]
+pub(super) struct Timeline {
+    /// The newest lines, newest first.
+    lines: Vec<Dated>,
+    /// The newest and the oldest date of all lines.
+    span: Option<(Date, Date)>,
+}
+
 /// Dated events, newest first: facts whose sentences give a date, then the
 /// story's stages by the date they were first reported.
-pub fn timeline(ctx: &Ctx<'_>) -> Answer {
-    let mut ans = ctx.answer("timeline");
+pub(super) fn timeline_of(config: &Config, facts: &FactTable, articles: &[Article]) -> Timeline {
     let stage = |f: &Fact| {
-        ctx.config
+        config
             .relations
             .iter()
             .any(|r| r.name == f.relation && r.status.is_some_and(|s| s > 0))
     };
-    let mut dated: Vec<(Date, bool, &Fact, Option<&Evidence>)> = ctx
-        .facts
+    let heading = |e: &Evidence| super::ctx::is_heading(articles, e);
+    let mut dated: Vec<(Date, bool, &Fact, Option<usize>)> = facts
         .all()
         .iter()
         .filter_map(|f| match f.event_date() {
@@ -152,22 +180,23 @@ pub fn timeline(ctx: &Ctx<'_>) -> Answer {
     // full dates: each date gets its line, cited to its own sentence. Days
     // apart is one event told twice ("closed on Sunday", "said on Monday it
     // had completed"); a headline's date is only its article's.
-    let again: Vec<(Date, bool, &Fact, Option<&Evidence>)> = dated
+    let again: Vec<(Date, bool, &Fact, Option<usize>)> = dated
         .iter()
         .filter(|(_, event, _, _)| *event)
         .flat_map(|&(first, _, f, _)| {
             let mut seen = vec![first];
             f.evidence
                 .iter()
-                .filter_map(move |e| {
+                .enumerate()
+                .filter_map(move |(i, e)| {
                     let d = e.date.filter(|d| {
                         d.is_full() && seen.iter().all(|s| (s.to_days() - d.to_days()).abs() > 7)
                     })?;
-                    if ctx.heading(e) {
+                    if heading(e) {
                         return None;
                     }
                     seen.push(d);
-                    Some((d, true, f, Some(e)))
+                    Some((d, true, f, Some(i)))
                 })
                 .collect::<Vec<_>>()
         })
@@ -180,7 +209,7 @@ pub fn timeline(ctx: &Ctx<'_>) -> Answer {
                     .2
                     .evidence
                     .iter()
-                    .find(|e| e.date == Some(entry.0) && !ctx.heading(e));
+                    .position(|e| e.date == Some(entry.0) && !heading(e));
             }
         }
     }
@@ -191,26 +220,48 @@ pub fn timeline(ctx: &Ctx<'_>) -> Answer {
             .then(b.1.cmp(&a.1))
             .then(a.2.index.cmp(&b.2.index))
     });
-    for (d, event, f, e) in dated.iter().take(40) {
-        let cites = match e {
+    Timeline {
+        span: dated.first().zip(dated.last()).map(|(n, o)| (n.0, o.0)),
+        lines: dated
+            .iter()
+            .take(TIMELINE_LINES)
+            .map(|&(date, event, f, evidence)| Dated {
+                date,
+                event,
+                fact: f.index,
+                evidence,
+            })
+            .collect(),
+    }
+}
+
+/// Dated events, newest first ([`timeline_of`], read at start-up).
+pub fn timeline(ctx: &Ctx<'_>) -> Answer {
+    let mut ans = ctx.answer("timeline");
+    let timeline = ctx.lookups.timeline();
+    for line in &timeline.lines {
+        let Some(f) = ctx.facts.all().get(line.fact) else {
+            continue;
+        };
+        let cites = match line.evidence.and_then(|i| f.evidence.get(i)) {
             Some(e) => ctx.cite(&mut ans, e).into_iter().collect(),
             None => ctx.cite_fact(&mut ans, f, 2),
         };
-        let when = if *event {
-            d.to_string()
+        let when = if line.event {
+            line.date.to_string()
         } else {
-            format!("{d} (reported)")
+            format!("{} (reported)", line.date)
         };
         ans.items.push(Item {
             text: format!("{when}: {}", ctx.sentence(f)),
             cites,
         });
     }
-    if let (Some(newest), Some(oldest)) = (dated.first(), dated.last()) {
-        ans.headline = if newest.0 == oldest.0 {
-            format!("What happened on {}", newest.0)
+    if let Some((newest, oldest)) = timeline.span {
+        ans.headline = if newest == oldest {
+            format!("What happened on {newest}")
         } else {
-            format!("Newest first: {} back to {}", newest.0, oldest.0)
+            format!("Newest first: {newest} back to {oldest}")
         };
     }
     ans.older = true;
