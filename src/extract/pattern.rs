@@ -17,15 +17,18 @@ use std::sync::OnceLock;
 use regex::bytes::{Regex as ByteRegex, RegexBuilder, RegexSetBuilder};
 use regex::{Regex, RegexSet};
 
-/// A regex over sentences, compiled for ASCII and (lazily) for Unicode.
+/// A regex over sentences, compiled for ASCII and for Unicode, each on
+/// first need: a pattern no sentence needs costs only its syntax check
+/// (each compiled regex costs a fraction of a millisecond however small,
+/// and start-up compiled dozens that the seeds never use).
 // Clone: a clone shares the compiled automata and starts with empty search
 // caches (see `Extractor::shed_caches`).
 #[derive(Debug, Clone)]
 pub struct TextRegex {
     pattern: String,
-    /// None if the pattern cannot be compiled without Unicode (it names a
-    /// Unicode class or a non-ASCII character in a class).
-    ascii: Option<ByteRegex>,
+    /// None inside if the pattern cannot be compiled without Unicode (it
+    /// names a Unicode class or a non-ASCII character in a class).
+    ascii: OnceLock<Option<ByteRegex>>,
     unicode: OnceLock<Regex>,
 }
 
@@ -108,24 +111,26 @@ fn ascii(haystack: &str) -> bool {
 }
 
 impl TextRegex {
-    /// Compiles a pattern; a syntax error is the regex crate's, as if the
-    /// pattern were compiled with Unicode (the Unicode regex is built when
-    /// a sentence first needs it).
+    /// Checks a pattern's syntax; the regexes are compiled when a sentence
+    /// first needs them. A syntax error is the regex crate's, as if the
+    /// pattern were compiled with Unicode.
     pub fn new(pattern: &str) -> Result<TextRegex, regex::Error> {
-        let ascii = RegexBuilder::new(pattern).unicode(false).build().ok();
-        let unicode = OnceLock::new();
-        if ascii.is_none() {
-            // Nothing to defer: the Unicode regex is the only one.
-            let _ = unicode.set(Regex::new(pattern)?);
-        } else {
+        // Parsing without Unicode is cheap (no Unicode classes to build);
+        // what only Unicode mode accepts (`\p{L}`) is parsed with it.
+        let ascii_syntax = regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(pattern);
+        if ascii_syntax.is_err() {
             regex_syntax::Parser::new()
                 .parse(pattern)
                 .map_err(|e| regex::Error::Syntax(e.to_string()))?;
         }
         Ok(TextRegex {
             pattern: pattern.to_string(),
-            ascii,
-            unicode,
+            ascii: OnceLock::new(),
+            unicode: OnceLock::new(),
         })
     }
 
@@ -141,7 +146,12 @@ impl TextRegex {
     }
 
     fn ascii_for(&self, haystack: &str) -> Option<&ByteRegex> {
-        self.ascii.as_ref().filter(|_| ascii(haystack))
+        if !ascii(haystack) {
+            return None;
+        }
+        self.ascii
+            .get_or_init(|| RegexBuilder::new(&self.pattern).unicode(false).build().ok())
+            .as_ref()
     }
 
     /// Whether the pattern matches anywhere in `haystack`.
@@ -308,7 +318,8 @@ mod tests {
     #[test]
     fn a_pattern_that_needs_unicode_still_works() {
         let r = TextRegex::new(r"\p{Lu}\w+").unwrap();
-        assert!(r.ascii.is_none());
+        assert_eq!(r.find("the Acme").map(|m| m.as_str()), Some("Acme"));
+        assert!(matches!(r.ascii.get(), Some(None)));
         assert_eq!(r.find("the Émile Acme").map(|m| m.as_str()), Some("Émile"));
         assert!(TextRegex::new(r"(unclosed").is_err());
     }

@@ -31,6 +31,9 @@ pub struct Rule {
     pub lists: Vec<String>,
     /// Veto regex over the normalised sentence.
     unless: Option<(String, std::sync::OnceLock<super::pattern::TextRegex>)>,
+    /// Sets of literals every match holds one of each of, read from the
+    /// pattern when it is checked (see [`RuleFilter`]).
+    required: Vec<Vec<Vec<u8>>>,
     /// Subject when none is captured.
     pub subject: Option<String>,
     /// Object when none is captured.
@@ -148,13 +151,14 @@ fn compile_rule(
     // syntax is checked now so a bad rule is still named at start-up (only
     // a pattern past the regex crate's size limit would fail later; one
     // rule over ASCII is far below it).
-    regex_syntax::ParserBuilder::new()
+    let hir = regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
         .case_insensitive(true)
         .build()
         .parse(&expanded)
         .map_err(|e| err(e.to_string()))?;
+    let required = required_all(&hir);
     let unless = match &rule.unless {
         Some(u) => {
             regex_syntax::Parser::new()
@@ -171,6 +175,7 @@ fn compile_rule(
         regex: std::sync::OnceLock::new(),
         lists,
         unless,
+        required,
         subject: rule.subject.clone(),
         object: rule.object.clone(),
         negated: rule.negated,
@@ -269,15 +274,9 @@ impl RuleFilter {
         let mut sets: Vec<Vec<Vec<u8>>> = Vec::new();
         let mut rule_sets = Vec::with_capacity(rules.len());
         for rule in rules {
-            let hir = regex_syntax::ParserBuilder::new()
-                .unicode(false)
-                .utf8(false)
-                .case_insensitive(true)
-                .build()
-                .parse(&rule.pattern);
-            let required = hir.map(|h| required_all(&h)).unwrap_or_default();
             let mut ids = Vec::new();
-            for mut set in required {
+            for set in &rule.required {
+                let mut set = set.clone();
                 set.sort();
                 let id = match sets.iter().position(|s| *s == set) {
                     Some(id) => id,
