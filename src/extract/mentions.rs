@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use regex::Regex;
+use super::pattern::{Captures, TextRegex as Regex, TextRegexSet};
 
 use crate::config::{Config, ConfigError};
 use crate::date::{month_from_name, weekday_from_name, Date};
@@ -79,9 +79,10 @@ pub struct Tagger {
     alias_map: HashMap<String, usize>,
     entities: Vec<(String, String)>,
     descriptions: Vec<(Regex, usize)>,
-    /// One pass telling which descriptions occur at all (most sentences
-    /// have none), so only those are searched.
-    description_set: regex::RegexSet,
+    /// One pass telling which descriptions and pronouns occur at all
+    /// (descriptions first, then pronouns; most sentences have few), so
+    /// only those are searched.
+    reference_set: TextRegexSet,
     pronouns: Vec<(Regex, String)>,
     quote: Regex,
     money: Regex,
@@ -200,10 +201,15 @@ impl Tagger {
         let date = format!(
             r"(?i)\b(?:(?P<rel>today|yesterday|tomorrow|this (?:week|month|year)|last (?:week|month|year)|next (?:week|month|year)|the previous year|a year (?:earlier|ago))|(?:on |last |this |next )?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?P<d1>\d{{1,2}}) (?P<m1>{months})\.?(?:,? (?P<y1>\d{{4}}))?|(?P<m2>{months})\.?(?: (?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)?(?:,? (?P<y2>\d{{4}}))?(?P<prev> of (?:the previous|last) year)?|(?P<q>Q[1-4]|(?:first|second|third|fourth)[- ]quarter) (?P<y3>\d{{4}})|(?P<y4>(?:19|20)\d{{2}})\b)"
         );
-        let description_set = regex::RegexSet::new(descriptions.iter().map(|(r, _)| r.as_str()))
-            .map_err(|e| bad("entity description", "gazetteer", e))?;
+        let reference_set = TextRegexSet::new(
+            descriptions
+                .iter()
+                .map(|(r, _)| r.as_str())
+                .chain(pronouns.iter().map(|(r, _)| r.as_str())),
+        )
+        .map_err(|e| bad("entity description", "gazetteer", e))?;
         Ok(Tagger {
-            description_set,
+            reference_set,
             aliases,
             alias_map,
             entities,
@@ -247,9 +253,11 @@ impl Tagger {
                     {
                         continue;
                     }
-                    learnt
-                        .entry(part.to_string())
-                        .or_insert_with(|| kind.clone());
+                    // Looked up first: most names are learnt already, and an
+                    // entry would copy the name to look.
+                    if !learnt.contains_key(part) {
+                        learnt.insert(part.to_string(), kind.clone());
+                    }
                     any = true;
                 }
                 if any {
@@ -273,13 +281,13 @@ impl Tagger {
             if opener
                 || !is_capitalised(w)
                 || is_compound_adjective(w)
-                || self.not_names.contains(&w.to_lowercase())
+                || contains_folded(&self.not_names, w)
             {
                 continue;
             }
-            learnt
-                .entry(w.to_string())
-                .or_insert_with(|| "NAME".to_string());
+            if !learnt.contains_key(w) {
+                learnt.insert(w.to_string(), "NAME".to_string());
+            }
         }
     }
 
@@ -326,8 +334,10 @@ impl Tagger {
         for m in self.quote.find_iter(norm) {
             push(&mut out, m.start(), m.end(), Tag::Quote);
         }
+        let references = self.reference_set.matches(norm);
+        let described = self.descriptions.len();
         // Descriptions first: "the Gizmo maker" holds the alias "Gizmo".
-        for d in self.description_set.matches(norm).iter() {
+        for &d in references.iter().take_while(|&&d| d < described) {
             let (re, i) = &self.descriptions[d];
             for m in re.find_iter(norm) {
                 let (name, kind) = &self.entities[*i];
@@ -343,7 +353,8 @@ impl Tagger {
             }
         }
         // References next: "the U.S. company" holds the alias "U.S.".
-        for (re, kind) in &self.pronouns {
+        for &p in references.iter().filter(|&&p| p >= described) {
+            let (re, kind) = &self.pronouns[p - described];
             for m in re.find_iter(norm) {
                 push(&mut out, m.start(), m.end(), Tag::Pronoun(kind.clone()));
             }
@@ -395,11 +406,21 @@ impl Tagger {
                 m.text = norm[m.start..end].to_string();
             }
         }
-        for m in self.money.find_iter(norm) {
-            push(&mut out, m.start(), m.end(), Tag::Money);
-        }
-        for m in self.percent.find_iter(norm) {
-            push(&mut out, m.start(), m.end(), Tag::Percent);
+        // Money, percentages and plain numbers all hold a digit (`\d`, any
+        // Unicode decimal digit): most sentences have none, and one look
+        // at the characters is cheaper than three scans.
+        let digits = if norm.is_ascii() {
+            norm.bytes().any(|b| b.is_ascii_digit())
+        } else {
+            norm.chars().any(char::is_numeric)
+        };
+        if digits {
+            for m in self.money.find_iter(norm) {
+                push(&mut out, m.start(), m.end(), Tag::Money);
+            }
+            for m in self.percent.find_iter(norm) {
+                push(&mut out, m.start(), m.end(), Tag::Percent);
+            }
         }
         for c in self.date.captures_iter(norm) {
             let m = c.get(0).expect("group 0");
@@ -432,8 +453,10 @@ impl Tagger {
             }
             push(&mut out, m.start(), m.end(), Tag::Date(d));
         }
-        for m in self.number.find_iter(norm) {
-            push(&mut out, m.start(), m.end(), Tag::Number);
+        if digits {
+            for m in self.number.find_iter(norm) {
+                push(&mut out, m.start(), m.end(), Tag::Number);
+            }
         }
         if !heading {
             self.tag_names(norm, &mut out, learnt);
@@ -468,7 +491,7 @@ impl Tagger {
             let w = clean_word(&norm[s..e]);
             if !is_capitalised(w)
                 || taken(s, e, out)
-                || self.not_names.contains(&w.to_lowercase())
+                || contains_folded(&self.not_names, w)
                 || is_compound_adjective(w)
             {
                 i += 1;
@@ -492,7 +515,7 @@ impl Tagger {
                 if taken(ns, ne, out) {
                     break;
                 }
-                if is_capitalised(next) && !self.not_names.contains(&next.to_lowercase())
+                if is_capitalised(next) && !contains_folded(&self.not_names, next)
                     || next.chars().all(|c| c.is_ascii_digit() || c == '.') && next.len() <= 4
                 {
                     j += 1;
@@ -590,7 +613,7 @@ impl Tagger {
     }
 }
 
-fn resolve_date(c: &regex::Captures<'_>, base: Option<Date>) -> Option<Date> {
+fn resolve_date(c: &Captures<'_>, base: Option<Date>) -> Option<Date> {
     if let Some(rel) = c.name("rel") {
         let b = base?;
         let r = rel.as_str().to_lowercase();
@@ -634,7 +657,7 @@ fn resolve_date(c: &regex::Captures<'_>, base: Option<Date>) -> Option<Date> {
         return Some(b.add_days(-back));
     }
     if let Some(d) = c.name("d1") {
-        let m = month_from_name(&c["m1"])?;
+        let m = month_from_name(c.name("m1")?.as_str())?;
         let y = c
             .name("y1")
             .and_then(|y| y.as_str().parse().ok())
@@ -660,7 +683,7 @@ fn resolve_date(c: &regex::Captures<'_>, base: Option<Date>) -> Option<Date> {
         };
     }
     if let Some(y) = c.name("y3") {
-        let q = c["q"].to_lowercase();
+        let q = c.name("q")?.as_str().to_lowercase();
         let n = match q.chars().next() {
             Some('q') => q[1..].parse::<u32>().ok()?,
             Some('f') if q.starts_with("first") => 1,
@@ -710,6 +733,20 @@ fn alias_pattern(alias: &str) -> String {
         ""
     };
     format!(r"\b(?:the\s+)?{core}{end}")
+}
+
+/// Whether a set of lower-case words holds `w` lower-cased, without
+/// allocating for the short ASCII words that are most of them.
+fn contains_folded(set: &HashSet<String>, w: &str) -> bool {
+    let mut buf = [0u8; 32];
+    match buf.get_mut(..w.len()) {
+        Some(lower) if w.is_ascii() => {
+            lower.copy_from_slice(w.as_bytes());
+            lower.make_ascii_lowercase();
+            std::str::from_utf8(lower).is_ok_and(|l| set.contains(l))
+        }
+        _ => set.contains(&w.to_lowercase()),
+    }
 }
 
 fn clean_word(w: &str) -> &str {

@@ -12,6 +12,7 @@
 
 pub mod events;
 pub mod mentions;
+pub mod pattern;
 pub mod rules;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -1287,8 +1288,8 @@ fn excluded_place(before: &str) -> bool {
 }
 
 /// Words that make what follows the object of a verb or preposition.
-static OBJECT_OF: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"\b(?:with|to|by|from|for|on|over|against|of|into|toward|towards)\s*$")
+static OBJECT_OF: std::sync::LazyLock<pattern::TextRegex> = std::sync::LazyLock::new(|| {
+    pattern::TextRegex::new(r"\b(?:with|to|by|from|for|on|over|against|of|into|toward|towards)\s*$")
         .expect("static regex")
 });
 

@@ -30,7 +30,10 @@ pub struct Rule {
     /// Groups that hold lists of mentions.
     pub lists: Vec<String>,
     /// Veto regex over the normalised sentence.
-    unless: Option<(String, std::sync::OnceLock<TextRegex>)>,
+    unless: Option<(String, std::sync::OnceLock<super::pattern::TextRegex>)>,
+    /// Sets of literals every match holds one of each of, read from the
+    /// pattern when it is checked (see [`RuleFilter`]).
+    required: Vec<Vec<Vec<u8>>>,
     /// Subject when none is captured.
     pub subject: Option<String>,
     /// Object when none is captured.
@@ -148,13 +151,14 @@ fn compile_rule(
     // syntax is checked now so a bad rule is still named at start-up (only
     // a pattern past the regex crate's size limit would fail later; one
     // rule over ASCII is far below it).
-    regex_syntax::ParserBuilder::new()
+    let hir = regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
         .case_insensitive(true)
         .build()
         .parse(&expanded)
         .map_err(|e| err(e.to_string()))?;
+    let required = required_all(&hir);
     let unless = match &rule.unless {
         Some(u) => {
             regex_syntax::Parser::new()
@@ -171,6 +175,7 @@ fn compile_rule(
         regex: std::sync::OnceLock::new(),
         lists,
         unless,
+        required,
         subject: rule.subject.clone(),
         object: rule.object.clone(),
         negated: rule.negated,
@@ -205,7 +210,7 @@ impl Rule {
     /// Whether the rule's `unless` pattern matches the sentence.
     pub fn unless(&self, sentence: &str) -> bool {
         self.unless.as_ref().is_some_and(|(p, r)| {
-            r.get_or_init(|| TextRegex::new(p).expect("`unless` syntax is checked"))
+            r.get_or_init(|| super::pattern::TextRegex::new(p).expect("`unless` syntax is checked"))
                 .is_match(sentence)
         })
     }
@@ -241,19 +246,21 @@ pub fn token_ids(span: &str, list: bool) -> Vec<usize> {
 ///
 /// Most sentences match no rule, and running every rule's regex (or one
 /// set of all of them, a third of extraction) to learn that is costly. Each
-/// rule's pattern is read for a set of literals one of which every match
-/// must contain ("found", "judged", "deemed"... for a rule over those verbs);
-/// one Aho-Corasick pass finds which literals a sentence holds, and only
-/// rules with one of theirs present (or with no such set) are run. This
-/// only skips regexes that cannot match, so the facts are the same.
+/// rule's pattern is read for sets of literals such that every match
+/// contains one literal of each set ("found", "judged", "deemed"... for a
+/// rule over those verbs, and "\x01num#" if it also needs a number); one
+/// Aho-Corasick pass finds which literals a sentence holds, and only rules
+/// with every one of their sets present (or with no such set) are run.
+/// This only skips regexes that cannot match, so the facts are the same.
 #[derive(Debug)]
 pub struct RuleFilter {
     literals: Option<aho_corasick::AhoCorasick>,
-    /// Rules by literal id.
-    rules_of: Vec<Vec<usize>>,
-    /// Rules no literal set was found for: always run.
-    always: Vec<usize>,
-    rules: usize,
+    /// Set ids by literal id (a literal may be in several sets).
+    sets_of: Vec<Vec<usize>>,
+    /// Per rule, the ids of its sets, all of which must be present; none
+    /// for a rule that is always run.
+    rule_sets: Vec<Vec<usize>>,
+    sets: usize,
 }
 
 /// Shortest literal worth looking for: shorter ones are in most sentences.
@@ -263,32 +270,37 @@ impl RuleFilter {
     /// Reads every rule for its literals.
     pub fn new(rules: &[Rule]) -> RuleFilter {
         let mut literals: Vec<Vec<u8>> = Vec::new();
-        let mut rules_of: Vec<Vec<usize>> = Vec::new();
-        let mut always = Vec::new();
-        for (i, rule) in rules.iter().enumerate() {
-            let hir = regex_syntax::ParserBuilder::new()
-                .unicode(false)
-                .utf8(false)
-                .case_insensitive(true)
-                .build()
-                .parse(&rule.pattern);
-            let required = hir
-                .ok()
-                .and_then(|h| required(&h))
-                .filter(|set| set.iter().all(|l| l.len() >= MIN_LITERAL));
-            let Some(set) = required else {
-                always.push(i);
-                continue;
-            };
-            for lit in set {
-                match literals.iter().position(|l| *l == lit) {
-                    Some(k) => rules_of[k].push(i),
+        let mut sets_of: Vec<Vec<usize>> = Vec::new();
+        let mut sets: Vec<Vec<Vec<u8>>> = Vec::new();
+        let mut rule_sets = Vec::with_capacity(rules.len());
+        for rule in rules {
+            let mut ids = Vec::new();
+            for set in &rule.required {
+                let mut set = set.clone();
+                set.sort();
+                let id = match sets.iter().position(|s| *s == set) {
+                    Some(id) => id,
                     None => {
-                        literals.push(lit);
-                        rules_of.push(vec![i]);
+                        for lit in &set {
+                            let k = match literals.iter().position(|l| l == lit) {
+                                Some(k) => k,
+                                None => {
+                                    literals.push(lit.clone());
+                                    sets_of.push(Vec::new());
+                                    literals.len() - 1
+                                }
+                            };
+                            sets_of[k].push(sets.len());
+                        }
+                        sets.push(set);
+                        sets.len() - 1
                     }
+                };
+                if !ids.contains(&id) {
+                    ids.push(id);
                 }
             }
+            rule_sets.push(ids);
         }
         let literals = (!literals.is_empty()).then(|| {
             aho_corasick::AhoCorasick::builder()
@@ -298,27 +310,68 @@ impl RuleFilter {
         });
         RuleFilter {
             literals,
-            rules_of,
-            always,
-            rules: rules.len(),
+            sets_of,
+            rule_sets,
+            sets: sets.len(),
         }
     }
 
     /// Indices of the rules that may match `tagged`, ascending.
     pub fn candidates(&self, tagged: &[u8]) -> Vec<usize> {
-        let mut hit = vec![false; self.rules];
-        for &i in &self.always {
-            hit[i] = true;
-        }
+        let mut hit = vec![false; self.sets];
         if let Some(ac) = &self.literals {
             for m in ac.find_overlapping_iter(tagged) {
-                for &i in &self.rules_of[m.pattern().as_usize()] {
-                    hit[i] = true;
+                for &s in &self.sets_of[m.pattern().as_usize()] {
+                    hit[s] = true;
                 }
             }
         }
-        (0..self.rules).filter(|&i| hit[i]).collect()
+        (0..self.rule_sets.len())
+            .filter(|&i| self.rule_sets[i].iter().all(|&s| hit[s]))
+            .collect()
     }
+}
+
+/// Sets of literals (ASCII lower case, none shorter than [`MIN_LITERAL`])
+/// such that every match of `h` contains a literal of each set: the parts
+/// of a concatenation each give theirs.
+fn required_all(h: &regex_syntax::hir::Hir) -> Vec<Vec<Vec<u8>>> {
+    use regex_syntax::hir::HirKind;
+    let mut out = match h.kind() {
+        HirKind::Capture(c) => return required_all(&c.sub),
+        HirKind::Repetition(r) if r.min >= 1 => return required_all(&r.sub),
+        HirKind::Concat(parts) => {
+            // Runs of exact parts make longer literals ("found " from
+            // "found" and " "), as in `required`.
+            let mut out = Vec::new();
+            let mut run: Option<Vec<Vec<u8>>> = None;
+            for p in parts {
+                match exact(p) {
+                    Some(set) => {
+                        run = Some(match run.take() {
+                            None => set,
+                            Some(prev) => match product(&prev, &set) {
+                                Some(joined) => joined,
+                                None => {
+                                    out.push(prev);
+                                    set
+                                }
+                            },
+                        });
+                    }
+                    None => {
+                        out.extend(run.take());
+                        out.extend(required_all(p));
+                    }
+                }
+            }
+            out.extend(run);
+            out
+        }
+        _ => required(h).into_iter().collect(),
+    };
+    out.retain(|set| !set.is_empty() && set.iter().all(|l| l.len() >= MIN_LITERAL));
+    out
 }
 
 /// Most strings of an exact set followed (products of alternations).
@@ -549,6 +602,46 @@ mod tests {
         // Anything may match: no literal.
         assert_eq!(literals(r"(?:rose|\w+) by"), Some(vec![" by".to_string()]));
         assert_eq!(literals(r"(?:rose|\w+)"), None);
+    }
+
+    #[test]
+    fn every_part_of_a_concatenation_gives_its_literals() {
+        let hir = |p: &str| {
+            regex_syntax::ParserBuilder::new()
+                .unicode(false)
+                .utf8(false)
+                .case_insensitive(true)
+                .build()
+                .parse(p)
+                .unwrap()
+        };
+        let sets = |p: &str| -> Vec<Vec<String>> {
+            required_all(&hir(p))
+                .iter()
+                .map(|set| {
+                    set.iter()
+                        .map(|l| String::from_utf8_lossy(l).into_owned())
+                        .collect()
+                })
+                .collect()
+        };
+        assert_eq!(
+            sets(
+                r"\w+ (?:with|adding) (?P<value>\x01NUM#\d+\x02) (?P<topic>[\w ]*(?:models|users))"
+            ),
+            [
+                vec![" with ", " adding "],
+                vec!["\x01num#"],
+                vec!["models", "users"]
+            ]
+        );
+        // An optional part, or one with a short literal, requires nothing.
+        assert_eq!(
+            sets(r"(?:has )?said, \w+ (?:by|at) it"),
+            [vec!["has said, ", "said, "], vec![" by it", " at it"]]
+        );
+        assert_eq!(sets(r"\w+,\w+ of \w+"), [vec![" of "]]);
+        assert!(sets(r"(?:rose|\w+)").is_empty());
     }
 
     #[test]

@@ -98,7 +98,8 @@ pub struct Grammar {
     speech: HashSet<String>,
     prevent: HashSet<String>,
     speculation: Option<Regex>,
-    reason: Vec<Regex>,
+    /// Each reason cue, compiled when `any_reason` first finds one.
+    reason: Vec<(String, std::sync::OnceLock<Regex>)>,
     /// Every reason cue in one regex: most verbs have none after them, and
     /// one scan tells so where one per cue took 16 (a fifth of parsing).
     any_reason: Option<Regex>,
@@ -162,11 +163,19 @@ impl Grammar {
                 .reason_cues
                 .iter()
                 .map(|p| {
-                    ascii(p).map_err(|e| ConfigError::Pattern {
-                        what: "grammar.reason_cues",
-                        name: p.clone(),
-                        message: e.to_string(),
-                    })
+                    // The syntax is checked now, as `ascii` would.
+                    regex_syntax::ParserBuilder::new()
+                        .unicode(false)
+                        .utf8(false)
+                        .case_insensitive(true)
+                        .build()
+                        .parse(p)
+                        .map(|_| (p.clone(), std::sync::OnceLock::new()))
+                        .map_err(|e| ConfigError::Pattern {
+                            what: "grammar.reason_cues",
+                            name: p.clone(),
+                            message: e.to_string(),
+                        })
                 })
                 .collect::<Result<_, _>>()?,
             any_reason: alternation("grammar.reason_cues", &cfg.reason_cues)?,
@@ -958,7 +967,8 @@ fn clauses(
             let (at, start) = g
                 .reason
                 .iter()
-                .filter_map(|r| {
+                .filter_map(|(p, r)| {
+                    let r = r.get_or_init(|| ascii(p).expect("a reason cue's syntax is checked"));
                     let c = r.captures(rest.as_bytes())?;
                     let m = c.get(0)?;
                     Some((m.start(), c.get(1).map_or(m.end(), |g| g.start())))
