@@ -388,12 +388,12 @@ impl Corpus {
             titles.extend(article.title.clone());
             for s in &article.sentences {
                 if s.heading {
-                    titles.push(s.text.clone());
+                    titles.push(s.text.to_string());
                 } else if balanced_quotes(&s.text) {
                     // An unclosed quotation would glue the rest of its
                     // synthetic paragraph into one sentence, which no real
                     // article does.
-                    pool.push(s.text.clone());
+                    pool.push(s.text.to_string());
                 }
             }
         }

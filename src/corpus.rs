@@ -12,6 +12,7 @@
 //! articles are still served.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use regex::Regex;
 use serde::Serialize;
@@ -50,8 +51,9 @@ pub struct Sentence {
     pub index: usize,
     /// Byte span in the original file.
     pub span: (usize, usize),
-    /// The sentence exactly as written (trimmed).
-    pub text: String,
+    /// The sentence exactly as written (trimmed); shared with the evidence
+    /// that quotes it.
+    pub text: Arc<str>,
     /// The sentence with typography folded (curly quotes, non-breaking
     /// spaces), which is what the rules match against.
     #[serde(skip)]
@@ -543,7 +545,7 @@ impl Reader {
         article.sentences.push(Sentence {
             index: article.sentences.len(),
             span: (start, start + text.len()),
-            text: text.to_string(),
+            text: text.into(),
             norm,
             heading,
             paragraph,
@@ -950,7 +952,7 @@ mod tests {
     }
 
     fn sentences(a: &Article) -> Vec<&str> {
-        a.sentences.iter().map(|s| s.text.as_str()).collect()
+        a.sentences.iter().map(|s| &*s.text).collect()
     }
 
     #[test]
@@ -1008,7 +1010,7 @@ mod tests {
         let text = "Head Line\n\nIt’s “curly”\u{a0}text. And more.";
         let a = reader().parse("c.txt", text).unwrap();
         for s in &a.sentences {
-            assert_eq!(&text[s.span.0..s.span.1], s.text);
+            assert_eq!(&text[s.span.0..s.span.1], &*s.text);
         }
         assert_eq!(a.sentences[1].norm, "It's \"curly\" text.");
     }

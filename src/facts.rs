@@ -356,7 +356,7 @@ impl FactTable {
         // strings (millions of raw facts on a large corpus).
         let mut group_of: HashMap<FactKey, usize> = HashMap::new();
         let mut groups: Vec<(FactKey, Vec<Evidence>)> = Vec::new();
-        let mut source_id: HashMap<String, usize> = HashMap::new();
+        let mut source_id: HashMap<std::sync::Arc<str>, usize> = HashMap::new();
         // (fact, source, sentence) already recorded, and where.
         let mut seen: HashMap<(usize, usize, usize), usize> = HashMap::new();
         // The raw facts are taken from the back of their list, which is
@@ -386,7 +386,7 @@ impl FactTable {
                 }
             };
             let next = source_id.len();
-            let src = match source_id.get(f.evidence.source.as_str()) {
+            let src = match source_id.get(&*f.evidence.source) {
                 Some(&s) => s,
                 None => {
                     source_id.insert(f.evidence.source.clone(), next);
@@ -399,7 +399,7 @@ impl FactTable {
             if let Some(&i) = seen.get(&at) {
                 let existing = &mut ev[i];
                 for (k, v) in f.evidence.qualifiers {
-                    existing.qualifiers.entry(k).or_insert(v);
+                    existing.qualifiers.insert_missing(&k, || v);
                 }
                 existing.date = existing.date.or(f.evidence.date);
                 continue;
@@ -426,7 +426,7 @@ impl FactTable {
                         }
                     }
                 }
-                let sources: BTreeSet<&str> = evidence.iter().map(|e| e.source.as_str()).collect();
+                let sources: BTreeSet<&str> = evidence.iter().map(|e| &*e.source).collect();
                 let disagreements = disagreements(&evidence);
                 Fact {
                     id: FactId(0),
@@ -684,16 +684,16 @@ fn disagreements(evidence: &[Evidence]) -> Vec<Disagreement> {
             let v = if *key == "date" {
                 e.date.filter(|d| d.is_full()).map(|d| d.to_string())
             } else {
-                e.qualifiers.get(*key).cloned()
+                e.qualifiers.get(key).cloned()
             };
             let Some(v) = v else { continue };
             match values.iter_mut().find(|(x, _)| x.eq_ignore_ascii_case(&v)) {
                 Some((_, srcs)) => {
-                    if !srcs.contains(&e.source) {
-                        srcs.push(e.source.clone());
+                    if !srcs.iter().any(|x| **x == *e.source) {
+                        srcs.push(e.source.to_string());
                     }
                 }
-                None => values.push((v, vec![e.source.clone()])),
+                None => values.push((v, vec![e.source.to_string()])),
             }
         }
         // Only a difference between articles counts; one article wording a

@@ -250,7 +250,7 @@ fn evidence_spans_point_at_the_quoted_bytes() {
     let engine = story_engine();
     for f in engine.facts().all() {
         for e in &f.evidence {
-            let bytes = std::fs::read(story_dir().join(&e.source)).unwrap();
+            let bytes = std::fs::read(story_dir().join(&*e.source)).unwrap();
             assert_eq!(
                 &bytes[e.span.0..e.span.1],
                 e.quote.as_bytes(),

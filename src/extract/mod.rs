@@ -16,6 +16,7 @@ pub mod pattern;
 pub mod rules;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -34,16 +35,17 @@ use rules::{token_ids, Rule};
 pub struct Evidence {
     /// Index of the article in the corpus (the engine's article list).
     pub article: usize,
-    /// Article file name.
-    pub source: String,
+    /// Article file name (shared by the article's evidence).
+    pub source: Arc<str>,
     /// Sentence index in the article.
     pub sentence: usize,
     /// Byte span of the sentence in the article file.
     pub span: (usize, usize),
-    /// The sentence, verbatim.
-    pub quote: String,
-    /// The rule that fired.
-    pub rule: String,
+    /// The sentence, verbatim (shared with the [`Sentence`] and the
+    /// sentence's other evidence: a fact may rest on thousands).
+    pub quote: Arc<str>,
+    /// The rule that fired (shared with the extractor's name for it).
+    pub rule: Arc<str>,
     /// The sentence hedges ("reportedly", "according to").
     pub hedged: bool,
     /// Who the sentence attributes the claim to.
@@ -53,7 +55,107 @@ pub struct Evidence {
     /// The date the sentence gives for the event, resolved.
     pub date: Option<Date>,
     /// Qualifiers this sentence gives (reason, place, value...).
-    pub qualifiers: BTreeMap<String, String>,
+    pub qualifiers: Qualifiers,
+}
+
+/// An evidence's qualifiers: key to value, in key order. A sorted list
+/// rather than a `BTreeMap`: evidence holds a handful at most, and a map's
+/// first node costs over 500 bytes, per evidence, of which a large corpus
+/// has hundreds of thousands.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Qualifiers(Vec<(String, String)>);
+
+impl Qualifiers {
+    /// The value of a key.
+    pub fn get(&self, key: &str) -> Option<&String> {
+        self.find(key).ok().map(|i| &self.0[i].1)
+    }
+
+    /// Whether the key has a value.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.find(key).is_ok()
+    }
+
+    /// Sets a key's value; returns the value it replaces.
+    pub fn insert(&mut self, key: String, value: String) -> Option<String> {
+        match self.find(&key) {
+            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
+            Err(i) => {
+                self.0.insert(i, (key, value));
+                None
+            }
+        }
+    }
+
+    /// Sets a key's value unless it has one (`entry(k).or_insert_with`).
+    pub fn insert_missing(&mut self, key: &str, value: impl FnOnce() -> String) {
+        if let Err(i) = self.find(key) {
+            self.0.insert(i, (key.to_string(), value()));
+        }
+    }
+
+    /// (key, value) pairs in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    /// Number of keys.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+}
+
+impl IntoIterator for Qualifiers {
+    type Item = (String, String);
+    type IntoIter = std::vec::IntoIter<(String, String)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Qualifiers {
+    type Item = (&'a String, &'a String);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, String)>,
+        fn(&'a (String, String)) -> (&'a String, &'a String),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl FromIterator<(String, String)> for Qualifiers {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Self {
+        let mut q = Qualifiers::default();
+        for (k, v) in iter {
+            q.insert(k, v);
+        }
+        q
+    }
+}
+
+// A JSON object, as the `BTreeMap` it replaces was (the extraction cache
+// and `facts --json` read the same).
+impl Serialize for Qualifiers {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Qualifiers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let map = BTreeMap::<String, String>::deserialize(d)?;
+        Ok(map.into_iter().collect())
+    }
 }
 
 /// A fact as one sentence states it, before merging.
@@ -194,6 +296,10 @@ pub struct Extractor {
     institutions: std::collections::HashSet<String>,
     /// Verbs giving the grounds of an act ("found that"), lemmas.
     finding: std::collections::HashSet<String>,
+    /// `rules[i].name` and `classes.classes[i].name`, shared by every
+    /// evidence the rule or class gives.
+    rule_names: Vec<Arc<str>>,
+    class_names: Vec<Arc<str>>,
 }
 
 impl Extractor {
@@ -216,6 +322,12 @@ impl Extractor {
             &config.grammar.issue_verbs,
         )?;
         Ok(Extractor {
+            rule_names: rules.iter().map(|r| r.name.as_str().into()).collect(),
+            class_names: classes
+                .classes
+                .iter()
+                .map(|c| c.name.as_str().into())
+                .collect(),
             finding: config
                 .grammar
                 .finding_verbs
@@ -402,16 +514,20 @@ impl Extractor {
     /// order (their `SentenceInfo::article` already set), the unnamed actor
     /// resolved, short names merged into long ones.
     pub fn assemble(&self, hits: BTreeMap<String, usize>, parts: Vec<Extraction>) -> Extraction {
-        let mut out = Extraction {
-            rule_hits: hits,
-            ..Extraction::default()
-        };
+        let facts: usize = parts.iter().map(|p| p.facts.len()).sum();
+        let sentences: usize = parts.iter().map(|p| p.sentences.len()).sum();
+        // The first part is the base the others are appended to, so the
+        // corpus's raw facts are never held twice over (a fresh list would
+        // hold them all while the parts still did).
+        let mut parts = parts.into_iter();
+        let mut out = parts.next().unwrap_or_default();
+        for (rule, n) in hits {
+            *out.rule_hits.entry(rule).or_default() += n;
+        }
         // Exact capacities: growing by doubling would copy (and briefly
         // hold twice) the corpus's raw facts.
-        out.facts
-            .reserve_exact(parts.iter().map(|p| p.facts.len()).sum());
-        out.sentences
-            .reserve_exact(parts.iter().map(|p| p.sentences.len()).sum());
+        out.facts.reserve_exact(facts - out.facts.len());
+        out.sentences.reserve_exact(sentences - out.sentences.len());
         for part in parts {
             out.facts.extend(part.facts);
             out.parsed += part.parsed;
@@ -561,6 +677,8 @@ impl Extractor {
         // Jane Roe"), by that title: "a federal judge" in the article is
         // the one judge it names.
         let first_fact = out.facts.len();
+        // One copy of the file name for all the article's evidence.
+        let source: Arc<str> = article.id.as_str().into();
         let mut titled: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         // The last act stated without a reason: its sentence, its facts and
         // who did it; the next few sentences may give its grounds.
@@ -700,7 +818,8 @@ impl Extractor {
                 }
             }
             let before = out.facts.len();
-            info.events = self.apply_events(ai, article, s, &mentions, &analysis, &events, out);
+            info.events =
+                self.apply_events(ai, article, &source, s, &mentions, &analysis, &events, out);
             if !s.heading && out.facts.len() > before {
                 let acts: Vec<usize> = (before..out.facts.len())
                     .filter(|&i| !out.facts[i].negated && !out.facts[i].subject.is_empty())
@@ -721,7 +840,7 @@ impl Extractor {
                 };
             }
             out.sentences.push(info);
-            self.apply_rules(ai, article, s, &tagged, &mentions, out);
+            self.apply_rules(ai, article, &source, s, &tagged, &mentions, out);
         }
         for f in out.facts[first_fact..].iter_mut() {
             let Some(noun) = f.subject.rsplit(' ').next() else {
@@ -822,6 +941,7 @@ impl Extractor {
         &self,
         ai: usize,
         article: &Article,
+        source: &Arc<str>,
         s: &Sentence,
         mentions: &[Mention],
         analysis: &language::Analysis,
@@ -867,7 +987,7 @@ impl Extractor {
                         .get(r.end.saturating_sub(1))
                         .is_some_and(|t| m.end <= t.span.end)
             };
-            let mut qualifiers = BTreeMap::new();
+            let mut qualifiers = Qualifiers::default();
             let mut date = None;
             for m in mentions.iter().filter(|m| in_clause(m)) {
                 match &m.tag {
@@ -878,15 +998,11 @@ impl Extractor {
                     Tag::Entity { name, kind } if kind == "PLACE" || kind == "EVENT" => {
                         let key = if kind == "PLACE" { "place" } else { "event" };
                         if !excluded_place(&s.norm[..m.start]) {
-                            qualifiers
-                                .entry(key.to_string())
-                                .or_insert_with(|| name.clone());
+                            qualifiers.insert_missing(key, || name.clone());
                         }
                     }
                     Tag::Money => {
-                        qualifiers
-                            .entry("value".to_string())
-                            .or_insert_with(|| m.text.clone());
+                        qualifiers.insert_missing("value", || m.text.clone());
                     }
                     _ => {}
                 }
@@ -927,11 +1043,11 @@ impl Extractor {
                 .or_else(|| e.reported_by.as_ref().and_then(name));
             let evidence = Evidence {
                 article: ai,
-                source: article.id.clone(),
+                source: source.clone(),
                 sentence: s.index,
                 span: s.span,
                 quote: s.text.clone(),
-                rule: self.classes.classes[e.class].name.clone(),
+                rule: self.class_names[e.class].clone(),
                 hedged,
                 attribution,
                 published: article.date,
@@ -1021,10 +1137,12 @@ impl Extractor {
         (!in_event).then_some(day)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn apply_rules(
         &self,
         ai: usize,
         article: &Article,
+        source: &Arc<str>,
         s: &Sentence,
         tagged: &str,
         mentions: &[Mention],
@@ -1079,7 +1197,7 @@ impl Extractor {
                         Some(name) => vec![name.to_string()],
                     };
                 }
-                let mut qualifiers = BTreeMap::new();
+                let mut qualifiers = Qualifiers::default();
                 let mut date = None;
                 for name in rule.regex().capture_names().flatten() {
                     if matches!(name, "subject" | "object" | "topic" | "neg" | "context") {
@@ -1177,11 +1295,11 @@ impl Extractor {
                 let negated = rule.negated ^ caps.name("neg").is_some();
                 let evidence = Evidence {
                     article: ai,
-                    source: article.id.clone(),
+                    source: source.clone(),
                     sentence: s.index,
                     span: s.span,
                     quote: s.text.clone(),
-                    rule: rule.name.clone(),
+                    rule: self.rule_names[i].clone(),
                     hedged: hedged || attribution.is_some(),
                     attribution: attribution.clone(),
                     published: article.date,
@@ -1216,7 +1334,12 @@ fn push_facts(
     let Some((last, rest)) = pairs.split_last() else {
         return;
     };
-    *out.rule_hits.entry(evidence.rule.clone()).or_default() += 1;
+    match out.rule_hits.get_mut(&*evidence.rule) {
+        Some(n) => *n += 1,
+        None => {
+            out.rule_hits.insert(evidence.rule.to_string(), 1);
+        }
+    }
     out.facts.reserve(pairs.len());
     let fact = |(subj, obj): (&String, &String), evidence: Evidence| RawFact {
         subject: subj.clone(),

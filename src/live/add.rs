@@ -81,7 +81,7 @@ pub fn save(engine: &Engine, dir: &Path, page: &Page, source: &str) -> Result<Sa
             .sentences
             .iter()
             .filter(|s| !s.heading)
-            .map(|s| s.text.as_str())
+            .map(|s| &*s.text)
             .collect();
         if !theirs.is_empty() && text_key(&theirs.join(" ")) == mine {
             return Err(AddError::Duplicate(a.id.clone()));

@@ -102,8 +102,8 @@ pub fn diff(old: &Engine, new: &Engine, files: &Changes, at: u64) -> Diff {
             });
             continue;
         };
-        let was: BTreeSet<&str> = o.evidence.iter().map(|e| e.source.as_str()).collect();
-        let now: BTreeSet<&str> = f.evidence.iter().map(|e| e.source.as_str()).collect();
+        let was: BTreeSet<&str> = o.evidence.iter().map(|e| &*e.source).collect();
+        let now: BTreeSet<&str> = f.evidence.iter().map(|e| &*e.source).collect();
         let gained: Vec<&str> = now.difference(&was).copied().collect();
         let lost: Vec<&str> = was.difference(&now).copied().collect();
         for d in &f.disagreements {
@@ -118,9 +118,7 @@ pub fn diff(old: &Engine, new: &Engine, files: &Changes, at: u64) -> Diff {
                     ),
                     citations: cite(
                         new,
-                        f.evidence
-                            .iter()
-                            .filter(|e| gained.contains(&e.source.as_str())),
+                        f.evidence.iter().filter(|e| gained.contains(&&*e.source)),
                     ),
                 });
             }
@@ -131,9 +129,7 @@ pub fn diff(old: &Engine, new: &Engine, files: &Changes, at: u64) -> Diff {
                 text: format!("{text} ({} sources, was {})", f.sources, o.sources),
                 citations: cite(
                     new,
-                    f.evidence
-                        .iter()
-                        .filter(|e| gained.contains(&e.source.as_str())),
+                    f.evidence.iter().filter(|e| gained.contains(&&*e.source)),
                 ),
             });
         }
@@ -189,15 +185,15 @@ fn cite<'a>(engine: &Engine, evidence: impl Iterator<Item = &'a Evidence>) -> Ve
         .filter(|e| seen.insert(e.source.clone()))
         .take(CITES_PER_CHANGE)
         .map(|e| {
-            let a = engine.articles().iter().find(|a| a.id == e.source);
+            let a = engine.articles().iter().find(|a| *a.id == *e.source);
             Citation {
                 n: 0,
-                source: e.source.clone(),
+                source: e.source.to_string(),
                 title: a.and_then(|a| a.title.clone()),
                 outlet: a.and_then(|a| a.outlet.clone()),
                 date: e.published,
                 url: a.and_then(|a| a.url.clone()),
-                quote: e.quote.clone(),
+                quote: e.quote.to_string(),
                 article: None,
             }
         })

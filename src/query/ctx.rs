@@ -207,7 +207,7 @@ fn disagreement_evidence(f: &Fact) -> Vec<Vec<Vec<usize>>> {
                 for (k, (value, sources)) in values.iter().enumerate() {
                     if out[k].len() < 2
                         && given.eq_ignore_ascii_case(value)
-                        && sources.contains(&e.source)
+                        && sources.iter().any(|x| **x == *e.source)
                     {
                         out[k].push(i);
                     }
@@ -313,7 +313,7 @@ impl Lookups {
                 // would have stopped the deal") does not make it modal.
                 modal = modal
                     && index.is_modal(e.article, e.sentence)
-                    && !event_classes.contains(e.rule.as_str());
+                    && !event_classes.contains(&*e.rule);
             }
             out.direct_quote
                 .push(f.evidence.iter().any(|e| e.rule.contains("quote")));
@@ -474,7 +474,7 @@ impl<'a> Ctx<'a> {
         if let Some(c) = ans
             .citations
             .iter()
-            .find(|c| c.article == Some(article) && c.quote == *quote)
+            .find(|c| c.article == Some(article) && *c.quote == **quote)
         {
             return c.n;
         }
@@ -487,7 +487,7 @@ impl<'a> Ctx<'a> {
             outlet: a.outlet.clone(),
             date: a.date,
             url: a.url.clone(),
-            quote: a.sentences[sentence].text.clone(),
+            quote: a.sentences[sentence].text.to_string(),
             article: Some(article),
         })
     }
