@@ -55,9 +55,10 @@ pub struct Sentence {
     /// that quotes it.
     pub text: Arc<str>,
     /// The sentence with typography folded (curly quotes, non-breaking
-    /// spaces), which is what the rules match against.
+    /// spaces), which is what the rules match against. The same allocation
+    /// as `text` when folding changes nothing (most sentences).
     #[serde(skip)]
-    pub norm: String,
+    pub norm: Arc<str>,
     /// A headline or section heading rather than running text.
     pub heading: bool,
     /// Paragraph number, for resolving references across sentences.
@@ -518,6 +519,8 @@ impl Reader {
                 "no running text after removing metadata and boilerplate",
             ));
         }
+        // Held for the engine's lifetime: no room left over from growing.
+        article.sentences.shrink_to_fit();
         Ok(article)
     }
 
@@ -542,10 +545,16 @@ impl Reader {
                 norm.replace_range(..n, &" ".repeat(n));
             }
         }
+        let text: Arc<str> = text.into();
+        let norm = if norm == *text {
+            text.clone()
+        } else {
+            norm.into()
+        };
         article.sentences.push(Sentence {
             index: article.sentences.len(),
             span: (start, start + text.len()),
-            text: text.into(),
+            text,
             norm,
             heading,
             paragraph,
@@ -1012,7 +1021,7 @@ mod tests {
         for s in &a.sentences {
             assert_eq!(&text[s.span.0..s.span.1], &*s.text);
         }
-        assert_eq!(a.sentences[1].norm, "It's \"curly\" text.");
+        assert_eq!(&*a.sentences[1].norm, "It's \"curly\" text.");
     }
 
     #[test]

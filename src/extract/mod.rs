@@ -258,8 +258,14 @@ pub struct Extraction {
 pub const LEMMA_SEPARATOR: char = '\u{1f}';
 
 /// Lemmas joined for [`SentenceInfo`].
-pub fn join_lemmas<'a>(lemmas: impl Iterator<Item = &'a str>) -> String {
-    let mut out = String::new();
+pub fn join_lemmas<'a>(lemmas: impl Iterator<Item = &'a str> + Clone) -> String {
+    // Sized exactly: one is kept per parsed sentence, for the engine's
+    // lifetime, and growing by doubling would leave up to half unused.
+    let len: usize = lemmas
+        .clone()
+        .map(|l| l.len() + LEMMA_SEPARATOR.len_utf8())
+        .sum();
+    let mut out = String::with_capacity(len.saturating_sub(LEMMA_SEPARATOR.len_utf8()));
     for (i, l) in lemmas.enumerate() {
         if i > 0 {
             out.push(LEMMA_SEPARATOR);
@@ -452,33 +458,44 @@ impl Extractor {
     /// Extracts facts from all articles.
     pub fn extract_all(&self, articles: &[Article]) -> Extraction {
         let (learnt, hits) = self.learn(articles);
-        // Pass 2: tag, resolve, match. Articles are independent now, so
-        // they are split across the cores and merged back in order.
+        // Pass 2: tag, resolve, match. Articles are independent now: every
+        // core takes the next article, and each article's result is folded
+        // into the whole as soon as those before it are, then dropped. The
+        // corpus's raw facts are so held once, not once per thread and
+        // again merged.
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(articles.len().max(1));
-        let chunk = articles.len().div_ceil(threads.max(1)).max(1);
-        let parts: Vec<Extraction> = std::thread::scope(|scope| {
-            let handles: Vec<_> = articles
-                .chunks(chunk)
-                .enumerate()
-                .map(|(ci, part)| {
-                    let learnt = &learnt;
-                    scope.spawn(move || {
-                        let mut out = Extraction::default();
-                        for (i, a) in part.iter().enumerate() {
-                            self.extract_article(ci * chunk + i, a, learnt, &mut out);
-                        }
-                        out
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("extraction thread panicked"))
-                .collect()
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut out = Extraction {
+            rule_hits: hits,
+            ..Extraction::default()
+        };
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::channel::<(usize, Extraction)>();
+            for _ in 0..threads {
+                let (tx, next, learnt) = (tx.clone(), &next, &learnt);
+                scope.spawn(move || loop {
+                    let ai = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(a) = articles.get(ai) else { break };
+                    if tx.send((ai, self.extract_one(ai, a, learnt))).is_err() {
+                        break;
+                    }
+                });
+            }
+            drop(tx);
+            // Results arrive in any order; they are folded in article order.
+            let mut waiting: BTreeMap<usize, Extraction> = BTreeMap::new();
+            let mut want = 0;
+            for (ai, part) in rx {
+                waiting.insert(ai, part);
+                while let Some(part) = waiting.remove(&want) {
+                    absorb(&mut out, part);
+                    want += 1;
+                }
+            }
         });
-        self.assemble(hits, parts)
+        self.finish(out)
     }
 
     /// Drops what matching cached: the regex crate's lazy DFA states (per
@@ -529,21 +546,14 @@ impl Extractor {
         out.facts.reserve_exact(facts - out.facts.len());
         out.sentences.reserve_exact(sentences - out.sentences.len());
         for part in parts {
-            out.facts.extend(part.facts);
-            out.parsed += part.parsed;
-            out.sentences.extend(part.sentences);
-            for (name, info) in part.entities {
-                match out.entities.get_mut(&name) {
-                    Some(e) => e.mentions += info.mentions,
-                    None => {
-                        out.entities.insert(name, info);
-                    }
-                }
-            }
-            for (rule, n) in part.rule_hits {
-                *out.rule_hits.entry(rule).or_default() += n;
-            }
+            absorb(&mut out, part);
         }
+        self.finish(out)
+    }
+
+    /// The unnamed actor resolved, short names merged into long ones: what
+    /// needs the whole corpus's extraction.
+    fn finish(&self, mut out: Extraction) -> Extraction {
         out.actor = self.actor.clone();
         if self.actor == UNNAMED_ACTOR {
             let top = out
@@ -1309,6 +1319,24 @@ impl Extractor {
                 push_facts(out, &subjects, &rule.relation, &objects, negated, evidence);
             }
         }
+    }
+}
+
+/// Appends the extraction of the next article(s) in corpus order.
+fn absorb(out: &mut Extraction, part: Extraction) {
+    out.facts.extend(part.facts);
+    out.parsed += part.parsed;
+    out.sentences.extend(part.sentences);
+    for (name, info) in part.entities {
+        match out.entities.get_mut(&name) {
+            Some(e) => e.mentions += info.mentions,
+            None => {
+                out.entities.insert(name, info);
+            }
+        }
+    }
+    for (rule, n) in part.rule_hits {
+        *out.rule_hits.entry(rule).or_default() += n;
     }
 }
 

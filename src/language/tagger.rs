@@ -702,7 +702,7 @@ mod tests {
         let mut out = Vec::new();
         for (name, bytes) in crate::EMBEDDED_SEEDS {
             let a = reader.parse_bytes(name, bytes).unwrap();
-            out.extend(a.sentences.into_iter().map(|s| s.norm));
+            out.extend(a.sentences.into_iter().map(|s| s.norm.to_string()));
         }
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
         let mut dirs = vec![root];
@@ -714,7 +714,7 @@ mod tests {
                 } else if p.extension().is_some_and(|x| x == "txt" || x == "md") {
                     let text = std::fs::read_to_string(&p).unwrap_or_default();
                     if let Ok(a) = reader.parse("fixture.txt", &text) {
-                        out.extend(a.sentences.into_iter().map(|s| s.norm));
+                        out.extend(a.sentences.into_iter().map(|s| s.norm.to_string()));
                     }
                 }
             }

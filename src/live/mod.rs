@@ -531,7 +531,7 @@ impl<'a> LearntIndex<'a> {
         let mut out = Vec::new();
         let is_word = |c: char| c.is_alphanumeric() || c == '_' || "&'.-".contains(c);
         for s in &article.sentences {
-            let norm = s.norm.as_str();
+            let norm = &*s.norm;
             let mut prev_word = false;
             for (i, c) in norm.char_indices() {
                 let w = is_word(c);
