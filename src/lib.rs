@@ -246,8 +246,9 @@ impl Engine {
         articles: Vec<Article>,
         problems: Vec<Problem>,
         extractor: std::sync::Arc<Extractor>,
-        extraction: extract::Extraction,
+        mut extraction: extract::Extraction,
     ) -> Result<Engine, ConfigError> {
+        share_text(&articles, &mut extraction);
         let facts = FactTable::build(&config, extraction);
         let answerer = query::Answerer::new(&config, &facts, &articles)?;
         Ok(Engine {
@@ -355,6 +356,38 @@ impl Engine {
     /// The compiled extractor (rule statistics for `check`).
     pub fn extractor(&self) -> &Extractor {
         &self.extractor
+    }
+}
+
+/// Points every evidence at the one copy of its sentence, article name and
+/// rule name. Extraction shares them already; an extraction read back from
+/// the cache has a copy of each per evidence, which a large corpus's table
+/// would keep for its lifetime.
+fn share_text(articles: &[Article], extraction: &mut extract::Extraction) {
+    let mut sources: Vec<Option<std::sync::Arc<str>>> = vec![None; articles.len()];
+    let mut rules: std::collections::BTreeSet<std::sync::Arc<str>> = Default::default();
+    for f in &mut extraction.facts {
+        let e = &mut f.evidence;
+        let Some(a) = articles.get(e.article) else {
+            continue;
+        };
+        if let Some(s) = a.sentences.get(e.sentence) {
+            if s.text == e.quote && !std::sync::Arc::ptr_eq(&s.text, &e.quote) {
+                e.quote = s.text.clone();
+            }
+        }
+        match &sources[e.article] {
+            Some(src) if *src == e.source => e.source = src.clone(),
+            Some(_) => {}
+            None if *a.id == *e.source => sources[e.article] = Some(e.source.clone()),
+            None => {}
+        }
+        match rules.get(&*e.rule) {
+            Some(r) => e.rule = r.clone(),
+            None => {
+                rules.insert(e.rule.clone());
+            }
+        }
     }
 }
 
