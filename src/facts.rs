@@ -191,9 +191,13 @@ impl Fact {
     /// and its qualifiers filled in, braces it does not have dropped, runs of
     /// spaces collapsed.
     pub fn fill(&self, template: &str, subject: &str, label: &str) -> String {
-        if let Some(out) = self.fill_plain(template, subject, label) {
-            return out;
-        }
+        self.fill_plain(template, subject, label)
+            .unwrap_or_else(|| self.fill_by_replacing(template, subject, label))
+    }
+
+    /// [`Fact::fill`] one replacement after another: the general way, when
+    /// one pass cannot be shown to give the same.
+    fn fill_by_replacing(&self, template: &str, subject: &str, label: &str) -> String {
         let mut out = template
             .replace("{subject}", subject)
             .replace("{label}", label)
@@ -759,24 +763,7 @@ mod tests {
 
     /// [`Fact::fill`] the old way: one replacement after another.
     fn fill_by_replacing(f: &Fact, template: &str, subject: &str, label: &str) -> String {
-        let mut out = template
-            .replace("{subject}", subject)
-            .replace("{label}", label)
-            .replace("{object}", &f.object);
-        for (k, v) in &f.qualifiers {
-            out = out.replace(&format!("{{{k}}}"), v.first().map_or("", |s| s.as_str()));
-        }
-        let mut clean = String::new();
-        let mut skip = false;
-        for c in out.chars() {
-            match c {
-                '{' => skip = true,
-                '}' => skip = false,
-                c if !skip => clean.push(c),
-                _ => {}
-            }
-        }
-        clean.split_whitespace().collect::<Vec<_>>().join(" ")
+        f.fill_by_replacing(template, subject, label)
     }
 
     #[test]

@@ -110,6 +110,21 @@ fn ascii(haystack: &str) -> bool {
     haystack.is_ascii()
 }
 
+/// A pattern parsed as it is matched on ASCII text (Unicode off, bytes):
+/// cheap, as no Unicode class is built.
+pub fn ascii_hir(
+    pattern: &str,
+    case_insensitive: bool,
+) -> Result<regex_syntax::hir::Hir, Box<regex_syntax::Error>> {
+    regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .case_insensitive(case_insensitive)
+        .build()
+        .parse(pattern)
+        .map_err(Box::new)
+}
+
 impl TextRegex {
     /// Checks a pattern's syntax; the regexes are compiled when a sentence
     /// first needs them. A syntax error is the regex crate's, as if the
@@ -117,11 +132,7 @@ impl TextRegex {
     pub fn new(pattern: &str) -> Result<TextRegex, regex::Error> {
         // Parsing without Unicode is cheap (no Unicode classes to build);
         // what only Unicode mode accepts (`\p{L}`) is parsed with it.
-        let ascii_syntax = regex_syntax::ParserBuilder::new()
-            .unicode(false)
-            .utf8(false)
-            .build()
-            .parse(pattern);
+        let ascii_syntax = ascii_hir(pattern, false);
         if ascii_syntax.is_err() {
             regex_syntax::Parser::new()
                 .parse(pattern)

@@ -151,13 +151,7 @@ fn compile_rule(
     // syntax is checked now so a bad rule is still named at start-up (only
     // a pattern past the regex crate's size limit would fail later; one
     // rule over ASCII is far below it).
-    let hir = regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .case_insensitive(true)
-        .build()
-        .parse(&expanded)
-        .map_err(|e| err(e.to_string()))?;
+    let hir = super::pattern::ascii_hir(&expanded, true).map_err(|e| err(e.to_string()))?;
     let required = required_all(&hir);
     let unless = match &rule.unless {
         Some(u) => {
@@ -340,37 +334,43 @@ fn required_all(h: &regex_syntax::hir::Hir) -> Vec<Vec<Vec<u8>>> {
     let mut out = match h.kind() {
         HirKind::Capture(c) => return required_all(&c.sub),
         HirKind::Repetition(r) if r.min >= 1 => return required_all(&r.sub),
-        HirKind::Concat(parts) => {
-            // Runs of exact parts make longer literals ("found " from
-            // "found" and " "), as in `required`.
-            let mut out = Vec::new();
-            let mut run: Option<Vec<Vec<u8>>> = None;
-            for p in parts {
-                match exact(p) {
-                    Some(set) => {
-                        run = Some(match run.take() {
-                            None => set,
-                            Some(prev) => match product(&prev, &set) {
-                                Some(joined) => joined,
-                                None => {
-                                    out.push(prev);
-                                    set
-                                }
-                            },
-                        });
-                    }
-                    None => {
-                        out.extend(run.take());
-                        out.extend(required_all(p));
-                    }
-                }
-            }
-            out.extend(run);
-            out
-        }
+        HirKind::Concat(parts) => concat_sets(parts, required_all),
         _ => required(h).into_iter().collect(),
     };
     out.retain(|set| !set.is_empty() && set.iter().all(|l| l.len() >= MIN_LITERAL));
+    out
+}
+
+/// The literal sets of a concatenation's parts, in order: runs of exact
+/// parts joined into longer literals ("found " from "found" and " "), and
+/// for every other part what `inner` finds in it.
+fn concat_sets(
+    parts: &[regex_syntax::hir::Hir],
+    inner: impl Fn(&regex_syntax::hir::Hir) -> Vec<Vec<Vec<u8>>>,
+) -> Vec<Vec<Vec<u8>>> {
+    let mut out = Vec::new();
+    let mut run: Option<Vec<Vec<u8>>> = None;
+    for p in parts {
+        match exact(p) {
+            Some(set) => {
+                run = Some(match run.take() {
+                    None => set,
+                    Some(prev) => match product(&prev, &set) {
+                        Some(joined) => joined,
+                        None => {
+                            out.push(prev);
+                            set
+                        }
+                    },
+                });
+            }
+            None => {
+                out.extend(run.take());
+                out.extend(inner(p));
+            }
+        }
+    }
+    out.extend(run);
     out
 }
 
@@ -399,14 +399,14 @@ fn required(h: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
             Some(out)
         }
         HirKind::Concat(parts) => {
-            // Runs of exact parts make longer literals ("found " from
-            // "found" and " "); of every candidate, the one whose literals
-            // hold most letters besides mention markers (a sentence naming
-            // an organisation holds `\x01ORG#`), then the longest.
+            // Of every candidate, the one whose literals hold most letters
+            // besides mention markers (a sentence naming an organisation
+            // holds `\x01ORG#`), then the longest.
             let mut best: Option<Vec<Vec<u8>>> = None;
-            let mut consider = |set: Vec<Vec<u8>>| {
+            let candidates = concat_sets(parts, |p| required(p).into_iter().collect());
+            for set in candidates {
                 if set.is_empty() || set.iter().any(|l| l.is_empty()) {
-                    return;
+                    continue;
                 }
                 let score = |s: &Vec<Vec<u8>>| {
                     let min = |f: fn(&Vec<u8>) -> usize| s.iter().map(f).min().unwrap_or(0);
@@ -415,34 +415,6 @@ fn required(h: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
                 if best.as_ref().map_or(true, |b| score(&set) > score(b)) {
                     best = Some(set);
                 }
-            };
-            let mut run: Option<Vec<Vec<u8>>> = None;
-            for p in parts {
-                match exact(p) {
-                    Some(set) => {
-                        run = Some(match run.take() {
-                            None => set,
-                            Some(prev) => match product(&prev, &set) {
-                                Some(joined) => joined,
-                                None => {
-                                    consider(prev);
-                                    set
-                                }
-                            },
-                        });
-                    }
-                    None => {
-                        if let Some(prev) = run.take() {
-                            consider(prev);
-                        }
-                        if let Some(set) = required(p) {
-                            consider(set);
-                        }
-                    }
-                }
-            }
-            if let Some(prev) = run {
-                consider(prev);
             }
             best
         }
@@ -564,13 +536,7 @@ mod tests {
     }
 
     fn literals(pattern: &str) -> Option<Vec<String>> {
-        let hir = regex_syntax::ParserBuilder::new()
-            .unicode(false)
-            .utf8(false)
-            .case_insensitive(true)
-            .build()
-            .parse(pattern)
-            .unwrap();
+        let hir = crate::extract::pattern::ascii_hir(pattern, true).unwrap();
         required(&hir).map(|set| {
             set.iter()
                 .map(|l| String::from_utf8_lossy(l).into_owned())
@@ -606,15 +572,7 @@ mod tests {
 
     #[test]
     fn every_part_of_a_concatenation_gives_its_literals() {
-        let hir = |p: &str| {
-            regex_syntax::ParserBuilder::new()
-                .unicode(false)
-                .utf8(false)
-                .case_insensitive(true)
-                .build()
-                .parse(p)
-                .unwrap()
-        };
+        let hir = |p: &str| crate::extract::pattern::ascii_hir(p, true).unwrap();
         let sets = |p: &str| -> Vec<Vec<String>> {
             required_all(&hir(p))
                 .iter()

@@ -164,12 +164,7 @@ impl Grammar {
                 .iter()
                 .map(|p| {
                     // The syntax is checked now, as `ascii` would.
-                    regex_syntax::ParserBuilder::new()
-                        .unicode(false)
-                        .utf8(false)
-                        .case_insensitive(true)
-                        .build()
-                        .parse(p)
+                    crate::extract::pattern::ascii_hir(p, true)
                         .map(|_| (p.clone(), std::sync::OnceLock::new()))
                         .map_err(|e| ConfigError::Pattern {
                             what: "grammar.reason_cues",

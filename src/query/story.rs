@@ -423,14 +423,10 @@ fn appositive_after<'t>(text: &'t str, name: &str) -> Option<&'t str> {
     let mut from = 0;
     while let Some(i) = lower[from..].find(name).map(|i| i + from) {
         from = i + name.len();
-        let starts_word = !lower[..i]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_alphanumeric);
         let Some(rest) = text[from..].strip_prefix(", ") else {
             continue;
         };
-        if !starts_word {
+        if !super::understand::starts_word(&lower, i) {
             continue;
         }
         let end = rest

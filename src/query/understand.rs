@@ -281,11 +281,7 @@ impl Lexicon {
         found.sort_unstable();
         for (p, s, e) in found {
             let (_, name, kind) = &self.aliases[p];
-            let before_ok = s == 0
-                || !lower[..s]
-                    .chars()
-                    .next_back()
-                    .is_some_and(|c| c.is_alphanumeric());
+            let before_ok = starts_word(&lower, s);
             let after = &lower[e..];
             let after_ok = after.is_empty()
                 || after.starts_with("'s")
@@ -630,12 +626,7 @@ fn word_prefix_at(s: &str, k: &str, occurs: &[usize]) -> Option<usize> {
         if pos < from {
             continue;
         }
-        let ok = pos == 0
-            || !s[..pos]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_alphanumeric());
-        if ok {
+        if starts_word(s, pos) {
             return Some(pos);
         }
         from = pos + k.len();
@@ -647,17 +638,20 @@ fn find_word_prefix(s: &str, k: &str) -> Option<usize> {
     let mut from = 0;
     while let Some(p) = s[from..].find(k) {
         let pos = from + p;
-        let ok = pos == 0
-            || !s[..pos]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_alphanumeric());
-        if ok {
+        if starts_word(s, pos) {
             return Some(pos);
         }
         from = pos + k.len().max(1);
     }
     None
+}
+
+/// Whether a word starts at `pos`: no letter or digit just before.
+pub(super) fn starts_word(s: &str, pos: usize) -> bool {
+    !s[..pos]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric())
 }
 
 /// Similarity in 0..1 from the optimal string alignment distance.
