@@ -278,6 +278,12 @@ pub struct RelationConfig {
     /// Relations that contradict this one for the same subject and object.
     #[serde(default)]
     pub conflicts: Vec<String>,
+    /// Relations whose facts answer "no" to a yes/no question about this
+    /// one ("did the court allow the deal?" when the court blocked it),
+    /// though they need not contradict it: a deal can be blocked by one
+    /// body and approved by another, or blocked and later cleared.
+    #[serde(default)]
+    pub contrary: Vec<String>,
     /// Whether the relation is part of the story's status line, and its rank.
     #[serde(default)]
     pub status: Option<u32>,
@@ -655,6 +661,14 @@ impl Config {
                 if !relation_names.contains(c.as_str()) {
                     return Err(ConfigError::Invalid(format!(
                         "relation `{}` conflicts with unknown relation `{}`",
+                        r.name, c
+                    )));
+                }
+            }
+            for c in &r.contrary {
+                if !relation_names.contains(c.as_str()) {
+                    return Err(ConfigError::Invalid(format!(
+                        "relation `{}` names unknown relation `{}` as its contrary",
                         r.name, c
                     )));
                 }

@@ -1317,6 +1317,73 @@ fn reasons_given_after_the_act_and_in_a_coordinated_suit_answer_why() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+#[test]
+fn questions_about_the_deal_itself_and_its_permission_get_the_outcome() {
+    // A deal blocked by a judge and then called off, with a reason set off
+    // by a comma after an infinitive in the object.
+    let (dir, engine) = temp_story(
+        "outcome",
+        "[story]\ntitle = \"Globex's bid for Initech\"\nactor = \"Globex\"\n\n\
+         [[entity]]\nname = \"Globex\"\nkind = \"org\"\n\n\
+         [[entity]]\nname = \"Initech\"\nkind = \"org\"\n\n\
+         [[entity]]\nname = \"Maria Lopez\"\nkind = \"person\"\n",
+        &[
+            (
+                "01.txt",
+                "date: 2024-03-04\ntitle: Globex to buy Initech\n\n\
+                 Globex agreed on Monday to buy Initech for $2 billion.\n",
+            ),
+            (
+                "02.txt",
+                "date: 2024-09-10\ntitle: Judge blocks Globex deal\n\n\
+                 U.S. District Judge Maria Lopez on Tuesday blocked Globex's purchase of Initech.\n",
+            ),
+            (
+                "03.txt",
+                "date: 2024-09-12\ntitle: Globex ends Initech deal\n\n\
+                 Globex said on Thursday it had terminated its agreement to buy Initech, citing the ruling and rising costs.\n",
+            ),
+        ],
+    );
+    // "Allowed X to buy Y" asks about the permission, and the judge's
+    // block answers it.
+    for q in [
+        "Did the judge let Globex buy Initech?",
+        "Was Globex allowed to buy Initech?",
+    ] {
+        let a = ask(&engine, q);
+        assert_eq!(a.basis, Basis::Facts, "{q}: {}", a.body_text());
+        assert!(
+            a.headline.starts_with("No: Maria Lopez blocked"),
+            "{q}: {}",
+            a.headline
+        );
+    }
+    // The deal itself: its contrary outcome answers "did it close?".
+    let a = ask(&engine, "Did the deal close?");
+    assert!(
+        a.headline.starts_with("No: Globex called off"),
+        "{}",
+        a.headline
+    );
+    // "What happened to the deal?", "is it dead?": where things stand.
+    for q in ["What happened to the deal?", "Is the deal dead?"] {
+        let a = ask(&engine, q);
+        assert!(
+            a.headline.contains("Globex called off the deal"),
+            "{q}: {}",
+            a.headline
+        );
+    }
+    // "What happened to the Globex deal?" tells about Globex.
+    let a = ask(&engine, "What happened to the Globex deal?");
+    assert_eq!(a.intent, "about", "{}", a.body_text());
+    // The reason after the comma is the termination's, not the purchase's.
+    let a = ask(&engine, "Why did Globex give up on Initech?");
+    assert!(a.body_text().contains("rising costs"), "{}", a.body_text());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// A story written to a temporary folder (its story file and articles) and
 /// loaded as `run` would; the folder is returned for removal.
 fn temp_story(tag: &str, story: &str, articles: &[(&str, &str)]) -> (PathBuf, Engine) {

@@ -750,6 +750,8 @@ fn clauses(
         }
         i
     };
+    // "to buy": a verb group after "to".
+    let infinitive = |x: &VerbGroup| x.tokens.start > 0 && t[x.tokens.start - 1].pos == Pos::To;
     let mut out: Vec<Clause> = Vec::new();
     let mut last_speech: Option<(usize, Option<usize>)> = None;
     // Per clause: its subject is the owner of a plan noun ("X's plan to").
@@ -970,8 +972,18 @@ fn clauses(
                 })
                 .min()?;
             // A cue after a later verb is that verb's reason ("rolled it
-            // out, a year after it was delayed over concerns").
-            if next_start < n && verb_end + at > t[next_start].span.start {
+            // out, a year after it was delayed over concerns"); but a
+            // reason set off by a comma ("terminated its agreement to buy
+            // Initech, citing ...") is the finite verb's, over the
+            // infinitives in its object.
+            let set_off = rest[at..].trim_start().starts_with(',');
+            let over_infinitives = set_off
+                && !infinitive(vg)
+                && groups[gi + 1..]
+                    .iter()
+                    .take_while(|x| t[x.tokens.start].span.start < verb_end + at)
+                    .all(infinitive);
+            if next_start < n && verb_end + at > t[next_start].span.start && !over_infinitives {
                 return None;
             }
             let from = verb_end + start;
@@ -991,10 +1003,12 @@ fn clauses(
             (to > from + lead + 2).then_some(from + lead..to)
         })();
         // "X sued to block Y's proposed takeover, arguing that ...": a
-        // participle inside the clause before does not take its reason too.
+        // participle or an infinitive inside the clause before does not
+        // take its reason too.
         let reason = reason.filter(|r| {
             !out.last().is_some_and(|c: &Clause| {
-                c.reason.as_ref() == Some(r) && t[vg.head].pos == Pos::Verb(VForm::Participle)
+                c.reason.as_ref() == Some(r)
+                    && (t[vg.head].pos == Pos::Verb(VForm::Participle) || infinitive(vg))
             })
         });
         let reported_by = match last_speech {

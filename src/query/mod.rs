@@ -476,9 +476,13 @@ impl Answerer {
             AnswerKind::About => {
                 // "Who is X?", "what happened to X?": only when the question
                 // is X and function words; otherwise it asks about a relation.
+                // Topic nouns name the story itself: "what happened to the
+                // Globex deal?" asks about Globex.
                 let filler: Vec<String> = ["happened", "happening", "tell", "know", "now", "next"]
                     .iter()
-                    .map(|w| self.lexicon.term(w))
+                    .map(|w| w.to_string())
+                    .chain(ctx.config.query.topic_words.iter().cloned())
+                    .map(|w| self.lexicon.term(&w))
                     .collect();
                 // "What will X do with Y?": X's facts that involve Y.
                 let with = match u.entities.as_slice() {
@@ -493,8 +497,12 @@ impl Answerer {
                 };
                 let only_entity = (u.entities.len() == 1 || with.is_some())
                     && u.terms.iter().all(|t| filler.contains(t));
+                let only_filler = u.terms.iter().all(|t| filler.contains(t));
                 match u.entities.first() {
                     Some(e) if only_entity => story::about_with(ctx, &e.name, with),
+                    // "What happened to the deal?" names no one: where the
+                    // story stands.
+                    None if only_filler && !u.terms.is_empty() => story::status(ctx),
                     _ => respond::list(ctx, chosen, u, false),
                 }
             }

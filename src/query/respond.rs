@@ -820,6 +820,31 @@ pub fn yesno(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
             yesno_fact(ctx, &mut ans, word, f);
             return ans.settle(Basis::Facts);
         }
+        if let Some(f) = by_institution(ctx, &contrary(ctx, relations), u) {
+            if !f.negated {
+                yesno_fact(ctx, &mut ans, "No", f);
+                return ans.settle(Basis::Facts);
+            }
+        }
+        // "Did the deal close?": the deal itself, by whoever did it; else
+        // its contrary outcome ("No: Globex called off the deal").
+        if about_the_deal(ctx, u) {
+            let best = |rels: &[String]| {
+                facts_of(ctx, rels, u)
+                    .into_iter()
+                    .filter(|f| !ctx.facts.entities().contains_key(&f.object))
+                    .max_by_key(|f| (ctx.relevance(f, u), f.sources, std::cmp::Reverse(f.index)))
+            };
+            if let Some(f) = best(relations) {
+                let word = if f.negated { "No" } else { "Yes" };
+                yesno_fact(ctx, &mut ans, word, f);
+                return ans.settle(Basis::Facts);
+            }
+            if let Some(f) = best(&contrary(ctx, relations)).filter(|f| !f.negated) {
+                yesno_fact(ctx, &mut ans, "No", f);
+                return ans.settle(Basis::Facts);
+            }
+        }
         return ans;
     }
     let facts: Vec<&Fact> = involving(ctx, relations, u)
@@ -863,6 +888,24 @@ pub fn yesno(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
             return ans.settle(Basis::Facts);
         }
     }
+    // "Did the court let Globex buy Initech?" with only "the court blocked
+    // the deal" on file: the contrary outcome, for the deal between the
+    // names (a fact whose object is the deal itself, from a sentence that
+    // names them all).
+    let entities = ctx.facts.entities();
+    if let Some(f) = facts_of(ctx, &contrary(ctx, relations), u)
+        .into_iter()
+        .filter(|f| !f.negated)
+        .filter(|f| {
+            names.iter().all(|n| f.subject == *n || f.object == *n)
+                || (!entities.contains_key(&f.object)
+                    && names.iter().all(|n| ctx.fact_entities(f).contains(*n)))
+        })
+        .max_by_key(|f| (ctx.relevance(f, u), f.sources, std::cmp::Reverse(f.index)))
+    {
+        yesno_fact(ctx, &mut ans, "No", f);
+        return ans.settle(Basis::Facts);
+    }
     // Neither: say what the articles do report about these names, without
     // a yes or a no.
     if names.len() >= 2 {
@@ -896,6 +939,42 @@ pub fn yesno(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
         }
     }
     ans
+}
+
+/// The question is about the story's deal itself ("did the merger go
+/// through?"): it names a topic noun and no institution.
+fn about_the_deal(ctx: &Ctx<'_>, u: &Understanding) -> bool {
+    let words: Vec<&str> = u
+        .lower
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let q = &ctx.config.query;
+    words.iter().any(|w| q.topic_words.iter().any(|t| t == w))
+        && !words.iter().any(|w| {
+            let w = w.trim_end_matches('s');
+            ctx.config
+                .grammar
+                .institutions
+                .iter()
+                .any(|i| i.trim_end_matches('s') == w)
+        })
+}
+
+/// The contrary relations of the relations asked.
+fn contrary(ctx: &Ctx<'_>, relations: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in relations {
+        for c in ctx
+            .relation(r)
+            .map_or(&[][..], |rel| rel.contrary.as_slice())
+        {
+            if !out.contains(c) && !relations.contains(c) {
+                out.push(c.clone());
+            }
+        }
+    }
+    out
 }
 
 /// Figures: metric facts about the question's entities and words.

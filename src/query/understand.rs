@@ -530,6 +530,21 @@ impl Lexicon {
                             .any(|(p, _)| words[i + 1..].iter().take(3).any(|w| w.0 == *p))
                 })
         };
+        // "allowed Globex to buy Initech", "let Globex buy": the event a
+        // verb of permission governs, within four words after it, is what
+        // was permitted; the question asks about the permission.
+        let permitted = |order: usize, pos: usize| {
+            let Some(i) = words.iter().position(|w| w.0 == pos) else {
+                return false;
+            };
+            words[i.saturating_sub(4)..i].iter().any(|w| {
+                PERMIT_VERBS.contains(&&lower[w.0..w.1])
+                    && all_found
+                        .iter()
+                        .enumerate()
+                        .any(|(o, found)| o != order && found.iter().any(|(p, _)| *p == w.0))
+            })
+        };
         let mut best: Vec<(f64, usize, String)> = Vec::new();
         for (order, r) in config.relations.iter().enumerate() {
             // One word of the question counts once per relation ("need"
@@ -547,7 +562,10 @@ impl Lexicon {
                 let word_end = lower[pos..]
                     .find(|c: char| !c.is_alphanumeric() && c != '-')
                     .map_or(lower.len(), |e| pos + e);
-                if self.topic_words.contains(&lower[pos..word_end]) || light(order, pos) {
+                if self.topic_words.contains(&lower[pos..word_end])
+                    || light(order, pos)
+                    || permitted(order, pos)
+                {
                     w *= 0.4;
                 }
                 let e = at.entry(pos).or_insert(0.0);
@@ -583,6 +601,20 @@ impl Lexicon {
 const LIGHT_VERBS: &[&str] = &[
     "launch", "launched", "launches", "open", "opened", "opens", "start", "started", "begin",
     "began", "file", "filed",
+];
+
+/// Verbs of permission, which take an event as their complement ("allowed
+/// Globex to buy Initech").
+const PERMIT_VERBS: &[&str] = &[
+    "allow",
+    "allowed",
+    "allows",
+    "allowing",
+    "let",
+    "lets",
+    "permit",
+    "permits",
+    "permitted",
 ];
 
 /// Byte spans of the words of a lower-cased text.
