@@ -717,6 +717,10 @@ fn other_stories_answer_from_a_story_file_and_articles_only() {
         // Not a deal either: an in-flight blowout, a grounding, an
         // investigation, the return to service. Written after the rest.
         ("max9-door-plug", 20),
+        // A sixth hold-out, a deal fought over by two administrations:
+        // blocked by one president, sued over, reviewed again and approved
+        // by the next. Floor = its first run.
+        ("nippon-us-steel", 17),
     ] {
         let dir = root().join("tests/fixtures/stories").join(story);
         let engine = Engine::load_story(
@@ -1086,6 +1090,7 @@ fn with_no_gazetteer_names_found_in_the_text_carry_the_story() {
         ("tiktok-divestiture", 19),
         ("recall-feature", 17),
         ("max9-door-plug", 18),
+        ("nippon-us-steel", 12),
     ] {
         let fixture = root().join("tests/fixtures/stories").join(story);
         let engine =
