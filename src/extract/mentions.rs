@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::pattern::{Captures, TextRegex as Regex, TextRegexSet};
 
 use crate::config::{Config, ConfigError};
-use crate::date::{month_from_name, weekday_from_name, Date};
+use crate::date::{days_in_month, month_from_name, weekday_from_name, Date};
 
 /// What a mention is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -613,6 +613,29 @@ impl Tagger {
     }
 }
 
+/// The year of a month (and day; 0 for the whole month) written without
+/// one: the occurrence nearest the article's date, as news uses them ("in
+/// December" in a March article is last December; "on Jan. 5" in a
+/// December article is next month).
+fn nearest_year(base: Date, month: u32, day: u32) -> i32 {
+    if !base.is_full() {
+        return base.year;
+    }
+    let at = |year: i32| {
+        // A whole month counts from its middle.
+        let d = if day == 0 {
+            15
+        } else {
+            day.min(days_in_month(year, month))
+        };
+        Date::ymd(year, month, d).map_or(i64::MAX, |d| (d.to_days() - base.to_days()).abs())
+    };
+    [base.year, base.year - 1, base.year + 1]
+        .into_iter()
+        .min_by_key(|&y| at(y))
+        .unwrap_or(base.year)
+}
+
 fn resolve_date(c: &Captures<'_>, base: Option<Date>) -> Option<Date> {
     if let Some(rel) = c.name("rel") {
         let b = base?;
@@ -658,23 +681,26 @@ fn resolve_date(c: &Captures<'_>, base: Option<Date>) -> Option<Date> {
     }
     if let Some(d) = c.name("d1") {
         let m = month_from_name(c.name("m1")?.as_str())?;
-        let y = c
-            .name("y1")
-            .and_then(|y| y.as_str().parse().ok())
-            .or(base.map(|b| b.year))?;
-        return Date::ymd(y, m, d.as_str().parse().ok()?);
+        let day = d.as_str().parse().ok()?;
+        let y = match c.name("y1").and_then(|y| y.as_str().parse().ok()) {
+            Some(y) => y,
+            None => nearest_year(base?, m, day),
+        };
+        return Date::ymd(y, m, day);
     }
     if let Some(mn) = c.name("m2") {
         let m = month_from_name(mn.as_str())?;
-        let mut y = c
-            .name("y2")
-            .and_then(|y| y.as_str().parse().ok())
-            .or(base.map(|b| b.year))?;
-        if c.name("prev").is_some() {
-            y -= 1;
-        }
-        return match c.name("d2") {
-            Some(d) => Date::ymd(y, m, d.as_str().parse().ok()?),
+        let day: Option<u32> = match c.name("d2") {
+            Some(d) => Some(d.as_str().parse().ok()?),
+            None => None,
+        };
+        let y = match c.name("y2").and_then(|y| y.as_str().parse().ok()) {
+            Some(y) => y,
+            None if c.name("prev").is_some() => base?.year - 1,
+            None => nearest_year(base?, m, day.unwrap_or(0)),
+        };
+        return match day {
+            Some(d) => Date::ymd(y, m, d),
             None => Some(Date {
                 year: y,
                 month: m,

@@ -1004,7 +1004,9 @@ impl Extractor {
                     // "closed days before the Oct. 18 deadline": a date the
                     // event is measured against is not when it happened.
                     Tag::Date(_) if reference_date(&s.norm[..m.start]) => {}
-                    Tag::Date(d) if date.is_none() => date = *d,
+                    Tag::Date(d) if date.is_none() => {
+                        date = d.map(|d| tensed(d, &s.norm[m.start..m.end], article, analysis, e));
+                    }
                     Tag::Entity { name, kind } if kind == "PLACE" || kind == "EVENT" => {
                         let key = if kind == "PLACE" { "place" } else { "event" };
                         if !excluded_place(&s.norm[..m.start]) {
@@ -1599,6 +1601,59 @@ fn untag(span: &str, mentions: &[Mention]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// A month or day written without a year takes the occurrence nearest the
+/// article's date (see `mentions`); the tense of the event's clause
+/// corrects it: what happened ("sued in May", in a January article) is
+/// before the article, what will happen ("will close in December", in a
+/// March article) after it.
+fn tensed(
+    d: crate::date::Date,
+    written: &str,
+    article: &Article,
+    analysis: &language::Analysis,
+    e: &events::Event,
+) -> crate::date::Date {
+    let has_year = written
+        .as_bytes()
+        .windows(4)
+        .any(|w| w.iter().all(u8::is_ascii_digit));
+    // An estimated article date is too loose to move a date by a year.
+    let Some(base) = article
+        .date
+        .filter(|b| b.is_full() && !has_year && d.month > 0 && !article.date_estimated)
+    else {
+        return d;
+    };
+    let Some(c) = analysis
+        .clauses
+        .iter()
+        .find(|c| e.tokens.contains(&c.verb.head))
+    else {
+        return d;
+    };
+    let v = &c.verb;
+    let t = &analysis.tokens;
+    let past = !v.future
+        && !v.planned
+        && (t[v.head].pos == Pos::Verb(VForm::Past)
+            || t[v.tokens.clone()]
+                .iter()
+                .any(|x| matches!(x.lower.as_str(), "has" | "have" | "had" | "was" | "were")));
+    // A whole month is before or after the article's month.
+    let key = |x: crate::date::Date| (x.year, x.month, if d.day == 0 { 0 } else { x.day });
+    let year = if past && key(d) > key(base) {
+        d.year - 1
+    } else if v.future && key(d) < key(base) {
+        d.year + 1
+    } else {
+        return d;
+    };
+    match d.day {
+        0 => crate::date::Date { year, ..d },
+        day => crate::date::Date::ymd(year, d.month, day).unwrap_or(d),
+    }
 }
 
 /// Whether a date in a sentence is a reference point rather than when the
