@@ -598,6 +598,7 @@ impl Reader {
         let mut i = 0;
         while i < chars.len() {
             let (pos, c) = chars[i];
+            let was_inside = track_quotes && (depth > 0 || straight_open);
             match c {
                 '“' => depth += 1,
                 '”' => depth = (depth - 1).max(0),
@@ -605,6 +606,13 @@ impl Reader {
                 _ => {}
             }
             let inside = track_quotes && (depth > 0 || straight_open);
+            // A quotation that ends its sentence: `... appropriate." The
+            // panel ...`.
+            let closes_sentence = was_inside
+                && !inside
+                && i > 0
+                && matches!(chars[i - 1].1, '.' | '!' | '?');
+            let (pos, c) = if closes_sentence { chars[i - 1] } else { (pos, c) };
             if matches!(c, '.' | '!' | '?') && !inside {
                 // Take closing quotes and brackets with the sentence.
                 let mut j = i + 1;
@@ -979,6 +987,22 @@ mod tests {
                 "Acme Inc. sold 1.5 per cent more in the U.S. market.",
                 "Mr. Smith left.",
                 "“We won. We are glad,” Jo said.",
+                "Next one."
+            ]
+        );
+        // A quotation that ends its sentence ends it.
+        let para = "Jo asked the panel to act \"if it is appropriate.\" The panel was given 45 days. He said: “We won.” Next one.";
+        let parts: Vec<&str> = r
+            .split_sentences(para)
+            .into_iter()
+            .map(|(s, e)| &para[s..e])
+            .collect();
+        assert_eq!(
+            parts,
+            vec![
+                "Jo asked the panel to act \"if it is appropriate.\"",
+                "The panel was given 45 days.",
+                "He said: “We won.”",
                 "Next one."
             ]
         );
