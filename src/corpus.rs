@@ -608,11 +608,13 @@ impl Reader {
             let inside = track_quotes && (depth > 0 || straight_open);
             // A quotation that ends its sentence: `... appropriate." The
             // panel ...`.
-            let closes_sentence = was_inside
-                && !inside
-                && i > 0
-                && matches!(chars[i - 1].1, '.' | '!' | '?');
-            let (pos, c) = if closes_sentence { chars[i - 1] } else { (pos, c) };
+            let closes_sentence =
+                was_inside && !inside && i > 0 && matches!(chars[i - 1].1, '.' | '!' | '?');
+            let (pos, c) = if closes_sentence {
+                chars[i - 1]
+            } else {
+                (pos, c)
+            };
             if matches!(c, '.' | '!' | '?') && !inside {
                 // Take closing quotes and brackets with the sentence.
                 let mut j = i + 1;

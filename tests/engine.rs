@@ -1389,6 +1389,41 @@ fn questions_about_the_deal_itself_and_its_permission_get_the_outcome() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+#[test]
+fn a_chief_executive_named_by_role_reacts_in_his_own_and_his_reported_words() {
+    // "He said" after a sentence naming him; a quotation ending its
+    // sentence; "describing the move as "..."".
+    let (dir, engine) = temp_story(
+        "reaction",
+        "[story]\ntitle = \"Globex's bid for Initech\"\nactor = \"Globex\"\n\n\
+         [[entity]]\nname = \"Globex\"\nkind = \"org\"\n\n\
+         [[entity]]\nname = \"Initech\"\nkind = \"org\"\n\n\
+         [[entity]]\nname = \"Dana Whitfield\"\nkind = \"person\"\n\n\
+         [[entity]]\nname = \"Sam Ortiz\"\nkind = \"person\"\n",
+        &[(
+            "01.txt",
+            "date: 2025-01-04\ntitle: Regulator blocks Globex deal\n\n\
+             The Trade Authority on Friday blocked Globex's purchase of Initech.\n\n\
+             Globex's chief executive, Dana Whitfield, went further, describing the move as \"shameful and corrupt.\" He said the regulator had ignored the evidence.\n\n\
+             In February, after talks with Sam Ortiz, he said Globex would appeal.\n",
+        )],
+    );
+    let a = ask(
+        &engine,
+        "How did Globex's chief executive react to the decision?",
+    );
+    assert_eq!(a.intent, "reaction", "{}", a.body_text());
+    let text = a.body_text();
+    assert!(text.contains("Dana Whitfield"), "{text}");
+    assert!(text.contains("shameful and corrupt"), "{text}");
+    assert!(text.contains("ignored the evidence"), "{text}");
+    // "he" after a fronted phrase naming someone else is not guessed.
+    assert!(!text.contains("would appeal"), "{text}");
+    let a = ask(&engine, "What did Sam Ortiz say?");
+    assert_ne!(a.basis, Basis::Facts, "{}", a.body_text());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// A story written to a temporary folder (its story file and articles) and
 /// loaded as `run` would; the folder is returned for removal.
 fn temp_story(tag: &str, story: &str, articles: &[(&str, &str)]) -> (PathBuf, Engine) {

@@ -1520,7 +1520,13 @@ fn resolve_pronouns(
                 )
             })
             .cloned();
-        let choice = if at_start && !short {
+        // "He said" opens a sentence or follows a quote ("...," she
+        // said); elsewhere "he" may be anyone named before it ("after talks
+        // with X, he said"): not guessed.
+        let after_quote = norm[..m.start].trim_end().ends_with(['"', '\u{201d}']);
+        let choice = if want == "PERSON" && !at_start && !after_quote {
+            None
+        } else if at_start && !short {
             salient.or(prev)
         } else if at_start || before.is_empty() {
             prev

@@ -421,10 +421,17 @@ impl Answerer {
             AnswerKind::Quotes => {
                 // The speaker is the name in the "what did X say" slot; a
                 // named speaker with no quotes gets no one else's.
-                let speaker = match intent.who(lower) {
+                let slot = intent.who(lower);
+                let speaker = match slot {
                     Some((s, e)) => u.entities.iter().find(|x| x.span.0 >= s && x.span.1 <= e),
                     None => u.entities.iter().find(|e| e.kind == "PERSON"),
                 };
+                // "What did Globex's chief executive say?": the person the
+                // articles give that role at Globex speaks.
+                let by_role = speaker.filter(|s| s.kind != "PERSON").and_then(|org| {
+                    let (s, e) = slot?;
+                    story::holder_of_role(ctx, &org.name, lower.get(s..e)?)
+                });
                 let about: Vec<&str> = u
                     .entities
                     .iter()
@@ -432,7 +439,8 @@ impl Answerer {
                     .map(|e| e.name.as_str())
                     .collect();
                 let rel = self.relations_for(ctx, intent.relations.clone(), AnswerKind::Quotes);
-                story::quotes(ctx, &rel, speaker.map(|s| s.name.as_str()), &about)
+                let speaker = by_role.as_deref().or(speaker.map(|s| s.name.as_str()));
+                story::quotes(ctx, &rel, speaker, &about)
             }
             AnswerKind::Numbers => {
                 let rel = self.relations_for(ctx, intent.relations.clone(), AnswerKind::Numbers);

@@ -369,6 +369,27 @@ fn focus<'f>(ctx: &Ctx<'_>, facts: Vec<&'f Fact>, about: &[&str]) -> Vec<&'f Fac
 /// fact's subject holds the role; any other fact's role qualifier describes
 /// its object ("Globex picked Initech as its main partner": Initech is the
 /// main partner of Globex).
+/// Who holds a role at an organisation, by a role the words name ("the
+/// chief executive of Globex", "Globex's CEO"): the subject of a role fact
+/// on that organisation whose role the words hold.
+pub fn holder_of_role(ctx: &Ctx<'_>, org: &str, words: &str) -> Option<String> {
+    let words = words.to_lowercase();
+    let named = |role: &str| {
+        let role = role.to_lowercase();
+        !role.is_empty()
+            && words.match_indices(role.as_str()).any(|(at, _)| {
+                let end = at + role.len();
+                super::understand::starts_word(&words, at)
+                    && !words[end..].starts_with(|c: char| c.is_alphanumeric())
+            })
+    };
+    ctx.facts
+        .relation("role")
+        .filter(|f| f.object == org && !f.negated)
+        .find(|f| f.values(Qualifier::Role).iter().any(|r| named(r)))
+        .map(|f| f.subject.clone())
+}
+
 fn role_of(f: &Fact, entity: &str) -> Option<String> {
     let role = f.qualifier(Qualifier::Role)?;
     let of = if f.relation == "role" {
