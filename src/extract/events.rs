@@ -955,6 +955,25 @@ impl Classes {
                 if !has_pp || (prep.is_some() && objects.is_empty() && class.object.is_none()) {
                     continue;
                 }
+                // "the Globex takeover of Initech": a name before the event
+                // noun, with the patient after it, is the agent ("the
+                // Initech takeover" alone names the patient).
+                if agents.is_empty() && !objects.is_empty() {
+                    let noun_at = np
+                        .tokens
+                        .clone()
+                        .find(|&k| np.noun.as_deref() == Some(a.tokens[k].lemma.as_str()));
+                    if let Some(at) = noun_at {
+                        agents.extend(
+                            (np.tokens.start..at)
+                                .filter_map(|k| match a.tokens[k].pos {
+                                    Pos::Mention(m) if !objects.contains(&m) => Some(m),
+                                    _ => None,
+                                })
+                                .take(1),
+                        );
+                    }
+                }
                 let mut agent_text = None;
                 if agents.is_empty() {
                     if let Some(c) = clause.filter(|c| c.subject != Some(pi)) {
@@ -1046,7 +1065,17 @@ impl Classes {
     /// prepositional phrase that does ("any job cuts").
     fn other_thing(&self, a: &Analysis, np: usize, class: &Class) -> bool {
         let p = &a.phrases[np];
-        if !p.mentions.is_empty() || p.possessor.is_some() || !referents(a, np).is_empty() {
+        if !p.mentions.is_empty() || p.possessor.is_some() {
+            return false;
+        }
+        // A name in a prepositional phrase counts for an event or an
+        // unnamed head ("the deal with Initech"), not for another thing's
+        // ("a sale process for Initech" is no deal).
+        let head_is_other = p
+            .noun
+            .as_ref()
+            .is_some_and(|n| !(self.nouns.contains_key(n) || self.event_nouns.contains(n)));
+        if !head_is_other && !referents(a, np).is_empty() {
             return false;
         }
         if self.side_event(a, np, class) {

@@ -353,6 +353,11 @@ fn phrases(g: &Grammar, a: &mut Analysis) -> Vec<Option<usize>> {
             {
                 break;
             }
+            // A number after a common noun starts another phrase ("upholds
+            // the law two days before ...").
+            if q == Pos::Num && matches!(t[j - 1].pos, Pos::Noun | Pos::Plural) {
+                break;
+            }
             if (np_inner(q) && !matches!(q, Pos::Literal(_)))
                 || literal_mod
                 || adj_verb

@@ -460,6 +460,16 @@ fn mend(tokens: &mut [Token], mentions: &[Mention]) {
             tokens[i].pos = Pos::Noun;
             tokens[i + 1].pos = Pos::Verb(VForm::Past);
         }
+        // "Globex blocks Initech's purchase" (a headline): a plural noun
+        // right after a name opening the clause, and before a noun phrase,
+        // is the present tense of its verb.
+        if tokens[i].pos == Pos::Plural
+            && matches!(prev, Some(Pos::Mention(_)))
+            && (i == 1 || matches!(tokens[i - 2].pos, Pos::Punct | Pos::Conj))
+            && matches!(next_pos, Some(Pos::Mention(_) | Pos::Det | Pos::PossPron))
+        {
+            tokens[i].pos = Pos::Verb(VForm::Present);
+        }
         // A mention standing for a pronoun is still a noun phrase.
         if let Pos::Mention(m) = tokens[i].pos {
             if let Some(Mention {
