@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::config::ConfigError;
 use crate::extract::mentions::{Mention, Tag};
-use crate::language::{Analysis, Clause, Pos};
+use crate::language::{Analysis, Clause, Pos, VForm};
 
 /// An event class in config: one `[[relation.event]]`.
 #[derive(Debug, Clone, Deserialize)]
@@ -627,6 +627,22 @@ impl Classes {
                         .is_some_and(|t| matches!(t.pos, Pos::Verb(_) | Pos::Modal))
                 })
                 .map(|o| phrase_words(a, o));
+            // "barred Globex from buying Initech": for a class about the deal,
+            // the party kept from a deal with another stands for the deal
+            // ("barred Globex from increasing output" is no deal).
+            let patient_np = patient_np.filter(|&n| {
+                let end = a.phrases[n].tokens.end;
+                let kept_from_deal = a.tokens.get(end).is_some_and(|t| t.lower == "from")
+                    && a.tokens
+                        .get(end + 1)
+                        .is_some_and(|t| t.pos == Pos::Verb(VForm::Gerund))
+                    && a.tokens
+                        .iter()
+                        .skip(end + 2)
+                        .take(2)
+                        .any(|t| matches!(t.pos, Pos::Mention(_)));
+                !(class.deal_object && kept_from_deal)
+            });
             self.push(
                 a,
                 out,

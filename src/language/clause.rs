@@ -886,8 +886,13 @@ fn clauses(
         while j < limit {
             let tok = &t[j];
             // "told regulators that ...": the complement is a clause of its
-            // own, not an argument of this verb.
-            if tok.lower == "that" {
+            // own, not an argument of this verb ("turned that offer down":
+            // a determiner before its noun is the object's).
+            if tok.lower == "that"
+                && !(tok.pos == Pos::Det
+                    && t.get(j + 1)
+                        .is_some_and(|x| matches!(x.pos, Pos::Noun | Pos::Plural | Pos::Adj)))
+            {
                 break;
             }
             let follows_np = t
