@@ -777,6 +777,14 @@ fn contains_folded(set: &HashSet<String>, w: &str) -> bool {
 
 fn clean_word(w: &str) -> &str {
     let w = w.strip_suffix("'s").unwrap_or(w);
+    // "U.S.", "U.K.": initials keep their last period.
+    let initials = w.len() >= 4
+        && w.ends_with('.')
+        && w.split_terminator('.')
+            .all(|p| p.chars().count() == 1 && p.chars().all(|c| c.is_uppercase()));
+    if initials {
+        return w.trim_start_matches(['\'', '-']);
+    }
     w.trim_end_matches(['.', '\'', '-'])
         .trim_start_matches(['\'', '-'])
 }
