@@ -1424,6 +1424,30 @@ fn a_chief_executive_named_by_role_reacts_in_his_own_and_his_reported_words() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+#[test]
+fn a_question_may_name_a_body_by_its_acronym() {
+    let (dir, engine) = temp_story(
+        "acronym",
+        "[story]\ntitle = \"Globex's bid for Initech\"\nactor = \"Globex\"\n\n\
+         [[entity]]\nname = \"Globex\"\nkind = \"org\"\n\n\
+         [[entity]]\nname = \"Initech\"\nkind = \"org\"\n\n\
+         [[entity]]\nname = \"Office of Fair Trading Practices\"\nkind = \"regulator\"\n",
+        &[(
+            "01.txt",
+            "date: 2024-09-10\ntitle: Regulator blocks Globex deal\n\n\
+             The Office of Fair Trading Practices on Monday blocked Globex's purchase of Initech.\n",
+        )],
+    );
+    let a = ask(&engine, "Did the OFTP block the deal?");
+    assert!(
+        a.headline
+            .starts_with("Yes: Office of Fair Trading Practices blocked"),
+        "{}",
+        a.body_text()
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// A story written to a temporary folder (its story file and articles) and
 /// loaded as `run` would; the folder is returned for removal.
 fn temp_story(tag: &str, story: &str, articles: &[(&str, &str)]) -> (PathBuf, Engine) {

@@ -664,11 +664,26 @@ impl Extractor {
                     .or_insert((1, long));
             }
         }
+        // "FAA" for "Federal Aviation Administration", "CFIUS" for the
+        // "Committee on Foreign Investment in the United States": an
+        // acronym of exactly one longer name.
+        let mut by_acronym: HashMap<String, (usize, &str)> = HashMap::new();
+        for long in names.clone().filter(|n| n.contains(' ')) {
+            if let Some(a) = acronym(long) {
+                by_acronym
+                    .entry(a)
+                    .and_modify(|(n, _)| *n += 1)
+                    .or_insert((1, long));
+            }
+        }
         names
             .filter(|short| !short.contains(' '))
             .filter_map(|short| match by_edge.get(short) {
                 Some(&(1, long)) => Some((short.to_string(), long.to_string())),
-                _ => None,
+                _ => match by_acronym.get(short) {
+                    Some(&(1, long)) => Some((short.to_string(), long.to_string())),
+                    _ => None,
+                },
             })
             .collect()
     }
@@ -1662,6 +1677,29 @@ fn tensed(
     }
 }
 
+/// The acronym of a name of three or more capitalised words, small words
+/// skipped ("Committee on Foreign Investment in the United States" gives
+/// "CFIUS", "Competition and Markets Authority" "CMA"); none for a name with
+/// initials or figures of its own.
+pub fn acronym(name: &str) -> Option<String> {
+    const SMALL: &[&str] = &[
+        "of", "and", "the", "for", "in", "on", "&", "de", "du", "des",
+    ];
+    let mut out = String::new();
+    for w in name.split_whitespace() {
+        if SMALL.contains(&w) {
+            continue;
+        }
+        let mut chars = w.chars();
+        let first = chars.next()?;
+        if !first.is_uppercase() || w.contains('.') || w.chars().any(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        out.push(first);
+    }
+    (out.chars().count() >= 3).then_some(out)
+}
+
 /// Whether a date in a sentence is a reference point rather than when the
 /// event happened: it follows "before", "after", "until", "by", "since" or
 /// "ahead of" ("days before the Oct. 18 deadline").
@@ -1881,6 +1919,27 @@ pattern = '{subject:ORG} met {object:ORG} {date:DATE}'
                 "Acme dropped Globex Industries"
             ]
         );
+    }
+
+    #[test]
+    fn an_acronym_is_the_one_name_it_abbreviates() {
+        assert_eq!(
+            acronym("Committee on Foreign Investment in the United States").as_deref(),
+            Some("CFIUS")
+        );
+        assert_eq!(
+            acronym("Competition and Markets Authority").as_deref(),
+            Some("CMA")
+        );
+        assert_eq!(acronym("Dana Whitfield"), None);
+        assert_eq!(acronym("U.S. Steel Corp"), None);
+        let names = ["Federal Aviation Administration", "FAA", "Northwind", "NW"];
+        let map = Extractor::short_name_targets(names.iter().copied());
+        assert_eq!(
+            map.get("FAA").map(String::as_str),
+            Some("Federal Aviation Administration")
+        );
+        assert!(!map.contains_key("NW"));
     }
 
     #[test]

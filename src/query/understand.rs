@@ -108,6 +108,27 @@ impl Lexicon {
                 }
             }
         }
+        // "CFIUS" for the gazetteer's "Committee on Foreign Investment in
+        // the United States": the acronym of exactly one name, when no name
+        // has it. (A name found in the text takes its acronym in
+        // extraction, where the articles use it.)
+        let mut acronyms: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        for e in &config.entities {
+            let (name, kind) = (&e.name, e.kind.to_uppercase());
+            if let Some(a) = crate::extract::acronym(name) {
+                let v = acronyms.entry(fold(&a)).or_default();
+                if !v.iter().any(|(n, _)| n == name) {
+                    v.push((name.clone(), kind));
+                }
+            }
+        }
+        for (a, names) in acronyms {
+            if let [(name, kind)] = names.as_slice() {
+                if !aliases.iter().any(|(x, _, _)| *x == a) {
+                    aliases.push((a, name.clone(), kind.clone()));
+                }
+            }
+        }
         aliases.retain(|(a, _, _)| a.len() >= 2);
         aliases.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         aliases.dedup_by(|a, b| a.0 == b.0);
