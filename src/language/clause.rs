@@ -964,6 +964,11 @@ fn clauses(
             .as_ref()
             .is_some_and(|r| r.is_match(before.as_bytes()));
         let verb_end = t[vg.head].span.end;
+        let perfect = t[vg.tokens.clone()].iter().any(|x| {
+            x.lemma == "have"
+                && x.pos != Pos::Verb(VForm::Base)
+                && x.span.start < t[vg.head].span.start
+        });
         // The earliest cue after the verb; a cue with a group starts the
         // reason at the group ("after repeated delays" keeps "repeated").
         let reason = (|| {
@@ -978,6 +983,11 @@ fn clauses(
                     let r = r.get_or_init(|| ascii(p).expect("a reason cue's syntax is checked"));
                     let c = r.captures(rest.as_bytes())?;
                     let m = c.get(0)?;
+                    // "has opposed the deal since it was announced": after a
+                    // perfect, "since" says from when, not why.
+                    if perfect && rest[m.start()..].trim_start().starts_with("since") {
+                        return None;
+                    }
                     Some((m.start(), c.get(1).map_or(m.end(), |g| g.start())))
                 })
                 .min()?;
@@ -1224,6 +1234,19 @@ mod tests {
         let release: Vec<&String> = c.iter().filter(|x| x.contains("<release>")).collect();
         assert_eq!(release.len(), 1, "{c:?}");
         assert!(!release[0].contains("because"), "{c:?}");
+    }
+
+    #[test]
+    fn since_after_a_perfect_is_a_time_and_a_set_off_reason_skips_infinitives() {
+        let c = clauses("The union has opposed the deal since it was announced in December.");
+        assert!(!c[0].contains("because"), "{c:?}");
+        let c = clauses("Northwind opposed the deal since it would raise prices.");
+        assert!(c[0].contains("because"), "{c:?}");
+        let c = clauses("Northwind terminated its agreement to buy Globex, citing rising costs.");
+        let ended: Vec<&String> = c.iter().filter(|x| x.contains("<terminate>")).collect();
+        assert!(ended[0].contains("because"), "{c:?}");
+        let bought: Vec<&String> = c.iter().filter(|x| x.contains("<buy>")).collect();
+        assert!(bought.iter().all(|x| !x.contains("because")), "{c:?}");
     }
 
     #[test]
