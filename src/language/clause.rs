@@ -64,6 +64,10 @@ pub struct GrammarConfig {
     /// Nouns of a product's stages: a name before one is what the phrase is
     /// about ("the Gizmo preview" is Gizmo's, as "the preview of Gizmo").
     pub release_nouns: Vec<String>,
+    /// Instruments that act for whoever issues them: a participle after
+    /// one heads a clause of its issuer ("signed an order clearing the
+    /// deal": the signer clears it).
+    pub instrument_nouns: Vec<String>,
     /// Nouns that name an event that can collapse or end ("deal", "talks").
     pub event_nouns: Vec<String>,
     /// The event nouns that name a deal itself ("merger", "takeover"), not
@@ -95,6 +99,7 @@ pub struct Grammar {
     particles: HashSet<String>,
     negative_determiners: HashSet<String>,
     release_nouns: HashSet<String>,
+    instruments: HashSet<String>,
     speech: HashSet<String>,
     prevent: HashSet<String>,
     speculation: Option<Regex>,
@@ -156,6 +161,7 @@ impl Grammar {
             particles: set(&cfg.particles),
             negative_determiners: set(&cfg.negative_determiners),
             release_nouns: set(&cfg.release_nouns),
+            instruments: set(&cfg.instrument_nouns),
             speech: set(&cfg.speech_verbs),
             prevent: set(&cfg.prevent_verbs),
             speculation: alternation("grammar.speculation", &cfg.speculation)?,
@@ -330,7 +336,13 @@ fn phrases(g: &Grammar, a: &mut Analysis) -> Vec<Option<usize>> {
         let mut j = i + 1;
         while j < n {
             let q = t[j].pos;
-            let adj_verb = matches!(q, Pos::Verb(VForm::Participle | VForm::Gerund))
+            // A gerund modifies a noun only before it ("the closing
+            // price"): after a noun it heads a clause of its own ("an order
+            // clearing the deal"). A past participle after a noun may name
+            // it ("laptops called Gizmo").
+            let adj_verb = (q == Pos::Verb(VForm::Participle)
+                || (q == Pos::Verb(VForm::Gerund)
+                    && !matches!(t[j - 1].pos, Pos::Noun | Pos::Plural)))
                 && t.get(j + 1).is_some_and(|x| is_nominal(x.pos));
             // "'s" must be followed by the rest of the phrase.
             if t[j].lower == "such" && t.get(j + 1).is_some_and(|x| x.lower == "as") {
@@ -553,7 +565,17 @@ fn verb_groups(g: &Grammar, t: &[Token], owner: &[Option<usize>]) -> Vec<VerbGro
                     while p > 0 && t[p - 1].pos == Pos::Adv {
                         p -= 1;
                     }
+                    // "an order clearing the deal", "an order on Friday
+                    // clearing ...": after an instrument.
+                    let mut q = i;
+                    while q > 0 && matches!(t[q - 1].pos, Pos::Literal(_)) {
+                        q -= 1;
+                    }
+                    let after_instrument = q > 0
+                        && matches!(t[q - 1].pos, Pos::Noun | Pos::Plural)
+                        && g.instruments.contains(&t[q - 1].lemma);
                     i == 0
+                        || after_instrument
                         || matches!(t[i - 1].pos, Pos::Punct | Pos::Conj)
                         || (p > 0
                             && t[p - 1].pos == Pos::Prep
@@ -826,6 +848,21 @@ fn clauses(
             }) {
                 subject = Some(o);
                 planned_noun = true;
+            }
+        }
+        // "signed an order clearing X": the instrument's issuer acts.
+        if let Some(sj) = subject {
+            let instrument = t[vg.head].pos == Pos::Verb(VForm::Gerund)
+                && phrases[sj].mentions.is_empty()
+                && phrases[sj]
+                    .noun
+                    .as_ref()
+                    .is_some_and(|n| g.instruments.contains(n));
+            if let Some(prev) = out
+                .last()
+                .filter(|c: &&Clause| instrument && c.object == Some(sj))
+            {
+                subject = prev.subject;
             }
         }
         // A participial clause ("..., before ultimately selecting X", "after
