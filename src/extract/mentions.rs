@@ -616,7 +616,9 @@ impl Tagger {
 /// The year of a month (and day; 0 for the whole month) written without
 /// one: the occurrence nearest the article's date, as news uses them ("in
 /// December" in a March article is last December; "on Jan. 5" in a
-/// December article is next month).
+/// December article is next month). Half a year either way is a toss-up
+/// that the coming one wins ("expected by September", in March): the past
+/// counts half as far again.
 fn nearest_year(base: Date, month: u32, day: u32) -> i32 {
     if !base.is_full() {
         return base.year;
@@ -628,7 +630,14 @@ fn nearest_year(base: Date, month: u32, day: u32) -> i32 {
         } else {
             day.min(days_in_month(year, month))
         };
-        Date::ymd(year, month, d).map_or(i64::MAX, |d| (d.to_days() - base.to_days()).abs())
+        Date::ymd(year, month, d).map_or(i64::MAX, |d| {
+            let days = d.to_days() - base.to_days();
+            if days < 0 {
+                -days * 3 / 2
+            } else {
+                days
+            }
+        })
     };
     [base.year, base.year - 1, base.year + 1]
         .into_iter()

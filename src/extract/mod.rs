@@ -1640,10 +1640,9 @@ fn tensed(
         .as_bytes()
         .windows(4)
         .any(|w| w.iter().all(u8::is_ascii_digit));
-    // An estimated article date is too loose to move a date by a year.
     let Some(base) = article
         .date
-        .filter(|b| b.is_full() && !has_year && d.month > 0 && !article.date_estimated)
+        .filter(|b| b.is_full() && !has_year && d.month > 0)
     else {
         return d;
     };
@@ -1664,6 +1663,15 @@ fn tensed(
                 .any(|x| matches!(x.lower.as_str(), "has" | "have" | "had" | "was" | "were")));
     // A whole month is before or after the article's month.
     let key = |x: crate::date::Date| (x.year, x.month, if d.day == 0 { 0 } else { x.day });
+    // An estimated article date (a neighbour's) may be weeks off: only a
+    // date months on the wrong side of it moves.
+    if article.date_estimated {
+        let mid = crate::date::Date::ymd(d.year, d.month, if d.day == 0 { 15 } else { d.day })
+            .unwrap_or(d);
+        if (mid.to_days() - base.to_days()).abs() <= 60 {
+            return d;
+        }
+    }
     let year = if past && key(d) > key(base) {
         d.year - 1
     } else if v.future && key(d) < key(base) {
