@@ -610,7 +610,12 @@ impl Classes {
                             .as_ref()
                             .is_some_and(|n| self.institutions.contains(n))
                 });
-                if question || plea {
+                // "Initech sued for damages": a claim, with no party or deal
+                // to stand for.
+                let claim = class.goal
+                    && c.verb.control.is_empty()
+                    && c.preps.iter().any(|(p, _)| p == "for");
+                if question || plea || claim {
                     continue;
                 }
             }

@@ -913,6 +913,20 @@ fn clauses(
                 })
                 .and_then(|c| c.subject);
         }
+        // "Globex takes the ruling to court, sues Initech" (a headline): a
+        // present-tense verb after a comma, with no subject of its own, has
+        // the subject of the present-tense clause just before.
+        if subject.is_none()
+            && start > 0
+            && t[start - 1].lower == ","
+            && matches!(t[vg.head].pos, Pos::Verb(VForm::Present | VForm::Base))
+            && t[vg.tokens.start].pos != Pos::Modal
+        {
+            subject = out
+                .last()
+                .filter(|c| t[c.verb.head].pos == Pos::Verb(VForm::Present))
+                .and_then(|c| c.subject);
+        }
         // Object, particles and prepositional arguments, to the right.
         let mut j = vg.tokens.end;
         let mut object = None;
