@@ -829,11 +829,17 @@ pub fn yesno(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
         // "Did the deal close?": the deal itself, by whoever did it; else
         // its contrary outcome ("No: Globex called off the deal").
         if about_the_deal(ctx, u) {
+            // The deal itself ("called off the deal") before a party to it
+            // ("completed its deal with Initech").
             let best = |rels: &[String]| {
-                facts_of(ctx, rels, u)
-                    .into_iter()
-                    .filter(|f| !ctx.facts.entities().contains_key(&f.object))
-                    .max_by_key(|f| (ctx.relevance(f, u), f.sources, std::cmp::Reverse(f.index)))
+                facts_of(ctx, rels, u).into_iter().max_by_key(|f| {
+                    (
+                        !ctx.facts.entities().contains_key(&f.object),
+                        ctx.relevance(f, u),
+                        f.sources,
+                        std::cmp::Reverse(f.index),
+                    )
+                })
             };
             if let Some(f) = best(relations) {
                 let word = if f.negated { "No" } else { "Yes" };
