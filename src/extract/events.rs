@@ -54,6 +54,11 @@ pub struct EventConfig {
     /// Initech).
     #[serde(default)]
     pub goal: bool,
+    /// A thing a name modifies stands for that name: "grounded 171 Gizmo
+    /// jets" grounds Gizmo (for most classes "the Gizmo deadline" is no
+    /// more Gizmo than "the Gizmo deal").
+    #[serde(default)]
+    pub named_things: bool,
     /// Verbs of urging ("urge", "call on"): the class's verbs give a fact
     /// only as what the urging verb's object is urged to do, and the agent
     /// is whoever urged: "lawmakers urged regulators to reject the deal"
@@ -169,6 +174,7 @@ pub struct Class {
     speaker_agent: bool,
     from_agent: bool,
     goal: bool,
+    named_things: bool,
     urged_by: Vec<String>,
     price: bool,
     quantity: bool,
@@ -342,6 +348,7 @@ impl Classes {
                 speaker_agent: e.speaker_agent,
                 from_agent: e.from_agent,
                 goal: e.goal,
+                named_things: e.named_things,
                 urged_by: e.urged_by.iter().map(|v| v.to_lowercase()).collect(),
                 price: e.roles.iter().any(|r| r == "price"),
                 quantity: e.roles.iter().any(|r| r == "quantity"),
@@ -553,8 +560,8 @@ impl Classes {
                 if c.particles.iter().any(|p| p == w) {
                     continue;
                 }
-                // "vote in favour of": a noun that is the object of the
-                // preposition before it.
+                // "vote in favour of", "return X to service": a noun that is
+                // the object of the preposition before it.
                 let noun_of_prep = k > 0
                     && c.preps.iter().any(|(p, o)| {
                         *p == f.rest[k - 1] && a.phrases[*o].noun.as_ref() == Some(w)
@@ -562,7 +569,7 @@ impl Classes {
                 match c.preps.iter().find(|(p, _)| p == w) {
                     Some((_, o)) if last => patient = Some(*o),
                     Some(_) => {}
-                    None if noun_of_prep && !last => {}
+                    None if noun_of_prep => {}
                     None => ok = false,
                 }
             }
@@ -1099,6 +1106,12 @@ impl Classes {
         if !head_is_other && !referents(a, np).is_empty() {
             return false;
         }
+        // "the Gizmo fleet": a thing a name modifies is that name's.
+        if class.named_things
+            && (p.tokens.start..p.head).any(|k| matches!(a.tokens[k].pos, Pos::Mention(_)))
+        {
+            return false;
+        }
         if self.side_event(a, np, class) {
             return true;
         }
@@ -1142,7 +1155,26 @@ impl Classes {
                 .as_ref()
                 .is_some_and(|n| self.event_nouns.contains(n));
         if !deal {
-            return referents(a, np);
+            let found = referents(a, np);
+            if !found.is_empty() || !class.named_things {
+                return found;
+            }
+            // "grounded 171 Gizmo jets", "its Gizmo fleet": a thing named by
+            // the one name modifying it (not an event: "the Gizmo deal").
+            let thing = p
+                .noun
+                .as_ref()
+                .is_some_and(|n| !(self.nouns.contains_key(n) || self.event_nouns.contains(n)));
+            let named: Vec<u16> = (p.tokens.start..p.head)
+                .filter_map(|k| match a.tokens[k].pos {
+                    Pos::Mention(m) => Some(m),
+                    _ => None,
+                })
+                .collect();
+            return match named.as_slice() {
+                [m] if thing => vec![*m],
+                _ => found,
+            };
         }
         if class.deal_object {
             return Vec::new();

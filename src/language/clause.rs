@@ -357,11 +357,24 @@ fn phrases(g: &Grammar, a: &mut Analysis) -> Vec<Option<usize>> {
             }
             // A date or a figure joins a phrase only as a modifier ("the $20
             // billion deal"), and nothing joins a phrase that is one.
+            // A count before a named thing counts it too ("171 Gizmo jets").
+            let count = |k: usize| t[k].lower.bytes().all(|b| b.is_ascii_digit() || b == b',');
             let literal_mod = matches!(q, Pos::Literal(_))
+                && (t
+                    .get(j + 1)
+                    .is_some_and(|x| matches!(x.pos, Pos::Noun | Pos::Plural | Pos::Adj))
+                    || (count(j)
+                        && t.get(j + 1)
+                            .is_some_and(|x| matches!(x.pos, Pos::Mention(_)))
+                        && t.get(j + 2)
+                            .is_some_and(|x| matches!(x.pos, Pos::Noun | Pos::Plural))));
+            let counted_name = matches!(q, Pos::Mention(_))
+                && count(j - 1)
                 && t.get(j + 1)
-                    .is_some_and(|x| matches!(x.pos, Pos::Noun | Pos::Plural | Pos::Adj));
+                    .is_some_and(|x| matches!(x.pos, Pos::Noun | Pos::Plural));
             if matches!(t[j - 1].pos, Pos::Literal(_))
                 && !matches!(q, Pos::Noun | Pos::Plural | Pos::Adj)
+                && !counted_name
             {
                 break;
             }

@@ -487,6 +487,16 @@ fn mend(tokens: &mut [Token], mentions: &[Mention]) {
         {
             tokens[i].pos = Pos::Verb(VForm::Present);
         }
+        // "about 171 jets", "nearly $15 billion": a word of approximation
+        // before a figure belongs to the figure's phrase.
+        if matches!(
+            tokens[i].lower.as_str(),
+            "about" | "around" | "roughly" | "nearly" | "almost" | "approximately" | "some"
+        ) && matches!(next_pos, Some(Pos::Literal(_) | Pos::Num))
+            && !matches!(prev, Some(Pos::Det))
+        {
+            tokens[i].pos = Pos::Adj;
+        }
         // A mention standing for a pronoun is still a noun phrase.
         if let Pos::Mention(m) = tokens[i].pos {
             if let Some(Mention {
