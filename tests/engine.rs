@@ -716,11 +716,11 @@ fn other_stories_answer_from_a_story_file_and_articles_only() {
         ("recall-feature", 19),
         // Not a deal either: an in-flight blowout, a grounding, an
         // investigation, the return to service. Written after the rest.
-        ("max9-door-plug", 20),
+        ("max9-door-plug", 22),
         // A sixth hold-out, a deal fought over by two administrations:
         // blocked by one president, sued over, reviewed again and approved
-        // by the next. Floor = its first run.
-        ("nippon-us-steel", 17),
+        // by the next (17 at its first run).
+        ("nippon-us-steel", 25),
     ] {
         let dir = root().join("tests/fixtures/stories").join(story);
         let engine = Engine::load_story(
@@ -1083,14 +1083,17 @@ fn with_no_gazetteer_names_found_in_the_text_carry_the_story() {
     std::fs::write(&bare, "[story]\ntitle = \"A deal\"\n").unwrap();
     for (story, floor) in [
         ("adobe-figma", 20),
-        ("msft-activision", 16),
+        ("msft-activision", 17),
         ("kroger-albertsons", 16),
         ("nvidia-arm", 18),
         ("capone-discover", 16),
         ("tiktok-divestiture", 19),
         ("recall-feature", 17),
-        ("max9-door-plug", 18),
-        ("nippon-us-steel", 12),
+        // 18 before the halted class: "When did the FAA ground the MAX 9?"
+        // now asks about a grounding, and without a gazetteer the fact's
+        // "Boeing 737 MAX 9" is not the question's "MAX 9".
+        ("max9-door-plug", 17),
+        ("nippon-us-steel", 20),
     ] {
         let fixture = root().join("tests/fixtures/stories").join(story);
         let engine =

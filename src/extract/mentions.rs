@@ -512,7 +512,12 @@ impl Tagger {
                 }
                 let (ns, ne) = words[j + 1];
                 let next = clean_word(&norm[ns..ne]);
-                if taken(ns, ne, out) {
+                // A model number inside a name ("Gizmo 737 Max 9") was
+                // tagged a number: the name takes it.
+                let number = out.iter().any(|m| {
+                    m.start == ns && m.end == ns + next.len() && matches!(m.tag, Tag::Number)
+                });
+                if taken(ns, ne, out) && !number {
                     break;
                 }
                 if is_capitalised(next) && !contains_folded(&self.not_names, next)
@@ -563,6 +568,7 @@ impl Tagger {
             i = j + 1;
         }
         for (s, e, text, kind) in found {
+            out.retain(|m| !(matches!(m.tag, Tag::Number) && m.start >= s && m.end <= e));
             out.push(Mention {
                 start: s,
                 end: e,

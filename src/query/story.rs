@@ -36,6 +36,17 @@ pub fn status(ctx: &Ctx<'_>) -> Answer {
         }
     }
     let entities = ctx.facts.entities();
+    // And the products they act on ("the regulator grounded the Gizmo"):
+    // what others then do with those is the story too.
+    let products: Vec<&str> = ctx
+        .facts
+        .all()
+        .iter()
+        .filter(|f| core.contains(f.subject.as_str()))
+        .filter(|f| entities.get(&f.object).is_some_and(|e| e.kind == "PRODUCT"))
+        .map(|f| f.object.as_str())
+        .collect();
+    core.extend(products);
     let on_story = |f: &Fact| {
         core.contains(f.subject.as_str())
             || core.contains(f.object.as_str())
