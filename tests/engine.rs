@@ -1451,6 +1451,30 @@ fn a_question_may_name_a_body_by_its_acronym() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+#[test]
+fn which_regulators_lists_institutions_not_the_companies_that_voted() {
+    let dir = root().join("tests/fixtures/stories/capone-discover");
+    let engine = Engine::load_story(
+        None,
+        Some(&dir.join("story.toml")),
+        Some(&dir.join("articles")),
+    )
+    .unwrap();
+    let a = ask(&engine, "Which regulators had to sign off?");
+    assert!(a.headline.contains("Federal Reserve"), "{}", a.body_text());
+    assert!(!a.headline.contains("Discover"), "{}", a.body_text());
+    // People count: judges are named people.
+    let dir = root().join("tests/fixtures/stories/kroger-albertsons");
+    let engine = Engine::load_story(
+        None,
+        Some(&dir.join("story.toml")),
+        Some(&dir.join("articles")),
+    )
+    .unwrap();
+    let a = ask(&engine, "Which judges blocked the deal?");
+    assert!(a.headline.contains("Adrienne Nelson"), "{}", a.body_text());
+}
+
 /// A story written to a temporary folder (its story file and articles) and
 /// loaded as `run` would; the folder is returned for removal.
 fn temp_story(tag: &str, story: &str, articles: &[(&str, &str)]) -> (PathBuf, Engine) {

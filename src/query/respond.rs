@@ -224,6 +224,20 @@ pub fn list(ctx: &Ctx<'_>, relations: &[String], u: &Understanding, want_subject
     if facts.iter().any(|f| !f.negated) {
         facts.retain(|f| !f.negated);
     }
+    // "Which regulators signed off?": the institutions among the agents,
+    // when the articles name any (not the shareholders who voted).
+    {
+        if let Some(noun) = asked_institution(ctx, u) {
+            let kept: Vec<&Fact> = facts
+                .iter()
+                .copied()
+                .filter(|f| is_institution(ctx, &f.subject, &noun))
+                .collect();
+            if !kept.is_empty() {
+                facts = kept;
+            }
+        }
+    }
     // Which side answers: the side that is not the question's entity.
     let mut groups: Vec<(String, Vec<&Fact>)> = Vec::new();
     let mut at: HashMap<String, usize> = HashMap::new();
@@ -945,6 +959,39 @@ pub fn yesno(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
         }
     }
     ans
+}
+
+/// The institution a "which/what" question asks for ("which regulators"),
+/// singular.
+fn asked_institution(ctx: &Ctx<'_>, u: &Understanding) -> Option<String> {
+    let mut words = u
+        .lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty());
+    words.find(|w| matches!(*w, "which" | "what"))?;
+    let noun = words.next()?.trim_end_matches('s');
+    ctx.config
+        .grammar
+        .institutions
+        .iter()
+        .any(|i| i.trim_end_matches('s') == noun)
+        .then(|| noun.to_string())
+}
+
+/// Whether a name may be an institution of the kind a question asks for:
+/// anything but a company or a product, unless named by the noun ("the
+/// Globex board"); any name for a group of members ("which shareholders").
+fn is_institution(ctx: &Ctx<'_>, name: &str, noun: &str) -> bool {
+    let kind = ctx.facts.entities().get(name).map(|e| e.kind.as_str());
+    let members = ctx
+        .config
+        .grammar
+        .member_institutions
+        .iter()
+        .any(|m| m.trim_end_matches('s') == noun);
+    members
+        || !matches!(kind, Some("ORG" | "PRODUCT" | "NAME"))
+        || name.to_lowercase().contains(noun)
 }
 
 /// The question is about the story's deal itself ("did the merger go
