@@ -1386,6 +1386,9 @@ fn questions_about_the_deal_itself_and_its_permission_get_the_outcome() {
     // "What happened to the Globex deal?" tells about Globex.
     let a = ask(&engine, "What happened to the Globex deal?");
     assert_eq!(a.intent, "about", "{}", a.body_text());
+    // "Who is the buyer?": the agent, not the target.
+    let a = ask(&engine, "Who is the buyer?");
+    assert!(a.headline.starts_with("Globex"), "{}", a.body_text());
     // The reason after the comma is the termination's, not the purchase's.
     let a = ask(&engine, "Why did Globex give up on Initech?");
     assert!(a.body_text().contains("rising costs"), "{}", a.body_text());

@@ -511,7 +511,23 @@ impl Answerer {
                     // "What happened to the deal?" names no one: where the
                     // story stands.
                     None if only_filler && !u.terms.is_empty() => story::status(ctx),
-                    _ => respond::list(ctx, chosen, u, false),
+                    _ => {
+                        // "Who is the buyer?": a noun for the agent of a
+                        // relation asked about ("buyer", "bidder") asks
+                        // for its subjects.
+                        let agent_noun = u
+                            .lower
+                            .split(|c: char| !c.is_alphanumeric() && c != '-')
+                            .map(|w| w.strip_suffix('s').unwrap_or(w))
+                            .filter(|w| w.ends_with("er") || w.ends_with("or"))
+                            .any(|w| {
+                                chosen.iter().any(|r| {
+                                    ctx.relation(r)
+                                        .is_some_and(|rel| rel.ask.iter().any(|a| a == w))
+                                })
+                            });
+                        respond::list(ctx, chosen, u, agent_noun)
+                    }
                 }
             }
             AnswerKind::List if !chosen.is_empty() => {
