@@ -1331,10 +1331,7 @@ fn questions_about_the_deal_itself_and_its_permission_get_the_outcome() {
     // by a comma after an infinitive in the object.
     let (dir, engine) = temp_story(
         "outcome",
-        "[story]\ntitle = \"Globex's bid for Initech\"\nactor = \"Globex\"\n\n\
-         [[entity]]\nname = \"Globex\"\nkind = \"org\"\n\n\
-         [[entity]]\nname = \"Initech\"\nkind = \"org\"\n\n\
-         [[entity]]\nname = \"Maria Lopez\"\nkind = \"person\"\n",
+        &globex_story(&[("Maria Lopez", "person")]),
         &[
             (
                 "01.txt",
@@ -1401,11 +1398,7 @@ fn a_chief_executive_named_by_role_reacts_in_his_own_and_his_reported_words() {
     // sentence; "describing the move as "..."".
     let (dir, engine) = temp_story(
         "reaction",
-        "[story]\ntitle = \"Globex's bid for Initech\"\nactor = \"Globex\"\n\n\
-         [[entity]]\nname = \"Globex\"\nkind = \"org\"\n\n\
-         [[entity]]\nname = \"Initech\"\nkind = \"org\"\n\n\
-         [[entity]]\nname = \"Dana Whitfield\"\nkind = \"person\"\n\n\
-         [[entity]]\nname = \"Sam Ortiz\"\nkind = \"person\"\n",
+        &globex_story(&[("Dana Whitfield", "person"), ("Sam Ortiz", "person")]),
         &[(
             "01.txt",
             "date: 2025-01-04\ntitle: Regulator blocks Globex deal\n\n\
@@ -1434,10 +1427,7 @@ fn a_chief_executive_named_by_role_reacts_in_his_own_and_his_reported_words() {
 fn a_question_may_name_a_body_by_its_acronym() {
     let (dir, engine) = temp_story(
         "acronym",
-        "[story]\ntitle = \"Globex's bid for Initech\"\nactor = \"Globex\"\n\n\
-         [[entity]]\nname = \"Globex\"\nkind = \"org\"\n\n\
-         [[entity]]\nname = \"Initech\"\nkind = \"org\"\n\n\
-         [[entity]]\nname = \"Office of Fair Trading Practices\"\nkind = \"regulator\"\n",
+        &globex_story(&[("Office of Fair Trading Practices", "regulator")]),
         &[(
             "01.txt",
             "date: 2024-09-10\ntitle: Regulator blocks Globex deal\n\n\
@@ -1456,26 +1446,38 @@ fn a_question_may_name_a_body_by_its_acronym() {
 
 #[test]
 fn which_regulators_lists_institutions_not_the_companies_that_voted() {
-    let dir = root().join("tests/fixtures/stories/capone-discover");
-    let engine = Engine::load_story(
-        None,
-        Some(&dir.join("story.toml")),
-        Some(&dir.join("articles")),
-    )
-    .unwrap();
+    let fixture = |story: &str| {
+        let dir = root().join("tests/fixtures/stories").join(story);
+        Engine::load_story(
+            None,
+            Some(&dir.join("story.toml")),
+            Some(&dir.join("articles")),
+        )
+        .unwrap()
+    };
+    let engine = fixture("capone-discover");
     let a = ask(&engine, "Which regulators had to sign off?");
     assert!(a.headline.contains("Federal Reserve"), "{}", a.body_text());
     assert!(!a.headline.contains("Discover"), "{}", a.body_text());
     // People count: judges are named people.
-    let dir = root().join("tests/fixtures/stories/kroger-albertsons");
-    let engine = Engine::load_story(
-        None,
-        Some(&dir.join("story.toml")),
-        Some(&dir.join("articles")),
-    )
-    .unwrap();
-    let a = ask(&engine, "Which judges blocked the deal?");
+    let a = ask(
+        &fixture("kroger-albertsons"),
+        "Which judges blocked the deal?",
+    );
     assert!(a.headline.contains("Adrienne Nelson"), "{}", a.body_text());
+}
+
+/// The story file of Globex's bid for Initech, with more entities (name,
+/// kind).
+fn globex_story(more: &[(&str, &str)]) -> String {
+    let mut out =
+        String::from("[story]\ntitle = \"Globex's bid for Initech\"\nactor = \"Globex\"\n");
+    for (name, kind) in [("Globex", "org"), ("Initech", "org")].iter().chain(more) {
+        out.push_str(&format!(
+            "\n[[entity]]\nname = \"{name}\"\nkind = \"{kind}\"\n"
+        ));
+    }
+    out
 }
 
 /// A story written to a temporary folder (its story file and articles) and

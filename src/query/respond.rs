@@ -734,12 +734,7 @@ fn by_institution<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) ->
             .entities()
             .get(&f.subject)
             .map(|e| e.kind.as_str());
-        let members = ctx
-            .config
-            .grammar
-            .member_institutions
-            .iter()
-            .any(|m| m.trim_end_matches('s') == noun);
+        let members = member_noun(ctx, noun);
         kind == Some(noun.to_uppercase().as_str())
             || (kind == Some("REGULATOR") && !members)
             || f.subject.to_lowercase().contains(noun)
@@ -978,18 +973,21 @@ fn asked_institution(ctx: &Ctx<'_>, u: &Understanding) -> Option<String> {
         .then(|| noun.to_string())
 }
 
+/// A noun for a group of members ("shareholders", "lawmakers"), singular.
+fn member_noun(ctx: &Ctx<'_>, noun: &str) -> bool {
+    ctx.config
+        .grammar
+        .member_institutions
+        .iter()
+        .any(|m| m.trim_end_matches('s') == noun)
+}
+
 /// Whether a name may be an institution of the kind a question asks for:
 /// anything but a company or a product, unless named by the noun ("the
 /// Globex board"); any name for a group of members ("which shareholders").
 fn is_institution(ctx: &Ctx<'_>, name: &str, noun: &str) -> bool {
     let kind = ctx.facts.entities().get(name).map(|e| e.kind.as_str());
-    let members = ctx
-        .config
-        .grammar
-        .member_institutions
-        .iter()
-        .any(|m| m.trim_end_matches('s') == noun);
-    members
+    member_noun(ctx, noun)
         || !matches!(kind, Some("ORG" | "PRODUCT" | "NAME"))
         || name.to_lowercase().contains(noun)
 }
