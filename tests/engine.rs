@@ -1383,6 +1383,17 @@ fn questions_about_the_deal_itself_and_its_permission_get_the_outcome() {
     // "What happened to the Globex deal?" tells about Globex.
     let a = ask(&engine, "What happened to the Globex deal?");
     assert_eq!(a.intent, "about", "{}", a.body_text());
+    // "What did X do after ...": X's acts from that event on, in order.
+    let a = ask(
+        &engine,
+        "What did Globex do after the judge blocked the deal?",
+    );
+    assert!(
+        a.headline.starts_with("What Globex did from 2024-09-10"),
+        "{}",
+        a.body_text()
+    );
+    assert!(a.items[0].text.contains("called off"), "{}", a.body_text());
     // "Who is the buyer?": the agent, not the target.
     let a = ask(&engine, "Who is the buyer?");
     assert!(a.headline.starts_with("Globex"), "{}", a.body_text());

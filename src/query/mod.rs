@@ -506,6 +506,20 @@ impl Answerer {
                 let only_entity = (u.entities.len() == 1 || with.is_some())
                     && u.terms.iter().all(|t| filler.contains(t));
                 let only_filler = u.terms.iter().all(|t| filler.contains(t));
+                // "What did X do after the ruling?": the event after
+                // "after" dates what X did.
+                let after = lower
+                    .split_once(" after ")
+                    .or_else(|| lower.split_once(" since "))
+                    .or_else(|| lower.split_once(" following "))
+                    .map(|(_, tail)| self.lexicon.choose_relations(ctx.config, tail))
+                    .filter(|r| !r.is_empty());
+                if let (Some(e), Some(after)) = (u.entities.first(), &after) {
+                    let ans = story::done_after(ctx, &e.name, after);
+                    if ans.answered {
+                        return ans;
+                    }
+                }
                 match u.entities.first() {
                     Some(e) if only_entity => story::about_with(ctx, &e.name, with),
                     // "What happened to the deal?" names no one: where the

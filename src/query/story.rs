@@ -498,6 +498,41 @@ pub fn about(ctx: &Ctx<'_>, entity: &str) -> Answer {
 
 /// `about`, narrowed to the facts that also involve `with` when there are
 /// any ("what will Globex do with Initech?").
+/// "What did X do after the ruling?": what X did, dated after the first
+/// event of the relations named (`after`), in date order.
+pub fn done_after(ctx: &Ctx<'_>, entity: &str, after: &[String]) -> Answer {
+    let mut ans = ctx.answer("about");
+    let Some(since) = after
+        .iter()
+        .flat_map(|r| ctx.facts.relation(r))
+        .filter(|f| !f.negated)
+        .filter_map(|f| f.event_date())
+        .min()
+    else {
+        return ans;
+    };
+    let mut facts: Vec<(Date, &Fact)> = ctx
+        .lookups
+        .involving(entity)
+        .iter()
+        .filter_map(|&i| ctx.facts.all().get(i))
+        .filter(|f| f.subject == entity && !f.negated && !after.contains(&f.relation))
+        .filter_map(|f| f.event_date().filter(|d| *d >= since).map(|d| (d, f)))
+        .collect();
+    facts.sort_by_key(|(d, f)| (*d, f.index));
+    for (d, f) in facts.iter().take(10) {
+        let cites = ctx.cite_fact(&mut ans, f, 2);
+        ans.items.push(Item {
+            text: format!("{d}: {}", ctx.sentence(f)),
+            cites,
+        });
+    }
+    if !ans.items.is_empty() {
+        ans.headline = format!("What {entity} did from {since} on:");
+    }
+    ans.settle(Basis::Facts)
+}
+
 pub fn about_with(ctx: &Ctx<'_>, entity: &str, with: Option<&str>) -> Answer {
     let mut ans = ctx.answer("about");
     let info = ctx.facts.entities().get(entity);
