@@ -983,13 +983,26 @@ fn member_noun(ctx: &Ctx<'_>, noun: &str) -> bool {
 }
 
 /// Whether a name may be an institution of the kind a question asks for:
-/// anything but a company or a product, unless named by the noun ("the
-/// Globex board"); any name for a group of members ("which shareholders").
+/// anything but a company or a product the gazetteer names, unless its
+/// name says it is one ("the Globex board", "European Commission"); any
+/// name for a group of members ("which shareholders"). A name found in the
+/// text has no kind to go by.
 fn is_institution(ctx: &Ctx<'_>, name: &str, noun: &str) -> bool {
-    let kind = ctx.facts.entities().get(name).map(|e| e.kind.as_str());
+    let company = ctx
+        .facts
+        .entities()
+        .get(name)
+        .is_some_and(|e| e.known && matches!(e.kind.as_str(), "ORG" | "PRODUCT"));
+    let lower = name.to_lowercase();
     member_noun(ctx, noun)
-        || !matches!(kind, Some("ORG" | "PRODUCT" | "NAME"))
-        || name.to_lowercase().contains(noun)
+        || !company
+        || lower.contains(noun)
+        || ctx
+            .config
+            .grammar
+            .institutions
+            .iter()
+            .any(|i| lower.split_whitespace().any(|w| w == i.as_str()))
 }
 
 /// The question is about the story's deal itself ("did the merger go
