@@ -10,8 +10,8 @@
 
 use std::collections::BTreeMap;
 
-use regex::bytes::{Regex, RegexBuilder};
 use regex::Regex as TextRegex;
+use regex_automata::meta::Regex;
 
 use crate::config::{Config, ConfigError, RuleConfig};
 
@@ -74,10 +74,20 @@ pub fn compile(config: &Config) -> Result<Vec<Rule>, ConfigError> {
     );
     kinds.sort();
     kinds.dedup();
+    // One placeholder regex for every rule (compiling it per rule was a
+    // twentieth of start-up).
+    let placeholder =
+        TextRegex::new(r"\{(?:([a-z_][a-z0-9_]*):)?([A-Z][A-Z_|]*)(\+)?\}").expect("static");
     let mut out = Vec::new();
     for relation in &config.relations {
         for rule in &relation.rules {
-            out.push(compile_rule(&relation.name, rule, &config.macros, &kinds)?);
+            out.push(compile_rule(
+                &relation.name,
+                rule,
+                &config.macros,
+                &kinds,
+                &placeholder,
+            )?);
         }
     }
     Ok(out)
@@ -88,14 +98,13 @@ fn compile_rule(
     rule: &RuleConfig,
     macros: &BTreeMap<String, String>,
     kinds: &[String],
+    placeholder: &TextRegex,
 ) -> Result<Rule, ConfigError> {
     let err = |message: String| ConfigError::Pattern {
         what: "rule",
         name: rule.name.clone(),
         message,
     };
-    let placeholder =
-        TextRegex::new(r"\{(?:([a-z_][a-z0-9_]*):)?([A-Z][A-Z_|]*)(\+)?\}").expect("static");
     let mut lists = Vec::new();
     let mut failure = None;
     let expanded = placeholder.replace_all(&rule.pattern, |c: &regex::Captures<'_>| {
@@ -180,10 +189,7 @@ impl Rule {
     /// The rule's regex over tagged sentences.
     pub fn regex(&self) -> &Regex {
         self.regex.get_or_init(|| {
-            RegexBuilder::new(&self.pattern)
-                .unicode(false)
-                .case_insensitive(true)
-                .build()
+            super::pattern::lean_bytes_regex(&self.pattern, true)
                 .expect("a rule's syntax is checked when it is compiled")
         })
     }
