@@ -297,15 +297,8 @@ pub fn lean_bytes_regex(
     pattern: &str,
     case_insensitive: bool,
 ) -> Result<regex_automata::meta::Regex, Box<regex_automata::meta::BuildError>> {
-    use regex_automata::{meta, util::syntax};
-    meta::Builder::new()
-        .configure(
-            meta::Config::new()
-                .nfa_size_limit(Some(10 * (1 << 20)))
-                .hybrid_cache_capacity(2 * (1 << 20))
-                .utf8_empty(false)
-                .dfa(false),
-        )
+    use regex_automata::util::syntax;
+    lean_builder()
         .syntax(
             syntax::Config::new()
                 .unicode(false)
@@ -314,6 +307,26 @@ pub fn lean_bytes_regex(
         )
         .build(pattern)
         .map_err(Box::new)
+}
+
+/// [`lean_bytes_regex`] from a pattern already parsed by [`ascii_hir`].
+pub fn lean_regex_from_hir(
+    hir: &regex_syntax::hir::Hir,
+) -> Result<regex_automata::meta::Regex, Box<regex_automata::meta::BuildError>> {
+    lean_builder().build_from_hir(hir).map_err(Box::new)
+}
+
+fn lean_builder() -> regex_automata::meta::Builder {
+    use regex_automata::meta;
+    let mut builder = meta::Builder::new();
+    builder.configure(
+        meta::Config::new()
+            .nfa_size_limit(Some(10 * (1 << 20)))
+            .hybrid_cache_capacity(2 * (1 << 20))
+            .utf8_empty(false)
+            .dfa(false),
+    );
+    builder
 }
 
 #[cfg(test)]
