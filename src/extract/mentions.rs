@@ -273,10 +273,10 @@ impl Tagger {
     /// capitalised mid-sentence ("Contoso shares fell" after "with Contoso").
     pub fn learn_words(&self, norm: &str, learnt: &mut Learnt) {
         let mut first = true;
-        for m in self.word.find_iter(norm) {
-            let raw = m.as_str();
+        for (start, end) in self.words(norm) {
+            let raw = &norm[start..end];
             let w = clean_word(raw);
-            let opener = first || norm[..m.start()].trim_end().ends_with(['"', ':', '.']);
+            let opener = first || norm[..start].trim_end().ends_with(['"', ':', '.']);
             first = false;
             if opener
                 || !is_capitalised(w)
@@ -289,6 +289,36 @@ impl Tagger {
                 learnt.insert(w.to_string(), "NAME".to_string());
             }
         }
+    }
+
+    /// The spans of `[\w&'.-]+` in a sentence: for an ASCII one (nearly
+    /// all) a scan of its bytes, which finds the same runs as the regex
+    /// (over ASCII, `\w` is `[0-9A-Za-z_]`) at a fraction of the cost.
+    fn words(&self, norm: &str) -> Vec<(usize, usize)> {
+        if !norm.is_ascii() {
+            return self
+                .word
+                .find_iter(norm)
+                .map(|m| (m.start(), m.end()))
+                .collect();
+        }
+        let in_word =
+            |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'&' | b'\'' | b'.' | b'-');
+        let bytes = norm.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if !in_word(bytes[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && in_word(bytes[i]) {
+                i += 1;
+            }
+            out.push((start, i));
+        }
+        out
     }
 
     fn is_not_name(&self, s: &str) -> bool {
@@ -477,11 +507,7 @@ impl Tagger {
 
     /// Proper names the gazetteer does not know: runs of capitalised words.
     fn tag_names(&self, norm: &str, out: &mut Vec<Mention>, learnt: &Learnt) {
-        let words: Vec<(usize, usize)> = self
-            .word
-            .find_iter(norm)
-            .map(|m| (m.start(), m.end()))
-            .collect();
+        let words: Vec<(usize, usize)> = self.words(norm);
         let taken =
             |s: usize, e: usize, out: &Vec<Mention>| out.iter().any(|m| s < m.end && m.start < e);
         let mut i = 0;
@@ -818,5 +844,26 @@ fn is_capitalised(w: &str) -> bool {
         // iPhone, eWEEK: lower-case first letter, capital inside.
         Some(c) if c.is_lowercase() => w.len() > 2 && chars.any(|c| c.is_uppercase()),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_word_scan_finds_what_the_word_regex_finds() {
+        let tagger = Tagger::new(&Config::embedded().unwrap()).unwrap();
+        let regex = regex::Regex::new(r"[\w&'.-]+").unwrap();
+        for s in [
+            "Globex's U.S.-based unit, AT&T and Initech-parent Hooli rose 4.5% to $12 -- or not.",
+            "  'quoted' _under_score_ ... end-",
+            "Zürich-based Nestlé said “no” to Initech’s bid",
+            "",
+        ] {
+            let want: Vec<(usize, usize)> =
+                regex.find_iter(s).map(|m| (m.start(), m.end())).collect();
+            assert_eq!(tagger.words(s), want, "{s:?}");
+        }
     }
 }

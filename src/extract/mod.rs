@@ -753,6 +753,9 @@ impl Extractor {
                 }
             }
             let tagged = tagged_sentence(&s.norm, &mentions);
+            // Whether the sentence hedges and whom it attributes its claim
+            // to: asked by events and rules alike, answered once.
+            let hedging = std::cell::OnceCell::new();
             // Summaries for retrieval and the entity list.
             let mut info = SentenceInfo {
                 article: ai,
@@ -843,8 +846,9 @@ impl Extractor {
                 }
             }
             let before = out.facts.len();
-            info.events =
-                self.apply_events(ai, article, &source, s, &mentions, &analysis, &events, out);
+            info.events = self.apply_events(
+                ai, article, &source, s, &mentions, &analysis, &events, &hedging, out,
+            );
             if !s.heading && out.facts.len() > before {
                 let acts: Vec<usize> = (before..out.facts.len())
                     .filter(|&i| !out.facts[i].negated && !out.facts[i].subject.is_empty())
@@ -865,7 +869,7 @@ impl Extractor {
                 };
             }
             out.sentences.push(info);
-            self.apply_rules(ai, article, &source, s, &tagged, &mentions, out);
+            self.apply_rules(ai, article, &source, s, &tagged, &mentions, &hedging, out);
         }
         for f in out.facts[first_fact..].iter_mut() {
             let Some(noun) = f.subject.rsplit(' ').next() else {
@@ -953,6 +957,18 @@ impl Extractor {
         }
     }
 
+    /// Whether a sentence hedges and whom it attributes its claim to,
+    /// worked out on first need.
+    fn hedging<'h>(&self, s: &Sentence, hedging: &'h Hedging) -> (bool, &'h Option<String>) {
+        let (hedged, attribution) = hedging.get_or_init(|| {
+            (
+                self.tagger.hedged(&s.norm),
+                self.tagger.attribution(&s.norm),
+            )
+        });
+        (*hedged, attribution)
+    }
+
     /// Tokens and clauses of one sentence.
     fn analyse(&self, norm: &str, mentions: &[Mention]) -> language::Analysis {
         let tokens = language::tokens(&self.pos as &dyn PosTagger, norm, mentions);
@@ -971,13 +987,13 @@ impl Extractor {
         mentions: &[Mention],
         analysis: &language::Analysis,
         events: &[events::Event],
+        hedging: &Hedging,
         out: &mut Extraction,
     ) -> Vec<SentenceEvent> {
         if events.is_empty() {
             return Vec::new();
         }
-        let hedged = self.tagger.hedged(&s.norm);
-        let attribution = self.tagger.attribution(&s.norm);
+        let (hedged, attribution) = self.hedging(s, hedging);
         let name = |m: &u16| mentions.get(*m as usize).and_then(entity_name);
         let mut seen = Vec::new();
         for e in events {
@@ -1173,6 +1189,7 @@ impl Extractor {
         s: &Sentence,
         tagged: &str,
         mentions: &[Mention],
+        hedging: &Hedging,
         out: &mut Extraction,
     ) {
         let matched: Vec<usize> = self
@@ -1184,8 +1201,7 @@ impl Extractor {
         if matched.is_empty() {
             return;
         }
-        let hedged = self.tagger.hedged(&s.norm);
-        let attribution = self.tagger.attribution(&s.norm);
+        let (hedged, attribution) = self.hedging(s, hedging);
         for i in matched {
             let rule = &self.rules[i];
             if rule.unless(&s.norm) {
@@ -1195,12 +1211,14 @@ impl Extractor {
                 // Rules run on bytes (ASCII classes are far cheaper to
                 // compile); every capture boundary sits next to ASCII, so
                 // the pieces are valid UTF-8.
-                let text =
-                    |m: regex::bytes::Match<'_>| String::from_utf8_lossy(m.as_bytes()).into_owned();
-                let names = |group: &str| -> Vec<String> {
-                    caps.name(group)
+                let text = |m: regex_automata::Span| {
+                    String::from_utf8_lossy(&tagged.as_bytes()[m.range()]).into_owned()
+                };
+                let group = |name: &str| caps.get_group_by_name(name);
+                let names = |group_name: &str| -> Vec<String> {
+                    group(group_name)
                         .map(|m| {
-                            token_ids(&text(m), rule.lists.iter().any(|l| l == group))
+                            token_ids(&text(m), rule.lists.iter().any(|l| l == group_name))
                                 .into_iter()
                                 .filter_map(|id| entity_name(mentions.get(id)?))
                                 .collect()
@@ -1209,7 +1227,7 @@ impl Extractor {
                 };
                 let mut objects = names("object");
                 if objects.is_empty() {
-                    if let Some(t) = caps.name("topic") {
+                    if let Some(t) = group("topic") {
                         objects.push(untag(&text(t), mentions));
                     } else if let Some(o) = &rule.object {
                         objects.push(o.clone());
@@ -1226,7 +1244,12 @@ impl Extractor {
                 }
                 let mut qualifiers = Qualifiers::default();
                 let mut date = None;
-                for name in rule.regex().capture_names().flatten() {
+                for name in rule
+                    .regex()
+                    .group_info()
+                    .pattern_names(regex_automata::PatternID::ZERO)
+                    .flatten()
+                {
                     if matches!(name, "subject" | "object" | "topic" | "neg" | "context") {
                         continue;
                     }
@@ -1235,7 +1258,7 @@ impl Extractor {
                     if qualifiers.contains_key(key) {
                         continue;
                     }
-                    if let Some(m) = caps.name(name) {
+                    if let Some(m) = group(name) {
                         let m_text = text(m);
                         let ids = token_ids(&m_text, false);
                         let single = match ids.as_slice() {
@@ -1280,11 +1303,11 @@ impl Extractor {
                 // ("confirmed ... at the summit in Dubai").
                 let inner: Vec<usize> = ["what", "topic", "reason", "because", "quote", "context"]
                     .iter()
-                    .filter_map(|g| caps.name(g))
+                    .filter_map(|g| group(g))
                     .flat_map(|m| token_ids(&text(m), false))
                     .collect();
                 let whole_ids: Vec<usize> = caps
-                    .get(0)
+                    .get_group(0)
                     .map(|m| token_ids(&text(m), false))
                     .unwrap_or_default()
                     .into_iter()
@@ -1319,7 +1342,7 @@ impl Extractor {
                         }
                     });
                 }
-                let negated = rule.negated ^ caps.name("neg").is_some();
+                let negated = rule.negated ^ group("neg").is_some();
                 let evidence = Evidence {
                     article: ai,
                     source: source.clone(),
@@ -1338,6 +1361,10 @@ impl Extractor {
         }
     }
 }
+
+/// A sentence's hedging and attribution, once known (see
+/// [`Extractor::hedging`]).
+type Hedging = std::cell::OnceCell<(bool, Option<String>)>;
 
 /// Appends the extraction of the next article(s) in corpus order.
 fn absorb(out: &mut Extraction, part: Extraction) {

@@ -14,8 +14,9 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use regex::bytes::{Regex as ByteRegex, RegexBuilder, RegexSetBuilder};
+use regex::bytes::RegexSetBuilder;
 use regex::{Regex, RegexSet};
+use regex_automata::meta::Regex as ByteRegex;
 
 /// A regex over sentences, compiled for ASCII and for Unicode, each on
 /// first need: a pattern no sentence needs costs only its syntax check
@@ -74,7 +75,7 @@ impl<'h> Found<'h> {
 #[derive(Debug)]
 pub enum Captures<'h> {
     /// From the ASCII regex, with the haystack.
-    Ascii(regex::bytes::Captures<'h>, &'h str),
+    Ascii(regex_automata::util::captures::Captures, &'h str),
     /// From the Unicode regex.
     Unicode(regex::Captures<'h>),
 }
@@ -83,7 +84,7 @@ impl<'h> Captures<'h> {
     /// Group `i` (0 is the whole match).
     pub fn get(&self, i: usize) -> Option<Found<'h>> {
         match self {
-            Captures::Ascii(c, h) => c.get(i).map(|m| Found::new(h, m.start(), m.end())),
+            Captures::Ascii(c, h) => c.get_group(i).map(|m| Found::new(h, m.start, m.end)),
             Captures::Unicode(c) => c.get(i).map(|m| Found {
                 start: m.start(),
                 end: m.end(),
@@ -95,7 +96,9 @@ impl<'h> Captures<'h> {
     /// The named group.
     pub fn name(&self, name: &str) -> Option<Found<'h>> {
         match self {
-            Captures::Ascii(c, h) => c.name(name).map(|m| Found::new(h, m.start(), m.end())),
+            Captures::Ascii(c, h) => c
+                .get_group_by_name(name)
+                .map(|m| Found::new(h, m.start, m.end)),
             Captures::Unicode(c) => c.name(name).map(|m| Found {
                 start: m.start(),
                 end: m.end(),
@@ -161,7 +164,7 @@ impl TextRegex {
             return None;
         }
         self.ascii
-            .get_or_init(|| RegexBuilder::new(&self.pattern).unicode(false).build().ok())
+            .get_or_init(|| lean_bytes_regex(&self.pattern, false).ok())
             .as_ref()
     }
 
@@ -208,9 +211,11 @@ impl TextRegex {
     /// The capture groups of the leftmost-first match.
     pub fn captures<'h>(&self, haystack: &'h str) -> Option<Captures<'h>> {
         match self.ascii_for(haystack) {
-            Some(r) => r
-                .captures(haystack.as_bytes())
-                .map(|c| Captures::Ascii(c, haystack)),
+            Some(r) => {
+                let mut c = r.create_captures();
+                r.captures(haystack.as_bytes(), &mut c);
+                c.is_match().then_some(Captures::Ascii(c, haystack))
+            }
             None => self.unicode().captures(haystack).map(Captures::Unicode),
         }
     }
@@ -276,6 +281,52 @@ impl TextRegexSet {
                 .collect(),
         }
     }
+}
+
+/// A case-insensitive or plain regex over ASCII bytes (Unicode off), built
+/// with only the engines a sentence-sized haystack needs.
+///
+/// Built through the `regex` crate, every regex also gets a full DFA when
+/// its automaton is small (the feature is on in the tree for
+/// `tracing-subscriber`'s filters), about a third of its compile time and
+/// nothing a haystack of a few hundred bytes profits from: the lazy DFA
+/// answers as fast once warm. Matches are the `regex` crate's with
+/// `RegexBuilder::new(pattern).unicode(false)` (leftmost-first, empty
+/// matches anywhere), with the same size limits.
+pub fn lean_bytes_regex(
+    pattern: &str,
+    case_insensitive: bool,
+) -> Result<regex_automata::meta::Regex, Box<regex_automata::meta::BuildError>> {
+    use regex_automata::util::syntax;
+    lean_builder()
+        .syntax(
+            syntax::Config::new()
+                .unicode(false)
+                .utf8(false)
+                .case_insensitive(case_insensitive),
+        )
+        .build(pattern)
+        .map_err(Box::new)
+}
+
+/// [`lean_bytes_regex`] from a pattern already parsed by [`ascii_hir`].
+pub fn lean_regex_from_hir(
+    hir: &regex_syntax::hir::Hir,
+) -> Result<regex_automata::meta::Regex, Box<regex_automata::meta::BuildError>> {
+    lean_builder().build_from_hir(hir).map_err(Box::new)
+}
+
+fn lean_builder() -> regex_automata::meta::Builder {
+    use regex_automata::meta;
+    let mut builder = meta::Builder::new();
+    builder.configure(
+        meta::Config::new()
+            .nfa_size_limit(Some(10 * (1 << 20)))
+            .hybrid_cache_capacity(2 * (1 << 20))
+            .utf8_empty(false)
+            .dfa(false),
+    );
+    builder
 }
 
 #[cfg(test)]

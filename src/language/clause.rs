@@ -18,7 +18,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use regex::bytes::{Regex, RegexBuilder};
+use regex_automata::meta::Regex;
 use serde::Deserialize;
 
 use super::{Pos, Token, VForm};
@@ -117,11 +117,8 @@ fn set(v: &[String]) -> HashSet<String> {
 
 /// A case-insensitive ASCII regex over bytes: cues are English words, and
 /// ASCII word boundaries keep matching on the fast engines.
-fn ascii(pattern: &str) -> Result<Regex, regex::Error> {
-    RegexBuilder::new(pattern)
-        .unicode(false)
-        .case_insensitive(true)
-        .build()
+fn ascii(pattern: &str) -> Result<Regex, Box<regex_automata::meta::BuildError>> {
+    crate::extract::pattern::lean_bytes_regex(pattern, true)
 }
 
 fn alternation(what: &'static str, list: &[String]) -> Result<Option<Regex>, ConfigError> {
@@ -1045,14 +1042,15 @@ fn clauses(
                 .iter()
                 .filter_map(|(p, r)| {
                     let r = r.get_or_init(|| ascii(p).expect("a reason cue's syntax is checked"));
-                    let c = r.captures(rest.as_bytes())?;
-                    let m = c.get(0)?;
+                    let mut c = r.create_captures();
+                    r.captures(rest.as_bytes(), &mut c);
+                    let m = c.get_match()?;
                     // "has opposed the deal since it was announced": after a
                     // perfect, "since" says from when, not why.
                     if perfect && rest[m.start()..].trim_start().starts_with("since") {
                         return None;
                     }
-                    Some((m.start(), c.get(1).map_or(m.end(), |g| g.start())))
+                    Some((m.start(), c.get_group(1).map_or(m.end(), |g| g.start)))
                 })
                 .min()?;
             // A cue after a later verb is that verb's reason ("rolled it
