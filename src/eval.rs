@@ -174,7 +174,7 @@ pub fn score(case: &Case, answer: &Answer) -> Vec<String> {
         && !answer
             .citations
             .iter()
-            .any(|c| case.cite_any.contains(&c.source))
+            .any(|c| case.cite_any.iter().any(|s| **s == *c.source))
     {
         failures.push(format!("no citation from {:?}", case.cite_any));
     }

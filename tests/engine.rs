@@ -234,9 +234,9 @@ fn every_citation_quotes_its_article_verbatim() {
         let answer = ask(&engine, q);
         assert!(!answer.citations.is_empty(), "{q}: no citation");
         for c in &answer.citations {
-            let text = std::fs::read_to_string(story_dir().join(&c.source)).unwrap();
+            let text = std::fs::read_to_string(story_dir().join(&*c.source)).unwrap();
             assert!(
-                text.contains(&c.quote),
+                text.contains(&*c.quote),
                 "{q}: {:?} is not verbatim in {}",
                 c.quote,
                 c.source
@@ -972,7 +972,7 @@ fn a_reason_in_the_next_sentence_is_quoted_with_it() {
         "Why did Northwind pull out of talks with Woodgrove Cells?",
     );
     assert_eq!(a.basis, Basis::Quotes);
-    let quotes: Vec<&str> = a.citations.iter().map(|c| c.quote.as_str()).collect();
+    let quotes: Vec<&str> = a.citations.iter().map(|c| &*c.quote).collect();
     assert!(
         quotes.iter().any(|q| q.contains("pulled out of talks")),
         "{quotes:?}"
@@ -995,7 +995,7 @@ fn what_a_source_reported_is_what_it_is_cited_for() {
     let engine = tiers_engine();
     let a = ask(&engine, "What did the Ledger Daily report?");
     assert_eq!(a.basis, Basis::Quotes);
-    assert!(a.citations.iter().all(|c| c.source == "02_ledger.txt"));
+    assert!(a.citations.iter().all(|c| &*c.source == "02_ledger.txt"));
 }
 
 #[test]

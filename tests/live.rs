@@ -310,7 +310,7 @@ fn the_diff_names_new_facts_and_sources_with_citations_and_whats_new_answers_it(
     assert!(!new.is_empty(), "{d:#?}");
     assert!(new
         .iter()
-        .all(|c| c.citations.iter().all(|x| x.source == ADDED)));
+        .all(|c| c.citations.iter().all(|x| &*x.source == ADDED)));
     // Nothing changed: nothing to say.
     let same = diff::diff(&after, &after, &Default::default(), diff::now());
     assert!(!same.matters(), "{same:#?}");
@@ -319,7 +319,7 @@ fn the_diff_names_new_facts_and_sources_with_citations_and_whats_new_answers_it(
     let ask = |q: &str| after.answer(&after.parse_request(q));
     let all = ask("/whats-new");
     assert!(all.answered && !all.items.is_empty(), "{all:#?}");
-    assert!(all.citations.iter().any(|c| c.source == ADDED));
+    assert!(all.citations.iter().any(|c| &*c.source == ADDED));
     let recent = ask("/whats-new since:1h");
     assert_eq!(recent.items.len(), all.items.len());
     let future = ask("/whats-new since:2999-01-01");

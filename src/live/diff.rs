@@ -188,12 +188,12 @@ fn cite<'a>(engine: &Engine, evidence: impl Iterator<Item = &'a Evidence>) -> Ve
             let a = engine.articles().iter().find(|a| *a.id == *e.source);
             Citation {
                 n: 0,
-                source: e.source.to_string(),
-                title: a.and_then(|a| a.title.clone()),
-                outlet: a.and_then(|a| a.outlet.clone()),
+                source: e.source.clone(),
+                title: a.and_then(|a| a.title.as_deref().map(Into::into)),
+                outlet: a.and_then(|a| a.outlet.as_deref().map(Into::into)),
                 date: e.published,
-                url: a.and_then(|a| a.url.clone()),
-                quote: e.quote.to_string(),
+                url: a.and_then(|a| a.url.as_deref().map(Into::into)),
+                quote: e.quote.clone(),
                 article: None,
             }
         })

@@ -8,6 +8,8 @@
 //! Every answer says what it rests on ([`Basis`]): the fact table, the
 //! articles' own sentences when no fact fits, or nothing.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::date::Date;
@@ -90,23 +92,26 @@ pub struct Item {
     pub cites: Vec<usize>,
 }
 
-/// A cited sentence.
+/// A cited sentence. Its strings are shared (with the article's sentence
+/// and the answerer's per-article copy of its metadata): a list on a large
+/// corpus cites hundreds of sentences, and copying five strings each was
+/// most of its time.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Citation {
     /// The number shown in the answer.
     pub n: usize,
     /// The article's file name.
-    pub source: String,
+    pub source: Arc<str>,
     /// The article's headline, when it has one.
-    pub title: Option<String>,
+    pub title: Option<Arc<str>>,
     /// The publisher, when known.
-    pub outlet: Option<String>,
+    pub outlet: Option<Arc<str>>,
     /// Publication date.
     pub date: Option<Date>,
     /// Link to the article, when known.
-    pub url: Option<String>,
+    pub url: Option<Arc<str>>,
     /// The sentence, verbatim.
-    pub quote: String,
+    pub quote: Arc<str>,
     /// The article's position in the engine's article list, when the
     /// citation comes from it (counted once with [`Answer::support`]).
     #[serde(skip)]
@@ -246,7 +251,7 @@ impl Answer {
         let mut cited: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
         let mut cited_support = ArticleSet::default();
         for c in &self.citations {
-            cited.insert(c.source.as_str());
+            cited.insert(&c.source);
             if let Some(a) = c.article.filter(|&a| self.support.contains(a)) {
                 cited_support.insert(a);
             }

@@ -7,6 +7,7 @@
 //! `index`, never on each other's internals.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::config::{Config, RelationConfig};
 use crate::corpus::Article;
@@ -87,6 +88,47 @@ pub struct Lookups {
     object_is_entity: Vec<bool>,
     /// What `/timeline` shows: the same whoever asks.
     timeline: super::story::Timeline,
+    /// Per article: what its citations show, shared by every citation
+    /// of it rather than copied into each.
+    cited_articles: Vec<CitedArticle>,
+    /// Per fact: its relation's position in the config's relations.
+    relation_at: Vec<Option<u16>>,
+    /// Relation name to its first position in the config's relations.
+    relation_position: HashMap<String, u16>,
+    /// Per fact: the [`pair_mask`] of its object, to rule out most
+    /// "does this topic name X" substring searches with one test (a
+    /// large corpus has thousands of topic facts, and a question naming
+    /// one company asks each of them).
+    object_pairs: Vec<u128>,
+}
+
+/// A bit for each pair of adjacent bytes of a string (hashed to 128): a
+/// string containing another has every bit of the other's mask, so a
+/// missing bit proves it does not contain it.
+pub(super) fn pair_mask(s: &str) -> u128 {
+    s.as_bytes().windows(2).fold(0, |m, w| {
+        m | 1u128 << ((w[0] as usize * 31 + w[1] as usize) % 128)
+    })
+}
+
+/// An article's file name and metadata as citations carry them.
+#[derive(Debug)]
+struct CitedArticle {
+    source: Arc<str>,
+    title: Option<Arc<str>>,
+    outlet: Option<Arc<str>>,
+    url: Option<Arc<str>>,
+}
+
+impl CitedArticle {
+    fn new(a: &Article) -> CitedArticle {
+        CitedArticle {
+            source: a.id.as_str().into(),
+            title: a.title.as_deref().map(Into::into),
+            outlet: a.outlet.as_deref().map(Into::into),
+            url: a.url.as_deref().map(Into::into),
+        }
+    }
 }
 
 /// A fact's distinct articles: a list in evidence order, or for a fact
@@ -236,8 +278,14 @@ impl Lookups {
                 .iter()
                 .map(|w| w.to_lowercase())
                 .collect(),
+            cited_articles: articles.iter().map(CitedArticle::new).collect(),
             ..Lookups::default()
         };
+        for (i, r) in config.relations.iter().enumerate() {
+            if let Ok(i) = u16::try_from(i) {
+                out.relation_position.entry(r.name.clone()).or_insert(i);
+            }
+        }
         let event_classes: HashSet<&str> = config
             .relations
             .iter()
@@ -267,6 +315,9 @@ impl Lookups {
             ));
             let object_is_entity = facts.entities().contains_key(&f.object);
             out.object_is_entity.push(object_is_entity);
+            out.relation_at
+                .push(out.relation_position.get(&f.relation).copied());
+            out.object_pairs.push(pair_mask(&f.object));
             if !object_is_entity {
                 out.topic_facts.push(f.index);
             }
@@ -400,6 +451,31 @@ impl Lookups {
         }
     }
 
+    /// Where a fact's relation sits in the config's relations (`None` for
+    /// a relation the config does not name).
+    pub(super) fn relation_at(&self, f: &Fact) -> Option<usize> {
+        self.relation_at
+            .get(f.index)
+            .copied()
+            .flatten()
+            .map(usize::from)
+    }
+
+    /// Where a relation sits in the config's relations, by name.
+    pub(super) fn relation_position(&self, name: &str) -> Option<usize> {
+        self.relation_position.get(name).map(|&i| usize::from(i))
+    }
+
+    /// Whether a fact's object contains `name` (a substring search, only
+    /// made when the object's [`pair_mask`] allows it).
+    pub(super) fn object_contains(&self, f: &Fact, name: &str, name_pairs: u128) -> bool {
+        let ruled_out = matches!(
+            self.object_pairs.get(f.index),
+            Some(&m) if m & name_pairs != name_pairs
+        );
+        !ruled_out && f.object.contains(name)
+    }
+
     /// Whether a fact's object is a known entity rather than a topic.
     pub fn object_is_entity(&self, f: &Fact, facts: &FactTable) -> bool {
         match self.object_is_entity.get(f.index) {
@@ -452,9 +528,17 @@ impl<'a> Ctx<'a> {
         Answer::new(self.question, intent)
     }
 
-    /// The relation's config entry.
+    /// The relation's config entry: by its position, looked up once at
+    /// start-up (a long list asks for every fact's relation).
     pub(super) fn relation(&self, name: &str) -> Option<&'a RelationConfig> {
-        self.config.relations.iter().find(|r| r.name == name)
+        match self
+            .lookups
+            .relation_position(name)
+            .and_then(|p| self.config.relations.get(p))
+        {
+            Some(r) if r.name == name => Some(r),
+            _ => self.config.relations.iter().find(|r| r.name == name),
+        }
     }
 
     /// The relation's label ("rejected", "partnered with").
@@ -470,24 +554,32 @@ impl<'a> Ctx<'a> {
     pub(super) fn cite_sentence(&self, ans: &mut Answer, article: usize, sentence: usize) -> usize {
         let a = &self.articles[article];
         let quote = &a.sentences[sentence].text;
-        // Cited already: found by position, before anything is cloned.
-        if let Some(c) = ans
-            .citations
-            .iter()
-            .find(|c| c.article == Some(article) && *c.quote == **quote)
-        {
+        // Cited already: found by position. The same sentence is the same
+        // allocation; another sentence of the article with the same words
+        // is the same citation too.
+        if let Some(c) = ans.citations.iter().find(|c| {
+            c.article == Some(article) && (Arc::ptr_eq(&c.quote, quote) || *c.quote == **quote)
+        }) {
             return c.n;
         }
         // New: every citation made here has its position, so the check
         // above is the duplicate check `Answer::cite` would make again.
+        let fresh;
+        let meta = match self.lookups.cited_articles.get(article) {
+            Some(m) => m,
+            None => {
+                fresh = CitedArticle::new(a);
+                &fresh
+            }
+        };
         ans.cite_new(Citation {
             n: 0,
-            source: a.id.clone(),
-            title: a.title.clone(),
-            outlet: a.outlet.clone(),
+            source: meta.source.clone(),
+            title: meta.title.clone(),
+            outlet: meta.outlet.clone(),
             date: a.date,
-            url: a.url.clone(),
-            quote: a.sentences[sentence].text.to_string(),
+            url: meta.url.clone(),
+            quote: quote.clone(),
             article: Some(article),
         })
     }
@@ -802,6 +894,8 @@ impl<'a> Ctx<'a> {
             h.finish()
         };
         let mut noted: HashSet<u64> = ans.disagreements.iter().map(|d| hash(&d.text)).collect();
+        // One buffer for every side's citation numbers.
+        let mut c: Vec<usize> = Vec::new();
         for f in facts {
             let given = self.lookups.disagreement_evidence.get(f.index);
             let mut said: Option<String> = None;
@@ -809,32 +903,46 @@ impl<'a> Ctx<'a> {
                 if reasons_listed && d.what == Qualifier::Reason.key() {
                     continue;
                 }
+                let said = said.get_or_insert_with(|| self.sentence(f));
+                // "{said}: the {what} differs between articles: {value}
+                // [1][2] vs {value} [3] vs and N more", written in place: a
+                // list on a large corpus notes dozens.
+                let mut text = String::with_capacity(said.len() + 160);
+                text.push_str(said);
+                text.push_str(": the ");
+                text.push_str(&d.what);
+                text.push_str(" differs between articles: ");
                 // A few values, each with the sentences that give it: on a
                 // large corpus a fact can have hundreds of variants.
-                let mut sides = Vec::new();
                 for (k, (value, _)) in d.values.iter().take(DISAGREEMENT_VALUES).enumerate() {
                     let evidence = given
                         .and_then(|g| g.get(di))
                         .and_then(|g| g.get(k))
                         .map_or(&[][..], |v| v.as_slice());
-                    let mut c: Vec<usize> = evidence
-                        .iter()
-                        .filter_map(|&i| f.evidence.get(i))
-                        .filter_map(|e| self.cite(ans, e))
-                        .collect();
+                    c.clear();
+                    c.extend(
+                        evidence
+                            .iter()
+                            .filter_map(|&i| f.evidence.get(i))
+                            .filter_map(|e| self.cite(ans, e)),
+                    );
                     c.sort();
                     c.dedup();
-                    sides.push(format!("{value} {}", markers(&c).trim()));
+                    if k > 0 {
+                        text.push_str(" vs ");
+                    }
+                    text.push_str(value);
+                    text.push(' ');
+                    push_markers(&mut text, &c);
                 }
                 if d.values.len() > DISAGREEMENT_VALUES {
-                    sides.push(format!("and {} more", d.values.len() - DISAGREEMENT_VALUES));
+                    use std::fmt::Write;
+                    let _ = write!(
+                        text,
+                        " vs and {} more",
+                        d.values.len() - DISAGREEMENT_VALUES
+                    );
                 }
-                let said = said.get_or_insert_with(|| self.sentence(f));
-                let text = format!(
-                    "{said}: the {} differs between articles: {}",
-                    d.what,
-                    sides.join(" vs ")
-                );
                 if noted.insert(hash(&text)) || !ans.disagreements.iter().any(|d| d.text == text) {
                     ans.disagreements.push(Item {
                         text,
@@ -891,7 +999,7 @@ impl<'a> Ctx<'a> {
         if missing.is_empty() && !want_figure {
             return;
         }
-        let mut shown: Vec<(usize, String)> = Vec::new();
+        let mut shown: Vec<(usize, Arc<str>)> = Vec::new();
         for c in ans.citations.iter().take(CITES_PER_ITEM * 2) {
             let lower = c.quote.to_lowercase();
             let terms: HashSet<String> = word_spans(&lower)
@@ -910,6 +1018,15 @@ impl<'a> Ctx<'a> {
                 cites: vec![n],
             });
         }
+    }
+}
+
+/// Appends `[1][3]` for a list of citation numbers ([`markers`] without
+/// its leading space).
+fn push_markers(out: &mut String, cites: &[usize]) {
+    use std::fmt::Write;
+    for c in cites {
+        let _ = write!(out, "[{c}]");
     }
 }
 

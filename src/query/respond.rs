@@ -62,7 +62,23 @@ pub(super) fn involving<'f>(
         .iter()
         .map(|r| ctx.facts.relation(r).count())
         .sum();
-    let rank = |f: &Fact| relations.iter().position(|r| *r == f.relation);
+    // A fact's rank is where its relation first comes in `relations`:
+    // looked up by the relation's config position, not by comparing
+    // names (thousands of candidates, dozens of relations).
+    let mut rank_at: Vec<Option<usize>> = vec![None; ctx.config.relations.len()];
+    for (r, name) in relations.iter().enumerate().rev() {
+        if let Some(slot) = ctx
+            .lookups
+            .relation_position(name)
+            .and_then(|p| rank_at.get_mut(p))
+        {
+            *slot = Some(r);
+        }
+    }
+    let rank = |f: &Fact| match ctx.lookups.relation_at(f) {
+        Some(p) if p < rank_at.len() => rank_at[p],
+        _ => relations.iter().position(|r| *r == f.relation),
+    };
     let mut all: Vec<(usize, &Fact)> = if by_relation < by_name {
         let candidate = |f: &Fact| {
             names.iter().any(|n| f.subject == *n || f.object == *n)
@@ -84,19 +100,24 @@ pub(super) fn involving<'f>(
         }
         all
     } else {
-        let mut candidates: Vec<usize> = names
-            .iter()
-            .flat_map(|n| ctx.lookups.involving(n).iter().copied())
-            .chain(ctx.lookups.topic_facts().iter().copied())
-            .collect();
+        let mut candidates: Vec<usize> = Vec::with_capacity(by_name);
+        candidates.extend(
+            names
+                .iter()
+                .flat_map(|n| ctx.lookups.involving(n).iter().copied())
+                .chain(ctx.lookups.topic_facts().iter().copied()),
+        );
         candidates.sort_unstable();
         candidates.dedup();
-        candidates
-            .into_iter()
-            .filter_map(|i| ctx.facts.all().get(i))
-            .filter(|f| !(u.happened && ctx.modal_only(f)))
-            .filter_map(|f| rank(f).map(|r| (r, f)))
-            .collect()
+        let mut all = Vec::with_capacity(candidates.len());
+        all.extend(
+            candidates
+                .into_iter()
+                .filter_map(|i| ctx.facts.all().get(i))
+                .filter(|f| !(u.happened && ctx.modal_only(f)))
+                .filter_map(|f| rank(f).map(|r| (r, f))),
+        );
+        all
     };
     all.sort_by_key(|(r, f)| (*r, f.index));
     let all: Vec<&Fact> = all.into_iter().map(|(_, f)| f).collect();
@@ -111,10 +132,18 @@ pub(super) fn involving<'f>(
                 .next()
                 .is_some_and(|w| topic.iter().any(|t| t == w))
     };
+    let pairs: Vec<u128> = names.iter().map(|n| super::ctx::pair_mask(n)).collect();
+    let name_pairs = |n: &str| {
+        names
+            .iter()
+            .position(|m| *m == n)
+            .map_or_else(|| super::ctx::pair_mask(n), |i| pairs[i])
+    };
     let is_party = |f: &Fact, n: &str| {
         f.subject == n
             || f.object == n
-            || (!ctx.lookups.object_is_entity(f, ctx.facts) && f.object.contains(n))
+            || (!ctx.lookups.object_is_entity(f, ctx.facts)
+                && ctx.lookups.object_contains(f, n, name_pairs(n)))
             || ctx.lookups.of_main_deal(f, n)
     };
     let deal_party = |f: &Fact, n: &str| {
@@ -239,8 +268,8 @@ pub fn list(ctx: &Ctx<'_>, relations: &[String], u: &Understanding, want_subject
         }
     }
     // Which side answers: the side that is not the question's entity.
-    let mut groups: Vec<(String, Vec<&Fact>)> = Vec::new();
-    let mut at: HashMap<String, usize> = HashMap::new();
+    let mut groups: Vec<(&str, Vec<&Fact>)> = Vec::new();
+    let mut at: HashMap<&str, usize> = HashMap::new();
     for f in &facts {
         let object_is_entity = ctx.lookups.object_is_entity(f, ctx.facts);
         // Wanted subjects, unless the question names the subject itself
@@ -250,22 +279,22 @@ pub fn list(ctx: &Ctx<'_>, relations: &[String], u: &Understanding, want_subject
         let side = if want_subjects && !named_subject
             || names.contains(&f.object.as_str()) && !names.contains(&f.subject.as_str())
         {
-            f.subject.clone()
+            f.subject.as_str()
         } else if names.contains(&f.subject.as_str()) || object_is_entity {
-            f.object.clone()
+            f.object.as_str()
         } else {
-            f.subject.clone()
+            f.subject.as_str()
         };
         if side.is_empty() {
             continue;
         }
         // Facts with their own wording (quotes, figures, requirements) are
         // items of their own; the others group under the name they answer.
-        match at.get(&side) {
+        match at.get(side) {
             Some(&i) if !ctx.templated(&f.relation) => groups[i].1.push(f),
             Some(_) => groups.push((side, vec![f])),
             None => {
-                at.insert(side.clone(), groups.len());
+                at.insert(side, groups.len());
                 groups.push((side, vec![f]));
             }
         }
@@ -289,14 +318,22 @@ pub fn list(ctx: &Ctx<'_>, relations: &[String], u: &Understanding, want_subject
             .then(ga.1[0].date().cmp(&gb.1[0].date()))
             .then(ga.0.cmp(&gb.0))
     });
-    let groups: Vec<(String, Vec<&Fact>)> = {
-        let mut slots: Vec<Option<(String, Vec<&Fact>)>> = groups.into_iter().map(Some).collect();
+    let groups: Vec<(&str, Vec<&Fact>)> = {
+        let mut slots: Vec<Option<(&str, Vec<&Fact>)>> = groups.into_iter().map(Some).collect();
         order.iter().filter_map(|&i| slots[i].take()).collect()
     };
-    let mut subjects: BTreeSet<&str> = BTreeSet::new();
+    // The one subject of every listed fact, if they have one ("Globex
+    // rejected: ..."); `None` once a second appears.
+    let mut subject: Option<Option<&str>> = None;
     let mut more = 0;
     for (name, fs) in &groups {
-        subjects.extend(fs.iter().map(|f| f.subject.as_str()));
+        for f in fs {
+            match subject {
+                None => subject = Some(Some(f.subject.as_str())),
+                Some(Some(s)) if s != f.subject => subject = Some(None),
+                _ => {}
+            }
+        }
         if ans.items.len() >= MAX_LISTED {
             more += 1;
             continue;
@@ -331,8 +368,8 @@ pub fn list(ctx: &Ctx<'_>, relations: &[String], u: &Understanding, want_subject
     let label = used.map_or("", |r| ctx.label(r));
     let mut names_list: Vec<&str> = Vec::new();
     for (n, _) in &groups {
-        if !names_list.contains(&n.as_str()) {
-            names_list.push(n.as_str());
+        if !names_list.contains(n) {
+            names_list.push(n);
         }
     }
     if used.is_some_and(|r| ctx.templated(r)) {
@@ -341,16 +378,12 @@ pub fn list(ctx: &Ctx<'_>, relations: &[String], u: &Understanding, want_subject
             ans.headline = ctx.sentence(fs[0]);
         }
     } else if !names_list.is_empty() {
-        ans.headline = if subjects.len() == 1
-            && !want_subjects
-            && !names_list.contains(subjects.iter().next().expect("one"))
-        {
-            format!(
-                "{} {}: {}",
-                subjects.iter().next().expect("one"),
-                label,
-                names_list.join(", ")
-            )
+        let named_subject = match subject {
+            Some(Some(one)) if !want_subjects && !names_list.contains(&one) => Some(one),
+            _ => None,
+        };
+        ans.headline = if let Some(one) = named_subject {
+            format!("{} {}: {}", one, label, names_list.join(", "))
         } else {
             names_list.join(", ")
         };

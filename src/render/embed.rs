@@ -422,9 +422,10 @@ fn push_citations<'a>(
 pub fn origin(c: &Citation) -> String {
     let mut out = c
         .outlet
-        .clone()
+        .as_deref()
+        .map(String::from)
         .or_else(|| c.title.as_ref().map(|t| shorten(t, 60)))
-        .unwrap_or_else(|| c.source.clone());
+        .unwrap_or_else(|| c.source.to_string());
     out = escape(&out);
     if let Some(d) = c.date {
         out.push_str(&format!(" · {d}"));
@@ -611,12 +612,12 @@ mod tests {
         for i in 0..cites {
             a.cite(Citation {
                 n: 0,
-                source: format!("f{i}.txt"),
+                source: format!("f{i}.txt").into(),
                 title: None,
                 outlet: Some("Outlet".into()),
                 date: None,
                 url: None,
-                quote: "q".repeat(len),
+                quote: "q".repeat(len).into(),
                 article: None,
             });
         }

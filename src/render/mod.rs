@@ -34,12 +34,12 @@ pub fn text(answer: &Answer) -> String {
         for c in &answer.citations {
             let mut meta = Vec::new();
             if let Some(o) = &c.outlet {
-                meta.push(o.clone());
+                meta.push(o.to_string());
             }
             if let Some(d) = c.date {
                 meta.push(d.to_string());
             }
-            meta.push(c.source.clone());
+            meta.push(c.source.to_string());
             out.push_str(&format!(
                 "\n[{}] {}\n    \"{}\"",
                 c.n,
