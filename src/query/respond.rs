@@ -316,7 +316,7 @@ pub fn list(ctx: &Ctx<'_>, relations: &[String], u: &Understanding, want_subject
         keys[a]
             .cmp(&keys[b])
             .then(ga.1[0].date().cmp(&gb.1[0].date()))
-            .then(ga.0.cmp(&gb.0))
+            .then(ga.0.cmp(gb.0))
     });
     let groups: Vec<(&str, Vec<&Fact>)> = {
         let mut slots: Vec<Option<(&str, Vec<&Fact>)>> = groups.into_iter().map(Some).collect();
