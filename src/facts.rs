@@ -12,6 +12,7 @@
 //! renumbers nothing.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -320,8 +321,9 @@ impl Fact {
     }
 }
 
-/// What makes a fact one: relation, subject, object, negated.
-type FactKey = (String, String, String, bool);
+/// What makes a fact one: relation, subject, object, negated (shared
+/// with the raw facts').
+type FactKey = (Arc<str>, Arc<str>, Arc<str>, bool);
 
 /// The merged, indexed fact table.
 #[derive(Debug, Default)]
@@ -375,8 +377,8 @@ impl FactTable {
             }
             // One order for symmetric relations: the story's actor first,
             // else alphabetical.
-            if symmetric.contains(f.relation.as_str())
-                && (f.object == actor || (f.subject != actor && f.object < f.subject))
+            if symmetric.contains(&*f.relation)
+                && (&*f.object == actor || (&*f.subject != actor && f.object < f.subject))
             {
                 std::mem::swap(&mut f.subject, &mut f.object);
             }
@@ -437,9 +439,9 @@ impl FactTable {
                     index: 0,
                     hedged: evidence.iter().all(|e| e.hedged),
                     sources: sources.len(),
-                    subject,
-                    relation,
-                    object,
+                    subject: subject.to_string(),
+                    relation: relation.to_string(),
+                    object: object.to_string(),
                     negated,
                     qualifiers,
                     evidence,

@@ -161,12 +161,13 @@ impl<'de> Deserialize<'de> for Qualifiers {
 /// A fact as one sentence states it, before merging.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RawFact {
-    /// Canonical subject.
-    pub subject: String,
-    /// Relation name.
-    pub relation: String,
+    /// Canonical subject (shared: a corpus's raw facts name the same
+    /// few entities hundreds of thousands of times).
+    pub subject: Arc<str>,
+    /// Relation name (shared likewise).
+    pub relation: Arc<str>,
     /// Canonical object (an entity or a topic).
-    pub object: String,
+    pub object: Arc<str>,
     /// The sentence says it did not / will not happen.
     pub negated: bool,
     /// Where it was found.
@@ -180,8 +181,9 @@ pub struct SentenceInfo {
     pub article: usize,
     /// Index into the article's sentences.
     pub sentence: usize,
-    /// Canonical names of the entities mentioned (pronouns resolved).
-    pub entities: Vec<String>,
+    /// Canonical names of the entities mentioned (pronouns resolved);
+    /// shared, as a corpus mentions the same names in most sentences.
+    pub entities: Vec<Arc<str>>,
     /// Dates mentioned.
     pub dates: Vec<Date>,
     /// Mentions a date (even unresolved).
@@ -208,11 +210,11 @@ pub struct SentenceInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SentenceEvent {
     /// The relation (event class) it gives.
-    pub class: String,
+    pub class: Arc<str>,
     /// Who did it, if the sentence says.
-    pub agent: Option<String>,
+    pub agent: Option<Arc<str>>,
     /// Who or what it was done to.
-    pub patients: Vec<String>,
+    pub patients: Vec<Arc<str>>,
     /// Negated.
     pub negated: bool,
     /// Modal, planned, conditional or speculative.
@@ -251,6 +253,72 @@ pub struct Extraction {
     /// The story's actor as the corpus names it ("Northwind" may be
     /// "Northwind Motors").
     pub actor: String,
+    /// The one copy of each name the facts and summaries hold.
+    #[serde(skip)]
+    names: Names,
+}
+
+/// One shared copy of each name (entity, topic, relation) an extraction's
+/// raw facts and sentence summaries hold: a large corpus names the same few
+/// entities in most of its hundreds of thousands of facts and sentences,
+/// and a copy each was tens of MB.
+#[derive(Debug, Default, Clone)]
+struct Names(std::collections::HashSet<Arc<str>>);
+
+impl Names {
+    /// The shared copy of `name`.
+    fn get(&mut self, name: &str) -> Arc<str> {
+        match self.0.get(name) {
+            Some(n) => n.clone(),
+            None => {
+                let n: Arc<str> = name.into();
+                self.0.insert(n.clone());
+                n
+            }
+        }
+    }
+
+    /// Points `name` at the shared copy (its own becomes it if new).
+    fn share(&mut self, name: &mut Arc<str>) {
+        match self.0.get(&**name) {
+            Some(n) => {
+                if !Arc::ptr_eq(n, name) {
+                    *name = n.clone();
+                }
+            }
+            None => {
+                self.0.insert(name.clone());
+            }
+        }
+    }
+}
+
+impl Extraction {
+    /// Points the names of `facts` and `sentences` at this extraction's
+    /// shared copies (a part extracted elsewhere, or read from the cache,
+    /// has its own).
+    fn share_names(&mut self, facts: &mut [RawFact], sentences: &mut [SentenceInfo]) {
+        let names = &mut self.names;
+        for f in facts {
+            names.share(&mut f.subject);
+            names.share(&mut f.relation);
+            names.share(&mut f.object);
+        }
+        for s in sentences {
+            for e in &mut s.entities {
+                names.share(e);
+            }
+            for ev in &mut s.events {
+                names.share(&mut ev.class);
+                if let Some(a) = &mut ev.agent {
+                    names.share(a);
+                }
+                for p in &mut ev.patients {
+                    names.share(p);
+                }
+            }
+        }
+    }
 }
 
 /// Between the lemmas of [`SentenceInfo::lemmas`] (a lemma may hold
@@ -538,6 +606,12 @@ impl Extractor {
         // hold them all while the parts still did).
         let mut parts = parts.into_iter();
         let mut out = parts.next().unwrap_or_default();
+        let (mut facts_0, mut sentences_0) = (
+            std::mem::take(&mut out.facts),
+            std::mem::take(&mut out.sentences),
+        );
+        out.share_names(&mut facts_0, &mut sentences_0);
+        (out.facts, out.sentences) = (facts_0, sentences_0);
         for (rule, n) in hits {
             *out.rule_hits.entry(rule).or_default() += n;
         }
@@ -563,9 +637,10 @@ impl Extractor {
                 .max_by_key(|e| (e.mentions, std::cmp::Reverse(e.name.clone())))
                 .map(|e| e.name.clone())
                 .unwrap_or_default();
+            let shared = out.names.get(&top);
             for f in &mut out.facts {
-                if f.subject == UNNAMED_ACTOR {
-                    f.subject = top.clone();
+                if &*f.subject == UNNAMED_ACTOR {
+                    f.subject = shared.clone();
                 }
             }
             out.facts
@@ -607,12 +682,18 @@ impl Extractor {
         if map.is_empty() {
             return;
         }
-        let fix = |n: &mut String| {
-            if let Some(m) = map.get(n.as_str()) {
+        if let Some(m) = map.get(out.actor.as_str()) {
+            out.actor = m.clone();
+        }
+        let shared: BTreeMap<&str, Arc<str>> = map
+            .iter()
+            .map(|(short, long)| (short.as_str(), out.names.get(long)))
+            .collect();
+        let fix = |n: &mut Arc<str>| {
+            if let Some(m) = shared.get(&**n) {
                 *n = m.clone();
             }
         };
-        fix(&mut out.actor);
         for f in &mut out.facts {
             fix(&mut f.subject);
             fix(&mut f.object);
@@ -793,8 +874,8 @@ impl Extractor {
             for m in &mentions {
                 match &m.tag {
                     Tag::Entity { name, kind } => {
-                        if !info.entities.contains(name) {
-                            info.entities.push(name.clone());
+                        if !info.entities.iter().any(|e| **e == **name) {
+                            info.entities.push(out.names.get(name));
                         }
                         match out.entities.get_mut(name) {
                             Some(e) => e.mentions += 1,
@@ -854,10 +935,10 @@ impl Extractor {
                     .any(|f| f.evidence.qualifiers.contains_key("reason"));
                 pending = match acts.first() {
                     Some(&i) if !given => {
-                        let agent = out.facts[i].subject.clone();
+                        let agent = out.facts[i].subject.to_string();
                         let acts = acts
                             .into_iter()
-                            .filter(|&k| out.facts[k].subject == agent)
+                            .filter(|&k| *out.facts[k].subject == *agent)
                             .collect();
                         Some((s.index, acts, agent))
                     }
@@ -867,6 +948,7 @@ impl Extractor {
             out.sentences.push(info);
             self.apply_rules(ai, article, &source, s, &tagged, &mentions, out);
         }
+        let names = &mut out.names;
         for f in out.facts[first_fact..].iter_mut() {
             let Some(noun) = f.subject.rsplit(' ').next() else {
                 continue;
@@ -878,7 +960,7 @@ impl Extractor {
             }
             if let Some(people) = titled.get(noun).filter(|p| p.len() == 1) {
                 if let Some(person) = people.iter().next() {
-                    f.subject = person.clone();
+                    f.subject = names.get(person);
                 }
             }
         }
@@ -991,9 +1073,9 @@ impl Extractor {
                 None => e.objects.iter().filter_map(name).collect(),
             };
             seen.push(SentenceEvent {
-                class: e.relation.clone(),
-                agent: agents.first().cloned(),
-                patients: objects.clone(),
+                class: out.names.get(&e.relation),
+                agent: agents.first().map(|a| out.names.get(a)),
+                patients: objects.iter().map(|o| out.names.get(o)).collect(),
                 negated: e.negated,
                 modal: e.modal,
                 hedged: hedged || attribution.is_some(),
@@ -1340,7 +1422,8 @@ impl Extractor {
 }
 
 /// Appends the extraction of the next article(s) in corpus order.
-fn absorb(out: &mut Extraction, part: Extraction) {
+fn absorb(out: &mut Extraction, mut part: Extraction) {
+    out.share_names(&mut part.facts, &mut part.sentences);
     out.facts.extend(part.facts);
     out.parsed += part.parsed;
     out.sentences.extend(part.sentences);
@@ -1386,18 +1469,21 @@ fn push_facts(
         }
     }
     out.facts.reserve(pairs.len());
-    let fact = |(subj, obj): (&String, &String), evidence: Evidence| RawFact {
-        subject: subj.clone(),
-        relation: relation.to_string(),
-        object: obj.clone(),
+    let relation = out.names.get(relation);
+    let mut fact = |(subj, obj): (&String, &String), evidence: Evidence| RawFact {
+        subject: out.names.get(subj),
+        relation: relation.clone(),
+        object: out.names.get(obj),
         negated,
         evidence,
     };
     for &pair in rest {
-        out.facts.push(fact(pair, evidence.clone()));
+        let f = fact(pair, evidence.clone());
+        out.facts.push(f);
     }
     // The last pair takes the evidence itself rather than a copy.
-    out.facts.push(fact(*last, evidence));
+    let f = fact(*last, evidence);
+    out.facts.push(f);
 }
 
 /// Stands for the story's actor while extracting a story that names none.

@@ -399,7 +399,7 @@ impl Index {
                 for e in &info.entities {
                     // A more specific name counts for the general one:
                     // "Gizmo Pro" is a sentence about "Gizmo" too.
-                    let mut names = vec![e.as_str()];
+                    let mut names = vec![&**e];
                     names.extend(e.match_indices(' ').map(|(i, _)| &e[..i]));
                     for n in names {
                         let docs = index.entity_docs.entry(n.to_string()).or_default();
@@ -413,7 +413,7 @@ impl Index {
                 let mut rels: Vec<usize> = info
                     .events
                     .iter()
-                    .filter_map(|e| relation_at.get(e.class.as_str()).copied())
+                    .filter_map(|e| relation_at.get(&*e.class).copied())
                     .collect();
                 let lemmas: Vec<&str> = info.lemmas().collect();
                 let lemma_stems: Vec<&str> = lemmas.iter().map(|l| stems_of[*l].as_str()).collect();
