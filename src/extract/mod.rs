@@ -539,6 +539,19 @@ impl Extractor {
             rule_hits: hits,
             ..Extraction::default()
         };
+        // Every sentence gets a summary: their list is sized once, exactly,
+        // rather than grown by doubling (which held up to twice the list,
+        // and a copy of it while growing, at the end of a large corpus).
+        out.sentences
+            .reserve_exact(articles.iter().map(|a| a.sentences.len()).sum());
+        // The raw facts' number is known at the end only: it is estimated
+        // from the share of the text extracted so far.
+        let bytes: Vec<usize> = articles
+            .iter()
+            .map(|a| a.sentences.iter().map(|s| s.text.len()).sum())
+            .collect();
+        let total_bytes: usize = bytes.iter().sum();
+        let mut done_bytes = 0;
         std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::channel::<(usize, Extraction)>();
             for _ in 0..threads {
@@ -558,6 +571,13 @@ impl Extractor {
             for (ai, part) in rx {
                 waiting.insert(ai, part);
                 while let Some(part) = waiting.remove(&want) {
+                    done_bytes += bytes[want];
+                    let need = out.facts.len() + part.facts.len();
+                    if need > out.facts.capacity() {
+                        out.facts.reserve_exact(
+                            expected(need, done_bytes, total_bytes) - out.facts.len(),
+                        );
+                    }
                     absorb(&mut out, part);
                     want += 1;
                 }
@@ -1419,6 +1439,15 @@ impl Extractor {
             }
         }
     }
+}
+
+/// How many raw facts a corpus of `total` bytes will likely give, having
+/// given `so_far` in its first `done` bytes (and at least `so_far`): an
+/// eighth over the proportion, so the list of a large corpus grows a few
+/// times by little rather than by doubling.
+fn expected(so_far: usize, done: usize, total: usize) -> usize {
+    let share = done.max(1) as f64 / total.max(1) as f64;
+    ((so_far as f64 / share.min(1.0)) * 1.125).ceil() as usize
 }
 
 /// Appends the extraction of the next article(s) in corpus order.
