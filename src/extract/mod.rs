@@ -109,6 +109,12 @@ impl Qualifiers {
         self.0.is_empty()
     }
 
+    /// Frees the room left by inserting (a list grows to four pairs
+    /// at once, and most evidence holds one or two).
+    pub fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
+    }
+
     fn find(&self, key: &str) -> Result<usize, usize> {
         self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
     }
@@ -965,6 +971,11 @@ impl Extractor {
                     _ => None,
                 };
             }
+            // Kept for the engine's lifetime, one per sentence: without the
+            // room a growing list leaves (four entries at least).
+            info.entities.shrink_to_fit();
+            info.dates.shrink_to_fit();
+            info.events.shrink_to_fit();
             out.sentences.push(info);
             self.apply_rules(ai, article, &source, s, &tagged, &mentions, out);
         }
@@ -1051,6 +1062,7 @@ impl Extractor {
             f.evidence
                 .qualifiers
                 .insert("reason".to_string(), text.clone());
+            f.evidence.qualifiers.shrink_to_fit();
             out.facts.push(f);
         }
     }
@@ -1491,6 +1503,8 @@ fn push_facts(
     let Some((last, rest)) = pairs.split_last() else {
         return;
     };
+    let mut evidence = evidence;
+    evidence.qualifiers.shrink_to_fit();
     match out.rule_hits.get_mut(&*evidence.rule) {
         Some(n) => *n += 1,
         None => {
