@@ -336,7 +336,11 @@ pub struct FactTable {
     /// Per fact, the facts it conflicts with (positions).
     conflicts_of: Vec<Vec<usize>>,
     actor: String,
-    info_at: HashMap<(usize, usize), usize>,
+    /// Where a sentence's summary sits, when the summaries are not in
+    /// (article, sentence) order; in order (as extraction gives them),
+    /// a binary search finds it and no map of the corpus's sentences is
+    /// kept.
+    info_at: Option<HashMap<(usize, usize), usize>>,
     by_id: HashMap<FactId, usize>,
 }
 
@@ -488,12 +492,18 @@ impl FactTable {
             conflicts_of[c.a].push(c.b);
             conflicts_of[c.b].push(c.a);
         }
-        let info_at = extraction
+        let ordered = extraction
             .sentences
-            .iter()
-            .enumerate()
-            .map(|(i, s)| ((s.article, s.sentence), i))
-            .collect();
+            .windows(2)
+            .all(|w| (w[0].article, w[0].sentence) < (w[1].article, w[1].sentence));
+        let info_at = (!ordered).then(|| {
+            extraction
+                .sentences
+                .iter()
+                .enumerate()
+                .map(|(i, s)| ((s.article, s.sentence), i))
+                .collect()
+        });
         FactTable {
             facts,
             by_relation,
@@ -571,9 +581,14 @@ impl FactTable {
 
     /// What the extractor saw in one sentence (article index, sentence index).
     pub fn sentence_info(&self, article: usize, sentence: usize) -> Option<&SentenceInfo> {
-        self.info_at
-            .get(&(article, sentence))
-            .map(|&i| &self.sentences[i])
+        let i = match &self.info_at {
+            Some(map) => *map.get(&(article, sentence))?,
+            None => self
+                .sentences
+                .binary_search_by(|s| (s.article, s.sentence).cmp(&(article, sentence)))
+                .ok()?,
+        };
+        Some(&self.sentences[i])
     }
 
     /// How often each rule fired.
