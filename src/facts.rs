@@ -12,6 +12,7 @@
 //! renumbers nothing.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -320,8 +321,9 @@ impl Fact {
     }
 }
 
-/// What makes a fact one: relation, subject, object, negated.
-type FactKey = (String, String, String, bool);
+/// What makes a fact one: relation, subject, object, negated (shared
+/// with the raw facts').
+type FactKey = (Arc<str>, Arc<str>, Arc<str>, bool);
 
 /// The merged, indexed fact table.
 #[derive(Debug, Default)]
@@ -334,7 +336,11 @@ pub struct FactTable {
     /// Per fact, the facts it conflicts with (positions).
     conflicts_of: Vec<Vec<usize>>,
     actor: String,
-    info_at: HashMap<(usize, usize), usize>,
+    /// Where a sentence's summary sits, when the summaries are not in
+    /// (article, sentence) order; in order (as extraction gives them),
+    /// a binary search finds it and no map of the corpus's sentences is
+    /// kept.
+    info_at: Option<HashMap<(usize, usize), usize>>,
     by_id: HashMap<FactId, usize>,
 }
 
@@ -375,8 +381,8 @@ impl FactTable {
             }
             // One order for symmetric relations: the story's actor first,
             // else alphabetical.
-            if symmetric.contains(f.relation.as_str())
-                && (f.object == actor || (f.subject != actor && f.object < f.subject))
+            if symmetric.contains(&*f.relation)
+                && (&*f.object == actor || (&*f.subject != actor && f.object < f.subject))
             {
                 std::mem::swap(&mut f.subject, &mut f.object);
             }
@@ -437,9 +443,9 @@ impl FactTable {
                     index: 0,
                     hedged: evidence.iter().all(|e| e.hedged),
                     sources: sources.len(),
-                    subject,
-                    relation,
-                    object,
+                    subject: subject.to_string(),
+                    relation: relation.to_string(),
+                    object: object.to_string(),
                     negated,
                     qualifiers,
                     evidence,
@@ -486,12 +492,18 @@ impl FactTable {
             conflicts_of[c.a].push(c.b);
             conflicts_of[c.b].push(c.a);
         }
-        let info_at = extraction
+        let ordered = extraction
             .sentences
-            .iter()
-            .enumerate()
-            .map(|(i, s)| ((s.article, s.sentence), i))
-            .collect();
+            .windows(2)
+            .all(|w| (w[0].article, w[0].sentence) < (w[1].article, w[1].sentence));
+        let info_at = (!ordered).then(|| {
+            extraction
+                .sentences
+                .iter()
+                .enumerate()
+                .map(|(i, s)| ((s.article, s.sentence), i))
+                .collect()
+        });
         FactTable {
             facts,
             by_relation,
@@ -569,9 +581,14 @@ impl FactTable {
 
     /// What the extractor saw in one sentence (article index, sentence index).
     pub fn sentence_info(&self, article: usize, sentence: usize) -> Option<&SentenceInfo> {
-        self.info_at
-            .get(&(article, sentence))
-            .map(|&i| &self.sentences[i])
+        let i = match &self.info_at {
+            Some(map) => *map.get(&(article, sentence))?,
+            None => self
+                .sentences
+                .binary_search_by(|s| (s.article, s.sentence).cmp(&(article, sentence)))
+                .ok()?,
+        };
+        Some(&self.sentences[i])
     }
 
     /// How often each rule fired.

@@ -176,7 +176,7 @@ impl Engine {
                     // Any fact of a rule's counts against its counterexample,
                     // negated or not.
                     let hit = facts.iter().find(|f| {
-                        f.relation == r.name
+                        *f.relation == *r.name
                             && (!own_rule || *f.evidence.rule == **name)
                             && ((own_rule && !positive) || f.negated == negated)
                             && expect.map_or(true, |x| example_matches(f, x))

@@ -109,6 +109,12 @@ impl Qualifiers {
         self.0.is_empty()
     }
 
+    /// Frees the room left by inserting (a list grows to four pairs
+    /// at once, and most evidence holds one or two).
+    pub fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
+    }
+
     fn find(&self, key: &str) -> Result<usize, usize> {
         self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
     }
@@ -161,12 +167,13 @@ impl<'de> Deserialize<'de> for Qualifiers {
 /// A fact as one sentence states it, before merging.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RawFact {
-    /// Canonical subject.
-    pub subject: String,
-    /// Relation name.
-    pub relation: String,
+    /// Canonical subject (shared: a corpus's raw facts name the same
+    /// few entities hundreds of thousands of times).
+    pub subject: Arc<str>,
+    /// Relation name (shared likewise).
+    pub relation: Arc<str>,
     /// Canonical object (an entity or a topic).
-    pub object: String,
+    pub object: Arc<str>,
     /// The sentence says it did not / will not happen.
     pub negated: bool,
     /// Where it was found.
@@ -180,8 +187,9 @@ pub struct SentenceInfo {
     pub article: usize,
     /// Index into the article's sentences.
     pub sentence: usize,
-    /// Canonical names of the entities mentioned (pronouns resolved).
-    pub entities: Vec<String>,
+    /// Canonical names of the entities mentioned (pronouns resolved);
+    /// shared, as a corpus mentions the same names in most sentences.
+    pub entities: Vec<Arc<str>>,
     /// Dates mentioned.
     pub dates: Vec<Date>,
     /// Mentions a date (even unresolved).
@@ -208,11 +216,11 @@ pub struct SentenceInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SentenceEvent {
     /// The relation (event class) it gives.
-    pub class: String,
+    pub class: Arc<str>,
     /// Who did it, if the sentence says.
-    pub agent: Option<String>,
+    pub agent: Option<Arc<str>>,
     /// Who or what it was done to.
-    pub patients: Vec<String>,
+    pub patients: Vec<Arc<str>>,
     /// Negated.
     pub negated: bool,
     /// Modal, planned, conditional or speculative.
@@ -251,6 +259,72 @@ pub struct Extraction {
     /// The story's actor as the corpus names it ("Northwind" may be
     /// "Northwind Motors").
     pub actor: String,
+    /// The one copy of each name the facts and summaries hold.
+    #[serde(skip)]
+    names: Names,
+}
+
+/// One shared copy of each name (entity, topic, relation) an extraction's
+/// raw facts and sentence summaries hold: a large corpus names the same few
+/// entities in most of its hundreds of thousands of facts and sentences,
+/// and a copy each was tens of MB.
+#[derive(Debug, Default, Clone)]
+struct Names(std::collections::HashSet<Arc<str>>);
+
+impl Names {
+    /// The shared copy of `name`.
+    fn get(&mut self, name: &str) -> Arc<str> {
+        match self.0.get(name) {
+            Some(n) => n.clone(),
+            None => {
+                let n: Arc<str> = name.into();
+                self.0.insert(n.clone());
+                n
+            }
+        }
+    }
+
+    /// Points `name` at the shared copy (its own becomes it if new).
+    fn share(&mut self, name: &mut Arc<str>) {
+        match self.0.get(&**name) {
+            Some(n) => {
+                if !Arc::ptr_eq(n, name) {
+                    *name = n.clone();
+                }
+            }
+            None => {
+                self.0.insert(name.clone());
+            }
+        }
+    }
+}
+
+impl Extraction {
+    /// Points the names of `facts` and `sentences` at this extraction's
+    /// shared copies (a part extracted elsewhere, or read from the cache,
+    /// has its own).
+    fn share_names(&mut self, facts: &mut [RawFact], sentences: &mut [SentenceInfo]) {
+        let names = &mut self.names;
+        for f in facts {
+            names.share(&mut f.subject);
+            names.share(&mut f.relation);
+            names.share(&mut f.object);
+        }
+        for s in sentences {
+            for e in &mut s.entities {
+                names.share(e);
+            }
+            for ev in &mut s.events {
+                names.share(&mut ev.class);
+                if let Some(a) = &mut ev.agent {
+                    names.share(a);
+                }
+                for p in &mut ev.patients {
+                    names.share(p);
+                }
+            }
+        }
+    }
 }
 
 /// Between the lemmas of [`SentenceInfo::lemmas`] (a lemma may hold
@@ -471,6 +545,19 @@ impl Extractor {
             rule_hits: hits,
             ..Extraction::default()
         };
+        // Every sentence gets a summary: their list is sized once, exactly,
+        // rather than grown by doubling (which held up to twice the list,
+        // and a copy of it while growing, at the end of a large corpus).
+        out.sentences
+            .reserve_exact(articles.iter().map(|a| a.sentences.len()).sum());
+        // The raw facts' number is known at the end only: it is estimated
+        // from the share of the text extracted so far.
+        let bytes: Vec<usize> = articles
+            .iter()
+            .map(|a| a.sentences.iter().map(|s| s.text.len()).sum())
+            .collect();
+        let total_bytes: usize = bytes.iter().sum();
+        let mut done_bytes = 0;
         std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::channel::<(usize, Extraction)>();
             for _ in 0..threads {
@@ -490,6 +577,13 @@ impl Extractor {
             for (ai, part) in rx {
                 waiting.insert(ai, part);
                 while let Some(part) = waiting.remove(&want) {
+                    done_bytes += bytes[want];
+                    let need = out.facts.len() + part.facts.len();
+                    if need > out.facts.capacity() {
+                        out.facts.reserve_exact(
+                            expected(need, done_bytes, total_bytes) - out.facts.len(),
+                        );
+                    }
                     absorb(&mut out, part);
                     want += 1;
                 }
@@ -538,6 +632,12 @@ impl Extractor {
         // hold them all while the parts still did).
         let mut parts = parts.into_iter();
         let mut out = parts.next().unwrap_or_default();
+        let (mut facts_0, mut sentences_0) = (
+            std::mem::take(&mut out.facts),
+            std::mem::take(&mut out.sentences),
+        );
+        out.share_names(&mut facts_0, &mut sentences_0);
+        (out.facts, out.sentences) = (facts_0, sentences_0);
         for (rule, n) in hits {
             *out.rule_hits.entry(rule).or_default() += n;
         }
@@ -563,9 +663,10 @@ impl Extractor {
                 .max_by_key(|e| (e.mentions, std::cmp::Reverse(e.name.clone())))
                 .map(|e| e.name.clone())
                 .unwrap_or_default();
+            let shared = out.names.get(&top);
             for f in &mut out.facts {
-                if f.subject == UNNAMED_ACTOR {
-                    f.subject = top.clone();
+                if &*f.subject == UNNAMED_ACTOR {
+                    f.subject = shared.clone();
                 }
             }
             out.facts
@@ -607,12 +708,18 @@ impl Extractor {
         if map.is_empty() {
             return;
         }
-        let fix = |n: &mut String| {
-            if let Some(m) = map.get(n.as_str()) {
+        if let Some(m) = map.get(out.actor.as_str()) {
+            out.actor = m.clone();
+        }
+        let shared: BTreeMap<&str, Arc<str>> = map
+            .iter()
+            .map(|(short, long)| (short.as_str(), out.names.get(long)))
+            .collect();
+        let fix = |n: &mut Arc<str>| {
+            if let Some(m) = shared.get(&**n) {
                 *n = m.clone();
             }
         };
-        fix(&mut out.actor);
         for f in &mut out.facts {
             fix(&mut f.subject);
             fix(&mut f.object);
@@ -796,8 +903,8 @@ impl Extractor {
             for m in &mentions {
                 match &m.tag {
                     Tag::Entity { name, kind } => {
-                        if !info.entities.contains(name) {
-                            info.entities.push(name.clone());
+                        if !info.entities.iter().any(|e| **e == **name) {
+                            info.entities.push(out.names.get(name));
                         }
                         match out.entities.get_mut(name) {
                             Some(e) => e.mentions += 1,
@@ -858,19 +965,25 @@ impl Extractor {
                     .any(|f| f.evidence.qualifiers.contains_key("reason"));
                 pending = match acts.first() {
                     Some(&i) if !given => {
-                        let agent = out.facts[i].subject.clone();
+                        let agent = out.facts[i].subject.to_string();
                         let acts = acts
                             .into_iter()
-                            .filter(|&k| out.facts[k].subject == agent)
+                            .filter(|&k| *out.facts[k].subject == *agent)
                             .collect();
                         Some((s.index, acts, agent))
                     }
                     _ => None,
                 };
             }
+            // Kept for the engine's lifetime, one per sentence: without the
+            // room a growing list leaves (four entries at least).
+            info.entities.shrink_to_fit();
+            info.dates.shrink_to_fit();
+            info.events.shrink_to_fit();
             out.sentences.push(info);
             self.apply_rules(ai, article, &source, s, &tagged, &mentions, &hedging, out);
         }
+        let names = &mut out.names;
         for f in out.facts[first_fact..].iter_mut() {
             let Some(noun) = f.subject.rsplit(' ').next() else {
                 continue;
@@ -882,7 +995,7 @@ impl Extractor {
             }
             if let Some(people) = titled.get(noun).filter(|p| p.len() == 1) {
                 if let Some(person) = people.iter().next() {
-                    f.subject = person.clone();
+                    f.subject = names.get(person);
                 }
             }
         }
@@ -953,6 +1066,7 @@ impl Extractor {
             f.evidence
                 .qualifiers
                 .insert("reason".to_string(), text.clone());
+            f.evidence.qualifiers.shrink_to_fit();
             out.facts.push(f);
         }
     }
@@ -1007,9 +1121,9 @@ impl Extractor {
                 None => e.objects.iter().filter_map(name).collect(),
             };
             seen.push(SentenceEvent {
-                class: e.relation.clone(),
-                agent: agents.first().cloned(),
-                patients: objects.clone(),
+                class: out.names.get(&e.relation),
+                agent: agents.first().map(|a| out.names.get(a)),
+                patients: objects.iter().map(|o| out.names.get(o)).collect(),
                 negated: e.negated,
                 modal: e.modal,
                 hedged: hedged || attribution.is_some(),
@@ -1366,8 +1480,18 @@ impl Extractor {
 /// [`Extractor::hedging`]).
 type Hedging = std::cell::OnceCell<(bool, Option<String>)>;
 
+/// How many raw facts a corpus of `total` bytes will likely give, having
+/// given `so_far` in its first `done` bytes (and at least `so_far`): an
+/// eighth over the proportion, so the list of a large corpus grows a few
+/// times by little rather than by doubling.
+fn expected(so_far: usize, done: usize, total: usize) -> usize {
+    let share = done.max(1) as f64 / total.max(1) as f64;
+    ((so_far as f64 / share.min(1.0)) * 1.125).ceil() as usize
+}
+
 /// Appends the extraction of the next article(s) in corpus order.
-fn absorb(out: &mut Extraction, part: Extraction) {
+fn absorb(out: &mut Extraction, mut part: Extraction) {
+    out.share_names(&mut part.facts, &mut part.sentences);
     out.facts.extend(part.facts);
     out.parsed += part.parsed;
     out.sentences.extend(part.sentences);
@@ -1406,6 +1530,8 @@ fn push_facts(
     let Some((last, rest)) = pairs.split_last() else {
         return;
     };
+    let mut evidence = evidence;
+    evidence.qualifiers.shrink_to_fit();
     match out.rule_hits.get_mut(&*evidence.rule) {
         Some(n) => *n += 1,
         None => {
@@ -1413,18 +1539,21 @@ fn push_facts(
         }
     }
     out.facts.reserve(pairs.len());
-    let fact = |(subj, obj): (&String, &String), evidence: Evidence| RawFact {
-        subject: subj.clone(),
-        relation: relation.to_string(),
-        object: obj.clone(),
+    let relation = out.names.get(relation);
+    let mut fact = |(subj, obj): (&String, &String), evidence: Evidence| RawFact {
+        subject: out.names.get(subj),
+        relation: relation.clone(),
+        object: out.names.get(obj),
         negated,
         evidence,
     };
     for &pair in rest {
-        out.facts.push(fact(pair, evidence.clone()));
+        let f = fact(pair, evidence.clone());
+        out.facts.push(f);
     }
     // The last pair takes the evidence itself rather than a copy.
-    out.facts.push(fact(*last, evidence));
+    let f = fact(*last, evidence);
+    out.facts.push(f);
 }
 
 /// Stands for the story's actor while extracting a story that names none.

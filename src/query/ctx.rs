@@ -356,7 +356,7 @@ impl Lookups {
                         terms.insert(lexicon.term(&lower[s..en]));
                     }
                     if let Some(info) = facts.sentence_info(e.article, e.sentence) {
-                        ents.extend(info.entities.iter().cloned());
+                        ents.extend(info.entities.iter().map(|e| e.to_string()));
                     }
                 }
                 // An event class gives no fact from a modal clause: a

@@ -332,7 +332,10 @@ pub struct Index {
     /// (article, sentence) of every modal or conditional sentence,
     /// headlines included (facts rest on them too).
     modal: HashSet<(usize, usize)>,
-    doc_at: HashMap<(usize, usize), u32>,
+    /// A sentence's document, when `docs` is not in (article, sentence)
+    /// order; in order (as `build` makes it), a binary search finds it
+    /// and no map of the corpus's sentences is kept.
+    doc_at: Option<HashMap<(usize, usize), u32>>,
     triggers: Triggers,
 }
 
@@ -370,7 +373,6 @@ impl Index {
                 };
                 let id = index.docs.len() as u32;
                 index.docs.push((ai, s.index));
-                index.doc_at.insert((ai, s.index), id);
                 let spans = word_spans(&lower);
                 let words: Vec<&str> = spans.iter().map(|&(a, b)| &lower[a..b]).collect();
                 // Stems repeat across sentences: each distinct word is
@@ -399,7 +401,7 @@ impl Index {
                 for e in &info.entities {
                     // A more specific name counts for the general one:
                     // "Gizmo Pro" is a sentence about "Gizmo" too.
-                    let mut names = vec![e.as_str()];
+                    let mut names = vec![&**e];
                     names.extend(e.match_indices(' ').map(|(i, _)| &e[..i]));
                     for n in names {
                         let docs = index.entity_docs.entry(n.to_string()).or_default();
@@ -413,7 +415,7 @@ impl Index {
                 let mut rels: Vec<usize> = info
                     .events
                     .iter()
-                    .filter_map(|e| relation_at.get(e.class.as_str()).copied())
+                    .filter_map(|e| relation_at.get(&*e.class).copied())
                     .collect();
                 let lemmas: Vec<&str> = info.lemmas().collect();
                 let lemma_stems: Vec<&str> = lemmas.iter().map(|l| stems_of[*l].as_str()).collect();
@@ -432,6 +434,18 @@ impl Index {
                     index.reasons.insert(id);
                 }
             }
+        }
+        // Sentence indices are positions in their article, so the
+        // documents are in order; were they not, a map finds them.
+        if !index.docs.windows(2).all(|w| w[0] < w[1]) {
+            index.doc_at = Some(
+                index
+                    .docs
+                    .iter()
+                    .enumerate()
+                    .map(|(d, &at)| (at, d as u32))
+                    .collect(),
+            );
         }
         index
     }
@@ -458,7 +472,14 @@ impl Index {
 
     /// The document of a sentence, if indexed.
     pub fn doc_of(&self, article: usize, sentence: usize) -> Option<u32> {
-        self.doc_at.get(&(article, sentence)).copied()
+        match &self.doc_at {
+            Some(map) => map.get(&(article, sentence)).copied(),
+            None => self
+                .docs
+                .binary_search(&(article, sentence))
+                .ok()
+                .map(|d| d as u32),
+        }
     }
 
     /// Documents containing a term, ascending.

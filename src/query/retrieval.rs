@@ -178,7 +178,7 @@ pub fn attributed(ctx: &Ctx<'_>, speaker: &str, about: &[&str]) -> Answer {
         let on_topic = ctx
             .facts
             .sentence_info(a, s)
-            .is_some_and(|i| about.iter().all(|x| i.entities.iter().any(|e| e == x)));
+            .is_some_and(|i| about.iter().all(|x| i.entities.iter().any(|e| **e == **x)));
         docs.push((!on_topic, d));
         if docs.len() >= 50 {
             break;
@@ -504,20 +504,21 @@ fn check(ctx: &Ctx<'_>, q: &Query<'_>, d: u32, terms: &Terms<'_>, base: f64) -> 
         return None;
     }
     // "in China" needs China in the sentence, by name or by word.
+    if q.u.within.iter().zip(&terms.within).any(|(p, list)| {
+        !info.entities.iter().any(|e| **e == **p) && list.binary_search(&d).is_err()
+    }) {
+        return None;
+    }
     if q.u
-        .within
+        .outside
         .iter()
-        .zip(&terms.within)
-        .any(|(p, list)| !info.entities.contains(p) && list.binary_search(&d).is_err())
+        .any(|p| info.entities.iter().any(|e| **e == **p))
     {
         return None;
     }
-    if q.u.outside.iter().any(|p| info.entities.contains(p)) {
-        return None;
-    }
     // Entities the question does not name (kinds that can answer "who").
-    let is_new = |e: &String| {
-        !q.u.entities.iter().any(|x| &x.name == e)
+    let is_new = |e: &str| {
+        !q.u.entities.iter().any(|x| x.name == e)
             && ctx
                 .facts
                 .entities()
@@ -530,7 +531,7 @@ fn check(ctx: &Ctx<'_>, q: &Query<'_>, d: u32, terms: &Terms<'_>, base: f64) -> 
         Need::Date => info.has_date,
         Need::Figure => info.has_figure,
         Need::Money => info.has_money,
-        Need::Entity => info.entities.iter().any(is_new),
+        Need::Entity => info.entities.iter().any(|e| is_new(e)),
         Need::Reason => {
             if ctx.index.gives_reason(d) {
                 true
@@ -550,7 +551,7 @@ fn check(ctx: &Ctx<'_>, q: &Query<'_>, d: u32, terms: &Terms<'_>, base: f64) -> 
         info.entities
             .iter()
             .filter(|e| is_new(e))
-            .cloned()
+            .map(|e| e.to_string())
             .collect()
     } else {
         Vec::new()
@@ -558,12 +559,12 @@ fn check(ctx: &Ctx<'_>, q: &Query<'_>, d: u32, terms: &Terms<'_>, base: f64) -> 
     let present = q
         .named
         .iter()
-        .filter(|e| info.entities.iter().any(|x| x == *e))
+        .filter(|e| info.entities.iter().any(|x| **x == ***e))
         .count();
     let places =
         q.u.entities
             .iter()
-            .filter(|e| e.kind == "PLACE" && info.entities.contains(&e.name))
+            .filter(|e| e.kind == "PLACE" && info.entities.iter().any(|x| **x == *e.name))
             .count();
     Some(Hit {
         doc: d,
@@ -613,7 +614,7 @@ fn modal(
         .filter(|e| {
             q.relations
                 .iter()
-                .any(|&r| ctx.config.relations[r].name == e.class)
+                .any(|&r| *ctx.config.relations[r].name == *e.class)
         })
         .peekable();
     let modal = if events.peek().is_some() {
@@ -684,7 +685,7 @@ fn in_role(ctx: &Ctx<'_>, q: &Query<'_>, d: u32) -> bool {
         .filter(|e| {
             q.relations
                 .iter()
-                .any(|&r| ctx.config.relations[r].name == e.class)
+                .any(|&r| *ctx.config.relations[r].name == *e.class)
         })
         .collect();
     let mentions: Vec<(String, (usize, usize))> = info
@@ -693,7 +694,7 @@ fn in_role(ctx: &Ctx<'_>, q: &Query<'_>, d: u32) -> bool {
         .flat_map(|e| {
             spans_of(&lower, ctx.lexicon.aliases_of(e))
                 .into_iter()
-                .map(move |sp| (e.clone(), sp))
+                .map(move |sp| (e.to_string(), sp))
         })
         .collect();
     q.focus.iter().zip(&q.patient).all(|(e, patient)| {
@@ -705,7 +706,7 @@ fn in_role(ctx: &Ctx<'_>, q: &Query<'_>, d: u32) -> bool {
         }
         let by_event = events.iter().any(|ev| {
             if *patient {
-                ev.patients.iter().any(|p| p == e)
+                ev.patients.iter().any(|p| **p == **e)
             } else {
                 ev.agent.as_deref() == Some(*e)
             }
