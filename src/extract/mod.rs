@@ -2096,7 +2096,7 @@ pattern = '{subject:ORG} met {object:ORG} {date:DATE}'
             Some("CMA")
         );
         assert_eq!(acronym("Dana Whitfield"), None);
-        assert_eq!(acronym("U.S. Steel Corp"), None);
+        assert_eq!(acronym("U.S. Widget Corp"), None);
         let names = ["Federal Aviation Administration", "FAA", "Northwind", "NW"];
         let map = Extractor::short_name_targets(names.iter().copied());
         assert_eq!(
