@@ -1025,11 +1025,6 @@ fn clauses(
             .as_ref()
             .is_some_and(|r| r.is_match(before.as_bytes()));
         let verb_end = t[vg.head].span.end;
-        let perfect = t[vg.tokens.clone()].iter().any(|x| {
-            x.lemma == "have"
-                && x.pos != Pos::Verb(VForm::Base)
-                && x.span.start < t[vg.head].span.start
-        });
         // The earliest cue after the verb; a cue with a group starts the
         // reason at the group ("after repeated delays" keeps "repeated").
         let reason = (|| {
@@ -1037,6 +1032,11 @@ fn clauses(
             if !g.any_reason.as_ref()?.is_match(rest.as_bytes()) {
                 return None;
             }
+            let perfect = t[vg.tokens.clone()].iter().any(|x| {
+                x.lemma == "have"
+                    && x.pos != Pos::Verb(VForm::Base)
+                    && x.span.start < t[vg.head].span.start
+            });
             let (at, start) = g
                 .reason
                 .iter()

@@ -409,20 +409,23 @@ fn mend(tokens: &mut [Token], mentions: &[Mention]) {
         // After "to", a word that can be a verb is one ("to partner"); but
         // a noun ending the clause after a noun phrase is where something
         // goes ("took the ruling to court, ...").
-        let destination = matches!(
-            tokens[i].pos,
-            Pos::Noun | Pos::Verb(VForm::Base | VForm::Present)
-        ) && next_pos.map_or(true, |p| match p {
-            Pos::Punct => true,
-            // "went to court on Monday".
-            Pos::Literal(m) => mentions
-                .get(m as usize)
-                .is_some_and(|x| matches!(x.tag, Tag::Date(_))),
-            _ => false,
-        }) && i >= 2
+        let destination = prev == Some(Pos::To)
+            && matches!(
+                tokens[i].pos,
+                Pos::Noun | Pos::Verb(VForm::Base | VForm::Present)
+            )
+            && next_pos.map_or(true, |p| match p {
+                Pos::Punct => true,
+                // "went to court on Monday".
+                Pos::Literal(m) => mentions
+                    .get(m as usize)
+                    .is_some_and(|x| matches!(x.tag, Tag::Date(_))),
+                _ => false,
+            })
+            && i >= 2
             && (matches!(tokens[i - 2].pos, Pos::Noun | Pos::Plural | Pos::Mention(_))
                 || matches!(tokens[i - 2].lemma.as_str(), "go" | "head" | "return"));
-        if prev == Some(Pos::To) && destination {
+        if destination {
             tokens[i].pos = Pos::Noun;
         } else if prev == Some(Pos::To) && matches!(tokens[i].pos, Pos::Noun | Pos::Verb(_)) {
             tokens[i].pos = Pos::Verb(VForm::Base);

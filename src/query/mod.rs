@@ -57,6 +57,10 @@ pub struct Answerer {
     lookups: Lookups,
     prefixes: Vec<Regex>,
     hints: Vec<String>,
+    /// The terms of words that add nothing to "who is X?", "what happened
+    /// to X?": function words and the story's topic nouns ("what happened
+    /// to the Globex deal?" asks about Globex).
+    about_filler: Vec<String>,
 }
 
 impl Answerer {
@@ -82,6 +86,12 @@ impl Answerer {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let about_filler = ["happened", "happening", "tell", "know", "now", "next"]
+            .iter()
+            .map(|w| w.to_string())
+            .chain(config.query.topic_words.iter().cloned())
+            .map(|w| lexicon.term(&w))
+            .collect();
         Ok(Answerer {
             intents,
             commands,
@@ -90,6 +100,7 @@ impl Answerer {
             lookups,
             prefixes,
             hints: config.query.hints.clone(),
+            about_filler,
         })
     }
 
@@ -484,14 +495,6 @@ impl Answerer {
             AnswerKind::About => {
                 // "Who is X?", "what happened to X?": only when the question
                 // is X and function words; otherwise it asks about a relation.
-                // Topic nouns name the story itself: "what happened to the
-                // Globex deal?" asks about Globex.
-                let filler: Vec<String> = ["happened", "happening", "tell", "know", "now", "next"]
-                    .iter()
-                    .map(|w| w.to_string())
-                    .chain(ctx.config.query.topic_words.iter().cloned())
-                    .map(|w| self.lexicon.term(&w))
-                    .collect();
                 // "What will X do with Y?": X's facts that involve Y.
                 let with = match u.entities.as_slice() {
                     [_, y] => {
@@ -503,9 +506,8 @@ impl Answerer {
                     }
                     _ => None,
                 };
-                let only_entity = (u.entities.len() == 1 || with.is_some())
-                    && u.terms.iter().all(|t| filler.contains(t));
-                let only_filler = u.terms.iter().all(|t| filler.contains(t));
+                let only_filler = u.terms.iter().all(|t| self.about_filler.contains(t));
+                let only_entity = (u.entities.len() == 1 || with.is_some()) && only_filler;
                 // "What did X do after the ruling?": the event after
                 // "after" dates what X did.
                 let after = lower
