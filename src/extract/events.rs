@@ -70,9 +70,25 @@ pub struct EventConfig {
     #[serde(default)]
     pub ends: Vec<String>,
     /// "actor": the agent of an agentless passive is the story's actor;
-    /// "none": such a passive gives no fact (default).
+    /// "unnamed": the fact names no agent ("Dana Roe was fired"); "none":
+    /// such a passive gives no fact (default).
     #[serde(default)]
     pub agentless: Option<String>,
+    /// The class is about offices: its role is the office given or left
+    /// ("as interim chief executive", "named X chief executive", "was
+    /// appointed chair"), and a verb given an office ("replaced X as
+    /// chair", "dropped X as chief executive") is in no other class.
+    #[serde(default)]
+    pub office: bool,
+    /// No office named, no fact: "named X chief executive" is an
+    /// appointment, "named X in the lawsuit" is not.
+    #[serde(default)]
+    pub role_required: bool,
+    /// The clause's subject is whoever takes the office, and nobody is
+    /// named who gave it: "took over as chief executive", "returned as
+    /// chair", "became chief executive".
+    #[serde(default)]
+    pub holder_subject: bool,
     /// What negation does: "keep" (a negated fact, the default), "drop", or
     /// the name of the relation it becomes.
     #[serde(default)]
@@ -161,6 +177,10 @@ pub struct Class {
     pub relation: String,
     negated: Negation,
     agentless_actor: bool,
+    agentless_unnamed: bool,
+    office: bool,
+    role_required: bool,
+    holder_subject: bool,
     plans: bool,
     future: bool,
     institutions: bool,
@@ -214,6 +234,8 @@ pub struct Classes {
     /// Every surface form of every head (inflections included): a sentence
     /// with none of them has no event, and is not parsed.
     triggers: std::collections::HashSet<String>,
+    /// Offices ("chief executive", "chair"): the tagging's role words.
+    offices: Vec<String>,
 }
 
 /// One event found in a sentence.
@@ -228,6 +250,8 @@ pub struct Event {
     pub agents: Vec<u16>,
     /// The story's actor is the agent (agentless passive).
     pub actor: bool,
+    /// Nobody is named as the agent ("Dana Roe was fired").
+    pub unnamed: bool,
     /// An agent named by a common noun ("federal judge").
     pub agent_text: Option<String>,
     /// Object mentions.
@@ -268,13 +292,18 @@ impl Classes {
     pub fn new<'a>(
         entries: impl Iterator<Item = (&'a str, &'a EventConfig)>,
         relations: &[String],
-        institutions: &[String],
-        irregular: &[String],
-        event_nouns: &[String],
-        deal_nouns: &[String],
-        issue_verbs: &[String],
+        grammar: &crate::language::clause::GrammarConfig,
+        offices: &[String],
     ) -> Result<Classes, ConfigError> {
+        let (institutions, irregular, event_nouns, deal_nouns, issue_verbs) = (
+            &grammar.institutions,
+            &grammar.irregular,
+            &grammar.event_nouns,
+            &grammar.deal_nouns,
+            &grammar.issue_verbs,
+        );
         let mut out = Classes {
+            offices: offices.iter().map(|s| s.to_lowercase()).collect(),
             issue_verbs: issue_verbs.iter().map(|s| s.to_lowercase()).collect(),
             institutions: institutions.iter().map(|s| s.to_lowercase()).collect(),
             event_nouns: event_nouns.iter().map(|s| s.to_lowercase()).collect(),
@@ -306,15 +335,21 @@ impl Classes {
                     )))
                 }
             };
-            let agentless_actor = match e.agentless.as_deref() {
-                None | Some("none") => false,
-                Some("actor") => true,
+            let (agentless_actor, agentless_unnamed) = match e.agentless.as_deref() {
+                None | Some("none") => (false, false),
+                Some("actor") => (true, false),
+                Some("unnamed") => (false, true),
                 Some(x) => {
                     return Err(bad(format!(
-                        "agentless = {x:?} is not \"actor\" or \"none\""
+                        "agentless = {x:?} is not \"actor\", \"unnamed\" or \"none\""
                     )))
                 }
             };
+            if (e.role_required || e.holder_subject) && !e.office {
+                return Err(bad(
+                    "role_required and holder_subject need office = true".into()
+                ));
+            }
             if let Some(r) = e
                 .roles
                 .iter()
@@ -333,6 +368,10 @@ impl Classes {
                 relation: relation.to_string(),
                 negated,
                 agentless_actor,
+                agentless_unnamed,
+                office: e.office,
+                role_required: e.role_required,
+                holder_subject: e.holder_subject,
                 plans: e.plans,
                 future: e.future,
                 institutions: e.institutions,
@@ -495,6 +534,7 @@ impl Classes {
                     relation: class.relation.clone(),
                     agents: vec![speaker],
                     actor: false,
+                    unnamed: false,
                     agent_text: None,
                     objects: Vec::new(),
                     object_text: class.object.clone(),
@@ -538,8 +578,18 @@ impl Classes {
         let reported_by = c
             .reported_by
             .and_then(|s| a.phrases[s].mentions.first().copied());
+        // The office the clause is about, if any: "as chief executive".
+        let as_office = c
+            .preps
+            .iter()
+            .find(|(p, _)| p == "as")
+            .is_some_and(|&(_, o)| self.is_office(a, o));
         for f in frames.into_iter().flatten() {
             let class = &self.classes[f.class];
+            // "replaced Initech as chair" is about the office, not a rejection.
+            if as_office && !class.office {
+                continue;
+            }
             let has = |list: &[String]| c.verb.adverbs.iter().any(|a| list.contains(a));
             if has(&class.unless_adverbs) || (!class.adverbs.is_empty() && !has(&class.adverbs)) {
                 continue;
@@ -590,7 +640,9 @@ impl Classes {
             } else {
                 (agent_np, patient_np)
             };
+            // An office class checks its nouns itself (`office_frame`).
             let noun_ok = class.patient_nouns.is_empty()
+                || class.office
                 || patient_np.is_some_and(|n| {
                     a.phrases[n]
                         .noun
@@ -639,6 +691,14 @@ impl Classes {
                         .is_some_and(|t| matches!(t.pos, Pos::Verb(_) | Pos::Modal))
                 })
                 .map(|o| phrase_words(a, o));
+            let (role, agent_np, patient_np, holder) = if class.office {
+                match self.office_frame(a, c, class, role, agent_np, patient_np) {
+                    Some(x) => x,
+                    None => continue,
+                }
+            } else {
+                (role, agent_np, patient_np, None)
+            };
             // "barred Globex from buying Initech": for a class about the deal,
             // the party kept from a deal with another stands for the deal
             // ("barred Globex from increasing output" is no deal).
@@ -660,14 +720,24 @@ impl Classes {
                 out,
                 f.class,
                 Raw {
-                    agents: agent_np.map(|n| self.agents_of(a, n)).unwrap_or_default(),
+                    agents: agent_np
+                        .filter(|&n| !(class.office && self.owned_institution(a, n)))
+                        .map(|n| self.agents_of(a, n))
+                        .unwrap_or_default(),
                     agent_text: agent_np.and_then(|n| self.institution(a, n, class)),
                     actor: c.verb.passive && agent_np.is_none() && class.agentless_actor,
-                    objects: patient_np
-                        .map(|n| self.patients_of(a, n, class))
-                        .unwrap_or_default(),
+                    unnamed: class.holder_subject
+                        || c.verb.passive && agent_np.is_none() && class.agentless_unnamed,
+                    objects: match holder {
+                        Some(m) => vec![m],
+                        None => patient_np
+                            .map(|n| self.patients_of(a, n, class))
+                            .unwrap_or_default(),
+                    },
                     named_patient: patient_np.is_some_and(|n| !a.phrases[n].mentions.is_empty()),
-                    other_patient: patient_np.is_some_and(|n| self.other_thing(a, n, class)),
+                    // An office class's patient is checked (`office_frame`).
+                    other_patient: !class.office
+                        && patient_np.is_some_and(|n| self.other_thing(a, n, class)),
                     side_event: patient_np
                         .filter(|&n| self.side_event(a, n, class))
                         .map(|n| phrase_all_words(a, n)),
@@ -878,6 +948,7 @@ impl Classes {
                 Raw {
                     agents: np.possessor.into_iter().collect(),
                     actor: np.possessor.is_none() && class.agentless_actor,
+                    unnamed: np.possessor.is_none() && class.agentless_unnamed,
                     objects: objects.clone(),
                     negated: c.verb.negated,
                     modal: c.verb.modal || c.speculative,
@@ -1078,6 +1149,9 @@ impl Classes {
                         np: Some(np.tokens.clone()),
                         quantity,
                         actor: agents.is_empty() && agent_text.is_none() && class.agentless_actor,
+                        unnamed: agents.is_empty()
+                            && agent_text.is_none()
+                            && class.agentless_unnamed,
                         agents,
                         agent_text,
                         objects,
@@ -1087,6 +1161,99 @@ impl Classes {
                 );
             }
         }
+    }
+
+    /// A phrase naming an office and no one ("its interim chief
+    /// executive", "chair of the board").
+    fn is_office(&self, a: &Analysis, np: usize) -> bool {
+        let p = &a.phrases[np];
+        if !p.mentions.is_empty() {
+            return false;
+        }
+        let words = phrase_words(a, np).to_lowercase();
+        self.offices.iter().any(|o| {
+            words.match_indices(o.as_str()).any(|(at, _)| {
+                let end = at + o.len();
+                (at == 0 || words.as_bytes()[at - 1] == b' ')
+                    && (end == words.len() || words.as_bytes()[end] == b' ')
+            })
+        })
+    }
+
+    /// The role, agent and patient of an office class's clause, or `None`
+    /// when the clause is not about an office the class needs: the office
+    /// after "as", else a second object ("named Dana Roe chief
+    /// executive"), else, in a passive or for whoever takes the office, the
+    /// object ("Dana Roe was appointed chief executive", "became chair").
+    /// The last item is the office holder when one phrase names both
+    /// ("named [Dana Roe interim chief executive]").
+    fn office_frame(
+        &self,
+        a: &Analysis,
+        c: &Clause,
+        class: &Class,
+        role: Option<String>,
+        agent_np: Option<usize>,
+        patient_np: Option<usize>,
+    ) -> Option<OfficeFrame> {
+        // "named [Dana Roe interim chief executive]": a name, then an office.
+        let holder = patient_np.filter(|_| !c.verb.passive).and_then(|o| {
+            let p = &a.phrases[o];
+            let Pos::Mention(m) = a.tokens.get(p.tokens.start)?.pos else {
+                return None;
+            };
+            let rest = joined_words(a, p.tokens.start + 1..p.tokens.end).to_lowercase();
+            let office = self
+                .offices
+                .iter()
+                .any(|x| rest == *x || rest.ends_with(&format!(" {x}")));
+            (p.mentions.is_empty() && office).then_some((m, rest))
+        });
+        if let Some((m, rest)) = holder {
+            if class.holder_subject {
+                return None;
+            }
+            return Some((Some(rest), agent_np, None, Some(m)));
+        }
+        let as_role = c
+            .preps
+            .iter()
+            .find(|(p, _)| p == "as")
+            .is_some_and(|&(_, o)| self.is_office(a, o));
+        let object_office = |o: Option<usize>| o.filter(|&o| self.is_office(a, o));
+        let role = if as_role {
+            role
+        } else if let Some(o) = object_office(c.second) {
+            Some(phrase_words(a, o))
+        } else if c.verb.passive || class.holder_subject {
+            object_office(c.object).map(|o| phrase_words(a, o))
+        } else {
+            None
+        };
+        if role.is_none() && class.role_required {
+            return None;
+        }
+        if class.holder_subject {
+            // Whoever takes the office is the subject; a passive ("was
+            // succeeded by") is another's.
+            if c.verb.passive {
+                return None;
+            }
+            return Some((role, None, c.subject, None));
+        }
+        // "was appointed chief executive": the office is no patient.
+        let patient_np = patient_np.filter(|&o| !self.is_office(a, o));
+        // "left the meeting": what is left unnamed must be a post.
+        if let Some(p) = patient_np.map(|o| &a.phrases[o]) {
+            let post = p
+                .noun
+                .as_ref()
+                .is_some_and(|n| class.patient_nouns.contains(n));
+            if p.mentions.is_empty() && !post && !class.patient_nouns.is_empty() {
+                return None;
+            }
+        }
+        Some((role, agent_np, patient_np, None))
     }
 
     /// A phrase that names neither an entity nor an event, and has no
@@ -1212,6 +1379,17 @@ impl Classes {
         }
     }
 
+    /// "Northwind's board": an institution of a named owner. For offices the
+    /// institution acts (a board fires a chief executive), not its owner.
+    fn owned_institution(&self, a: &Analysis, np: usize) -> bool {
+        let p = &a.phrases[np];
+        p.possessor.is_some()
+            && p.mentions.iter().all(|m| Some(*m) == p.possessor)
+            && p.noun
+                .as_ref()
+                .is_some_and(|n| self.institutions.contains(n))
+    }
+
     /// A common-noun agent the class accepts ("the federal judge").
     fn institution(&self, a: &Analysis, np: usize, class: &Class) -> Option<String> {
         let p = &a.phrases[np];
@@ -1222,6 +1400,13 @@ impl Classes {
             return None;
         }
         let noun = p.noun.as_ref()?;
+        if class.office && self.owned_institution(a, np) {
+            // Written as in the text: "northwind's board", not "northwind 's board".
+            let words = phrase_words(a, np)
+                .replace(" 's", "'s")
+                .replace(" ’s", "’s");
+            return Some(words);
+        }
         self.institutions
             .contains(noun)
             .then(|| phrase_words(a, np))
@@ -1258,7 +1443,7 @@ impl Classes {
         } else {
             None
         };
-        if agents.is_empty() && agent_text.is_none() && !raw.actor {
+        if agents.is_empty() && agent_text.is_none() && !raw.actor && !raw.unnamed {
             return;
         }
         // A class about the deal whose patient is another event ("has not
@@ -1306,8 +1491,10 @@ impl Classes {
         } else {
             (None, None)
         };
+        let unnamed = raw.unnamed && agents.is_empty() && agent_text.is_none();
         let e = Event {
             class: ci,
+            unnamed,
             relation,
             agents,
             agent_text,
@@ -1334,11 +1521,18 @@ impl Classes {
     }
 }
 
+/// An office class's reading of a clause: the office, the agent's and the
+/// patient's phrases, and the holder when one phrase names both holder and
+/// office.
+type OfficeFrame = (Option<String>, Option<usize>, Option<usize>, Option<u16>);
+
 #[derive(Debug, Clone, Default)]
 struct Raw {
     agents: Vec<u16>,
     agent_text: Option<String>,
     actor: bool,
+    /// Nobody is named as the agent, and the class allows that.
+    unnamed: bool,
     planned: bool,
     future: bool,
     /// The patient phrase is itself a name (not an event noun around one).

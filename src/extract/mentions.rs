@@ -258,6 +258,15 @@ impl Tagger {
                     if !learnt.contains_key(part) {
                         learnt.insert(part.to_string(), kind.clone());
                     }
+                    // A person is named by surname later on ("Dana Roe",
+                    // then "Roe").
+                    if kind == "PERSON" {
+                        if let Some((_, last)) = part.rsplit_once(' ') {
+                            if !learnt.contains_key(last) && !self.is_not_name(last) {
+                                learnt.insert(last.to_string(), kind.clone());
+                            }
+                        }
+                    }
                     any = true;
                 }
                 if any {

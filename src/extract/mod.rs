@@ -395,11 +395,8 @@ impl Extractor {
                 .iter()
                 .flat_map(|r| r.events.iter().map(move |e| (r.name.as_str(), e))),
             &relations,
-            &config.grammar.institutions,
-            &config.grammar.irregular,
-            &config.grammar.event_nouns,
-            &config.grammar.deal_nouns,
-            &config.grammar.issue_verbs,
+            &config.grammar,
+            &config.tagging.roles,
         )?;
         Ok(Extractor {
             rule_names: rules.iter().map(|r| r.name.as_str().into()).collect(),
@@ -663,14 +660,18 @@ impl Extractor {
                 .max_by_key(|e| (e.mentions, std::cmp::Reverse(e.name.clone())))
                 .map(|e| e.name.clone())
                 .unwrap_or_default();
+            // No name at all: the actor's facts go (a fact naming nobody
+            // on purpose, "Dana Roe was fired", stays).
+            if top.is_empty() {
+                out.facts.retain(|f| &*f.subject != UNNAMED_ACTOR);
+            }
             let shared = out.names.get(&top);
             for f in &mut out.facts {
                 if &*f.subject == UNNAMED_ACTOR {
                     f.subject = shared.clone();
                 }
             }
-            out.facts
-                .retain(|f| !f.subject.is_empty() && f.subject != f.object);
+            out.facts.retain(|f| f.subject != f.object);
             out.actor = top;
         }
         self.merge_short_names(&mut out);
@@ -1113,6 +1114,7 @@ impl Extractor {
         for e in events {
             let agents: Vec<String> = match (&e.agent_text, e.agents.is_empty()) {
                 (_, false) => e.agents.iter().filter_map(name).collect(),
+                (None, true) if e.unnamed => vec![String::new()],
                 (Some(t), true) => vec![as_written(&s.norm, t)],
                 (None, true) => vec![self.actor.clone()],
             };
@@ -1910,9 +1912,14 @@ fn as_written(norm: &str, phrase: &str) -> String {
     };
     let mut out = norm[at..at + phrase.len()].to_string();
     let mut chars = out.chars();
+    // "The regulator" opening a sentence, not "Northwind's board".
     let opening = at == 0
         && chars.next().is_some_and(|c| c.is_ascii_uppercase())
-        && chars.next().is_some_and(|c| c.is_ascii_lowercase());
+        && chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && !out
+            .split(' ')
+            .next()
+            .is_some_and(|w| w.ends_with("'s") || w.ends_with("’s"));
     if opening {
         out[..1].make_ascii_lowercase();
     }

@@ -269,6 +269,79 @@ pub struct Analysis {
     pub clauses: Vec<Clause>,
 }
 
+/// A tagged date ("on Friday", "last week", "Nov. 17"): a literal whose
+/// first word is a time preposition, a weekday or a month. (Figures start
+/// with a digit or a currency sign, quotations with a quotation mark.)
+fn is_time(t: &Token) -> bool {
+    const TIME_WORDS: &[&str] = &[
+        "on",
+        "in",
+        "at",
+        "by",
+        "since",
+        "until",
+        "from",
+        "during",
+        "last",
+        "this",
+        "next",
+        "earlier",
+        "later",
+        "early",
+        "late",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "jan",
+        "january",
+        "feb",
+        "february",
+        "mar",
+        "march",
+        "apr",
+        "april",
+        "may",
+        "jun",
+        "june",
+        "jul",
+        "july",
+        "aug",
+        "august",
+        "sep",
+        "sept",
+        "september",
+        "oct",
+        "october",
+        "nov",
+        "november",
+        "dec",
+        "december",
+    ];
+    matches!(t.pos, Pos::Literal(_)) && {
+        let first = t.lower.split([' ', '.', ',']).next().unwrap_or("");
+        TIME_WORDS.contains(&first)
+    }
+}
+
+/// Whether a word that can be a preposition, followed by a phrase ending at
+/// `end`, is a conjunction before a clause: "as Globex hires Dana Roe",
+/// "after the board fired her".
+fn opens_clause(t: &[Token], word: &str, end: usize) -> bool {
+    // Not "since": "opposed the deal since it was announced" is about the
+    // deal, the phrase "it" stands for.
+    matches!(word, "as" | "after" | "before" | "while" | "until" | "when")
+        && t.get(end).is_some_and(|x| {
+            matches!(
+                x.pos,
+                Pos::Verb(VForm::Past | VForm::Present | VForm::Participle) | Pos::Modal
+            )
+        })
+}
+
 fn np_start(p: Pos) -> bool {
     matches!(
         p,
@@ -337,10 +410,21 @@ fn phrases(g: &Grammar, a: &mut Analysis) -> Vec<Option<usize>> {
             // price"): after a noun it heads a clause of its own ("an order
             // clearing the deal"). A past participle after a noun may name
             // it ("laptops called Gizmo").
+            // But with no finite verb after it before a comma, it is the
+            // verb: "the board named Dana Roe chief executive".
+            let finite_after = || {
+                t[j + 1..]
+                    .iter()
+                    .take_while(|x| !matches!(x.lower.as_str(), "," | ";" | ":"))
+                    .any(|x| matches!(x.pos, Pos::Verb(VForm::Past | VForm::Present) | Pos::Modal))
+            };
             let adj_verb = (q == Pos::Verb(VForm::Participle)
                 || (q == Pos::Verb(VForm::Gerund)
                     && !matches!(t[j - 1].pos, Pos::Noun | Pos::Plural)))
-                && t.get(j + 1).is_some_and(|x| is_nominal(x.pos));
+                && t.get(j + 1).is_some_and(|x| is_nominal(x.pos))
+                && (q == Pos::Verb(VForm::Gerund)
+                    || !matches!(t[j - 1].pos, Pos::Noun | Pos::Plural)
+                    || finite_after());
             // "'s" must be followed by the rest of the phrase.
             if t[j].lower == "such" && t.get(j + 1).is_some_and(|x| x.lower == "as") {
                 break;
@@ -536,6 +620,9 @@ fn phrases(g: &Grammar, a: &mut Analysis) -> Vec<Option<usize>> {
                 break;
             }
             match t.get(end + 1).and_then(|_| owner[end + 1]) {
+                // "at Globex as Initech hires Dana Roe": a conjunction
+                // before a clause, not a preposition.
+                Some(obj) if opens_clause(t, &prep.lower, merged[obj].tokens.end) => break,
                 Some(obj) if merged[obj].tokens.start == end + 1 => {
                     pps.push((prep.lower.clone(), obj));
                     end = merged[obj].tokens.end;
@@ -735,6 +822,14 @@ fn verb_groups(g: &Grammar, t: &[Token], owner: &[Option<usize>]) -> Vec<VerbGro
             i = j.max(i + 1);
             continue;
         };
+        // "demanded that Globex be sold": a bare "be" after no modal and no
+        // "to" is a subjunctive, a demand or a wish, not a fact.
+        let first_verb = (start..j).find(|&k| matches!(t[k].pos, Pos::Verb(_) | Pos::Modal));
+        if first_verb.is_some_and(|k| t[k].lower == "be")
+            && !(start > 0 && t[start - 1].pos == Pos::To)
+        {
+            modal = true;
+        }
         // Trailing adverbs belong to what follows.
         let end = head + 1;
         let mut first = start;
@@ -960,9 +1055,14 @@ fn clauses(
                 .get(j + 1)
                 .and_then(|_| owner[j + 1])
                 .is_some_and(|o| phrases[o].tokens.start == j + 1);
+            // "takes over as Globex hires Dana Roe": a conjunction before a
+            // clause of its own, not a preposition.
+            let before_clause =
+                || owner[j + 1].is_some_and(|o| opens_clause(t, &tok.lower, phrases[o].tokens.end));
             if matches!(tok.pos, Pos::Prep | Pos::To | Pos::Particle | Pos::Adv)
                 && follows_np
                 && (matches!(tok.pos, Pos::Prep | Pos::To) || g.particles.contains(&tok.lower))
+                && !before_clause()
             {
                 let o = owner[j + 1].unwrap_or(0);
                 preps.push((tok.lower.clone(), o));
@@ -981,6 +1081,11 @@ fn clauses(
                 continue;
             }
             if let Some(o) = owner[j] {
+                // "quit on Friday", "was fired Friday": a time is no object.
+                if phrases[o].tokens.len() == 1 && is_time(&t[j]) {
+                    j = phrases[o].tokens.end;
+                    continue;
+                }
                 if object.is_none() && preps.is_empty() && phrases[o].tokens.start == j {
                     object = Some(o);
                     j = phrases[o].tokens.end;
@@ -999,15 +1104,37 @@ fn clauses(
                 j = phrases[o].tokens.end;
                 continue;
             }
-            // ", its first partner," after the object: skip the appositive.
+            // ", its first partner," after the object: skip the appositive
+            // (with its own prepositional phrases: ", the co-founder of
+            // Initech,").
             if tok.lower == "," && object.is_some() {
                 if let Some(o) = t.get(j + 1).and_then(|_| owner[j + 1]) {
-                    let after = phrases[o].tokens.end;
+                    let mut after = phrases[o].tokens.end;
+                    let mut last = o;
+                    while let Some(&(_, pp)) = phrases[last].pps.last() {
+                        if phrases[pp].tokens.end <= after {
+                            break;
+                        }
+                        after = phrases[pp].tokens.end;
+                        last = pp;
+                    }
                     if t.get(after).is_some_and(|x| x.lower == ",")
                         && phrases[o].mentions.is_empty()
                     {
                         j = after + 1;
                         continue;
+                    }
+                    // A longer one, with no verb, opened by a determiner:
+                    // ", the co-founder and former head of Initech,".
+                    let close = (j + 1..limit.min(j + 20)).find(|&x| t[x].lower == ",");
+                    if let Some(close) = close.filter(|_| t[j + 1].pos == Pos::Det) {
+                        let verbless = t[j + 1..close]
+                            .iter()
+                            .all(|x| !matches!(x.pos, Pos::Verb(_) | Pos::Modal | Pos::Wh));
+                        if verbless {
+                            j = close + 1;
+                            continue;
+                        }
                     }
                 }
             }
@@ -1137,6 +1264,17 @@ fn clauses(
                 if subject.is_none() {
                     subject = prev.object;
                 }
+            }
+        }
+        // "will vest after the deal closes": a time clause in the present
+        // tense is about the future.
+        if t[vg.head].pos == Pos::Verb(VForm::Present) {
+            let opener = subject
+                .map(|s| phrases[s].tokens.start)
+                .and_then(|s| s.checked_sub(1))
+                .map(|s| t[s].lower.as_str());
+            if matches!(opener, Some("after" | "before" | "until" | "once" | "when")) {
+                vg.future = true;
             }
         }
         let verb_start = vg.tokens.start;
@@ -1282,11 +1420,48 @@ mod tests {
         // participle; "court" after "appeals" as a verb.
         assert_eq!(
             clauses("Globex first delayed the launch on Monday."),
-            ["[Globex] <delay> [the launch] +[on Monday]"]
+            ["[Globex] <delay> [the launch]"]
         );
         assert_eq!(
             clauses("A federal appeals court upheld the law on Friday."),
-            ["[A federal appeals court] <uphold> [the law] +[on Friday]"]
+            ["[A federal appeals court] <uphold> [the law]"]
+        );
+    }
+
+    #[test]
+    fn offices_parse_around_times_conjunctions_and_appositives() {
+        // A date is no object; a participle after a noun with no other verb
+        // is the verb (the events layer splits the name from the office).
+        assert_eq!(
+            clauses("The board named Dana Roe interim chief executive on Friday."),
+            ["[The board] <name> [Dana Roe interim chief executive]"]
+        );
+        assert_eq!(clauses("Dana Roe quit on Friday."), ["[Dana Roe] <quit> -"]);
+        // "as" before a clause is a conjunction.
+        assert_eq!(
+            clauses("Dana Roe takes over at Northwind as Globex hires Sam Lee."),
+            [
+                "[Dana Roe] <take over> - at:[Northwind]",
+                "[Globex] <hire> [Sam Lee]"
+            ]
+        );
+        // A long appositive is skipped.
+        assert_eq!(
+            clauses(
+                "The board named Dana Roe, the co-founder and former head of Initech, as chair."
+            ),
+            ["[The board] <name> [Dana Roe] as:[chair]"]
+        );
+        // A subjunctive is a demand, not a fact.
+        let demanded = clauses("The staff demanded that Dana Roe be reinstated.");
+        assert!(demanded[1].contains("modal"), "{demanded:?}");
+        // A present-tense time clause is about the future.
+        let later = clauses("Shares will vest after the deal closes.");
+        assert!(
+            later
+                .iter()
+                .any(|c| c.contains("<close>") && c.contains("future")),
+            "{later:?}"
         );
     }
 
