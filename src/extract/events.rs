@@ -1221,28 +1221,66 @@ impl Classes {
             .find(|(p, _)| p == "as")
             .is_some_and(|&(_, o)| self.is_office(a, o));
         let object_office = |o: Option<usize>| o.filter(|&o| self.is_office(a, o));
+        let as_phrase = c
+            .preps
+            .iter()
+            .find(|(p, _)| p == "as")
+            .map(|&(_, o)| o)
+            .filter(|_| as_role);
+        let office = as_phrase.or_else(|| object_office(c.second)).or_else(|| {
+            object_office(c.object).filter(|_| c.verb.passive || class.holder_subject)
+        });
         let role = if as_role {
             role
-        } else if let Some(o) = object_office(c.second) {
-            Some(phrase_words(a, o))
-        } else if c.verb.passive || class.holder_subject {
-            object_office(c.object).map(|o| phrase_words(a, o))
         } else {
-            None
+            office.map(|o| phrase_words(a, o))
         };
+        // "chief executive of Northwind": the office's organisation.
+        let org = office.and_then(|o| {
+            a.phrases[o]
+                .pps
+                .iter()
+                .find(|(p, x)| p == "of" && !a.phrases[*x].mentions.is_empty())
+                .map(|&(_, x)| x)
+        });
         if role.is_none() && class.role_required {
             return None;
         }
+        // "as interim chief executive late on Sunday": the office ends
+        // with its last office word.
+        let role = role.map(|r| {
+            let lower = r.to_lowercase();
+            let bytes = lower.as_bytes();
+            let mut end = None;
+            for o in &self.offices {
+                for (at, _) in lower.match_indices(o.as_str()) {
+                    let e = at + o.len();
+                    let whole = (at == 0 || bytes[at - 1] == b' ')
+                        && (e == bytes.len() || bytes[e] == b' ');
+                    if whole && end.map_or(true, |x| e > x) {
+                        end = Some(e);
+                    }
+                }
+            }
+            end.map_or(r.clone(), |e| r[..e].to_string())
+        });
         if class.holder_subject {
             // Whoever takes the office is the subject; a passive ("was
             // succeeded by") is another's.
             if c.verb.passive {
                 return None;
             }
-            return Some((role, None, c.subject, None));
+            return Some((role, org, c.subject, None));
         }
         // "was appointed chief executive": the office is no patient.
         let patient_np = patient_np.filter(|&o| !self.is_office(a, o));
+        // Who appoints or removes, when no one is named, is the office's
+        // organisation; what is left is the office's organisation.
+        let (agent_np, patient_np) = if class.object.is_some() {
+            (agent_np, patient_np.or(org))
+        } else {
+            (agent_np.or(org.filter(|_| c.verb.passive)), patient_np)
+        };
         // "left the meeting": what is left unnamed must be a post.
         if let Some(p) = patient_np.map(|o| &a.phrases[o]) {
             let post = p

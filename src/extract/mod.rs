@@ -1181,7 +1181,7 @@ impl Extractor {
                 }
             }
             if let Some(role) = &e.role {
-                qualifiers.insert("role".to_string(), role.clone());
+                qualifiers.insert("role".to_string(), as_written(&s.norm, role));
             }
             // The deal's figures: its price is its value (not a fee that
             // happens to share the clause).

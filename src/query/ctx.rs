@@ -797,10 +797,11 @@ impl<'a> Ctx<'a> {
             (false, None) => "{subject} {label} {object}".into(),
         };
         let template = super::speech::honest(template, self.lookups.quoted_directly(f));
+        let (template, optional) = optional_segments(&template, f);
         // Nobody named: the passive, never a pronoun as the subject.
         let unnamed;
         let (template, subject) = if f.subject.is_empty() {
-            unnamed = super::clean::unnamed(label, "{object}");
+            unnamed = super::clean::unnamed(label, "{object}") + &optional;
             (unnamed.as_str(), "")
         } else {
             (template.as_str(), f.subject.as_str())
@@ -1069,4 +1070,38 @@ pub(super) fn dedup(v: Vec<String>) -> Vec<String> {
         }
     }
     out
+}
+
+/// A template's optional parts: "[ as {role}]" is kept when the fact has
+/// every value it names, dropped otherwise. Returns the template with
+/// them resolved, and the kept parts alone (for the passive line of a fact
+/// that names no subject).
+fn optional_segments(template: &str, f: &Fact) -> (String, String) {
+    if !template.contains('[') {
+        return (template.to_string(), String::new());
+    }
+    let mut out = String::with_capacity(template.len());
+    let mut kept = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find(']').map(|c| open + c) else {
+            out.push_str(&rest[open..]);
+            rest = "";
+            break;
+        };
+        let part = &rest[open + 1..close];
+        let has_all = part
+            .split('{')
+            .skip(1)
+            .filter_map(|x| x.split_once('}').map(|(k, _)| k))
+            .all(|k| f.qualifiers.get(k).is_some_and(|v| !v.is_empty()));
+        if has_all {
+            out.push_str(part);
+            kept.push_str(part);
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    (out, kept)
 }

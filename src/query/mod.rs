@@ -542,7 +542,9 @@ impl Answerer {
                                         .is_some_and(|rel| rel.ask.iter().any(|a| a == w))
                                 })
                             });
-                        respond::list(ctx, chosen, u, agent_noun)
+                        let mut u = u.clone();
+                        drop_time_clause_names(&mut u);
+                        respond::list(ctx, chosen, &u, agent_noun)
                     }
                 }
             }
@@ -552,6 +554,7 @@ impl Answerer {
                 let mut u = u.clone();
                 u.entities
                     .retain(|e| !u.lower[..e.span.0].trim_end().ends_with("before"));
+                drop_time_clause_names(&mut u);
                 // "Who sued ...", "which regulators objected ...": the
                 // question word is the agent, so the answer is a subject.
                 let agent =
@@ -654,4 +657,21 @@ impl Answerer {
             ans.hints.insert(0, format!("/about entity:{}", e.name));
         }
     }
+}
+
+/// "Who was named chief executive when Globex was sold?": a name in a
+/// clause that only says when is no party to what is asked.
+fn drop_time_clause_names(u: &mut Understanding) {
+    let text = u.lower.clone();
+    u.entities.retain(|e| {
+        let before = text[..e.span.0].trim_end();
+        let after = text[e.span.1..].trim_start();
+        let clause = ["was ", "were ", "had ", "is ", "has "]
+            .iter()
+            .any(|w| after.starts_with(w));
+        let when = [" when", " while", " after"]
+            .iter()
+            .any(|w| before.ends_with(w));
+        !(when && clause)
+    });
 }

@@ -267,6 +267,24 @@ pub fn list(ctx: &Ctx<'_>, relations: &[String], u: &Understanding, want_subject
             }
         }
     }
+    // "Who was named interim chief executive?": the facts whose office the
+    // question names, when any does.
+    let asked = office_words(ctx, &u.lower);
+    if !asked.is_empty() {
+        let kept: Vec<&Fact> = facts
+            .iter()
+            .copied()
+            .filter(|f| {
+                f.values(Qualifier::Role).iter().any(|r| {
+                    let held = office_words(ctx, &r.to_lowercase());
+                    asked.iter().all(|w| held.contains(w))
+                })
+            })
+            .collect();
+        if !kept.is_empty() {
+            facts = kept;
+        }
+    }
     // Which side answers: the side that is not the question's entity.
     let mut groups: Vec<(&str, Vec<&Fact>)> = Vec::new();
     let mut at: HashMap<&str, usize> = HashMap::new();
@@ -991,6 +1009,51 @@ pub fn yesno(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
 
 /// The institution a "which/what" question asks for ("which regulators"),
 /// singular.
+/// The office words in a text, abbreviations spelled out: "interim CEO"
+/// gives "interim" and "chief executive". Offices are the tagging's role
+/// words; "interim", "acting" and "co-" say how one is held.
+fn office_words(ctx: &Ctx<'_>, lower: &str) -> Vec<String> {
+    let mut text = format!(" {} ", lower.replace(['?', '.', ',', '!'], " "));
+    for (short, long) in [
+        (" ceo ", " chief executive "),
+        (" cfo ", " chief financial officer "),
+        (" cto ", " chief technology officer "),
+        (" coo ", " chief operating officer "),
+        (" co-ceo ", " co- chief executive "),
+        (" co-chief ", " co- chief "),
+        (" chief executive officer ", " chief executive "),
+        (" chairman ", " chair "),
+        (" chairwoman ", " chair "),
+        (" chairperson ", " chair "),
+    ] {
+        text = text.replace(short, long);
+    }
+    let mut out: Vec<String> = Vec::new();
+    for w in ["interim", "acting", "co-"] {
+        if text.contains(&format!(" {w} ")) {
+            out.push(w.to_string());
+        }
+    }
+    // The longest office named wins ("chief executive", not "chief").
+    let mut offices: Vec<String> = ctx
+        .config
+        .tagging
+        .roles
+        .iter()
+        .map(|r| r.to_lowercase())
+        .filter(|r| !r.chars().all(|c| c.is_ascii_uppercase()))
+        .collect();
+    offices.sort_by_key(|r| std::cmp::Reverse(r.len()));
+    for o in offices {
+        let needle = format!(" {o} ");
+        if text.contains(&needle) {
+            text = text.replace(&needle, " ");
+            out.push(o);
+        }
+    }
+    out
+}
+
 fn asked_institution(ctx: &Ctx<'_>, u: &Understanding) -> Option<String> {
     let mut words = u
         .lower
