@@ -1227,14 +1227,15 @@ impl Classes {
             .find(|(p, _)| p == "as")
             .map(|&(_, o)| o)
             .filter(|_| as_role);
-        let office = as_phrase.or_else(|| object_office(c.second)).or_else(|| {
-            object_office(c.object).filter(|_| c.verb.passive || class.holder_subject)
-        });
+        let office = as_phrase
+            .or_else(|| object_office(c.second))
+            .or_else(|| object_office(c.object).filter(|_| c.verb.passive || class.holder_subject));
         let role = if as_role {
             role
         } else {
             office.map(|o| phrase_words(a, o))
-        };
+        }
+        .map(|r| r.replace(" 's", "'s").replace(" ’s", "’s"));
         // "chief executive of Northwind": the office's organisation.
         let org = office.and_then(|o| {
             a.phrases[o]

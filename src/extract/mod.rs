@@ -1151,6 +1151,14 @@ impl Extractor {
                     // "closed days before the Oct. 18 deadline": a date the
                     // event is measured against is not when it happened.
                     Tag::Date(_) if reference_date(&s.norm[..m.start]) => {}
+                    // "named chief executive, effective March 18": the date
+                    // set for it, whatever the clause's tense.
+                    Tag::Date(d)
+                        if date.is_none()
+                            && s.norm[..m.start].trim_end().ends_with("effective") =>
+                    {
+                        date = *d;
+                    }
                     Tag::Date(d) if date.is_none() => {
                         date = d.map(|d| tensed(d, &s.norm[m.start..m.end], article, analysis, e));
                     }

@@ -989,10 +989,20 @@ fn clauses(
         // So does a verb group opened by a modal after one so opened ("X
         // will keep the fee, and will instead list Y").
         let modal = t[vg.tokens.start].pos == Pos::Modal;
+        // "had retired and given up his seat": a participle sharing the
+        // perfect's auxiliary.
+        let perfect_shared = t[vg.head].pos == Pos::Verb(VForm::Participle)
+            && vg.tokens.len() == 1
+            && out.last().is_some_and(|c: &Clause| {
+                t[c.verb.head].pos == Pos::Verb(VForm::Participle)
+                    && t[c.verb.tokens.clone()].iter().any(|x| x.lemma == "have")
+            });
         if subject.is_none()
             && start > 0
             && t[start - 1].lower == "and"
-            && (modal || matches!(t[vg.head].pos, Pos::Verb(VForm::Past | VForm::Present)))
+            && (modal
+                || perfect_shared
+                || matches!(t[vg.head].pos, Pos::Verb(VForm::Past | VForm::Present)))
         {
             let form = t[vg.head].pos;
             subject = out
