@@ -1103,7 +1103,9 @@ fn with_no_gazetteer_names_found_in_the_text_carry_the_story() {
         ("max9-door-plug", 17),
         ("nippon-us-steel", 20),
         ("openai-board", 17),
-        ("intel-ceo", 19),
+        // 19 while a wrong fact ("The decision ends a search" read as the
+        // deal called off) answered "Who is running Intel now?" by luck.
+        ("intel-ceo", 18),
     ] {
         let fixture = root().join("tests/fixtures/stories").join(story);
         let engine =

@@ -921,7 +921,18 @@ impl Classes {
             .noun
             .as_ref()
             .is_some_and(|n| self.nouns.contains_key(n) || self.event_nouns.contains(n));
-        if !event_noun || !np.mentions.is_empty() || c.verb.passive {
+        // "The decision ends a search": a transitive use ends something else.
+        // "The decision ends a search": a transitive use ends something
+        // else ("closed a few days before the deadline" measures time).
+        let ends_other = c.object.is_some_and(|o| {
+            !a.phrases[o].noun.as_ref().is_some_and(|n| {
+                matches!(
+                    n.as_str(),
+                    "day" | "week" | "month" | "year" | "hour" | "minute" | "quarter"
+                )
+            })
+        });
+        if !event_noun || !np.mentions.is_empty() || c.verb.passive || ends_other {
             return;
         }
         let classes: Vec<usize> = frames
@@ -1360,6 +1371,16 @@ impl Classes {
             && p.noun
                 .as_ref()
                 .is_some_and(|n| self.event_nouns.contains(n));
+        // "finalized a grant to Initech" is no deal with Initech: for a
+        // class about the deal, a name after another thing is not its party.
+        let thing = p.mentions.is_empty()
+            && p.possessor.is_none()
+            && p.noun
+                .as_ref()
+                .is_some_and(|n| !(self.nouns.contains_key(n) || self.event_nouns.contains(n)));
+        if !deal && thing && class.about_deal {
+            return Vec::new();
+        }
         if !deal {
             let found = referents(a, np);
             if !found.is_empty() || !class.named_things {

@@ -26,16 +26,36 @@ pub fn status(ctx: &Ctx<'_>) -> Answer {
     // A stage between two others ("as Contoso did when it completed its
     // deal for Fabrikam", said in passing) is another story.
     let actor = ctx.facts.actor();
+    let entities = ctx.facts.entities();
     let mut core: std::collections::HashSet<&str> = std::collections::HashSet::new();
     core.insert(actor);
+    // "Intel board" and "Intel": an actor named with its organisation.
+    for name in entities.keys() {
+        let within = |long: &str, short: &str| {
+            long.len() > short.len()
+                && long.starts_with(short)
+                && long[short.len()..].starts_with(' ')
+        };
+        if within(actor, name) || within(name, actor) {
+            core.insert(name.as_str());
+        }
+    }
+    let actors: Vec<&str> = core.iter().copied().collect();
     for f in ctx.facts.all() {
-        if f.subject == actor {
+        if actors.contains(&f.subject.as_str()) {
             core.insert(f.object.as_str());
-        } else if f.object == actor {
+        } else if actors.contains(&f.object.as_str()) {
             core.insert(f.subject.as_str());
         }
     }
-    let entities = ctx.facts.entities();
+    // The people who hold the story's offices ("Dana Roe: chief executive
+    // of Northwind").
+    for f in ctx.facts.relation("role") {
+        if actors.contains(&f.object.as_str()) {
+            core.insert(f.subject.as_str());
+        }
+    }
+    core.remove("");
     // And the products they act on ("the regulator grounded the Gizmo"):
     // what others then do with those is the story too.
     let products: Vec<&str> = ctx
