@@ -1730,7 +1730,24 @@ fn resolve_pronouns(
                 Some((name.clone(), kind.clone()))
             }
         };
-        resolved.push((i, choice));
+        // "the joint venture" is the one entity whose name says it is
+        // ("Globex Initech Joint Venture"), wherever it was last named.
+        let head = m.text.rsplit(' ').next().unwrap_or("");
+        let by_head = (!short && !m.text.to_lowercase().starts_with("its "))
+            .then(|| {
+                before
+                    .iter()
+                    .rev()
+                    .map(|(_, n, k)| (n, k))
+                    .chain(window.iter().map(|(n, k)| (n, k)))
+                    .find(|(n, k)| {
+                        fits_named(want, k, n)
+                            && n.split_whitespace().any(|w| w.eq_ignore_ascii_case(head))
+                    })
+                    .map(|(n, k)| (n.clone(), k.clone()))
+            })
+            .flatten();
+        resolved.push((i, by_head.or(choice)));
     }
     for (i, choice) in resolved.iter().rev() {
         match choice {

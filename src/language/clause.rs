@@ -934,7 +934,6 @@ fn clauses(
                 }
             }
         }
-        let _ = relative;
         // "X's plan to sell Y", "its offer to buy Z": the plan's owner acts,
         // and what it plans is a plan, not a fact.
         let mut planned_noun = false;
@@ -1148,11 +1147,34 @@ fn clauses(
                     }
                 }
             }
+            // ", who ran Initech, as its chief": a relative clause's comma
+            // closes it; what follows is the main clause's.
             if tok.lower == "," && t.get(j + 1).is_some_and(|x| matches!(x.pos, Pos::Prep)) {
+                if relative {
+                    break;
+                }
                 j += 1;
                 continue;
             }
             break;
+        }
+        // "named Dana Roe, who ran Initech, as its chief executive": past
+        // a relative clause set off by commas, the main clause goes on.
+        if !relative
+            && t.get(j).is_some_and(|x| x.lower == ",")
+            && t.get(j + 1)
+                .is_some_and(|x| matches!(x.lower.as_str(), "who" | "which"))
+        {
+            let close = (j + 2..n.min(j + 30)).find(|&x| t[x].lower == ",");
+            if let Some(close) = close {
+                let prep = t.get(close + 1).filter(|x| matches!(x.pos, Pos::Prep));
+                let np = t.get(close + 2).and_then(|_| owner[close + 2]);
+                if let (Some(p), Some(o)) = (prep, np) {
+                    if phrases[o].tokens.start == close + 2 {
+                        preps.push((p.lower.clone(), o));
+                    }
+                }
+            }
         }
         // Speech: "X said (that) ..." reports the clauses after it.
         let speech = g.is_speech(&vg.lemma);
@@ -1461,6 +1483,14 @@ mod tests {
                 "The board named Dana Roe, the co-founder and former head of Initech, as chair."
             ),
             ["[The board] <name> [Dana Roe] as:[chair]"]
+        );
+        // Past a relative clause set off by commas, the main clause goes on.
+        assert_eq!(
+            clauses("The venture named Dana Roe, who ran Initech, as its chief executive."),
+            [
+                "[The venture] <name> [Dana Roe] as:[its chief executive]",
+                "[Dana Roe] <run> [Initech]"
+            ]
         );
         // A subjunctive is a demand, not a fact.
         let demanded = clauses("The staff demanded that Dana Roe be reinstated.");

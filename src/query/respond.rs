@@ -240,16 +240,39 @@ pub(super) fn more_items(ans: &mut Answer, more: usize) {
 pub fn list(ctx: &Ctx<'_>, relations: &[String], u: &Understanding, want_subjects: bool) -> Answer {
     let mut ans = ctx.answer("list");
     let names = named(u);
+    // "Who is Globex's chief executive?": who was put in the office comes
+    // before the roles the articles mention in passing, and a relation
+    // whose facts hold other offices does not answer.
+    let asked = office_words(ctx, &u.lower);
+    let appointed = "appointed".to_string();
+    let mut relations = relations.to_vec();
+    if let Some(at) = relations.iter().position(|r| r == "role") {
+        if !relations.contains(&appointed) && ctx.relation(&appointed).is_some() {
+            relations.insert(at, appointed.clone());
+        }
+    }
+    let holds_asked = |f: &&Fact| {
+        f.values(Qualifier::Role).iter().any(|r| {
+            let held = office_words(ctx, &r.to_lowercase());
+            asked.iter().all(|w| held.contains(w))
+        })
+    };
     // Relations in order: the first that has matching facts answers.
     let mut facts: Vec<&Fact> = Vec::new();
     let mut used = relations.first();
-    for r in relations {
+    for r in &relations {
         facts = ctx.place_filter(involving_or_things(ctx, std::slice::from_ref(r), u), u);
+        let offices = r == "role" || r == &appointed;
+        if offices && !asked.is_empty() {
+            facts.retain(holds_asked);
+        }
         if !facts.is_empty() {
             used = Some(r);
             break;
         }
     }
+    // Offices change hands: the newest appointment first.
+    let newest_first = used.is_some_and(|r| *r == appointed);
     if facts.iter().any(|f| !f.negated) {
         facts.retain(|f| !f.negated);
     }
@@ -269,18 +292,8 @@ pub fn list(ctx: &Ctx<'_>, relations: &[String], u: &Understanding, want_subject
     }
     // "Who was named interim chief executive?": the facts whose office the
     // question names, when any does.
-    let asked = office_words(ctx, &u.lower);
     if !asked.is_empty() {
-        let kept: Vec<&Fact> = facts
-            .iter()
-            .copied()
-            .filter(|f| {
-                f.values(Qualifier::Role).iter().any(|r| {
-                    let held = office_words(ctx, &r.to_lowercase());
-                    asked.iter().all(|w| held.contains(w))
-                })
-            })
-            .collect();
+        let kept: Vec<&Fact> = facts.iter().copied().filter(holds_asked).collect();
         if !kept.is_empty() {
             facts = kept;
         }
@@ -329,8 +342,15 @@ pub fn list(ctx: &Ctx<'_>, relations: &[String], u: &Understanding, want_subject
         })
         .collect();
     let mut order: Vec<usize> = (0..groups.len()).collect();
+    let newest = |g: &(&str, Vec<&Fact>)| g.1.iter().filter_map(|f| f.date()).max();
     order.sort_by(|&a, &b| {
         let (ga, gb) = (&groups[a], &groups[b]);
+        if newest_first {
+            let by_date = newest(gb).cmp(&newest(ga));
+            if by_date != std::cmp::Ordering::Equal {
+                return by_date;
+            }
+        }
         keys[a]
             .cmp(&keys[b])
             .then(ga.1[0].date().cmp(&gb.1[0].date()))
