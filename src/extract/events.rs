@@ -1182,13 +1182,9 @@ impl Classes {
             return false;
         }
         let words = phrase_words(a, np).to_lowercase();
-        self.offices.iter().any(|o| {
-            words.match_indices(o.as_str()).any(|(at, _)| {
-                let end = at + o.len();
-                (at == 0 || words.as_bytes()[at - 1] == b' ')
-                    && (end == words.len() || words.as_bytes()[end] == b' ')
-            })
-        })
+        self.offices
+            .iter()
+            .any(|o| office_end(&words, o).is_some())
     }
 
     /// The role, agent and patient of an office class's clause, or `None`
@@ -1217,7 +1213,7 @@ impl Classes {
             let office = self
                 .offices
                 .iter()
-                .any(|x| rest == *x || rest.ends_with(&format!(" {x}")));
+                .any(|x| office_end(&rest, x) == Some(rest.len()));
             (p.mentions.is_empty() && office).then_some((m, rest))
         });
         if let Some((m, rest)) = holder {
@@ -1262,18 +1258,7 @@ impl Classes {
         // with its last office word.
         let role = role.map(|r| {
             let lower = r.to_lowercase();
-            let bytes = lower.as_bytes();
-            let mut end = None;
-            for o in &self.offices {
-                for (at, _) in lower.match_indices(o.as_str()) {
-                    let e = at + o.len();
-                    let whole = (at == 0 || bytes[at - 1] == b' ')
-                        && (e == bytes.len() || bytes[e] == b' ');
-                    if whole && end.map_or(true, |x| e > x) {
-                        end = Some(e);
-                    }
-                }
-            }
+            let end = self.offices.iter().filter_map(|o| office_end(&lower, o)).max();
             end.map_or(r.clone(), |e| r[..e].to_string())
         });
         if class.holder_subject {
@@ -1823,6 +1808,24 @@ fn phrase_all_words(a: &Analysis, np: usize) -> String {
 }
 
 /// The lower-cased words of a token range, punctuation left out.
+/// Where the last whole-word use of an office ends in a lower-cased text:
+/// "co-chief executive officers" holds "chief executive officer" (a prefix
+/// and a plural allowed).
+fn office_end(text: &str, office: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    text.match_indices(office)
+        .filter_map(|(at, _)| {
+            let mut end = at + office.len();
+            if b.get(end) == Some(&b's') {
+                end += 1;
+            }
+            let starts = at == 0 || matches!(b[at - 1], b' ' | b'-');
+            let ends = end == b.len() || b[end] == b' ';
+            (starts && ends).then_some(end)
+        })
+        .max()
+}
+
 fn joined_words(a: &Analysis, r: std::ops::Range<usize>) -> String {
     r.filter(|&k| !matches!(a.tokens[k].pos, Pos::Punct))
         .map(|k| a.tokens[k].lower.clone())

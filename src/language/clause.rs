@@ -911,7 +911,23 @@ fn clauses(
                         .rev()
                         .find(|&x| t[x].lower == ",");
                     match back {
-                        Some(b) if b > 0 && owner[b - 1].is_some() => k = b,
+                        Some(b) if b > 0 && owner[b - 1].is_some() => {
+                            // "Two executives, Dana Roe and Sam Lee, were
+                            // named": the names the insert gives are who.
+                            let general = owner[b - 1].is_some_and(|o| {
+                                phrases[o].mentions.is_empty()
+                                    && t[phrases[o].head].pos == Pos::Plural
+                            });
+                            let named = owner[b + 1].filter(|&o| {
+                                !phrases[o].mentions.is_empty()
+                                    && phrases[o].tokens.end == k - 1
+                            });
+                            if let (true, Some(o)) = (general, named) {
+                                subject = Some(o);
+                                break;
+                            }
+                            k = b;
+                        }
                         _ => break,
                     }
                 }

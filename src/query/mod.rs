@@ -392,6 +392,13 @@ impl Answerer {
                 unnamed = unnamed.replacen(name, &" ".repeat(name.len()), 1);
             }
         }
+        // "Who replaced X as chief executive?": the office after "as" says
+        // which post, not what happened.
+        if let Some(at) = unnamed.find(" as ") {
+            if !respond::office_words(ctx, &unnamed[at + 4..]).is_empty() {
+                unnamed.truncate(at);
+            }
+        }
         let lower = unnamed.as_str();
         let which_noun = intent::asks_agent(lower, &ctx.config.grammar.irregular)
             && intent::asked_noun(lower).is_some();

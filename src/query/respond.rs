@@ -1032,7 +1032,7 @@ pub fn yesno(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
 /// The office words in a text, abbreviations spelled out: "interim CEO"
 /// gives "interim" and "chief executive". Offices are the tagging's role
 /// words; "interim", "acting" and "co-" say how one is held.
-fn office_words(ctx: &Ctx<'_>, lower: &str) -> Vec<String> {
+pub(super) fn office_words(ctx: &Ctx<'_>, lower: &str) -> Vec<String> {
     let mut text = format!(" {} ", lower.replace(['?', '.', ',', '!'], " "));
     for (short, long) in [
         (" ceo ", " chief executive "),
