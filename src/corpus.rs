@@ -692,10 +692,36 @@ pub fn estimate_dates(articles: &mut [Article]) {
                     .filter_map(|y| Date::ymd(y, month, day))
                     .min_by_key(|c| (c.to_days() - d.to_days()).abs())
             });
-            a.date = Some(dated.unwrap_or(d));
+            a.date = Some(dated.or_else(|| lede_date(a)).unwrap_or(d));
             a.date_estimated = true;
         }
     }
+}
+
+/// A full date with its year in the article's first two sentences ("on
+/// Friday, Oct. 25, 2024, Globex sued ..."): a lede dates its news.
+fn lede_date(a: &Article) -> Option<Date> {
+    a.sentences
+        .iter()
+        .filter(|s| !s.heading)
+        .take(2)
+        .find_map(|s| {
+            let words: Vec<&str> = s
+                .text
+                .split(|c: char| c.is_whitespace() || c == ',')
+                .filter(|w| !w.is_empty())
+                .collect();
+            words.windows(4).find_map(|w| {
+                crate::date::weekday_from_name(w[0])?;
+                let month = month_from_name(w[1].trim_end_matches('.'))?;
+                let day: u32 = w[2]
+                    .trim_end_matches(['s', 't', 'n', 'd', 'r', 'h'])
+                    .parse()
+                    .ok()?;
+                let year: i32 = w[3].trim_end_matches(['.', ';', ')']).parse().ok()?;
+                ((1900..=2100).contains(&year)).then(|| Date::ymd(year, month, day))?
+            })
+        })
 }
 
 /// The month and day of the article's wire dateline, if its first sentence

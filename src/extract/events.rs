@@ -1182,9 +1182,7 @@ impl Classes {
             return false;
         }
         let words = phrase_words(a, np).to_lowercase();
-        self.offices
-            .iter()
-            .any(|o| office_end(&words, o).is_some())
+        self.offices.iter().any(|o| office_end(&words, o).is_some())
     }
 
     /// The role, agent and patient of an office class's clause, or `None`
@@ -1258,7 +1256,11 @@ impl Classes {
         // with its last office word.
         let role = role.map(|r| {
             let lower = r.to_lowercase();
-            let end = self.offices.iter().filter_map(|o| office_end(&lower, o)).max();
+            let end = self
+                .offices
+                .iter()
+                .filter_map(|o| office_end(&lower, o))
+                .max();
             end.map_or(r.clone(), |e| r[..e].to_string())
         });
         if class.holder_subject {
@@ -1364,6 +1366,12 @@ impl Classes {
                 .as_ref()
                 .is_some_and(|n| !(self.nouns.contains_key(n) || self.event_nouns.contains(n)));
         if !deal && thing && class.about_deal {
+            return Vec::new();
+        }
+        // "opposed it", "blocked it": for a class about the deal, "it" is
+        // the deal, whatever name the pronoun was given.
+        let it = p.tokens.len() == 1 && a.tokens[p.tokens.start].lower == "it";
+        if it && class.about_deal {
             return Vec::new();
         }
         if !deal {

@@ -136,6 +136,32 @@ impl Tagger {
                 descriptions.push((re, i));
             }
         }
+        // A person is named by surname after the first mention ("Dana
+        // Roe", then "Roe"): a surname no other entity or alias uses is an
+        // alias too.
+        let mut surnames: HashMap<String, Option<usize>> = HashMap::new();
+        for (i, e) in config.entities.iter().enumerate() {
+            if !e.kind.eq_ignore_ascii_case("person") {
+                continue;
+            }
+            let Some((_, last)) = e.name.rsplit_once(' ') else {
+                continue;
+            };
+            if last.chars().count() < 3 || !last.chars().next().is_some_and(char::is_uppercase) {
+                continue;
+            }
+            surnames
+                .entry(last.to_string())
+                .and_modify(|x| *x = None)
+                .or_insert(Some(i));
+        }
+        for (last, owner) in surnames {
+            let key = fold(&last);
+            if let (Some(i), false) = (owner, alias_map.contains_key(&key)) {
+                alias_map.insert(key, i);
+                alias_list.push(last);
+            }
+        }
         // Longest alias first so "Acme Cloud" wins over "Acme".
         alias_list.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         alias_list.dedup();
@@ -199,7 +225,7 @@ impl Tagger {
             .collect::<Result<Vec<_>, _>>()?;
         let months = "January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec";
         let date = format!(
-            r"(?i)\b(?:(?P<rel>today|yesterday|tomorrow|this (?:week|month|year)|last (?:week|month|year)|next (?:week|month|year)|the previous year|a year (?:earlier|ago))|(?:on |last |this |next )?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?P<d1>\d{{1,2}}) (?P<m1>{months})\.?(?:,? (?P<y1>\d{{4}}))?|(?P<m2>{months})\.?(?: (?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)?(?:,? (?P<y2>\d{{4}}))?(?P<prev> of (?:the previous|last) year)?|(?P<q>Q[1-4]|(?:first|second|third|fourth)[- ]quarter) (?P<y3>\d{{4}})|(?P<y4>(?:19|20)\d{{2}})\b)"
+            r"(?i)\b(?:(?P<rel>today|yesterday|tomorrow|this (?:week|month|year)|last (?:week|month|year)|next (?:week|month|year)|the previous year|a year (?:earlier|ago))|(?:on |last |this |next )?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:,? (?P<m5>{months})\.? (?P<d5>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (?P<y5>\d{{4}}))?)?|(?P<d1>\d{{1,2}}) (?P<m1>{months})\.?(?:,? (?P<y1>\d{{4}}))?|(?P<m2>{months})\.?(?: (?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)?(?:,? (?P<y2>\d{{4}}))?(?P<prev> of (?:the previous|last) year)?|(?P<q>Q[1-4]|(?:first|second|third|fourth)[- ]quarter) (?P<y3>\d{{4}})|(?P<y4>(?:19|20)\d{{2}})\b)"
         );
         let reference_set = TextRegexSet::new(
             descriptions
@@ -722,6 +748,16 @@ fn resolve_date(c: &Captures<'_>, base: Option<Date>) -> Option<Date> {
                 day: 0,
             },
         });
+    }
+    // "on Friday, Oct. 25, 2024": the date written out says which Friday.
+    if let (Some(mn), Some(d)) = (c.name("m5"), c.name("d5")) {
+        let m = month_from_name(mn.as_str())?;
+        let day = d.as_str().parse().ok()?;
+        let y = match c.name("y5").and_then(|y| y.as_str().parse().ok()) {
+            Some(y) => y,
+            None => nearest_year(base?, m, day),
+        };
+        return Date::ymd(y, m, day);
     }
     if let Some(wd) = c.name("wd") {
         let b = base?;

@@ -552,8 +552,20 @@ fn phrases(g: &Grammar, a: &mut Analysis) -> Vec<Option<usize>> {
                     m += 1;
                 }
                 ["and"] | ["or"] | [",", "and"] | [",", "or"] | ["as", "well", "as"] => {
+                    // Past an appositive: ", and Z, the nominee, has said".
+                    let mut after = raw[m].tokens.end;
+                    if t.get(after).is_some_and(|x| x.lower == ",") {
+                        let close = (after + 1..n.min(after + 14)).find(|&x| t[x].lower == ",");
+                        if let Some(c) = close.filter(|&c| {
+                            t[after + 1..c]
+                                .iter()
+                                .all(|x| !matches!(x.pos, Pos::Verb(_) | Pos::Modal))
+                        }) {
+                            after = c + 1;
+                        }
+                    }
                     let opens_clause = words[0] == ","
-                        && t.get(raw[m].tokens.end).is_some_and(|x| {
+                        && t.get(after).is_some_and(|x| {
                             matches!(x.pos, Pos::Verb(_) | Pos::Modal)
                                 && !matches!(x.pos, Pos::Verb(VForm::Gerund))
                         });
@@ -919,8 +931,7 @@ fn clauses(
                                     && t[phrases[o].head].pos == Pos::Plural
                             });
                             let named = owner[b + 1].filter(|&o| {
-                                !phrases[o].mentions.is_empty()
-                                    && phrases[o].tokens.end == k - 1
+                                !phrases[o].mentions.is_empty() && phrases[o].tokens.end == k - 1
                             });
                             if let (true, Some(o)) = (general, named) {
                                 subject = Some(o);
