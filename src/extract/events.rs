@@ -74,6 +74,10 @@ pub struct EventConfig {
     /// such a passive gives no fact (default).
     #[serde(default)]
     pub agentless: Option<String>,
+    /// A thing can act for whoever it belongs to or comes from: "a faulty
+    /// update from Northwind crashed computers" is Northwind's doing.
+    #[serde(default)]
+    pub owned_agents: bool,
     /// The class is about offices: its role is the office given or left
     /// ("as interim chief executive", "named X chief executive", "was
     /// appointed chair"), and a verb given an office ("replaced X as
@@ -178,6 +182,7 @@ pub struct Class {
     negated: Negation,
     agentless_actor: bool,
     agentless_unnamed: bool,
+    owned_agents: bool,
     office: bool,
     role_required: bool,
     holder_subject: bool,
@@ -369,6 +374,7 @@ impl Classes {
                 negated,
                 agentless_actor,
                 agentless_unnamed,
+                owned_agents: e.owned_agents,
                 office: e.office,
                 role_required: e.role_required,
                 holder_subject: e.holder_subject,
@@ -608,6 +614,17 @@ impl Classes {
             for (k, w) in f.rest.iter().enumerate() {
                 let last = k + 1 == f.rest.len();
                 if c.particles.iter().any(|p| p == w) {
+                    // "take their fight over the outage": a "particle"
+                    // followed by a determiner after the object is the
+                    // object's preposition.
+                    let at = (c.verb.head + 1..c.tokens.end.min(a.tokens.len()))
+                        .find(|&x| a.tokens[x].lower == *w);
+                    let before_np = at
+                        .and_then(|x| a.tokens.get(x + 1))
+                        .is_some_and(|x| matches!(x.pos, Pos::Det | Pos::PossPron));
+                    if f.rest.len() == 1 && c.object.is_some() && before_np {
+                        ok = false;
+                    }
                     continue;
                 }
                 // "vote in favour of", "return X to service": a noun that is
@@ -722,7 +739,23 @@ impl Classes {
                 Raw {
                     agents: agent_np
                         .filter(|&n| !(class.office && self.owned_institution(a, n)))
-                        .map(|n| self.agents_of(a, n))
+                        .map(|n| {
+                            let named = self.agents_of(a, n);
+                            if named.is_empty() && class.owned_agents {
+                                // "the outage at Globex": where it happened too.
+                                let at = a.phrases[n]
+                                    .pps
+                                    .iter()
+                                    .filter(|(p, _)| p == "at")
+                                    .flat_map(|(_, o)| referents(a, *o));
+                                let mut found = referents(a, n);
+                                found.extend(at);
+                                found.truncate(1);
+                                found
+                            } else {
+                                named
+                            }
+                        })
                         .unwrap_or_default(),
                     agent_text: agent_np.and_then(|n| self.institution(a, n, class)),
                     actor: c.verb.passive && agent_np.is_none() && class.agentless_actor,
@@ -1322,10 +1355,15 @@ impl Classes {
         match &p.noun {
             Some(n) => !(self.nouns.contains_key(n) || self.event_nouns.contains(n)),
             // "closed about 17% lower": a figure is not the deal either.
-            None => p
-                .tokens
-                .clone()
-                .all(|k| matches!(a.tokens[k].pos, Pos::Literal(_))),
+            None => {
+                p.tokens
+                    .clone()
+                    .all(|k| matches!(a.tokens[k].pos, Pos::Literal(_)))
+                    || p.tokens.clone().any(|k| {
+                        matches!(a.tokens[k].pos, Pos::Literal(_))
+                            && a.tokens[k].lower.contains(['%', '$', '€', '£'])
+                    })
+            }
         }
     }
 

@@ -500,6 +500,16 @@ fn mend(tokens: &mut [Token], mentions: &[Mention]) {
         {
             tokens[i].pos = Pos::Adj;
         }
+        // "more than 1,500 flights", "fewer than 20 stores": the comparison
+        // belongs to the figure's phrase too.
+        if matches!(tokens[i].lower.as_str(), "more" | "fewer" | "less")
+            && i + 2 < tokens.len()
+            && tokens[i + 1].lower == "than"
+            && matches!(tokens[i + 2].pos, Pos::Literal(_) | Pos::Num)
+        {
+            tokens[i].pos = Pos::Adj;
+            tokens[i + 1].pos = Pos::Adj;
+        }
         // A mention standing for a pronoun is still a noun phrase.
         if let Pos::Mention(m) = tokens[i].pos {
             if let Some(Mention {
