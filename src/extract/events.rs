@@ -590,7 +590,14 @@ impl Classes {
             .iter()
             .find(|(p, _)| p == "as")
             .is_some_and(|&(_, o)| self.is_office(a, o));
+        // "testified before a committee": a frame with its preposition
+        // matched is the reading; the bare verb's frame of the same class
+        // adds no second fact.
+        let mut with_prep: Vec<usize> = Vec::new();
         for f in frames.into_iter().flatten() {
+            if f.rest.is_empty() && with_prep.contains(&f.class) {
+                continue;
+            }
             let class = &self.classes[f.class];
             // "replaced Initech as chair" is about the office, not a rejection.
             if as_office && !class.office {
@@ -642,6 +649,9 @@ impl Classes {
             }
             if !ok {
                 continue;
+            }
+            if patient.is_some() {
+                with_prep.push(f.class);
             }
             let (agent_np, patient_np) = if c.verb.passive {
                 let by = c.preps.iter().find(|(p, _)| p == "by").map(|x| x.1);

@@ -324,6 +324,8 @@ pub struct Index {
     /// (article, sentence) per document.
     docs: Vec<(usize, usize)>,
     postings: HashMap<String, Vec<u32>>,
+    /// Stems of the headlines' words (headlines are not searched).
+    heading_terms: HashSet<String>,
     entity_docs: HashMap<String, Vec<u32>>,
     /// Per relation (config order), the documents that express it.
     relation_docs: Vec<Vec<u32>>,
@@ -366,6 +368,11 @@ impl Index {
                     index.modal.insert((ai, s.index));
                 }
                 if s.heading {
+                    // Not searched, but known: "apologizes to Congress" in
+                    // a headline is no name the articles never use.
+                    for (a, b) in word_spans(&lower) {
+                        index.heading_terms.insert(stem(&lower[a..b]));
+                    }
                     continue;
                 }
                 let Some(info) = facts.sentence_info(ai, s.index) else {
@@ -452,7 +459,7 @@ impl Index {
 
     /// Whether the corpus uses this word anywhere (as a retrieval term).
     pub fn knows(&self, term: &str) -> bool {
-        self.postings.contains_key(term)
+        self.postings.contains_key(term) || self.heading_terms.contains(term)
     }
 
     /// Number of indexed sentences.
