@@ -80,7 +80,10 @@ pub fn status(ctx: &Ctx<'_>) -> Answer {
     let mut pending: Vec<String> = Vec::new();
     let mut newest: Option<Date> = None;
     for &(rank, rel) in &ranked {
-        let facts: Vec<&Fact> = ctx.facts.relation(rel).filter(|f| on_story(f)).collect();
+        let mut facts: Vec<&Fact> = ctx.facts.relation(rel).filter(|f| on_story(f)).collect();
+        // Where things stand: within a stage, the newest first (an office
+        // changes hands; the last appointment is who holds it).
+        facts.sort_by_key(|f| std::cmp::Reverse(f.event_date().or(f.last_reported())));
         if facts.is_empty() {
             continue;
         }
