@@ -83,7 +83,11 @@ pub fn status(ctx: &Ctx<'_>) -> Answer {
         let mut facts: Vec<&Fact> = ctx.facts.relation(rel).filter(|f| on_story(f)).collect();
         // Where things stand: within a stage, the newest first (an office
         // changes hands; the last appointment is who holds it).
-        facts.sort_by_key(|f| std::cmp::Reverse(f.event_date().or(f.last_reported())));
+        facts.sort_by_key(|f| {
+            let date = f.event_date().or(f.last_reported());
+            // On one day, what the articles date comes before what they only report.
+            std::cmp::Reverse((date, f.event_date().is_some()))
+        });
         if facts.is_empty() {
             continue;
         }
