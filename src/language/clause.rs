@@ -274,56 +274,14 @@ pub struct Analysis {
 /// with a digit or a currency sign, quotations with a quotation mark.)
 fn is_time(t: &Token) -> bool {
     const TIME_WORDS: &[&str] = &[
-        "on",
-        "in",
-        "at",
-        "by",
-        "since",
-        "until",
-        "from",
-        "during",
-        "last",
-        "this",
-        "next",
-        "earlier",
-        "later",
-        "early",
-        "late",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "jan",
-        "january",
-        "feb",
-        "february",
-        "mar",
-        "march",
-        "apr",
-        "april",
-        "may",
-        "jun",
-        "june",
-        "jul",
-        "july",
-        "aug",
-        "august",
-        "sep",
-        "sept",
-        "september",
-        "oct",
-        "october",
-        "nov",
-        "november",
-        "dec",
-        "december",
+        "on", "in", "at", "by", "since", "until", "from", "during", "last", "this", "next",
+        "earlier", "later", "early", "late",
     ];
     matches!(t.pos, Pos::Literal(_)) && {
         let first = t.lower.split([' ', '.', ',']).next().unwrap_or("");
         TIME_WORDS.contains(&first)
+            || crate::date::weekday_from_name(first).is_some()
+            || crate::date::month_from_name(first).is_some()
     }
 }
 
