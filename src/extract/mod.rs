@@ -26,6 +26,9 @@ use crate::date::Date;
 use crate::facts::Qualifier;
 
 use crate::language::{self, clause::Grammar, LexiconTagger, Pos, PosTagger, VForm};
+// The sentence index's triggers, read at extraction (see
+// `SentenceInfo::lemma_relations`).
+use crate::query::index::Triggers;
 use events::Classes;
 use mentions::{Learnt, Mention, Tag, Tagger};
 use rules::{token_ids, Rule};
@@ -198,10 +201,14 @@ pub struct SentenceInfo {
     pub has_figure: bool,
     /// Mentions money.
     pub has_money: bool,
-    /// Lemmas of the sentence's words, lower-case, in order, separated by
-    /// [`LEMMA_SEPARATOR`] (one allocation a sentence, not one a word); see
-    /// [`SentenceInfo::lemmas`].
-    pub lemmas: String,
+    /// The language layer parsed the sentence into words with lemmas.
+    pub lemmatised: bool,
+    /// The relations (config positions) whose trigger forms show among
+    /// the sentence's lemmas ([`Triggers::relations_in`]), for the index.
+    /// Worked out here rather than the lemmas kept: they were the largest
+    /// part of a corpus's summaries, and the index reads nothing else of
+    /// them.
+    pub lemma_relations: Vec<u16>,
     /// Events the language layer found (facts or not).
     pub events: Vec<SentenceEvent>,
     /// A clause of the sentence is modal, conditional or speculative.
@@ -327,39 +334,6 @@ impl Extraction {
     }
 }
 
-/// Between the lemmas of [`SentenceInfo::lemmas`] (a lemma may hold
-/// spaces: a mention's is its text).
-pub const LEMMA_SEPARATOR: char = '\u{1f}';
-
-/// Lemmas joined for [`SentenceInfo`].
-pub fn join_lemmas<'a>(lemmas: impl Iterator<Item = &'a str> + Clone) -> String {
-    // Sized exactly: one is kept per parsed sentence, for the engine's
-    // lifetime, and growing by doubling would leave up to half unused.
-    let len: usize = lemmas
-        .clone()
-        .map(|l| l.len() + LEMMA_SEPARATOR.len_utf8())
-        .sum();
-    let mut out = String::with_capacity(len.saturating_sub(LEMMA_SEPARATOR.len_utf8()));
-    for (i, l) in lemmas.enumerate() {
-        if i > 0 {
-            out.push(LEMMA_SEPARATOR);
-        }
-        out.push_str(l);
-    }
-    out
-}
-
-impl SentenceInfo {
-    /// The sentence's lemmas in order (none if it was not parsed).
-    pub fn lemmas(&self) -> impl Iterator<Item = &str> {
-        let parsed = !self.lemmas.is_empty();
-        parsed
-            .then(|| self.lemmas.split(LEMMA_SEPARATOR))
-            .into_iter()
-            .flatten()
-    }
-}
-
 /// The compiled extractor.
 #[derive(Debug)]
 pub struct Extractor {
@@ -380,6 +354,9 @@ pub struct Extractor {
     /// evidence the rule or class gives.
     rule_names: Vec<Arc<str>>,
     class_names: Vec<Arc<str>>,
+    /// The relations' trigger forms, read on each sentence's lemmas for
+    /// [`SentenceInfo::lemma_relations`].
+    triggers: Triggers,
 }
 
 impl Extractor {
@@ -417,6 +394,7 @@ impl Extractor {
                 .iter()
                 .map(|w| w.to_lowercase())
                 .collect(),
+            triggers: Triggers::new(config),
             tagger,
             pos: LexiconTagger::default(),
             grammar: Grammar::new(&config.grammar)?,
@@ -873,7 +851,8 @@ impl Extractor {
                 has_date: false,
                 has_figure: false,
                 has_money: false,
-                lemmas: String::new(),
+                lemmatised: false,
+                lemma_relations: Vec::new(),
                 events: Vec::new(),
                 modal: false,
                 modal_spans: Vec::new(),
@@ -889,7 +868,11 @@ impl Extractor {
             } else {
                 language::Analysis::default()
             };
-            info.lemmas = join_lemmas(analysis.tokens.iter().map(|t| t.lemma.as_str()));
+            if !analysis.tokens.is_empty() {
+                let lemmas: Vec<&str> = analysis.tokens.iter().map(|t| t.lemma.as_str()).collect();
+                info.lemmatised = true;
+                info.lemma_relations = self.triggers.relations_in(&lemmas);
+            }
             info.modal_spans = analysis
                 .clauses
                 .iter()

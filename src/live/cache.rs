@@ -21,7 +21,7 @@ use super::Corpus;
 use crate::extract::Extraction;
 
 /// Bumped when the cached format changes; part of every key.
-pub const FORMAT: &str = "factdesk-extraction-cache-2";
+pub const FORMAT: &str = "factdesk-extraction-cache-3";
 /// The cache's file name inside the corpus folder.
 pub const FILE_NAME: &str = ".factdesk-cache.json";
 

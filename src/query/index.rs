@@ -137,8 +137,14 @@ impl Triggers {
 
     /// Whether a word (or lemma) is a form of a trigger word: the same,
     /// the same stem, or a stub with a short suffix ("negotiat" + "ions").
-    fn word_is(word: &str, stemmed: &str, form: &str, form_stem: &str) -> bool {
-        if word == form || stemmed == form_stem {
+    /// The word's stem is asked for only when it is not the form itself.
+    fn word_is<'s>(
+        word: &str,
+        stemmed: impl FnOnce() -> &'s str,
+        form: &str,
+        form_stem: &str,
+    ) -> bool {
+        if word == form || stemmed() == form_stem {
             return true;
         }
         word.strip_prefix(form)
@@ -148,6 +154,36 @@ impl Triggers {
     /// The triggers among words (lower-cased words or lemmas) and their
     /// stems; `question` also reads the relations' question words.
     pub fn find<S: AsRef<str>>(&self, words: &[&str], stems: &[S], question: bool) -> Vec<Trigger> {
+        self.find_by(words, |i| stems[i].as_ref(), question)
+    }
+
+    /// The relations (config positions) whose sentence triggers a
+    /// sentence's lemmas show, ascending, each once: those of
+    /// [`Triggers::find`] on the lemmas and their stems. Extraction works
+    /// them out sentence by sentence, so that no sentence's lemmas need be
+    /// kept for the index (they were the largest part of a corpus's
+    /// sentence summaries); a lemma is stemmed only where a form is tried.
+    pub fn relations_in(&self, lemmas: &[&str]) -> Vec<u16> {
+        let stems = vec![std::cell::OnceCell::<String>::new(); lemmas.len()];
+        let stem_at = |i: usize| stems[i].get_or_init(|| stem(lemmas[i])).as_str();
+        let mut out: Vec<u16> = self
+            .find_by(lemmas, stem_at, false)
+            .iter()
+            .map(|t| u16::try_from(t.relation).expect("fewer than 65,536 relations"))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// [`Triggers::find`] with the stem of the word at a position asked
+    /// for when needed.
+    fn find_by<'s>(
+        &self,
+        words: &[&str],
+        stem_at: impl Fn(usize) -> &'s str,
+        question: bool,
+    ) -> Vec<Trigger> {
         let table = if question {
             &self.question
         } else {
@@ -168,9 +204,7 @@ impl Triggers {
                     .iter()
                     .zip(&form.stems)
                     .enumerate()
-                    .all(|(k, (f, fs))| {
-                        Triggers::word_is(words[i + k], stems[i + k].as_ref(), f, fs)
-                    });
+                    .all(|(k, (f, fs))| Triggers::word_is(words[i + k], || stem_at(i + k), f, fs));
                 if hit
                     && !out
                         .iter()
@@ -384,7 +418,7 @@ impl Index {
                 let words: Vec<&str> = spans.iter().map(|&(a, b)| &lower[a..b]).collect();
                 // Stems repeat across sentences: each distinct word is
                 // stemmed once.
-                for w in words.iter().copied().chain(info.lemmas()) {
+                for w in words.iter().copied() {
                     if !stems_of.contains_key(w) {
                         stems_of.insert(w.to_string(), stem(w));
                     }
@@ -418,20 +452,20 @@ impl Index {
                     }
                 }
                 // Relations the sentence shows: its events (the language
-                // layer's classes), and the classes' forms in its lemmas.
+                // layer's classes), and the classes' forms in its lemmas
+                // (found at extraction), or in its words when it was not
+                // parsed.
                 let mut rels: Vec<usize> = info
                     .events
                     .iter()
                     .filter_map(|e| relation_at.get(&*e.class).copied())
                     .collect();
-                let lemmas: Vec<&str> = info.lemmas().collect();
-                let lemma_stems: Vec<&str> = lemmas.iter().map(|l| stems_of[*l].as_str()).collect();
-                let (w, st): (&[&str], &[&str]) = if lemmas.is_empty() {
-                    (&words, &stems)
+                if info.lemmatised {
+                    rels.extend(info.lemma_relations.iter().map(|&r| usize::from(r)));
                 } else {
-                    (&lemmas, &lemma_stems)
-                };
-                rels.extend(index.triggers.find(w, st, false).iter().map(|t| t.relation));
+                    let found = index.triggers.find(&words, &stems, false);
+                    rels.extend(found.iter().map(|t| t.relation));
+                }
                 rels.sort_unstable();
                 rels.dedup();
                 for r in rels {
