@@ -430,9 +430,9 @@ impl FactTable {
                 let mut qualifiers: BTreeMap<String, Vec<String>> = BTreeMap::new();
                 for e in &evidence {
                     for (k, v) in &e.qualifiers {
-                        let vals = qualifiers.entry(k.clone()).or_default();
+                        let vals = qualifiers.entry(k.to_string()).or_default();
                         if !vals.iter().any(|x| x.eq_ignore_ascii_case(v)) {
-                            vals.push(v.clone());
+                            vals.push(v.to_string());
                         }
                     }
                 }
@@ -705,7 +705,7 @@ fn disagreements(evidence: &[Evidence]) -> Vec<Disagreement> {
             let v = if *key == "date" {
                 e.date.filter(|d| d.is_full()).map(|d| d.to_string())
             } else {
-                e.qualifiers.get(key).cloned()
+                e.qualifiers.get(key).map(str::to_string)
             };
             let Some(v) = v else { continue };
             match values.iter_mut().find(|(x, _)| x.eq_ignore_ascii_case(&v)) {

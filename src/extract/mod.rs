@@ -51,8 +51,9 @@ pub struct Evidence {
     pub rule: Arc<str>,
     /// The sentence hedges ("reportedly", "according to").
     pub hedged: bool,
-    /// Who the sentence attributes the claim to.
-    pub attribution: Option<String>,
+    /// Who the sentence attributes the claim to (shared, like the
+    /// qualifiers' strings).
+    pub attribution: Option<Arc<str>>,
     /// The article's publication date.
     pub published: Option<Date>,
     /// The date the sentence gives for the event, resolved.
@@ -64,14 +65,16 @@ pub struct Evidence {
 /// An evidence's qualifiers: key to value, in key order. A sorted list
 /// rather than a `BTreeMap`: evidence holds a handful at most, and a map's
 /// first node costs over 500 bytes, per evidence, of which a large corpus
-/// has hundreds of thousands.
+/// has hundreds of thousands. Keys and values are shared strings: a
+/// corpus's evidence gives the same few keys and values over and over
+/// (an extraction points them at one copy each).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Qualifiers(Vec<(String, String)>);
+pub struct Qualifiers(Vec<(Arc<str>, Arc<str>)>);
 
 impl Qualifiers {
     /// The value of a key.
-    pub fn get(&self, key: &str) -> Option<&String> {
-        self.find(key).ok().map(|i| &self.0[i].1)
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.find(key).ok().map(|i| &*self.0[i].1)
     }
 
     /// Whether the key has a value.
@@ -79,27 +82,25 @@ impl Qualifiers {
         self.find(key).is_ok()
     }
 
-    /// Sets a key's value; returns the value it replaces.
-    pub fn insert(&mut self, key: String, value: String) -> Option<String> {
+    /// Sets a key's value.
+    pub fn insert(&mut self, key: impl Into<Arc<str>>, value: impl Into<Arc<str>>) {
+        let key = key.into();
         match self.find(&key) {
-            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
-            Err(i) => {
-                self.0.insert(i, (key, value));
-                None
-            }
+            Ok(i) => self.0[i].1 = value.into(),
+            Err(i) => self.0.insert(i, (key, value.into())),
         }
     }
 
     /// Sets a key's value unless it has one (`entry(k).or_insert_with`).
-    pub fn insert_missing(&mut self, key: &str, value: impl FnOnce() -> String) {
+    pub fn insert_missing<V: Into<Arc<str>>>(&mut self, key: &str, value: impl FnOnce() -> V) {
         if let Err(i) = self.find(key) {
-            self.0.insert(i, (key.to_string(), value()));
+            self.0.insert(i, (key.into(), value().into()));
         }
     }
 
     /// (key, value) pairs in key order.
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
-        self.0.iter().map(|(k, v)| (k, v))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (&**k, &**v))
     }
 
     /// Number of keys.
@@ -119,26 +120,26 @@ impl Qualifiers {
     }
 
     fn find(&self, key: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+        self.0.binary_search_by(|(k, _)| (**k).cmp(key))
     }
 }
 
 impl IntoIterator for Qualifiers {
-    type Item = (String, String);
-    type IntoIter = std::vec::IntoIter<(String, String)>;
+    type Item = (Arc<str>, Arc<str>);
+    type IntoIter = std::vec::IntoIter<(Arc<str>, Arc<str>)>;
     fn into_iter(self) -> Self::IntoIter {
         self.0.into_iter()
     }
 }
 
 impl<'a> IntoIterator for &'a Qualifiers {
-    type Item = (&'a String, &'a String);
+    type Item = (&'a str, &'a str);
     type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (String, String)>,
-        fn(&'a (String, String)) -> (&'a String, &'a String),
+        std::slice::Iter<'a, (Arc<str>, Arc<str>)>,
+        fn(&'a (Arc<str>, Arc<str>)) -> (&'a str, &'a str),
     >;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(k, v)| (k, v))
+        self.0.iter().map(|(k, v)| (&**k, &**v))
     }
 }
 
@@ -271,8 +272,8 @@ pub struct Extraction {
     names: Names,
 }
 
-/// One shared copy of each name (entity, topic, relation) an extraction's
-/// raw facts and sentence summaries hold: a large corpus names the same few
+/// One shared copy of each name (entity, topic, relation) and qualifier
+/// string an extraction's raw facts and sentence summaries hold: a large corpus names the same few
 /// entities in most of its hundreds of thousands of facts and sentences,
 /// and a copy each was tens of MB.
 #[derive(Debug, Default, Clone)]
@@ -316,6 +317,13 @@ impl Extraction {
             names.share(&mut f.subject);
             names.share(&mut f.relation);
             names.share(&mut f.object);
+            if let Some(a) = &mut f.evidence.attribution {
+                names.share(a);
+            }
+            for (k, v) in &mut f.evidence.qualifiers.0 {
+                names.share(k);
+                names.share(v);
+            }
         }
         for s in sentences {
             for e in &mut s.entities {
@@ -1057,11 +1065,11 @@ impl Extractor {
 
     /// Whether a sentence hedges and whom it attributes its claim to,
     /// worked out on first need.
-    fn hedging<'h>(&self, s: &Sentence, hedging: &'h Hedging) -> (bool, &'h Option<String>) {
+    fn hedging<'h>(&self, s: &Sentence, hedging: &'h Hedging) -> (bool, &'h Option<Arc<str>>) {
         let (hedged, attribution) = hedging.get_or_init(|| {
             (
                 self.tagger.hedged(&s.norm),
-                self.tagger.attribution(&s.norm),
+                self.tagger.attribution(&s.norm).map(Arc::from),
             )
         });
         (*hedged, attribution)
@@ -1190,7 +1198,7 @@ impl Extractor {
             }
             let attribution = attribution
                 .clone()
-                .or_else(|| e.reported_by.as_ref().and_then(name));
+                .or_else(|| e.reported_by.as_ref().and_then(name).map(Arc::from));
             let evidence = Evidence {
                 article: ai,
                 source: source.clone(),
@@ -1471,7 +1479,7 @@ impl Extractor {
 
 /// A sentence's hedging and attribution, once known (see
 /// [`Extractor::hedging`]).
-type Hedging = std::cell::OnceCell<(bool, Option<String>)>;
+type Hedging = std::cell::OnceCell<(bool, Option<Arc<str>>)>;
 
 /// How many raw facts a corpus of `total` bytes will likely give, having
 /// given `so_far` in its first `done` bytes (and at least `so_far`): an
@@ -2042,7 +2050,7 @@ pattern = '{subject:ORG} met {object:ORG} {date:DATE}'
         );
         let e = &facts[0].evidence;
         assert_eq!(
-            e.qualifiers.get("reason").map(String::as_str),
+            e.qualifiers.get("reason"),
             Some("of costs, according to The Ledger")
         );
         assert!(e.hedged);

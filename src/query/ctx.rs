@@ -202,7 +202,7 @@ fn reason_groups(f: &Fact) -> Vec<ReasonGroup> {
                 None => {
                     at.insert(k, groups.len());
                     groups.push(ReasonGroup {
-                        text: r.clone(),
+                        text: r.to_string(),
                         evidence: Vec::new(),
                         support: 0,
                         hedged: true,
@@ -243,7 +243,7 @@ fn disagreement_evidence(f: &Fact) -> Vec<Vec<Vec<usize>>> {
                 let given = if d.what == Qualifier::Date.key() {
                     e.date.map(|x| x.to_string())
                 } else {
-                    e.qualifiers.get(&d.what).cloned()
+                    e.qualifiers.get(&d.what).map(str::to_string)
                 };
                 let Some(given) = given else { continue };
                 for (k, (value, sources)) in values.iter().enumerate() {

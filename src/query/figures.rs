@@ -36,7 +36,7 @@ fn values<'f>(facts: &[&'f Fact], key: Qualifier) -> Vec<Value<'f>> {
                 Some(i) => i,
                 None => {
                     out.push(Value {
-                        text: v.clone(),
+                        text: v.to_string(),
                         fact: f,
                         evidence: Vec::new(),
                         articles: BTreeSet::new(),
@@ -232,7 +232,7 @@ pub fn at_event(ctx: &Ctx<'_>, figures: &[String], events: &[String], u: &Unders
         one.qualifiers = e
             .qualifiers
             .iter()
-            .map(|(k, v)| (k.clone(), vec![v.clone()]))
+            .map(|(k, v)| (k.to_string(), vec![v.to_string()]))
             .collect();
         let day = dated(e).map_or(String::new(), |d| format!(" ({d})"));
         let text = format!("{}{day}", ctx.sentence(&one));
