@@ -184,7 +184,9 @@ pub struct RawFact {
     pub evidence: Evidence,
 }
 
-/// What the extractor knows about a sentence, for retrieval.
+/// What the extractor knows about a sentence, for retrieval. One is kept
+/// per sentence of the corpus for the engine's lifetime: its lists are
+/// boxed slices, with no room to grow and no capacity word.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SentenceInfo {
     /// Index into the article list.
@@ -193,9 +195,9 @@ pub struct SentenceInfo {
     pub sentence: usize,
     /// Canonical names of the entities mentioned (pronouns resolved);
     /// shared, as a corpus mentions the same names in most sentences.
-    pub entities: Vec<Arc<str>>,
+    pub entities: Box<[Arc<str>]>,
     /// Dates mentioned.
-    pub dates: Vec<Date>,
+    pub dates: Box<[Date]>,
     /// Mentions a date (even unresolved).
     pub has_date: bool,
     /// Mentions a number, a percentage or money.
@@ -209,15 +211,15 @@ pub struct SentenceInfo {
     /// Worked out here rather than the lemmas kept: they were the largest
     /// part of a corpus's summaries, and the index reads nothing else of
     /// them.
-    pub lemma_relations: Vec<u16>,
+    pub lemma_relations: Box<[u16]>,
     /// Events the language layer found (facts or not).
-    pub events: Vec<SentenceEvent>,
+    pub events: Box<[SentenceEvent]>,
     /// A clause of the sentence is modal, conditional or speculative.
     pub modal: bool,
     /// Byte ranges (in the normalised sentence) of its modal, conditional
     /// or speculative clauses: a word inside one states no fact.
     #[serde(default)]
-    pub modal_spans: Vec<(usize, usize)>,
+    pub modal_spans: Box<[(usize, usize)]>,
 }
 
 /// An event found in a sentence, as retrieval sees it.
@@ -228,7 +230,7 @@ pub struct SentenceEvent {
     /// Who did it, if the sentence says.
     pub agent: Option<Arc<str>>,
     /// Who or what it was done to.
-    pub patients: Vec<Arc<str>>,
+    pub patients: Box<[Arc<str>]>,
     /// Negated.
     pub negated: bool,
     /// Modal, planned, conditional or speculative.
@@ -326,15 +328,15 @@ impl Extraction {
             }
         }
         for s in sentences {
-            for e in &mut s.entities {
+            for e in s.entities.iter_mut() {
                 names.share(e);
             }
-            for ev in &mut s.events {
+            for ev in s.events.iter_mut() {
                 names.share(&mut ev.class);
                 if let Some(a) = &mut ev.agent {
                     names.share(a);
                 }
-                for p in &mut ev.patients {
+                for p in ev.patients.iter_mut() {
                     names.share(p);
                 }
             }
@@ -712,11 +714,15 @@ impl Extractor {
             fix(&mut f.object);
         }
         for s in &mut out.sentences {
-            for e in &mut s.entities {
+            for e in s.entities.iter_mut() {
                 fix(e);
             }
-            let mut seen = BTreeSet::new();
-            s.entities.retain(|e| seen.insert(e.clone()));
+            if s.entities.len() > 1 {
+                let mut seen = BTreeSet::new();
+                let mut kept = std::mem::take(&mut s.entities).into_vec();
+                kept.retain(|e| seen.insert(e.clone()));
+                s.entities = kept.into();
+            }
         }
         for (short, long) in &map {
             if let Some(info) = out.entities.remove(short) {
@@ -854,17 +860,18 @@ impl Extractor {
             let mut info = SentenceInfo {
                 article: ai,
                 sentence: s.index,
-                entities: Vec::new(),
-                dates: Vec::new(),
+                entities: Box::default(),
+                dates: Box::default(),
                 has_date: false,
                 has_figure: false,
                 has_money: false,
                 lemmatised: false,
-                lemma_relations: Vec::new(),
-                events: Vec::new(),
+                lemma_relations: Box::default(),
+                events: Box::default(),
                 modal: false,
-                modal_spans: Vec::new(),
+                modal_spans: Box::default(),
             };
+            let (mut entities, mut dates): (Vec<Arc<str>>, Vec<Date>) = (Vec::new(), Vec::new());
             // Parsing costs most of extraction: only sentences with a word
             // that can head an event are parsed.
             let awaiting = pending
@@ -879,7 +886,7 @@ impl Extractor {
             if !analysis.tokens.is_empty() {
                 let lemmas: Vec<&str> = analysis.tokens.iter().map(|t| t.lemma.as_str()).collect();
                 info.lemmatised = true;
-                info.lemma_relations = self.triggers.relations_in(&lemmas);
+                info.lemma_relations = self.triggers.relations_in(&lemmas).into();
             }
             info.modal_spans = analysis
                 .clauses
@@ -895,8 +902,8 @@ impl Extractor {
             for m in &mentions {
                 match &m.tag {
                     Tag::Entity { name, kind } => {
-                        if !info.entities.iter().any(|e| **e == **name) {
-                            info.entities.push(out.names.get(name));
+                        if !entities.iter().any(|e| **e == **name) {
+                            entities.push(out.names.get(name));
                         }
                         match out.entities.get_mut(name) {
                             Some(e) => e.mentions += 1,
@@ -915,7 +922,7 @@ impl Extractor {
                     }
                     Tag::Date(d) => {
                         info.has_date = true;
-                        info.dates.extend(d.iter().copied());
+                        dates.extend(d.iter().copied());
                     }
                     Tag::Money => {
                         info.has_money = true;
@@ -945,9 +952,11 @@ impl Extractor {
                 }
             }
             let before = out.facts.len();
-            info.events = self.apply_events(
-                ai, article, &source, s, &mentions, &analysis, &events, &hedging, out,
-            );
+            info.events = self
+                .apply_events(
+                    ai, article, &source, s, &mentions, &analysis, &events, &hedging, out,
+                )
+                .into();
             if !s.heading && out.facts.len() > before {
                 let acts: Vec<usize> = (before..out.facts.len())
                     .filter(|&i| !out.facts[i].negated && !out.facts[i].subject.is_empty())
@@ -967,11 +976,7 @@ impl Extractor {
                     _ => None,
                 };
             }
-            // Kept for the engine's lifetime, one per sentence: without the
-            // room a growing list leaves (four entries at least).
-            info.entities.shrink_to_fit();
-            info.dates.shrink_to_fit();
-            info.events.shrink_to_fit();
+            (info.entities, info.dates) = (entities.into(), dates.into());
             out.sentences.push(info);
             self.apply_rules(ai, article, &source, s, &tagged, &mentions, &hedging, out);
         }
