@@ -67,9 +67,10 @@ pub struct Evidence {
 /// first node costs over 500 bytes, per evidence, of which a large corpus
 /// has hundreds of thousands. Keys and values are shared strings: a
 /// corpus's evidence gives the same few keys and values over and over
-/// (an extraction points them at one copy each).
+/// (an extraction points them at one copy each). A boxed slice, sized
+/// exactly: evidence gets its qualifiers once, when it is made.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Qualifiers(Vec<(Arc<str>, Arc<str>)>);
+pub struct Qualifiers(Box<[(Arc<str>, Arc<str>)]>);
 
 impl Qualifiers {
     /// The value of a key.
@@ -87,15 +88,21 @@ impl Qualifiers {
         let key = key.into();
         match self.find(&key) {
             Ok(i) => self.0[i].1 = value.into(),
-            Err(i) => self.0.insert(i, (key, value.into())),
+            Err(i) => self.insert_at(i, (key, value.into())),
         }
     }
 
     /// Sets a key's value unless it has one (`entry(k).or_insert_with`).
     pub fn insert_missing<V: Into<Arc<str>>>(&mut self, key: &str, value: impl FnOnce() -> V) {
         if let Err(i) = self.find(key) {
-            self.0.insert(i, (key.into(), value().into()));
+            self.insert_at(i, (key.into(), value().into()));
         }
+    }
+
+    fn insert_at(&mut self, i: usize, pair: (Arc<str>, Arc<str>)) {
+        let mut pairs = std::mem::take(&mut self.0).into_vec();
+        pairs.insert(i, pair);
+        self.0 = pairs.into_boxed_slice();
     }
 
     /// (key, value) pairs in key order.
@@ -113,12 +120,6 @@ impl Qualifiers {
         self.0.is_empty()
     }
 
-    /// Frees the room left by inserting (a list grows to four pairs
-    /// at once, and most evidence holds one or two).
-    pub fn shrink_to_fit(&mut self) {
-        self.0.shrink_to_fit();
-    }
-
     fn find(&self, key: &str) -> Result<usize, usize> {
         self.0.binary_search_by(|(k, _)| (**k).cmp(key))
     }
@@ -128,7 +129,7 @@ impl IntoIterator for Qualifiers {
     type Item = (Arc<str>, Arc<str>);
     type IntoIter = std::vec::IntoIter<(Arc<str>, Arc<str>)>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
+        self.0.into_vec().into_iter()
     }
 }
 
@@ -1063,7 +1064,6 @@ impl Extractor {
             f.evidence
                 .qualifiers
                 .insert("reason".to_string(), text.clone());
-            f.evidence.qualifiers.shrink_to_fit();
             out.facts.push(f);
         }
     }
@@ -1536,8 +1536,6 @@ fn push_facts(
     let Some((last, rest)) = pairs.split_last() else {
         return;
     };
-    let mut evidence = evidence;
-    evidence.qualifiers.shrink_to_fit();
     match out.rule_hits.get_mut(&*evidence.rule) {
         Some(n) => *n += 1,
         None => {
