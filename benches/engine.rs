@@ -833,8 +833,10 @@ fn build_phases(config: &Config, articles: &[Article]) -> Phases {
         sentences as f64 / extract.wall.as_secs_f64()
     );
     let (facts, table) = Timing::measure(|| FactTable::build(config, extraction));
-    let (answerer, index) =
-        Timing::measure(|| Answerer::new(config, &facts, articles).expect("answerer builds"));
+    let triggers = extractor.triggers().clone();
+    let (answerer, index) = Timing::measure(|| {
+        Answerer::with_triggers(config, &facts, articles, triggers).expect("answerer builds")
+    });
     black_box((answerer, facts));
     vec![
         ("Extractor::new (compile rules)", compile),

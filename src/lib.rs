@@ -250,7 +250,8 @@ impl Engine {
     ) -> Result<Engine, ConfigError> {
         share_text(&articles, &mut extraction);
         let facts = FactTable::build(&config, extraction);
-        let answerer = query::Answerer::new(&config, &facts, &articles)?;
+        let triggers = extractor.triggers().clone();
+        let answerer = query::Answerer::with_triggers(&config, &facts, &articles, triggers)?;
         Ok(Engine {
             config,
             origin: config::Origin::default(),

@@ -366,8 +366,9 @@ pub struct Extractor {
     rule_names: Vec<Arc<str>>,
     class_names: Vec<Arc<str>>,
     /// The relations' trigger forms, read on each sentence's lemmas for
-    /// [`SentenceInfo::lemma_relations`].
-    triggers: Triggers,
+    /// [`SentenceInfo::lemma_relations`] (and shared with the answerer's
+    /// index, which reads them on questions and unparsed sentences).
+    triggers: Arc<Triggers>,
 }
 
 impl Extractor {
@@ -405,7 +406,7 @@ impl Extractor {
                 .iter()
                 .map(|w| w.to_lowercase())
                 .collect(),
-            triggers: Triggers::new(config),
+            triggers: Arc::new(Triggers::new(config)),
             tagger,
             pos: LexiconTagger::default(),
             grammar: Grammar::new(&config.grammar)?,
@@ -427,6 +428,11 @@ impl Extractor {
                 .map(|d| d.name.clone())
                 .collect(),
         })
+    }
+
+    /// The relations' trigger forms (see [`SentenceInfo::lemma_relations`]).
+    pub fn triggers(&self) -> &Arc<Triggers> {
+        &self.triggers
     }
 
     /// Rule names that never fired in `hits`.

@@ -372,7 +372,7 @@ pub struct Index {
     /// order; in order (as `build` makes it), a binary search finds it
     /// and no map of the corpus's sentences is kept.
     doc_at: Option<HashMap<(usize, usize), u32>>,
-    triggers: Triggers,
+    triggers: std::sync::Arc<Triggers>,
 }
 
 impl Index {
@@ -382,6 +382,7 @@ impl Index {
         articles: &[Article],
         facts: &FactTable,
         lexicon: &Lexicon,
+        triggers: std::sync::Arc<Triggers>,
     ) -> Index {
         let relation_at: HashMap<&str, usize> = config
             .relations
@@ -390,7 +391,7 @@ impl Index {
             .map(|(i, r)| (r.name.as_str(), i))
             .collect();
         let mut index = Index {
-            triggers: Triggers::new(config),
+            triggers,
             relation_docs: vec![Vec::new(); config.relations.len()],
             ..Index::default()
         };

@@ -70,9 +70,21 @@ impl Answerer {
         facts: &FactTable,
         articles: &[Article],
     ) -> Result<Answerer, ConfigError> {
+        let triggers = std::sync::Arc::new(index::Triggers::new(config));
+        Answerer::with_triggers(config, facts, articles, triggers)
+    }
+
+    /// [`Answerer::new`] with the relations' triggers compiled already
+    /// (the extractor's, which read the same on each sentence's lemmas).
+    pub fn with_triggers(
+        config: &Config,
+        facts: &FactTable,
+        articles: &[Article],
+        triggers: std::sync::Arc<index::Triggers>,
+    ) -> Result<Answerer, ConfigError> {
         let (intents, commands) = intent::compile(config)?;
         let lexicon = Lexicon::new(config, facts);
-        let index = Index::build(config, articles, facts, &lexicon);
+        let index = Index::build(config, articles, facts, &lexicon, triggers);
         let lookups = Lookups::build(config, facts, articles, &index, &lexicon);
         let prefixes = config
             .query
