@@ -687,6 +687,32 @@ mod tests {
     }
 
     #[test]
+    fn the_relations_in_lemmas_are_those_their_triggers_give() {
+        let config = crate::config::Config::embedded().unwrap();
+        let t = Triggers::new(&config);
+        let mut fired = 0;
+        for text in [
+            "northwind hold talks with globex and evaluate initech",
+            "the regulator consider the negotiations before they collapse",
+            "evaluations of initech",
+            "nothing of note",
+        ] {
+            let lemmas: Vec<&str> = text.split(' ').collect();
+            let stems: Vec<String> = lemmas.iter().map(|l| stem(l)).collect();
+            let mut want: Vec<u16> = t
+                .find(&lemmas, &stems, false)
+                .iter()
+                .map(|x| x.relation as u16)
+                .collect();
+            want.sort_unstable();
+            want.dedup();
+            fired += usize::from(!want.is_empty());
+            assert_eq!(t.relations_in(&lemmas), want, "{text}");
+        }
+        assert!(fired >= 2, "the examples show some trigger");
+    }
+
+    #[test]
     fn modal_main_clauses_and_conditions() {
         assert!(modal_text("globex would block the deal."));
         assert!(modal_text("if approved, the features could launch in may."));
