@@ -125,6 +125,10 @@ impl Condition {
 #[derive(Debug)]
 struct Rule {
     conditions: Vec<Condition>,
+    /// The words one of which the current token must be, when a condition
+    /// says so (most rules of the word tables): checked before the rest,
+    /// it rules out nearly every such rule at once.
+    gate: Option<Box<[u16]>>,
     will_be: &'static str,
     /// `will_be`'s tag id.
     will_be_id: u8,
@@ -132,7 +136,49 @@ struct Rule {
 
 /// The four rule tables in the order they run, each indexed by the
 /// current tag's id.
-type RuleSet = Vec<Vec<Rule>>;
+type RuleSet = Vec<TagRules>;
+
+/// The rules of one table for one current tag, in order, indexed by the
+/// word they require of the current token: a token is tried against the
+/// rules without such a gate and those gated on its own word only.
+#[derive(Debug, Default)]
+struct TagRules {
+    rules: Vec<Rule>,
+    /// Indices of the rules without a gate, ascending.
+    ungated: Vec<usize>,
+    /// (word id, rule index) of every gated rule and gate word, sorted.
+    gated: Vec<(u16, usize)>,
+}
+
+impl TagRules {
+    fn push(&mut self, rule: Rule) {
+        let index = self.rules.len();
+        match &rule.gate {
+            None => self.ungated.push(index),
+            Some(words) => {
+                self.gated.extend(words.iter().map(|&w| (w, index)));
+                self.gated.sort_unstable();
+            }
+        }
+        self.rules.push(rule);
+    }
+
+    /// The rules that may fire on a token of this word, in order.
+    fn for_word(&self, word: u16) -> impl Iterator<Item = &Rule> {
+        let from = self.gated.partition_point(|&(w, _)| w < word);
+        let to = self.gated.partition_point(|&(w, _)| w <= word);
+        let mut gated = self.gated[from..to].iter().map(|&(_, r)| r).peekable();
+        let mut ungated = self.ungated.iter().copied().peekable();
+        std::iter::from_fn(move || {
+            let next = match (ungated.peek(), gated.peek()) {
+                (Some(&u), Some(&g)) if g < u => gated.next(),
+                (Some(_), _) => ungated.next(),
+                (None, _) => gated.next(),
+            }?;
+            Some(&self.rules[next])
+        })
+    }
+}
 
 /// Tag id of a tag no rule names.
 const NO_TAG: u8 = u8::MAX;
@@ -231,7 +277,7 @@ impl Tables {
                 table_names.push(table);
                 rules.push(RuleSet::default());
             }
-            let conditions = conditions
+            let conditions: Vec<Condition> = conditions
                 .split(" && ")
                 .map(|c| {
                     let mut p = c.splitn(4, ':');
@@ -278,14 +324,19 @@ impl Tables {
                     Condition { from, to, test }
                 })
                 .collect();
+            let gate = conditions.iter().find_map(|c: &Condition| match &c.test {
+                Test::Words(ids) if c.from == 0 && c.to == 0 => Some(ids.clone()),
+                _ => None,
+            });
             let current = usize::from(tag_id(pos));
             let will_be_id = tag_id(will_be);
             if let Some(set) = rules.last_mut() {
                 if set.len() <= current {
-                    set.resize_with(current + 1, Vec::new);
+                    set.resize_with(current + 1, TagRules::default);
                 }
                 set[current].push(Rule {
                     conditions,
+                    gate,
                     will_be,
                     will_be_id,
                 });
@@ -733,14 +784,14 @@ fn apply_rules(tables: &Tables, toks: &mut [Tok<'_>]) {
             let Some(rules) = set.get(usize::from(tags[i])) else {
                 continue;
             };
-            for rule in rules {
+            for rule in rules.for_word(words[i]) {
                 let fires = rule.conditions.iter().all(|c| {
                     (c.from..=c.to).any(|d| {
-                        let at = i as i64 + d as i64;
-                        at >= 0
-                            && toks.get(at as usize).is_some_and(|t| {
-                                c.holds(t, tags[at as usize], words[at as usize])
-                            })
+                        let Some(at) = i.checked_add_signed(d as isize) else {
+                            return false;
+                        };
+                        toks.get(at)
+                            .is_some_and(|t| c.holds(t, tags[at], words[at]))
                     })
                 });
                 if fires && toks[i].tags.contains(&rule.will_be) {
