@@ -1190,8 +1190,11 @@ fn clauses(
         // reason at the group ("after repeated delays" keeps "repeated").
         let reason = (|| {
             let rest = &norm[verb_end..];
-            let last = cue_literals.get_or_insert_with(|| g.reason_literals.last_starts(norm.as_bytes()));
-            if !(0..g.reason_literals.len()).any(|c| g.reason_literals.may_match_from(c, last, verb_end)) {
+            let last =
+                cue_literals.get_or_insert_with(|| g.reason_literals.last_starts(norm.as_bytes()));
+            if !(0..g.reason_literals.len())
+                .any(|c| g.reason_literals.may_match_from(c, last, verb_end))
+            {
                 return None;
             }
             if !g.any_reason.as_ref()?.is_match(rest.as_bytes()) {
