@@ -136,49 +136,7 @@ struct Rule {
 
 /// The four rule tables in the order they run, each indexed by the
 /// current tag's id.
-type RuleSet = Vec<TagRules>;
-
-/// The rules of one table for one current tag, in order, indexed by the
-/// word they require of the current token: a token is tried against the
-/// rules without such a gate and those gated on its own word only.
-#[derive(Debug, Default)]
-struct TagRules {
-    rules: Vec<Rule>,
-    /// Indices of the rules without a gate, ascending.
-    ungated: Vec<usize>,
-    /// (word id, rule index) of every gated rule and gate word, sorted.
-    gated: Vec<(u16, usize)>,
-}
-
-impl TagRules {
-    fn push(&mut self, rule: Rule) {
-        let index = self.rules.len();
-        match &rule.gate {
-            None => self.ungated.push(index),
-            Some(words) => {
-                self.gated.extend(words.iter().map(|&w| (w, index)));
-                self.gated.sort_unstable();
-            }
-        }
-        self.rules.push(rule);
-    }
-
-    /// The rules that may fire on a token of this word, in order.
-    fn for_word(&self, word: u16) -> impl Iterator<Item = &Rule> {
-        let from = self.gated.partition_point(|&(w, _)| w < word);
-        let to = self.gated.partition_point(|&(w, _)| w <= word);
-        let mut gated = self.gated[from..to].iter().map(|&(_, r)| r).peekable();
-        let mut ungated = self.ungated.iter().copied().peekable();
-        std::iter::from_fn(move || {
-            let next = match (ungated.peek(), gated.peek()) {
-                (Some(&u), Some(&g)) if g < u => gated.next(),
-                (Some(_), _) => ungated.next(),
-                (None, _) => gated.next(),
-            }?;
-            Some(&self.rules[next])
-        })
-    }
-}
+type RuleSet = Vec<Vec<Rule>>;
 
 /// Tag id of a tag no rule names.
 const NO_TAG: u8 = u8::MAX;
@@ -332,7 +290,7 @@ impl Tables {
             let will_be_id = tag_id(will_be);
             if let Some(set) = rules.last_mut() {
                 if set.len() <= current {
-                    set.resize_with(current + 1, TagRules::default);
+                    set.resize_with(current + 1, Vec::new);
                 }
                 set[current].push(Rule {
                     conditions,
@@ -784,7 +742,10 @@ fn apply_rules(tables: &Tables, toks: &mut [Tok<'_>]) {
             let Some(rules) = set.get(usize::from(tags[i])) else {
                 continue;
             };
-            for rule in rules.for_word(words[i]) {
+            for rule in rules {
+                if rule.gate.as_ref().is_some_and(|g| !g.contains(&words[i])) {
+                    continue;
+                }
                 let fires = rule.conditions.iter().all(|c| {
                     (c.from..=c.to).any(|d| {
                         let Some(at) = i.checked_add_signed(d as isize) else {
