@@ -95,6 +95,9 @@ pub struct Tagger {
     org_suffixes: HashSet<String>,
     roles: Option<Regex>,
     discover: Vec<(String, Regex, String)>,
+    /// The literals each discovery pattern needs (see
+    /// [`super::rules::RuleFilter`]): a sentence without them is not searched.
+    discover_literals: super::rules::RuleFilter,
     hedges: Option<Regex>,
     attributions: Vec<Regex>,
 }
@@ -209,6 +212,19 @@ impl Tagger {
                 Regex::new(&pat).map(|r| (d.name.clone(), r, d.kind.to_uppercase())).map_err(|e| bad("rule", &d.name, e))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let discover_literals = super::rules::RuleFilter::from_required(
+            discover
+                .iter()
+                .map(|(_, r, _)| {
+                    // A pattern that needs Unicode to parse is always searched.
+                    super::pattern::ascii_hir(r.as_str(), false)
+                        .map(|h| super::rules::required_literals(&h))
+                        .unwrap_or_default()
+                })
+                .collect::<Vec<_>>()
+                .iter()
+                .map(Vec::as_slice),
+        );
         let hedges = if config.tagging.hedges.is_empty() {
             None
         } else {
@@ -252,6 +268,7 @@ impl Tagger {
             org_suffixes: words(&config.tagging.org_suffixes),
             roles,
             discover,
+            discover_literals,
             hedges,
             attributions,
         })
@@ -260,7 +277,19 @@ impl Tagger {
     /// Names (with kinds) that discovery patterns reveal in a sentence.
     pub fn discover(&self, norm: &str, learnt: &mut Learnt) -> Vec<String> {
         let mut fired = Vec::new();
-        for (name, re, kind) in &self.discover {
+        // On an ASCII sentence the patterns match as they parse without
+        // Unicode, so a pattern whose literals are absent cannot match;
+        // the rare other sentence is searched by every pattern.
+        let literals = norm
+            .is_ascii()
+            .then(|| self.discover_literals.last_starts(norm.as_bytes()));
+        for (i, (name, re, kind)) in self.discover.iter().enumerate() {
+            if literals
+                .as_ref()
+                .is_some_and(|last| !self.discover_literals.may_match_from(i, last, 0))
+            {
+                continue;
+            }
             for c in re.captures_iter(norm) {
                 let Some(list) = c.name("names") else {
                     continue;

@@ -1318,22 +1318,16 @@ impl Extractor {
         hedging: &Hedging,
         out: &mut Extraction,
     ) {
-        let matched: Vec<usize> = self
-            .prefilter
-            .candidates(tagged.as_bytes())
-            .into_iter()
-            .filter(|&i| self.rules[i].regex().is_match(tagged.as_bytes()))
-            .collect();
-        if matched.is_empty() {
-            return;
-        }
-        let (hedged, attribution) = self.hedging(s, hedging);
-        for i in matched {
+        for i in self.prefilter.candidates(tagged.as_bytes()) {
             let rule = &self.rules[i];
-            if rule.unless(&s.norm) {
+            // The capture search itself tells whether the rule matches (a
+            // match test first searched every matching sentence twice).
+            let mut all = rule.regex().captures_iter(tagged.as_bytes()).peekable();
+            if all.peek().is_none() || rule.unless(&s.norm) {
                 continue;
             }
-            for caps in rule.regex().captures_iter(tagged.as_bytes()) {
+            let (hedged, attribution) = self.hedging(s, hedging);
+            for caps in all {
                 // Rules run on bytes (ASCII classes are far cheaper to
                 // compile); every capture boundary sits next to ASCII, so
                 // the pieces are valid UTF-8.

@@ -261,7 +261,7 @@ pub fn token_ids(span: &str, list: bool) -> Vec<usize> {
 /// Aho-Corasick pass finds which literals a sentence holds, and only rules
 /// with every one of their sets present (or with no such set) are run.
 /// This only skips regexes that cannot match, so the facts are the same.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RuleFilter {
     literals: Option<aho_corasick::AhoCorasick>,
     /// Set ids by literal id (a literal may be in several sets).
@@ -278,13 +278,18 @@ const MIN_LITERAL: usize = 3;
 impl RuleFilter {
     /// Reads every rule for its literals.
     pub fn new(rules: &[Rule]) -> RuleFilter {
+        RuleFilter::from_required(rules.iter().map(|r| r.required.as_slice()))
+    }
+
+    /// A filter over any patterns, from each one's [`required_literals`].
+    pub fn from_required<'a>(required: impl Iterator<Item = &'a [Vec<Vec<u8>>]>) -> RuleFilter {
         let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut sets_of: Vec<Vec<usize>> = Vec::new();
         let mut sets: Vec<Vec<Vec<u8>>> = Vec::new();
-        let mut rule_sets = Vec::with_capacity(rules.len());
-        for rule in rules {
+        let mut rule_sets = Vec::new();
+        for required in required {
             let mut ids = Vec::new();
-            for set in &rule.required {
+            for set in required {
                 let mut set = set.clone();
                 set.sort();
                 let id = match sets.iter().position(|s| *s == set) {
@@ -339,6 +344,48 @@ impl RuleFilter {
             .filter(|&i| self.rule_sets[i].iter().all(|&s| hit[s]))
             .collect()
     }
+}
+
+impl RuleFilter {
+    /// Where each literal set last occurs in `haystack`: the start of its
+    /// last literal, per set (for [`RuleFilter::may_match_from`]).
+    pub fn last_starts(&self, haystack: &[u8]) -> Vec<Option<usize>> {
+        let mut last = vec![None; self.sets];
+        if let Some(ac) = &self.literals {
+            for m in ac.find_overlapping_iter(haystack) {
+                for &s in &self.sets_of[m.pattern().as_usize()] {
+                    last[s] = last[s].max(Some(m.start()));
+                }
+            }
+        }
+        last
+    }
+
+    /// Whether pattern `i` may match in `haystack[from..]`, given the
+    /// haystack's [`RuleFilter::last_starts`]: each of its sets needs a
+    /// literal starting at `from` or later.
+    pub fn may_match_from(&self, i: usize, last: &[Option<usize>], from: usize) -> bool {
+        self.rule_sets[i]
+            .iter()
+            .all(|&s| last[s].is_some_and(|at| at >= from))
+    }
+
+    /// How many patterns the filter was built for.
+    pub fn len(&self) -> usize {
+        self.rule_sets.len()
+    }
+
+    /// Whether it was built for none.
+    pub fn is_empty(&self) -> bool {
+        self.rule_sets.is_empty()
+    }
+}
+
+/// Sets of literals (ASCII lower case, none shorter than [`MIN_LITERAL`])
+/// such that every match of a pattern parsed by
+/// [`super::pattern::ascii_hir`] contains a literal of each set.
+pub fn required_literals(h: &regex_syntax::hir::Hir) -> Vec<Vec<Vec<u8>>> {
+    required_all(h)
 }
 
 /// Sets of literals (ASCII lower case, none shorter than [`MIN_LITERAL`])

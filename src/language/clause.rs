@@ -108,6 +108,9 @@ pub struct Grammar {
     /// Every reason cue in one regex: most verbs have none after them, and
     /// one scan tells so where one per cue took 16 (a fifth of parsing).
     any_reason: Option<Regex>,
+    /// The literals each reason cue needs: a verb with none of any cue's
+    /// after it (most verbs) is not searched for cues at all.
+    reason_literals: crate::extract::rules::RuleFilter,
     reason_tail: Option<Regex>,
 }
 
@@ -150,6 +153,15 @@ impl Grammar {
             ),
             None => None,
         };
+        let reason_literals: Vec<Vec<Vec<Vec<u8>>>> = cfg
+            .reason_cues
+            .iter()
+            .map(|p| {
+                crate::extract::pattern::ascii_hir(p, true)
+                    .map(|h| crate::extract::rules::required_literals(&h))
+                    .unwrap_or_default()
+            })
+            .collect();
         Ok(Grammar {
             modals: set(&cfg.modals),
             control_assert: set(&cfg.control_assert),
@@ -162,6 +174,9 @@ impl Grammar {
             speech: set(&cfg.speech_verbs),
             prevent: set(&cfg.prevent_verbs),
             speculation: alternation("grammar.speculation", &cfg.speculation)?,
+            reason_literals: crate::extract::rules::RuleFilter::from_required(
+                reason_literals.iter().map(Vec::as_slice),
+            ),
             reason: cfg
                 .reason_cues
                 .iter()
@@ -858,6 +873,8 @@ fn clauses(
     let mut last_speech: Option<(usize, Option<usize>)> = None;
     // Per clause: its subject is the owner of a plan noun ("X's plan to").
     let mut noun_subjects: Vec<bool> = Vec::new();
+    // Where the reason cues' literals last occur, found on first need.
+    let mut cue_literals: Option<Vec<Option<usize>>> = None;
     for (gi, vg) in groups.iter().enumerate() {
         let next_start = groups.get(gi + 1).map_or(n, |x| x.tokens.start);
         // Subject: to the left, over adverbs, inserts and relative pronouns.
@@ -1173,6 +1190,13 @@ fn clauses(
         // reason at the group ("after repeated delays" keeps "repeated").
         let reason = (|| {
             let rest = &norm[verb_end..];
+            let last =
+                cue_literals.get_or_insert_with(|| g.reason_literals.last_starts(norm.as_bytes()));
+            if !(0..g.reason_literals.len())
+                .any(|c| g.reason_literals.may_match_from(c, last, verb_end))
+            {
+                return None;
+            }
             if !g.any_reason.as_ref()?.is_match(rest.as_bytes()) {
                 return None;
             }
@@ -1184,7 +1208,9 @@ fn clauses(
             let (at, start) = g
                 .reason
                 .iter()
-                .filter_map(|(p, r)| {
+                .enumerate()
+                .filter(|&(c, _)| g.reason_literals.may_match_from(c, last, verb_end))
+                .filter_map(|(_, (p, r))| {
                     let r = r.get_or_init(|| ascii(p).expect("a reason cue's syntax is checked"));
                     let mut c = r.create_captures();
                     r.captures(rest.as_bytes(), &mut c);

@@ -94,23 +94,54 @@ impl Pattern {
 
 #[derive(Debug)]
 struct Condition {
-    field: Field,
     /// Inclusive range of offsets from the current token (one offset for a
     /// single-position test).
     from: i32,
     to: i32,
-    pattern: Pattern,
+    test: Test,
+}
+
+/// What a condition asks of a token.
+#[derive(Debug)]
+enum Test {
+    /// Its tag is one of these (bits by tag id): most conditions on tags.
+    Tags(u64),
+    /// Its normal form is one of these words (by word id).
+    Words(Box<[u16]>),
+    /// Any other test, on the field's text.
+    Text(Field, Pattern),
+}
+
+impl Condition {
+    fn holds(&self, tok: &Tok<'_>, tag: u8, word: u16) -> bool {
+        match &self.test {
+            Test::Tags(bits) => tag < 64 && bits >> tag & 1 == 1,
+            Test::Words(ids) => word != NO_WORD && ids.contains(&word),
+            Test::Text(field, pattern) => pattern.matches(tok.field(*field)),
+        }
+    }
 }
 
 #[derive(Debug)]
 struct Rule {
     conditions: Vec<Condition>,
+    /// The words one of which the current token must be, when a condition
+    /// says so (most rules of the word tables): checked before the rest,
+    /// it rules out nearly every such rule at once.
+    gate: Option<Box<[u16]>>,
     will_be: &'static str,
+    /// `will_be`'s tag id.
+    will_be_id: u8,
 }
 
-/// The four rule tables in the order they run, each keyed by the current
-/// tag.
-type RuleSet = HashMap<&'static str, Vec<Rule>, Fx>;
+/// The four rule tables in the order they run, each indexed by the
+/// current tag's id.
+type RuleSet = Vec<Vec<Rule>>;
+
+/// Tag id of a tag no rule names.
+const NO_TAG: u8 = u8::MAX;
+/// Word id of a word no rule tests.
+const NO_WORD: u16 = u16::MAX;
 
 /// The FxHash mix (as in rustc): the tables below are our own static data,
 /// looked up a few times per word, where std's SipHash (built to resist
@@ -152,6 +183,11 @@ type Fx = std::hash::BuildHasherDefault<FxHasher>;
 struct Tables {
     lexicon: HashMap<&'static str, Entry, Fx>,
     rules: Vec<RuleSet>,
+    /// The tags the rules name (current, new or tested), by id: a token's
+    /// tag is looked up once, not once per table and per condition.
+    tag_ids: HashMap<&'static str, u8, Fx>,
+    /// The words the rules test by their normal form, by id.
+    word_ids: HashMap<&'static str, u16, Fx>,
 }
 
 static TABLES: LazyLock<Tables> = LazyLock::new(Tables::load);
@@ -182,6 +218,14 @@ impl Tables {
         }
         let mut rules: Vec<RuleSet> = Vec::new();
         let mut table_names: Vec<&str> = Vec::new();
+        let mut tag_ids: HashMap<&'static str, u8, Fx> = HashMap::default();
+        let mut word_ids: HashMap<&'static str, u16, Fx> = HashMap::default();
+        let mut tag_id = |tag: &'static str| -> u8 {
+            let next = tag_ids.len();
+            *tag_ids
+                .entry(tag)
+                .or_insert_with(|| u8::try_from(next).expect("fewer than 255 tags"))
+        };
         for line in RULES.lines().filter(|l| !l.starts_with('#')) {
             let f: Vec<&'static str> = line.split('\t').collect();
             let [table, pos, will_be, conditions] = f[..] else {
@@ -191,7 +235,7 @@ impl Tables {
                 table_names.push(table);
                 rules.push(RuleSet::default());
             }
-            let conditions = conditions
+            let conditions: Vec<Condition> = conditions
                 .split(" && ")
                 .map(|c| {
                     let mut p = c.splitn(4, ':');
@@ -208,26 +252,60 @@ impl Tables {
                             (d, d)
                         }
                     };
-                    Condition {
-                        field: match field {
-                            "pos" => Field::Pos,
-                            "normal" => Field::Normal,
-                            _ => Field::Value,
-                        },
-                        from,
-                        to,
-                        pattern: Pattern::parse(pattern),
-                    }
+                    let field = match field {
+                        "pos" => Field::Pos,
+                        "normal" => Field::Normal,
+                        _ => Field::Value,
+                    };
+                    let test = match (field, Pattern::parse(pattern)) {
+                        (Field::Pos, Pattern::Any(tags)) => {
+                            let ids: Vec<u8> = tags.iter().map(|t| tag_id(t)).collect();
+                            if ids.iter().all(|&i| i < 64) {
+                                Test::Tags(ids.iter().fold(0, |bits, &i| bits | 1 << i))
+                            } else {
+                                Test::Text(field, Pattern::Any(tags))
+                            }
+                        }
+                        (Field::Normal, Pattern::Any(words)) => Test::Words(
+                            words
+                                .iter()
+                                .map(|w| {
+                                    let next = word_ids.len();
+                                    *word_ids.entry(*w).or_insert_with(|| {
+                                        u16::try_from(next).expect("fewer than 65535 words")
+                                    })
+                                })
+                                .collect(),
+                        ),
+                        (field, pattern) => Test::Text(field, pattern),
+                    };
+                    Condition { from, to, test }
                 })
                 .collect();
+            let gate = conditions.iter().find_map(|c: &Condition| match &c.test {
+                Test::Words(ids) if c.from == 0 && c.to == 0 => Some(ids.clone()),
+                _ => None,
+            });
+            let current = usize::from(tag_id(pos));
+            let will_be_id = tag_id(will_be);
             if let Some(set) = rules.last_mut() {
-                set.entry(pos).or_default().push(Rule {
+                if set.len() <= current {
+                    set.resize_with(current + 1, Vec::new);
+                }
+                set[current].push(Rule {
                     conditions,
+                    gate,
                     will_be,
+                    will_be_id,
                 });
             }
         }
-        Tables { lexicon, rules }
+        Tables {
+            lexicon,
+            rules,
+            tag_ids,
+            word_ids,
+        }
     }
 }
 
@@ -649,23 +727,37 @@ impl PosTagger for LexiconTagger {
 /// of the token's current tag whose conditions all hold moves it to the
 /// rule's tag, when that tag is one of the token's candidates.
 fn apply_rules(tables: &Tables, toks: &mut [Tok<'_>]) {
+    // Each token's tag and normal form by id, looked up once: what most
+    // conditions compare.
+    let mut tags: Vec<u8> = toks
+        .iter()
+        .map(|t| tables.tag_ids.get(t.pos).copied().unwrap_or(NO_TAG))
+        .collect();
+    let words: Vec<u16> = toks
+        .iter()
+        .map(|t| tables.word_ids.get(&*t.normal).copied().unwrap_or(NO_WORD))
+        .collect();
     for set in &tables.rules {
         for i in 0..toks.len() {
-            let Some(rules) = set.get(toks[i].pos) else {
+            let Some(rules) = set.get(usize::from(tags[i])) else {
                 continue;
             };
             for rule in rules {
+                if rule.gate.as_ref().is_some_and(|g| !g.contains(&words[i])) {
+                    continue;
+                }
                 let fires = rule.conditions.iter().all(|c| {
                     (c.from..=c.to).any(|d| {
-                        let at = i as i64 + d as i64;
-                        at >= 0
-                            && toks
-                                .get(at as usize)
-                                .is_some_and(|t| c.pattern.matches(t.field(c.field)))
+                        let Some(at) = i.checked_add_signed(d as isize) else {
+                            return false;
+                        };
+                        toks.get(at)
+                            .is_some_and(|t| c.holds(t, tags[at], words[at]))
                     })
                 });
                 if fires && toks[i].tags.contains(&rule.will_be) {
                     toks[i].pos = rule.will_be;
+                    tags[i] = rule.will_be_id;
                     break;
                 }
             }
