@@ -29,7 +29,7 @@ pub fn status(ctx: &Ctx<'_>) -> Answer {
     let entities = ctx.facts.entities();
     let mut core: std::collections::HashSet<&str> = std::collections::HashSet::new();
     core.insert(actor);
-    // "Intel board" and "Intel": an actor named with its organisation.
+    // "Northwind board" and "Northwind": an actor named with its organisation.
     for name in entities.keys() {
         let within = |long: &str, short: &str| {
             long.len() > short.len()
