@@ -1263,18 +1263,9 @@ impl Classes {
             }
             return Some((Some(rest), agent_np, None, Some(m)));
         }
-        let as_role = c
-            .preps
-            .iter()
-            .find(|(p, _)| p == "as")
-            .is_some_and(|&(_, o)| self.is_office(a, o));
         let object_office = |o: Option<usize>| o.filter(|&o| self.is_office(a, o));
-        let as_phrase = c
-            .preps
-            .iter()
-            .find(|(p, _)| p == "as")
-            .map(|&(_, o)| o)
-            .filter(|_| as_role);
+        let as_phrase = object_office(c.preps.iter().find(|(p, _)| p == "as").map(|&(_, o)| o));
+        let as_role = as_phrase.is_some();
         let office = as_phrase
             .or_else(|| object_office(c.second))
             .or_else(|| object_office(c.object).filter(|_| c.verb.passive || class.holder_subject));

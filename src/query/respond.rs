@@ -243,7 +243,9 @@ pub fn list(ctx: &Ctx<'_>, relations: &[String], u: &Understanding, want_subject
     // "Who is Globex's chief executive?": who was put in the office comes
     // before the roles the articles mention in passing, and a relation
     // whose facts hold other offices does not answer.
-    let asked = office_words(ctx, &u.lower);
+    // Sorted once: the check below runs per fact.
+    let offices = offices_longest_first(ctx);
+    let asked = office_words_in(&offices, &u.lower);
     let appointed = "appointed".to_string();
     let mut relations = relations.to_vec();
     if let Some(at) = relations.iter().position(|r| r == "role") {
@@ -253,7 +255,7 @@ pub fn list(ctx: &Ctx<'_>, relations: &[String], u: &Understanding, want_subject
     }
     let holds_asked = |f: &&Fact| {
         f.values(Qualifier::Role).iter().any(|r| {
-            let held = office_words(ctx, &r.to_lowercase());
+            let held = office_words_in(&offices, &r.to_lowercase());
             asked.iter().all(|w| held.contains(w))
         })
     };
@@ -1027,12 +1029,29 @@ pub fn yesno(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
     ans
 }
 
-/// The institution a "which/what" question asks for ("which regulators"),
-/// singular.
 /// The office words in a text, abbreviations spelled out: "interim CEO"
 /// gives "interim" and "chief executive". Offices are the tagging's role
 /// words; "interim", "acting" and "co-" say how one is held.
 pub(super) fn office_words(ctx: &Ctx<'_>, lower: &str) -> Vec<String> {
+    office_words_in(&offices_longest_first(ctx), lower)
+}
+
+/// The tagging's role words, lower-cased, the longest first ("chief
+/// executive" is found before "chief").
+fn offices_longest_first(ctx: &Ctx<'_>) -> Vec<String> {
+    let mut offices: Vec<String> = ctx
+        .config
+        .tagging
+        .roles
+        .iter()
+        .map(|r| r.to_lowercase())
+        .collect();
+    offices.sort_by_key(|r| std::cmp::Reverse(r.len()));
+    offices
+}
+
+/// [`office_words`] with the offices already sorted.
+fn office_words_in(offices: &[String], lower: &str) -> Vec<String> {
     let mut text = format!(" {} ", lower.replace(['?', '.', ',', '!'], " "));
     for (short, long) in [
         (" ceo ", " chief executive "),
@@ -1055,25 +1074,18 @@ pub(super) fn office_words(ctx: &Ctx<'_>, lower: &str) -> Vec<String> {
         }
     }
     // The longest office named wins ("chief executive", not "chief").
-    let mut offices: Vec<String> = ctx
-        .config
-        .tagging
-        .roles
-        .iter()
-        .map(|r| r.to_lowercase())
-        .filter(|r| !r.chars().all(|c| c.is_ascii_uppercase()))
-        .collect();
-    offices.sort_by_key(|r| std::cmp::Reverse(r.len()));
     for o in offices {
         let needle = format!(" {o} ");
         if text.contains(&needle) {
             text = text.replace(&needle, " ");
-            out.push(o);
+            out.push(o.clone());
         }
     }
     out
 }
 
+/// The institution a "which/what" question asks for ("which regulators"),
+/// singular.
 fn asked_institution(ctx: &Ctx<'_>, u: &Understanding) -> Option<String> {
     let mut words = u
         .lower
