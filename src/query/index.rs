@@ -635,6 +635,15 @@ pub fn acted_on(
                 )
             });
         let pre = lower[..*s].trim_end();
+        // A question's passive puts the auxiliary first ("why was Globex
+        // dropped"): the name is acted on when a participle, not a gerund,
+        // follows it.
+        let inverted = gap <= 2
+            && !lower[ts..te].ends_with("ing")
+            && pre
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .is_some_and(|w| matches!(w, "was" | "were" | "is" | "are"));
         let about = gap <= 3
             && [
                 "talks with",
@@ -645,7 +654,7 @@ pub fn acted_on(
             ]
             .iter()
             .any(|w| pre.ends_with(w));
-        if n == entity && (passive || about) {
+        if n == entity && (passive || inverted || about) {
             return true;
         }
     }
@@ -746,5 +755,13 @@ mod tests {
         let p = "globex was ruled out early.";
         let m = vec![("Globex".to_string(), (0, 6))];
         assert!(acted_on(p, (11, 20), "Globex", &m));
+        // A question's passive, auxiliary first; a gerund is no passive.
+        let q = "why was globex dropped?";
+        let m = vec![("Globex".to_string(), (8, 14))];
+        assert!(acted_on(q, (15, 22), "Globex", &m));
+        let g = "why was globex dropping it?";
+        assert!(!acted_on(g, (15, 23), "Globex", &m));
+        let a = "why did globex drop it?";
+        assert!(!acted_on(a, (15, 19), "Globex", &m));
     }
 }
