@@ -107,6 +107,9 @@ pub enum Qualifier {
     PerShare,
     /// How many of a thing an event was about ("413 stores").
     Quantity,
+    /// When it takes or took effect, if not when it was decided ("named
+    /// chief executive, effective March 18"), as an ISO date.
+    Effective,
 }
 
 impl Qualifier {
@@ -124,6 +127,7 @@ impl Qualifier {
             Qualifier::Price => "price",
             Qualifier::PerShare => "per_share",
             Qualifier::Quantity => "quantity",
+            Qualifier::Effective => "effective",
         }
     }
 

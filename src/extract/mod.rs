@@ -1148,18 +1148,19 @@ impl Extractor {
             };
             let mut qualifiers = Qualifiers::default();
             let mut date = None;
+            let mut effective = None;
             for m in mentions.iter().filter(|m| in_clause(m)) {
                 match &m.tag {
                     // "closed days before the Oct. 18 deadline": a date the
                     // event is measured against is not when it happened.
                     Tag::Date(_) if reference_date(&s.norm[..m.start]) => {}
                     // "named chief executive, effective March 18": the date
-                    // set for it, whatever the clause's tense.
-                    Tag::Date(d)
-                        if date.is_none()
-                            && s.norm[..m.start].trim_end().ends_with("effective") =>
-                    {
-                        date = *d;
+                    // set for it, whatever the clause's tense, kept apart
+                    // from when it was decided.
+                    Tag::Date(d) if s.norm[..m.start].trim_end().ends_with("effective") => {
+                        if effective.is_none() {
+                            effective = *d;
+                        }
                     }
                     Tag::Date(d) if date.is_none() => {
                         date = d.map(|d| tensed(d, &s.norm[m.start..m.end], article, analysis, e));
@@ -1178,6 +1179,18 @@ impl Extractor {
             }
             if date.is_none() {
                 date = self.only_date_outside_events(s, mentions, analysis, e);
+            }
+            if let (None, Some(from)) = (date, effective) {
+                // "Globex said on Monday that its board had named Dana Roe
+                // chief executive, effective March 18": named on Monday,
+                // the day it was said. A change already in effect when
+                // reported ("had retired, effective Dec. 1") happened then.
+                let said = reporting_date(s, mentions, analysis, e);
+                let ahead = said.or(article.date).is_some_and(|r| r.is_full() && from > r);
+                date = if ahead { said } else { None }.or(effective);
+            }
+            if let Some(d) = effective.filter(|&d| Some(d) != date) {
+                qualifiers.insert(Qualifier::Effective.key().to_string(), d.to_string());
             }
             // A headline reports the day's news: "Globex completes Initech
             // takeover" happened on the day it was published.
@@ -1806,6 +1819,25 @@ fn untag(span: &str, mentions: &[Mention]) -> String {
 /// corrects it: what happened ("sued in May", in a January article) is
 /// before the article, what will happen ("will close in December", in a
 /// March article) after it.
+/// The date of the clause that reports an event ("Globex said on Monday
+/// that ..."): the one date before the event's own words, when the event is
+/// reported by someone the sentence names.
+fn reporting_date(
+    s: &Sentence,
+    mentions: &[Mention],
+    analysis: &language::Analysis,
+    e: &events::Event,
+) -> Option<crate::date::Date> {
+    e.reported_by?;
+    let from = analysis.tokens.get(e.tokens.start)?.span.start;
+    let mut before = mentions.iter().filter_map(|m| match &m.tag {
+        Tag::Date(d) if m.end <= from && !reference_date(&s.norm[..m.start]) => *d,
+        _ => None,
+    });
+    let d = before.next()?;
+    before.next().is_none().then_some(d)
+}
+
 fn tensed(
     d: crate::date::Date,
     written: &str,

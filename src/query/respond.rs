@@ -593,7 +593,12 @@ pub fn reason(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer 
 /// Dates for the facts that involve the question's entities.
 pub fn date(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
     let mut ans = ctx.answer("date");
-    let dated = |f: &&Fact| f.event_date().is_some() || f.has(Qualifier::Date) || f.negated;
+    let dated = |f: &&Fact| {
+        f.event_date().is_some()
+            || f.has(Qualifier::Date)
+            || f.has(Qualifier::Effective)
+            || f.negated
+    };
     let mut facts: Vec<&Fact> = involving(ctx, relations, u)
         .into_iter()
         .filter(dated)
@@ -671,6 +676,12 @@ pub fn date(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
                 .qualifier(Qualifier::Date)
                 .map(|s| s.to_string())
                 .or_else(|| f.event_date().map(|d| d.to_string())),
+        };
+        // "named chief executive, effective March 18": both dates.
+        let when = match (when, f.qualifier(Qualifier::Effective)) {
+            (Some(w), Some(e)) => Some(format!("{w} (effective {e})")),
+            (None, Some(e)) => Some(format!("effective {e}")),
+            (w, None) => w,
         };
         let cites = ctx.cite_item(&mut ans, f);
         let text = match &when {
