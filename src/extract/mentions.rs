@@ -336,14 +336,30 @@ impl Tagger {
     /// word opening a sentence is a name only if the corpus also writes it
     /// capitalised mid-sentence ("Contoso shares fell" after "with Contoso").
     pub fn learn_words(&self, norm: &str, learnt: &mut Learnt) {
-        let mut first = true;
-        for (start, end) in self.words(norm) {
+        let words = self.words(norm);
+        // A word of a longer name ("Bank" in "Signature Bank") is no name
+        // of its own: "Bank shares fell" is about banks.
+        let in_name = |k: usize| {
+            let (start, end) = words[k];
+            let next = words
+                .get(k + 1)
+                .filter(|&&(s, _)| norm[end..s].trim().is_empty());
+            let prev = k
+                .checked_sub(1)
+                .map(|p| words[p])
+                .filter(|&(_, e)| norm[e..start].trim().is_empty());
+            [prev, next.copied()]
+                .into_iter()
+                .flatten()
+                .any(|(s, e)| is_capitalised(clean_word(&norm[s..e])))
+        };
+        for (k, &(start, end)) in words.iter().enumerate() {
             let raw = &norm[start..end];
             let w = clean_word(raw);
-            let opener = first || norm[..start].trim_end().ends_with(['"', ':', '.']);
-            first = false;
+            let opener = k == 0 || norm[..start].trim_end().ends_with(['"', ':', '.']);
             if opener
                 || !is_capitalised(w)
+                || (in_name(k) && crate::language::tagger::common_word(&w.to_lowercase()))
                 || is_compound_adjective(w)
                 || contains_folded(&self.not_names, w)
             {
@@ -939,5 +955,17 @@ mod tests {
                 regex.find_iter(s).map(|m| (m.start(), m.end())).collect();
             assert_eq!(tagger.words(s), want, "{s:?}");
         }
+    }
+
+    #[test]
+    fn a_common_word_inside_a_longer_name_is_not_learnt_alone() {
+        let tagger = Tagger::new(&Config::embedded().unwrap()).unwrap();
+        let mut learnt = Learnt::new();
+        tagger.learn_words(
+            "Depositors fled Harbor Bank, and Zentrix fell.",
+            &mut learnt,
+        );
+        assert!(!learnt.contains_key("Bank"), "{learnt:?}");
+        assert!(learnt.contains_key("Zentrix"), "{learnt:?}");
     }
 }

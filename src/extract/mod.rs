@@ -1186,7 +1186,9 @@ impl Extractor {
                 // the day it was said. A change already in effect when
                 // reported ("had retired, effective Dec. 1") happened then.
                 let said = reporting_date(s, mentions, analysis, e);
-                let ahead = said.or(article.date).is_some_and(|r| r.is_full() && from > r);
+                let ahead = said
+                    .or(article.date)
+                    .is_some_and(|r| r.is_full() && from > r);
                 date = if ahead { said } else { None }.or(effective);
             }
             if let Some(d) = effective.filter(|&d| Some(d) != date) {

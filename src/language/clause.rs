@@ -570,6 +570,10 @@ fn phrases(g: &Grammar, a: &mut Analysis) -> Vec<Option<usize>> {
     // Prepositional phrases attached to a phrase: "talks with X", "X's
     // offer for Y", "the partnership between A and B".
     for idx in 0..merged.len() {
+        // "closed on Friday by the regulator": a date takes no phrase.
+        if merged[idx].tokens.len() == 1 && is_time(&t[merged[idx].tokens.start]) {
+            continue;
+        }
         let mut end = merged[idx].tokens.end;
         let mut pps = Vec::new();
         while pps.len() < 3 {
@@ -621,6 +625,21 @@ fn phrases(g: &Grammar, a: &mut Analysis) -> Vec<Option<usize>> {
             }
         }
         merged[idx].pps = pps;
+    }
+    // "the deposits and loans of Initech": two common nouns joined share
+    // the "of" after the second.
+    for idx in 0..merged.len().saturating_sub(1) {
+        let (a_np, b_np) = (&merged[idx], &merged[idx + 1]);
+        let joined = t
+            .get(a_np.tokens.end)
+            .is_some_and(|x| matches!(x.lower.as_str(), "and" | "or"))
+            && b_np.tokens.start == a_np.tokens.end + 1;
+        let common = |np: &NounPhrase| np.mentions.is_empty() && np.noun.is_some();
+        if joined && a_np.pps.is_empty() && common(a_np) && common(b_np) {
+            if let Some(of) = b_np.pps.iter().find(|(p, _)| p == "of").cloned() {
+                merged[idx].pps.push(of);
+            }
+        }
     }
     a.phrases = merged;
     owner
@@ -1062,10 +1081,12 @@ fn clauses(
             {
                 break;
             }
-            let follows_np = t
-                .get(j + 1)
-                .and_then(|_| owner[j + 1])
-                .is_some_and(|o| phrases[o].tokens.start == j + 1);
+            let follows_np_at = |k: usize| {
+                t.get(k)
+                    .and_then(|_| owner[k])
+                    .is_some_and(|o| phrases[o].tokens.start == k)
+            };
+            let follows_np = follows_np_at(j + 1);
             // "takes over as Globex hires Dana Roe": a conjunction before a
             // clause of its own, not a preposition.
             let before_clause =
@@ -1085,6 +1106,34 @@ fn clauses(
             {
                 particles.push(tok.lower.clone());
                 j += 1;
+                continue;
+            }
+            // "bought all of the assets", "sold most of its stake": the
+            // share named is of the phrase after "of", which is the object.
+            if object.is_none()
+                && preps.is_empty()
+                && matches!(
+                    tok.lower.as_str(),
+                    "all"
+                        | "most"
+                        | "some"
+                        | "much"
+                        | "part"
+                        | "half"
+                        | "many"
+                        | "none"
+                        | "each"
+                        | "both"
+                        | "any"
+                        | "majority"
+                        | "bulk"
+                        | "rest"
+                )
+                && owner[j].map_or(true, |o| phrases[o].tokens.len() == 1)
+                && t.get(j + 1).is_some_and(|x| x.lower == "of")
+                && follows_np_at(j + 2)
+            {
+                j += 2;
                 continue;
             }
             if tok.pos == Pos::Adv {
@@ -1147,6 +1196,20 @@ fn clauses(
                             continue;
                         }
                     }
+                }
+            }
+            // "bought the deposits and loans of Initech": two common nouns
+            // share what follows them.
+            if matches!(tok.lower.as_str(), "and" | "or")
+                && preps.is_empty()
+                && object
+                    .is_some_and(|o| phrases[o].mentions.is_empty() && phrases[o].tokens.end == j)
+                && follows_np
+            {
+                let o = owner[j + 1].unwrap_or(0);
+                if phrases[o].mentions.is_empty() && phrases[o].noun.is_some() {
+                    j = phrases[o].tokens.end;
+                    continue;
                 }
             }
             // ", who ran Initech, as its chief": a relative clause's comma
@@ -1563,6 +1626,36 @@ mod tests {
         );
         let modal = clauses("The regulator could block the deal.");
         assert!(modal.iter().all(|c| c.contains("modal")), "{modal:?}");
+    }
+
+    #[test]
+    fn shares_coordinated_nouns_and_relatives_after_dates_are_read() {
+        // "all of", "most of": the share's phrase is the object.
+        assert_eq!(
+            clauses("Globex agreed to buy all of the assets of Initech."),
+            ["[Globex] <agree+buy> [the assets] of:[Initech]"]
+        );
+        // Two common nouns joined share the "of" after the second.
+        assert_eq!(
+            clauses("Globex bought the deposits and loans of Initech."),
+            ["[Globex] <buy> [the deposits] of:[Initech]"]
+        );
+        // "Regulators" opening a sentence is a plural noun, and a date
+        // takes no phrase: "which" is the regulator.
+        let c = clauses("Regulators closed Initech on Friday by order of the Northwind regulator, which named Globex as receiver.");
+        assert!(
+            c.iter()
+                .any(|c| c.starts_with("[Regulators] <close> [Initech]")),
+            "{c:?}"
+        );
+        let c = clauses(
+            "Initech was closed on Friday by the regulator, which named Globex as receiver.",
+        );
+        assert!(
+            c.iter()
+                .any(|c| c.starts_with("[the regulator] <name> [Globex] as:[receiver]")),
+            "{c:?}"
+        );
     }
 
     #[test]

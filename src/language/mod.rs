@@ -104,6 +104,13 @@ pub trait PosTagger: Send + Sync {
     /// Tags pre-split words; `None` words are names (tagged as proper nouns
     /// and left alone). Returns one (Penn tag, lemma) pair per word.
     fn tag(&self, words: &[Option<&str>]) -> Vec<(String, String)>;
+
+    /// The lemma of a lower-cased word the lexicon knows first as a plural
+    /// common noun ("regulators": "regulator"), for a capital that only
+    /// opens the sentence and that the model reads as a name.
+    fn common_plural(&self, _lower: &str) -> Option<String> {
+        None
+    }
 }
 
 /// The embedded-model tagger: `english-pos-tagger` (a Brill-style tagger
@@ -293,6 +300,9 @@ pub fn tokens(tagger: &dyn PosTagger, norm: &str, mentions: &[Mention]) -> Vec<T
                 .chars()
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
             && surface.chars().any(|c| c.is_ascii_uppercase());
+        let plural = (k == 0 && m.is_none() && !acronym && matches!(tag.as_str(), "NNP" | "NNPS"))
+            .then(|| tagger.common_plural(&lower))
+            .flatten();
         let entity = m.is_some_and(|i| {
             matches!(
                 mentions.get(i as usize).map(|x| &x.tag),
@@ -303,6 +313,9 @@ pub fn tokens(tagger: &dyn PosTagger, norm: &str, mentions: &[Mention]) -> Vec<T
             Some(i) if entity => Pos::Mention(i),
             Some(i) => Pos::Literal(i),
             None if acronym => Pos::Proper,
+            // "Regulators closed Initech": a capital that only opens the
+            // sentence makes no plural name.
+            None if plural.is_some() => Pos::Plural,
             None => fix_pos(&lower, coarse(&tag, if k == 0 { &lower } else { surface })),
         };
         let mut lemma = match m {
@@ -319,6 +332,11 @@ pub fn tokens(tagger: &dyn PosTagger, norm: &str, mentions: &[Mention]) -> Vec<T
         };
         if lower == "n't" {
             lemma = "not".into();
+        }
+        if pos == Pos::Plural && k == 0 {
+            if let Some(p) = plural {
+                lemma = p;
+            }
         }
         if let (None, Some(l)) = (m, irregular(&lower)) {
             lemma = l.to_string();

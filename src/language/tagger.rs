@@ -597,7 +597,22 @@ impl LexiconTagger {
     }
 }
 
+/// Whether the lexicon knows a lower-cased word as a common word (its most
+/// frequent tag is no proper noun): "bank", "valley", not "nvidia".
+pub fn common_word(lower: &str) -> bool {
+    TABLES
+        .lexicon
+        .get(lower)
+        .and_then(|e| e.tags.first())
+        .is_some_and(|t| !t.starts_with("NNP"))
+}
+
 impl PosTagger for LexiconTagger {
+    fn common_plural(&self, lower: &str) -> Option<String> {
+        let e = TABLES.lexicon.get(lower)?;
+        (e.tags.first() == Some(&"NNS")).then(|| e.noun.as_deref().unwrap_or(lower).to_string())
+    }
+
     fn tag(&self, words: &[Option<&str>]) -> Vec<(String, String)> {
         let tables = &*TABLES;
         use std::borrow::Cow;
