@@ -399,6 +399,9 @@ fn irregular(lower: &str) -> Option<&'static str> {
 
 /// Context fixes the tagger's unigram model misses.
 fn mend(tokens: &mut [Token], mentions: &[Mention]) {
+    let verbless = !tokens
+        .iter()
+        .any(|t| matches!(t.pos, Pos::Modal | Pos::Verb(VForm::Past | VForm::Present)));
     for i in 0..tokens.len() {
         let prev = if i > 0 { Some(tokens[i - 1].pos) } else { None };
         let next_pos = tokens.get(i + 1).map(|t| t.pos);
@@ -504,6 +507,16 @@ fn mend(tokens: &mut [Token], mentions: &[Mention]) {
         if tokens[i].pos == Pos::Plural
             && matches!(prev, Some(Pos::Mention(_)))
             && (i == 1 || matches!(tokens[i - 2].pos, Pos::Punct | Pos::Conj))
+            && matches!(next_pos, Some(Pos::Mention(_) | Pos::Det | Pos::PossPron))
+        {
+            tokens[i].pos = Pos::Verb(VForm::Present);
+        }
+        // "Globex's review faults Initech's managers" (a headline with no
+        // other verb): a plural noun after a singular one, before a noun
+        // phrase, is the verb.
+        if verbless
+            && tokens[i].pos == Pos::Plural
+            && matches!(prev, Some(Pos::Noun))
             && matches!(next_pos, Some(Pos::Mention(_) | Pos::Det | Pos::PossPron))
         {
             tokens[i].pos = Pos::Verb(VForm::Present);

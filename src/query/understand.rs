@@ -499,6 +499,15 @@ impl Lexicon {
     }
 
     fn relations_tied(&self, config: &Config, lower: &str, prefer_events: bool) -> Vec<String> {
+        fn after_determiner(lower: &str, pos: usize) -> bool {
+            let before = lower[..pos].trim_end();
+            before.ends_with("'s")
+                || before.ends_with("’s")
+                || before
+                    .rsplit(|c: char| !c.is_alphanumeric())
+                    .next()
+                    .is_some_and(|w| matches!(w, "the" | "a" | "an" | "its" | "their" | "his" | "her"))
+        }
         let words = word_spans(lower);
         let early_end = words.get(4).map_or(lower.len(), |w| w.1);
         let stems: Vec<(usize, String)> = words
@@ -588,6 +597,12 @@ impl Lexicon {
                     || permitted(order, pos)
                 {
                     w *= 0.4;
+                }
+                // "who did the Fed's review blame": a word after a
+                // determiner or a possessive is a noun, and the question's
+                // verb says more of what it asks.
+                if !phrase && after_determiner(lower, pos) {
+                    w *= 0.5;
                 }
                 let e = at.entry(pos).or_insert(0.0);
                 *e = e.max(w);
