@@ -500,13 +500,21 @@ impl Lexicon {
 
     fn relations_tied(&self, config: &Config, lower: &str, prefer_events: bool) -> Vec<String> {
         fn after_determiner(lower: &str, pos: usize) -> bool {
-            let before = lower[..pos].trim_end();
+            // One space: more is a name blanked out ("the Globex review").
+            let Some(before) = lower[..pos].strip_suffix(' ') else {
+                return false;
+            };
+            if before.ends_with(' ') {
+                return false;
+            }
             before.ends_with("'s")
                 || before.ends_with("’s")
                 || before
                     .rsplit(|c: char| !c.is_alphanumeric())
                     .next()
-                    .is_some_and(|w| matches!(w, "the" | "a" | "an" | "its" | "their" | "his" | "her"))
+                    .is_some_and(|w| {
+                        matches!(w, "the" | "a" | "an" | "its" | "their" | "his" | "her")
+                    })
         }
         let words = word_spans(lower);
         let early_end = words.get(4).map_or(lower.len(), |w| w.1);
@@ -582,7 +590,7 @@ impl Lexicon {
             let mut at: HashMap<usize, f64> = HashMap::new();
             let _ = r;
             for &(pos, phrase) in &all_found[order] {
-                let mut w = 1.0;
+                let mut w: f64 = 1.0;
                 if phrase {
                     w += 1.0;
                 }
@@ -601,8 +609,13 @@ impl Lexicon {
                 // "who did the Fed's review blame": a word after a
                 // determiner or a possessive is a noun, and the question's
                 // verb says more of what it asks.
-                if !phrase && after_determiner(lower, pos) {
-                    w *= 0.5;
+                let light_object = words.iter().position(|x| x.0 == pos).is_some_and(|i| {
+                    words[i.saturating_sub(3)..i]
+                        .iter()
+                        .any(|x| LIGHT_VERBS.contains(&&lower[x.0..x.1]))
+                });
+                if !phrase && !light_object && after_determiner(lower, pos) {
+                    w = w.min(1.0) * 0.5;
                 }
                 let e = at.entry(pos).or_insert(0.0);
                 *e = e.max(w);
@@ -801,6 +814,9 @@ mod tests {
         assert_eq!(chosen, vec!["reviewed".to_string()]);
         let chosen = lexicon.choose_relations(&config, "when did globex launch gizmo");
         assert_eq!(chosen, vec!["launched".to_string()]);
+        // A relation word after a possessive is a noun; the verb asks.
+        let chosen = lexicon.choose_relations(&config, "who did globex's review blame");
+        assert_eq!(chosen, vec!["blamed".to_string()]);
     }
 
     #[test]
