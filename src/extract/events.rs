@@ -155,6 +155,10 @@ pub struct EventConfig {
     /// request" is a ruling on a request, "denied the report" is not.
     #[serde(default)]
     pub patient_nouns: Vec<String>,
+    /// Head nouns that keep a patient out of this class: "bought $500
+    /// million of Initech stock" is an investment, not a takeover.
+    #[serde(default)]
+    pub not_patient_nouns: Vec<String>,
     /// Sentences that must give this relation; `=> subject / object` after
     /// the sentence checks the names too.
     #[serde(default)]
@@ -210,6 +214,7 @@ pub struct Class {
     agent_kinds: Vec<String>,
     object_kinds: Vec<String>,
     patient_nouns: Vec<String>,
+    not_patient_nouns: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -404,6 +409,11 @@ impl Classes {
                 agent_kinds: e.agent_kinds.iter().map(|k| k.to_uppercase()).collect(),
                 object_kinds: e.object_kinds.iter().map(|k| k.to_uppercase()).collect(),
                 patient_nouns: e.patient_nouns.iter().map(|k| k.to_lowercase()).collect(),
+                not_patient_nouns: e
+                    .not_patient_nouns
+                    .iter()
+                    .map(|k| k.to_lowercase())
+                    .collect(),
             });
             for (list, map) in [(&e.verbs, &mut out.verbs), (&e.nouns, &mut out.nouns)] {
                 for v in list {
@@ -676,7 +686,15 @@ impl Classes {
                         .as_ref()
                         .is_some_and(|w| class.patient_nouns.contains(w))
                 });
-            if !noun_ok {
+            // "bought all of Initech's shares" is the whole company.
+            let excluded = !c.whole
+                && patient_np.is_some_and(|n| {
+                    a.phrases[n]
+                        .noun
+                        .as_ref()
+                        .is_some_and(|w| class.not_patient_nouns.contains(w))
+                });
+            if !noun_ok || excluded {
                 continue;
             }
             // With nothing acted on, a class's default object ("the deal")

@@ -259,6 +259,9 @@ pub struct Clause {
     /// The second object of a verb of giving, the thing given ("granted
     /// the regulator an injunction", "sent Globex a statement of objections").
     pub second: Option<usize>,
+    /// The object is all of what it names ("bought all of Initech's
+    /// shares": the whole company).
+    pub whole: bool,
     /// Particles of a phrasal verb ("out" in "ruled X out").
     pub particles: Vec<String>,
     /// Prepositional arguments after the verb: (preposition, phrase index).
@@ -695,7 +698,9 @@ fn verb_groups(g: &Grammar, t: &[Token], owner: &[Option<usize>]) -> Vec<VerbGro
         let start = i;
         let mut j = i;
         let mut last_verb = None;
-        let mut negated = false;
+        // "invest without taking a stake": what is done without is not done.
+        let mut negated =
+            t[i].pos == Pos::Verb(VForm::Gerund) && i > 0 && t[i - 1].lower == "without";
         let mut modal = false;
         let mut future = false;
         let mut planned = false;
@@ -1065,6 +1070,7 @@ fn clauses(
         // Object, particles and prepositional arguments, to the right.
         let mut j = vg.tokens.end;
         let mut object = None;
+        let mut whole = false;
         let mut second = None;
         let mut particles = Vec::new();
         let mut preps = Vec::new();
@@ -1133,6 +1139,7 @@ fn clauses(
                 && t.get(j + 1).is_some_and(|x| x.lower == "of")
                 && follows_np_at(j + 2)
             {
+                whole = tok.lower == "all";
                 j += 2;
                 continue;
             }
@@ -1239,6 +1246,21 @@ fn clauses(
                         preps.push((p.lower.clone(), o));
                     }
                 }
+            }
+        }
+        // "bought $500 million of Initech stock": what is bought is the
+        // stock; the figure is how much of it.
+        if let Some(o) = object {
+            let figure = phrases[o].tokens.len() == 1
+                && matches!(t[phrases[o].tokens.start].pos, Pos::Literal(_))
+                && t[phrases[o].tokens.start].lower.starts_with(|c: char| {
+                    c.is_ascii_digit() || matches!(c, '$' | '€' | '£' | '¥')
+                });
+            if let Some(&(_, of)) = preps.first().filter(|(p, of)| {
+                figure && p == "of" && phrases[*of].tokens.start == phrases[o].tokens.end + 1
+            }) {
+                object = Some(of);
+                preps.remove(0);
             }
         }
         // Speech: "X said (that) ..." reports the clauses after it.
@@ -1389,6 +1411,7 @@ fn clauses(
             subject,
             object,
             second,
+            whole,
             particles,
             preps,
             speculative,
@@ -1647,6 +1670,15 @@ mod tests {
             c.iter()
                 .any(|c| c.starts_with("[Regulators] <close> [Initech]")),
             "{c:?}"
+        );
+        // "bought $500 million of X stock": the stock is bought; a gerund
+        // after "without" is negated.
+        assert_eq!(
+            clauses("Globex bought $500 million of Initech stock without taking a seat."),
+            [
+                "[Globex] <buy> [Initech stock]",
+                "[Globex] <take> [a seat] (negated)"
+            ]
         );
         let c = clauses(
             "Initech was closed on Friday by the regulator, which named Globex as receiver.",
