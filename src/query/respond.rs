@@ -655,6 +655,16 @@ pub fn date(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
                 .collect();
         }
     }
+    // No sentence dates it: the day the articles first reported it, said
+    // as such ("When did X testify?" from a story that only says he did).
+    let undated = facts.is_empty();
+    if undated && !relations.is_empty() && !named(u).is_empty() {
+        facts = involving(ctx, relations, u)
+            .into_iter()
+            .filter(|f| !f.negated && !f.subject.is_empty() && f.first_reported().is_some())
+            .filter(|f| !ctx.modal_only(f))
+            .collect();
+    }
     facts = ctx.place_filter(facts, u);
     let in_place = |f: &Fact| {
         u.within
@@ -671,6 +681,9 @@ pub fn date(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
     let mut first_when: Option<Option<String>> = None;
     for f in facts.iter().take(MAX_LISTED) {
         let when = match f.event_date() {
+            _ if undated => f
+                .first_reported()
+                .map(|d| format!("{d}, when first reported (no article dates the event)")),
             Some(d) if d.is_full() => Some(d.to_string()),
             _ => f
                 .qualifier(Qualifier::Date)
