@@ -1197,13 +1197,32 @@ fn contrary(ctx: &Ctx<'_>, relations: &[String]) -> Vec<String> {
 pub fn numbers(ctx: &Ctx<'_>, u: &Understanding, relations: &[String]) -> Answer {
     let mut ans = ctx.answer("numbers");
     let names = named(u);
-    let mut facts = facts_of(ctx, relations, u);
+    let all = facts_of(ctx, relations, u);
+    let mut facts = all.clone();
     if !names.is_empty() {
         facts.retain(|f| {
             names
                 .iter()
                 .any(|n| f.subject == *n || ctx.fact_entities(f).contains(*n))
         });
+        // "What premium did Globex's offer represent?" when the premium is
+        // stated of the target's price: the figure the question names, in
+        // an article about the named party.
+        if facts.is_empty() && !u.terms.is_empty() {
+            facts = all
+                .into_iter()
+                .filter(|f| ctx.relevance(f, u) >= 3)
+                .filter(|f| {
+                    f.evidence.iter().any(|e| {
+                        (0..ctx.articles[e.article].sentences.len()).any(|s| {
+                            ctx.facts.sentence_info(e.article, s).is_some_and(|i| {
+                                names.iter().any(|n| i.entities.iter().any(|x| **x == **n))
+                            })
+                        })
+                    })
+                })
+                .collect();
+        }
     }
     if !u.terms.is_empty() {
         // Figures about what the question names ("stock", "revenue"):
