@@ -93,6 +93,11 @@ pub struct EventConfig {
     /// chair", "became chief executive".
     #[serde(default)]
     pub holder_subject: bool,
+    /// With no object, the clause's subject is what the event happened
+    /// to, and nobody did it: "a door plug blew out", "the servers
+    /// crashed".
+    #[serde(default)]
+    pub undergoer_subject: bool,
     /// What negation does: "keep" (a negated fact, the default), "drop", or
     /// the name of the relation it becomes.
     #[serde(default)]
@@ -190,6 +195,7 @@ pub struct Class {
     office: bool,
     role_required: bool,
     holder_subject: bool,
+    undergoer_subject: bool,
     plans: bool,
     future: bool,
     institutions: bool,
@@ -383,6 +389,7 @@ impl Classes {
                 office: e.office,
                 role_required: e.role_required,
                 holder_subject: e.holder_subject,
+                undergoer_subject: e.undergoer_subject,
                 plans: e.plans,
                 future: e.future,
                 institutions: e.institutions,
@@ -627,6 +634,7 @@ impl Classes {
             }
             // The words after the verb: particles, then a preposition.
             let mut patient = None;
+            let mut idiom_object = false;
             let mut ok = true;
             for (k, w) in f.rest.iter().enumerate() {
                 let last = k + 1 == f.rest.len();
@@ -650,6 +658,17 @@ impl Classes {
                     && c.preps.iter().any(|(p, o)| {
                         *p == f.rest[k - 1] && a.phrases[*o].noun.as_ref() == Some(w)
                     });
+                // "caught fire", "took office": a bare noun after the verb
+                // is part of it, not its object.
+                let idiom = k == 0
+                    && c.object.is_some_and(|o| {
+                        let p = &a.phrases[o];
+                        p.tokens.len() == 1 && a.tokens[p.tokens.start].lower == *w
+                    });
+                if idiom {
+                    idiom_object = true;
+                    continue;
+                }
                 match c.preps.iter().find(|(p, _)| p == w) {
                     Some((_, o)) if last => patient = Some(*o),
                     Some(_) => {}
@@ -663,11 +682,27 @@ impl Classes {
             if patient.is_some() {
                 with_prep.push(f.class);
             }
+            let object = c.object.filter(|_| !idiom_object);
             let (agent_np, patient_np) = if c.verb.passive {
                 let by = c.preps.iter().find(|(p, _)| p == "by").map(|x| x.1);
                 (by, patient.or(c.subject))
             } else {
-                (c.subject, patient.or(c.object))
+                (c.subject, patient.or(object))
+            };
+            let (agent_np, patient_np) = match (agent_np, patient_np) {
+                // Not the object of a verb before it ("computers that
+                // received it overnight crashed": "it" is no subject).
+                (Some(s), None)
+                    if class.undergoer_subject
+                        && !c.verb.passive
+                        && !a.phrases[s].tokens.start.checked_sub(1).is_some_and(|k| {
+                            matches!(a.tokens[k].pos, Pos::Verb(_) | Pos::Pron | Pos::Mention(_))
+                        }) =>
+                {
+                    (None, Some(s))
+                }
+                _ if class.undergoer_subject => continue,
+                x => x,
             };
             let (agent_np, patient_np) = if class.from_agent {
                 let Some(from) = c.preps.iter().find(|(p, _)| p == "from").map(|x| x.1) else {
@@ -788,6 +823,7 @@ impl Classes {
                     agent_text: agent_np.and_then(|n| self.institution(a, n, class)),
                     actor: c.verb.passive && agent_np.is_none() && class.agentless_actor,
                     unnamed: class.holder_subject
+                        || class.undergoer_subject
                         || c.verb.passive && agent_np.is_none() && class.agentless_unnamed,
                     objects: match holder {
                         Some(m) => vec![m],

@@ -1941,12 +1941,24 @@ fn reference_date(before: &str) -> bool {
 /// Whether an event's clause states it in the present or past tense (a
 /// headline's "completes", "blocked"), not as a plan ("to buy").
 fn reports_news(a: &language::Analysis, e: &events::Event) -> bool {
-    let verb = e.tokens.clone().filter_map(|k| a.tokens.get(k)).find(|t| {
-        matches!(
-            t.pos,
-            language::Pos::Verb(_) | language::Pos::Modal | language::Pos::To
-        )
+    let at = e.tokens.clone().find(|&k| {
+        a.tokens.get(k).is_some_and(|t| {
+            matches!(
+                t.pos,
+                language::Pos::Verb(_) | language::Pos::Modal | language::Pos::To
+            )
+        })
     });
+    // "... door plug that blew out": a relative clause describes the
+    // headline's news, it is not the news.
+    let relative = at
+        .and_then(|k| k.checked_sub(1))
+        .and_then(|k| a.tokens.get(k))
+        .is_some_and(|t| matches!(t.lower.as_str(), "that" | "which" | "who"));
+    if relative {
+        return false;
+    }
+    let verb = at.and_then(|k| a.tokens.get(k));
     matches!(
         verb.map(|t| t.pos),
         Some(language::Pos::Verb(

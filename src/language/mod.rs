@@ -111,6 +111,12 @@ pub trait PosTagger: Send + Sync {
     fn common_plural(&self, _lower: &str) -> Option<String> {
         None
     }
+
+    /// The base form of an irregular past the lexicon lacks ("blew":
+    /// "blow"), for a sentence the model left with no verb.
+    fn irregular_past(&self, _lower: &str) -> Option<String> {
+        None
+    }
 }
 
 /// The embedded-model tagger: `english-pos-tagger` (a Brill-style tagger
@@ -349,6 +355,22 @@ pub fn tokens(tagger: &dyn PosTagger, norm: &str, mentions: &[Mention]) -> Vec<T
         });
     }
     mend(&mut out, mentions);
+    // "A door panel blew out", "the plug that blew out": a "noun" after a
+    // noun or a relative pronoun that is an irregular past form the
+    // lexicon lacks is the verb.
+    for i in 1..out.len() {
+        if out[i].pos == Pos::Noun
+            && (matches!(
+                out[i - 1].pos,
+                Pos::Noun | Pos::Plural | Pos::Mention(_) | Pos::Wh | Pos::Pron
+            ) || out[i - 1].lower == "that")
+        {
+            if let Some(base) = tagger.irregular_past(&out[i].lower) {
+                out[i].pos = Pos::Verb(VForm::Past);
+                out[i].lemma = base;
+            }
+        }
+    }
     out
 }
 

@@ -608,6 +608,14 @@ pub fn common_word(lower: &str) -> bool {
 }
 
 impl PosTagger for LexiconTagger {
+    fn irregular_past(&self, lower: &str) -> Option<String> {
+        if TABLES.lexicon.contains_key(lower) || lower.ends_with("ed") || lower.ends_with('s') {
+            return None;
+        }
+        let base = morphy::verb(lower);
+        (base != lower).then_some(base)
+    }
+
     fn common_plural(&self, lower: &str) -> Option<String> {
         let e = TABLES.lexicon.get(lower)?;
         (e.tags.first() == Some(&"NNS")).then(|| e.noun.as_deref().unwrap_or(lower).to_string())

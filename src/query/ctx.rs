@@ -800,7 +800,9 @@ impl<'a> Ctx<'a> {
         let (template, optional) = optional_segments(&template, f);
         // Nobody named: the passive, never a pronoun as the subject.
         let unnamed;
-        let (template, subject) = if f.subject.is_empty() {
+        // A template that names no subject ("{object} failed") stands.
+        let subjectless = !template.contains("{subject}");
+        let (template, subject) = if f.subject.is_empty() && !subjectless {
             unnamed = super::clean::unnamed(label, "{object}") + &optional;
             (unnamed.as_str(), "")
         } else {
