@@ -1158,9 +1158,7 @@ impl Extractor {
                     // set for it, whatever the clause's tense, kept apart
                     // from when it was decided.
                     Tag::Date(d) if s.norm[..m.start].trim_end().ends_with("effective") => {
-                        if effective.is_none() {
-                            effective = *d;
-                        }
+                        effective = effective.or(*d);
                     }
                     Tag::Date(d) if date.is_none() => {
                         date = d.map(|d| tensed(d, &s.norm[m.start..m.end], article, analysis, e));
