@@ -590,6 +590,10 @@ pub fn reason(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer 
     ans.settle(Basis::Facts)
 }
 
+/// The headline and the first sentences of an article: what it reports as
+/// the day's news.
+const LEDE_SENTENCES: usize = 2;
+
 /// Dates for the facts that involve the question's entities.
 pub fn date(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
     let mut ans = ctx.answer("date");
@@ -656,12 +660,15 @@ pub fn date(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
         }
     }
     // No sentence dates it: the day the articles first reported it, said
-    // as such ("When did X testify?" from a story that only says he did).
+    // as such ("When did X testify?" from a story that only says he did),
+    // when an article's opening sentences give it as its news (not
+    // background further down: "the board, which he had left").
     let undated = facts.is_empty();
     if undated && !relations.is_empty() && !named(u).is_empty() {
         facts = involving(ctx, relations, u)
             .into_iter()
             .filter(|f| !f.negated && !f.subject.is_empty() && f.first_reported().is_some())
+            .filter(|f| f.evidence.iter().any(|e| e.sentence <= LEDE_SENTENCES))
             .filter(|f| !ctx.modal_only(f))
             .collect();
     }
