@@ -545,7 +545,10 @@ fn phrases(g: &Grammar, a: &mut Analysis) -> Vec<Option<usize>> {
                             matches!(x.pos, Pos::Verb(_) | Pos::Modal)
                                 && !matches!(x.pos, Pos::Verb(VForm::Gerund))
                         });
-                    if opens_clause {
+                    // "X, and Y ... are": two names need no comma; with one
+                    // the "and" joins clauses (lists of three have more).
+                    let two_with_comma = words[0] == "," && pending.is_empty();
+                    if opens_clause || two_with_comma {
                         break;
                     }
                     for &p in pending.iter().chain(std::iter::once(&m)) {
