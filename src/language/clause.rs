@@ -1174,6 +1174,25 @@ fn clauses(
                 j = phrases[o].tokens.end;
                 continue;
             }
+            // "succeeds the interim co-chiefs, Dana Roe and Sam Lee": a
+            // plural common noun named by the names after it.
+            if tok.lower == "," && preps.is_empty() {
+                if let (Some(o), Some(names)) = (object, t.get(j + 1).and_then(|_| owner[j + 1])) {
+                    let head = &t[phrases[o].head];
+                    let general = phrases[o].mentions.is_empty()
+                        && phrases[o].tokens.end == j
+                        && (head.pos == Pos::Plural
+                            || (head.pos == Pos::Proper && head.lower.ends_with('s')));
+                    if general
+                        && phrases[names].tokens.start == j + 1
+                        && phrases[names].mentions.len() >= 2
+                    {
+                        object = Some(names);
+                        j = phrases[names].tokens.end;
+                        continue;
+                    }
+                }
+            }
             // ", its first partner," after the object: skip the appositive
             // (with its own prepositional phrases: ", the co-founder of
             // Initech,").
@@ -1682,6 +1701,11 @@ mod tests {
                 "[Globex] <buy> [Initech stock]",
                 "[Globex] <take> [a seat] (negated)"
             ]
+        );
+        // A plural noun named by the names after it.
+        assert_eq!(
+            clauses("Northwind replaced its suppliers, Initech and Contoso, last year."),
+            ["[Northwind] <replace> [Initech and Contoso]"]
         );
         let c = clauses(
             "Initech was closed on Friday by the regulator, which named Globex as receiver.",
