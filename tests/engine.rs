@@ -1098,7 +1098,10 @@ fn with_no_gazetteer_names_found_in_the_text_carry_the_story() {
     std::fs::write(&bare, "[story]\ntitle = \"A deal\"\n").unwrap();
     for (story, floor) in [
         ("adobe-figma", 20),
-        ("msft-activision", 18),
+        // 18 for a while: "the takeover closed a few days before the
+        // deadline", undated, was answered by its article's date, which is
+        // now given only for news an article opens with.
+        ("msft-activision", 17),
         ("kroger-albertsons", 16),
         ("nvidia-arm", 18),
         ("capone-discover", 16),

@@ -1097,7 +1097,11 @@ fn optional_segments(template: &str, f: &Fact) -> (String, String) {
             .split('{')
             .skip(1)
             .filter_map(|x| x.split_once('}').map(|(k, _)| k))
-            .all(|k| f.qualifiers.get(k).is_some_and(|v| !v.is_empty()));
+            .all(|k| match k {
+                "object" => !f.object.is_empty(),
+                "subject" => !f.subject.is_empty(),
+                _ => f.qualifiers.get(k).is_some_and(|v| !v.is_empty()),
+            });
         if has_all {
             out.push_str(part);
             kept.push_str(part);
