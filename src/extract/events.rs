@@ -669,6 +669,22 @@ impl Classes {
                     idiom_object = true;
                     continue;
                 }
+                // "was found guilty", "pleaded guilty to": an adjective right
+                // after the verb is part of it, for a class whose patient is
+                // named (a default object, "the deal", would stand in for
+                // whatever "it was made public" means).
+                let adjective = k == 0
+                    && class.object.as_deref().map_or(true, str::is_empty)
+                    && a.tokens
+                        .get(c.verb.tokens.end)
+                        .is_some_and(|t| t.lower == *w && t.pos == Pos::Adj)
+                    && !matches!(
+                        w.as_str(),
+                        "down" | "up" | "out" | "off" | "over" | "back" | "on" | "in" | "away"
+                    );
+                if adjective {
+                    continue;
+                }
                 match c.preps.iter().find(|(p, _)| p == w) {
                     Some((_, o)) if last => patient = Some(*o),
                     Some(_) => {}
