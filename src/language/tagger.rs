@@ -148,7 +148,7 @@ const NO_WORD: u16 = u16::MAX;
 /// keys chosen to collide, which fixed tables need not) was a tenth of
 /// tagging. Only lookups: no order depends on it.
 #[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
+pub(crate) struct FxHasher(u64);
 
 impl FxHasher {
     fn add(&mut self, word: u64) {
@@ -178,7 +178,7 @@ impl std::hash::Hasher for FxHasher {
     }
 }
 
-type Fx = std::hash::BuildHasherDefault<FxHasher>;
+pub(crate) type Fx = std::hash::BuildHasherDefault<FxHasher>;
 
 struct Tables {
     lexicon: HashMap<&'static str, Entry, Fx>,
@@ -324,7 +324,7 @@ struct Unknown {
 /// Tags and lemmas as the `english-pos-tagger` crate gives them, fast.
 #[derive(Default)]
 pub struct LexiconTagger {
-    unknown: Mutex<HashMap<String, std::sync::Arc<Unknown>>>,
+    unknown: Mutex<HashMap<String, std::sync::Arc<Unknown>, Fx>>,
 }
 
 impl std::fmt::Debug for LexiconTagger {
@@ -347,7 +347,7 @@ fn guess(word: &str) -> String {
         unknown: None,
     }];
     apply_rules(&TABLES, &mut toks);
-    if YEARS.contains(&word) {
+    if is_year(word) {
         return "CD".to_string();
     }
     toks[0].pos.to_string()
@@ -522,6 +522,24 @@ impl Tok<'_> {
     }
 }
 
+/// One of [`YEARS`]: every one ends in "0s", which few words do, so most
+/// words are ruled out before the list is read.
+fn is_year(w: &str) -> bool {
+    w.ends_with("0s") && YEARS.contains(&w)
+}
+
+/// The lemma [`LEMMA_EXCEPTIONS`] gives a word: those are all three bytes
+/// or fewer, so longer words are ruled out before the list is read.
+fn lemma_exception(w: &str) -> Option<&'static str> {
+    if w.len() > 3 {
+        return None;
+    }
+    LEMMA_EXCEPTIONS
+        .iter()
+        .find(|(k, _)| *k == w)
+        .map(|(_, l)| *l)
+}
+
 fn or_word<'a>(lemma: &'a str, word: &'a str) -> &'a str {
     if lemma.is_empty() {
         word
@@ -543,10 +561,10 @@ impl LexiconTagger {
             .get_or_init(|| {
                 let w = u.normal.as_str();
                 // The crate's lemmatiser with the word tagged VBD, NNS or JJR.
-                if let Some((_, l)) = LEMMA_EXCEPTIONS.iter().find(|(k, _)| *k == w) {
+                if let Some(l) = lemma_exception(w) {
                     return l.to_string();
                 }
-                if YEARS.contains(&w) {
+                if is_year(w) {
                     return w.to_string();
                 }
                 match which {
@@ -710,10 +728,10 @@ impl PosTagger for LexiconTagger {
                 let w: &str = &t.normal;
                 let cap = t.value.starts_with(|c: char| c.is_ascii_uppercase());
                 let mut pos = t.pos;
-                if YEARS.contains(&w) {
+                if is_year(w) {
                     pos = "CD";
                 }
-                if let Some((_, l)) = LEMMA_EXCEPTIONS.iter().find(|(k, _)| *k == w) {
+                if let Some(l) = lemma_exception(w) {
                     return (pos.to_string(), l.to_string());
                 }
                 // An empty lemma in the table is the word itself.
@@ -760,13 +778,41 @@ fn apply_rules(tables: &Tables, toks: &mut [Tok<'_>]) {
         .iter()
         .map(|t| tables.word_ids.get(&*t.normal).copied().unwrap_or(NO_WORD))
         .collect();
+    // Each token's candidate tags as bits by id (tags no rule names have
+    // none, and no rule moves a token to them).
+    let candidates: Vec<u64> = toks
+        .iter()
+        .map(|t| {
+            t.tags
+                .iter()
+                .filter_map(|c| tables.tag_ids.get(c))
+                .filter(|&&id| id < 64)
+                .fold(0, |bits, &id| bits | 1 << id)
+        })
+        .collect();
     for set in &tables.rules {
         for i in 0..toks.len() {
+            // A rule only moves a token to one of its candidate tags, and a
+            // token starts on its first: with one candidate (or none, as
+            // names, numbers and punctuation) no rule can change it.
+            if toks[i].tags.len() < 2 {
+                continue;
+            }
             let Some(rules) = set.get(usize::from(tags[i])) else {
                 continue;
             };
             for rule in rules {
                 if rule.gate.as_ref().is_some_and(|g| !g.contains(&words[i])) {
+                    continue;
+                }
+                // A rule whose tag the token cannot take does nothing
+                // whether it fires or not: no need to test its conditions.
+                let can_take = if rule.will_be_id < 64 {
+                    candidates[i] >> rule.will_be_id & 1 == 1
+                } else {
+                    toks[i].tags.contains(&rule.will_be)
+                };
+                if !can_take {
                     continue;
                 }
                 let fires = rule.conditions.iter().all(|c| {
@@ -778,7 +824,7 @@ fn apply_rules(tables: &Tables, toks: &mut [Tok<'_>]) {
                             .is_some_and(|t| c.holds(t, tags[at], words[at]))
                     })
                 });
-                if fires && toks[i].tags.contains(&rule.will_be) {
+                if fires {
                     toks[i].pos = rule.will_be;
                     tags[i] = rule.will_be_id;
                     break;

@@ -19,6 +19,7 @@ use crate::config::Config;
 use crate::corpus::Article;
 use crate::extract::mentions::fold;
 use crate::facts::FactTable;
+use crate::language::tagger::Fx;
 
 use super::understand::{word_spans, Lexicon};
 
@@ -56,8 +57,8 @@ pub struct Trigger {
 pub struct Triggers {
     /// (relation, words of the form), keyed by the first four letters of
     /// the form's first word, so a word costs one look-up.
-    sentence: HashMap<String, Vec<(usize, Form)>>,
-    question: HashMap<String, Vec<(usize, Form)>>,
+    sentence: HashMap<String, Vec<(usize, Form)>, Fx>,
+    question: HashMap<String, Vec<(usize, Form)>, Fx>,
     /// Relations with event classes.
     expanded: Vec<bool>,
 }
@@ -77,7 +78,40 @@ impl Form {
 }
 
 fn key(w: &str) -> String {
-    w.chars().take(4).collect()
+    key_of(w).to_string()
+}
+
+/// [`key`] without a copy: the word's first four characters.
+fn key_of(w: &str) -> &str {
+    match w.char_indices().nth(4) {
+        Some((end, _)) => &w[..end],
+        None => w,
+    }
+}
+
+/// [`stem`], remembered per thread: a sentence's lemmas are stemmed where a
+/// trigger form is tried on them, and the same few thousand lemmas come
+/// back sentence after sentence. Keyed by the word, never by a sentence.
+fn stem_cached(w: &str) -> String {
+    /// Past this many words the cache starts over (a bound on memory for
+    /// a corpus of many distinct names).
+    const MAX_WORDS: usize = 50_000;
+    thread_local! {
+        static STEMS: std::cell::RefCell<HashMap<String, String, Fx>> =
+            std::cell::RefCell::new(HashMap::default());
+    }
+    STEMS.with(|cell| {
+        let mut stems = cell.borrow_mut();
+        if let Some(s) = stems.get(w) {
+            return s.clone();
+        }
+        let s = stem(w);
+        if stems.len() >= MAX_WORDS {
+            stems.clear();
+        }
+        stems.insert(w.to_string(), s.clone());
+        s
+    })
 }
 
 fn form_words(form: &str) -> Vec<String> {
@@ -165,7 +199,7 @@ impl Triggers {
     /// sentence summaries); a lemma is stemmed only where a form is tried.
     pub fn relations_in(&self, lemmas: &[&str]) -> Vec<u16> {
         let stems = vec![std::cell::OnceCell::<String>::new(); lemmas.len()];
-        let stem_at = |i: usize| stems[i].get_or_init(|| stem(lemmas[i])).as_str();
+        let stem_at = |i: usize| stems[i].get_or_init(|| stem_cached(lemmas[i])).as_str();
         let mut out: Vec<u16> = self
             .find_by(lemmas, stem_at, false)
             .iter()
@@ -191,7 +225,7 @@ impl Triggers {
         };
         let mut out = Vec::new();
         for (i, w) in words.iter().enumerate() {
-            let Some(cands) = table.get(&key(w)) else {
+            let Some(cands) = table.get(key_of(w)) else {
                 continue;
             };
             for (ri, form) in cands {
