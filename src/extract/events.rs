@@ -811,6 +811,49 @@ impl Classes {
                         .any(|t| matches!(t.pos, Pos::Mention(_)));
                 !(class.deal_object && kept_from_deal)
             });
+            // "Bitcoin dropped more than 10%": a figure acted on is a change
+            // in it, not the deal a default object would stand for.
+            let figure = patient_np.is_some_and(|n| {
+                let p = &a.phrases[n];
+                p.mentions.is_empty()
+                    && p.tokens.clone().all(|k| {
+                        matches!(
+                            a.tokens[k].pos,
+                            Pos::Literal(_) | Pos::Num | Pos::Adj | Pos::Adv
+                        ) || matches!(a.tokens[k].lower.as_str(), "than" | "%" | "percent")
+                    })
+                    && p.tokens
+                        .clone()
+                        .any(|k| matches!(a.tokens[k].pos, Pos::Literal(_) | Pos::Num))
+            });
+            let figure_after = patient_np.is_none()
+                && a.tokens[c.verb.tokens.end.min(a.tokens.len())..]
+                    .iter()
+                    .find(|t| {
+                        !matches!(
+                            t.lower.as_str(),
+                            "more"
+                                | "less"
+                                | "than"
+                                | "about"
+                                | "nearly"
+                                | "almost"
+                                | "by"
+                                | "some"
+                                | "over"
+                                | "roughly"
+                                | "around"
+                        )
+                    })
+                    .is_some_and(|t| {
+                        matches!(t.pos, Pos::Literal(_) | Pos::Num)
+                            && t.lower.starts_with(|ch: char| {
+                                ch.is_ascii_digit() || matches!(ch, '$' | '€' | '£')
+                            })
+                    });
+            if (figure || figure_after) && class.object.as_deref().is_some_and(|o| !o.is_empty()) {
+                continue;
+            }
             self.push(
                 a,
                 out,
