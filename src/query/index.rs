@@ -511,6 +511,7 @@ impl Index {
                 }
             }
         }
+        index.shrink_to_fit();
         // Sentence indices are positions in their article, so the
         // documents are in order; were they not, a map finds them.
         if !index.docs.windows(2).all(|w| w[0] < w[1]) {
@@ -524,6 +525,27 @@ impl Index {
             );
         }
         index
+    }
+
+    /// Gives back the room the lists grew into: they are built by pushing
+    /// (a list's capacity doubles as it grows, a quarter of it unused on
+    /// average) and read only from then on, for the engine's lifetime.
+    /// Several MB on a large corpus (tens of thousands of posting lists).
+    fn shrink_to_fit(&mut self) {
+        self.docs.shrink_to_fit();
+        for docs in self
+            .postings
+            .values_mut()
+            .chain(self.entity_docs.values_mut())
+            .chain(self.relation_docs.iter_mut())
+        {
+            docs.shrink_to_fit();
+        }
+        self.postings.shrink_to_fit();
+        self.entity_docs.shrink_to_fit();
+        self.heading_terms.shrink_to_fit();
+        self.reasons.shrink_to_fit();
+        self.modal.shrink_to_fit();
     }
 
     /// Whether the corpus uses this word anywhere (as a retrieval term).
