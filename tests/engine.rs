@@ -736,6 +736,12 @@ fn other_stories_answer_from_a_story_file_and_articles_only() {
         // in receivership, deposits guaranteed, a buyer, a review laying
         // blame (19 of 41 at its first run).
         ("svb-collapse", 28),
+        // Two more, scored at the end of the stop that wrote them (first
+        // runs 25 of 39 and 21 of 43): a court's monopoly ruling and its
+        // remedies; an exchange's collapse, bankruptcy and its founder's
+        // trial.
+        ("google-search-ruling", 25),
+        ("ftx-collapse", 21),
     ] {
         let dir = root().join("tests/fixtures/stories").join(story);
         let engine = Engine::load_story(
@@ -1116,6 +1122,8 @@ fn with_no_gazetteer_names_found_in_the_text_carry_the_story() {
         ("intel-ceo", 23),
         ("crowdstrike-outage", 28),
         ("svb-collapse", 26),
+        ("google-search-ruling", 21),
+        ("ftx-collapse", 16),
     ] {
         let fixture = root().join("tests/fixtures/stories").join(story);
         let engine =
