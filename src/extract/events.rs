@@ -780,10 +780,20 @@ impl Classes {
                 .find(|(p, _)| p == "as")
                 .map(|(_, o)| *o)
                 .filter(|&o| a.phrases[o].mentions.is_empty())
-                // "as the startup's team lacked...": a reason, not a role.
+                // "as the startup's team lacked...", "as run on a rival
+                // leaves it short": a reason, not a role.
                 .filter(|&o| {
+                    let mut end = a.phrases[o].tokens.end;
+                    let mut last = o;
+                    while let Some(&(_, pp)) = a.phrases[last].pps.last() {
+                        if a.phrases[pp].tokens.end <= end {
+                            break;
+                        }
+                        end = a.phrases[pp].tokens.end;
+                        last = pp;
+                    }
                     !a.tokens
-                        .get(a.phrases[o].tokens.end)
+                        .get(end)
                         .is_some_and(|t| matches!(t.pos, Pos::Verb(_) | Pos::Modal))
                 })
                 .map(|o| phrase_words(a, o));

@@ -406,11 +406,32 @@ impl Answerer {
         }
         // "Who replaced X as chief executive?": the office after "as" says
         // which post, not what happened.
+        let mut office_asked = false;
         if let Some(at) = unnamed.find(" as ") {
             if !respond::office_words(ctx, &unnamed[at + 4..]).is_empty() {
                 unnamed.truncate(at);
+                office_asked = true;
             }
         }
+        // "Who took over as chief executive?" asks about the office, not a
+        // takeover.
+        let about_office = |chosen: Vec<String>| -> Vec<String> {
+            let offices: Vec<String> = chosen
+                .iter()
+                .filter(|name| {
+                    ctx.config
+                        .relations
+                        .iter()
+                        .any(|r| r.name == **name && r.events.iter().any(|e| e.office))
+                })
+                .cloned()
+                .collect();
+            if office_asked && !offices.is_empty() {
+                offices
+            } else {
+                chosen
+            }
+        };
         let lower = unnamed.as_str();
         let which_noun = intent::asks_agent(lower, &ctx.config.grammar.irregular)
             && intent::asked_noun(lower).is_some();
@@ -431,7 +452,7 @@ impl Answerer {
             // Only a name held a relation word: keep what it points at.
             return self.lexicon.choose_relations(ctx.config, &u.lower);
         }
-        chosen
+        about_office(chosen)
     }
 
     /// The facts tier for a matched intent.
@@ -633,7 +654,10 @@ impl Answerer {
                 continue;
             }
             let w = &lower[s..e];
-            if self.lexicon.is_stopword(w) || self.index.knows(&self.lexicon.term(w)) {
+            if self.lexicon.is_stopword(w)
+                || self.lexicon.is_role_word(w)
+                || self.index.knows(&self.lexicon.term(w))
+            {
                 continue;
             }
             // The whole name: "Super Bowl", not "Super".

@@ -64,6 +64,8 @@ pub struct Lexicon {
     /// Every alias at once (pattern id = position in `aliases`).
     matcher: aho_corasick::AhoCorasick,
     stopwords: HashSet<String>,
+    /// Job titles ("ceo", "chair"): words of a question, never unknown names.
+    role_words: HashSet<String>,
     synonyms: HashMap<String, String>,
     topic_words: HashSet<String>,
     /// Terms of the relations' question words ("reject", "partner").
@@ -202,6 +204,13 @@ impl Lexicon {
             names,
             asks,
             relation_terms,
+            role_words: config
+                .tagging
+                .roles
+                .iter()
+                .flat_map(|r| r.split_whitespace())
+                .map(|w| w.to_lowercase())
+                .collect(),
             stopwords: if config.query.stopwords.is_empty() {
                 DEFAULT_STOPWORDS.iter().map(|w| w.to_string()).collect()
             } else {
@@ -482,6 +491,13 @@ impl Lexicon {
     /// Whether a word is a stopword.
     pub fn is_stopword(&self, w: &str) -> bool {
         self.stopwords.contains(w)
+    }
+
+    /// Whether a word is (part of) a job title: "CEO", "CFO".
+    pub fn is_role_word(&self, w: &str) -> bool {
+        self.role_words.contains(w)
+            || w.strip_suffix('s')
+                .is_some_and(|x| self.role_words.contains(x))
     }
 
     /// Scores each relation by the `ask` words found in the question; verbs
