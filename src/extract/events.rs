@@ -112,6 +112,11 @@ pub struct EventConfig {
     /// judge", "the regulator"): the grammar's `institutions` list.
     #[serde(default)]
     pub institutions: bool,
+    /// Common nouns (lemmas) that can be this class's agent, as the
+    /// grammar's institutions can: "about 33,000 factory workers went on
+    /// strike", "the members ratified the contract".
+    #[serde(default)]
+    pub agent_nouns: Vec<String>,
     /// The object when the clause names none ("the deal").
     #[serde(default)]
     pub object: Option<String>,
@@ -141,8 +146,10 @@ pub struct EventConfig {
     pub dates_object: bool,
     /// Figures the class takes from its clause: "price" (the money paid
     /// for the deal: "for $20 billion", "valued at $N", "a $N takeover",
-    /// with "$95 a share" kept apart as per share) and "quantity" (a counted
-    /// patient: "sold 413 stores").
+    /// with "$95 a share" kept apart as per share), "quantity" (a counted
+    /// patient: "sold 413 stores") and "figure" (the clause's first
+    /// percentage or sum, as its value: "voted 94.6% against", "cut 10% of
+    /// its staff", "a loss of $6.2 billion").
     #[serde(default)]
     pub roles: Vec<String>,
     /// Relations whose event, said by its own agent, is this event: "Globex
@@ -199,6 +206,7 @@ pub struct Class {
     plans: bool,
     future: bool,
     institutions: bool,
+    agent_nouns: Vec<String>,
     topic_objects: bool,
     asserts_object: bool,
     deal_object: bool,
@@ -213,6 +221,7 @@ pub struct Class {
     urged_by: Vec<String>,
     price: bool,
     quantity: bool,
+    figure: bool,
     reports: Vec<String>,
     object: Option<String>,
     unless_adverbs: Vec<String>,
@@ -292,6 +301,8 @@ pub struct Event {
     pub per_share: Option<String>,
     /// The counted patient ("413 stores"), for classes with a quantity role.
     pub quantity: Option<String>,
+    /// The clause's figure ("94.6%"), for classes with a figure role.
+    pub figure: Option<String>,
 }
 
 fn yes() -> bool {
@@ -369,10 +380,10 @@ impl Classes {
             if let Some(r) = e
                 .roles
                 .iter()
-                .find(|r| !matches!(r.as_str(), "price" | "quantity"))
+                .find(|r| !matches!(r.as_str(), "price" | "quantity" | "figure"))
             {
                 return Err(bad(format!(
-                    "roles: {r:?} is not \"price\" or \"quantity\""
+                    "roles: {r:?} is not \"price\", \"quantity\" or \"figure\""
                 )));
             }
             if let Some(r) = e.reports.iter().find(|r| !relations.contains(r)) {
@@ -393,6 +404,7 @@ impl Classes {
                 plans: e.plans,
                 future: e.future,
                 institutions: e.institutions,
+                agent_nouns: e.agent_nouns.iter().map(|n| n.to_lowercase()).collect(),
                 topic_objects: e.topic_objects,
                 asserts_object: e.asserts_object,
                 deal_object: e.deal_object && e.object.is_some(),
@@ -409,6 +421,7 @@ impl Classes {
                 urged_by: e.urged_by.iter().map(|v| v.to_lowercase()).collect(),
                 price: e.roles.iter().any(|r| r == "price"),
                 quantity: e.roles.iter().any(|r| r == "quantity"),
+                figure: e.roles.iter().any(|r| r == "figure"),
                 reports: e.reports.clone(),
                 object: e.object.clone(),
                 unless_adverbs: e.unless_adverbs.iter().map(|a| a.to_lowercase()).collect(),
@@ -570,6 +583,7 @@ impl Classes {
                     price: e.price.clone(),
                     per_share: None,
                     quantity: None,
+                    figure: None,
                 });
             }
         }
@@ -601,6 +615,19 @@ impl Classes {
         let reported_by = c
             .reported_by
             .and_then(|s| a.phrases[s].mentions.first().copied());
+        // "Globex said it would cut 900 jobs": a "will" reported in the
+        // past is a plan (counted by classes that count plans), not a
+        // possibility; "would have" is one.
+        let reported_would = c.reported_by.is_some() && {
+            let modals: Vec<usize> = c
+                .verb
+                .tokens
+                .clone()
+                .filter(|&k| a.tokens[k].pos == Pos::Modal)
+                .collect();
+            matches!(modals.as_slice(), [k] if a.tokens[*k].lower == "would"
+                && a.tokens.get(k + 1).is_some_and(|t| t.lower != "have"))
+        };
         // The office the clause is about, if any: "as chief executive".
         let as_office = c
             .preps
@@ -911,8 +938,8 @@ impl Classes {
                         .filter(|&n| a.phrases[n].noun.is_some())
                         .map(|n| phrase_words(a, n)),
                     negated: c.verb.negated || negative_subject,
-                    modal: c.verb.modal || c.speculative,
-                    planned: c.verb.planned,
+                    modal: (c.verb.modal && !reported_would) || c.speculative,
+                    planned: c.verb.planned || reported_would,
                     future: c.verb.future,
                     reason: c.reason.clone(),
                     role,
@@ -1611,10 +1638,26 @@ impl Classes {
         // "A federal judge in San Francisco": a named place inside the
         // phrase does not make it a name (a named agent, when there is one,
         // comes first anyway).
+        if !class.institutions && class.agent_nouns.is_empty() {
+            return None;
+        }
+        // "Nurses at Northwind walked out": a plural opening the sentence
+        // is capitalised, and tagged as a name.
+        let opening = || {
+            let t = &a.tokens[p.head];
+            (p.head == 0 && p.mentions.is_empty() && t.pos == Pos::Proper)
+                .then(|| t.lower.strip_suffix('s').unwrap_or(&t.lower).to_string())
+        };
+        if let Some(noun) = p.noun.clone().or_else(opening) {
+            if class.agent_nouns.contains(&noun) {
+                // Written as in the text: "Globex's nurses".
+                return Some(phrase_words(a, np).replace(" 's", "'s").replace(" ’s", "’s"));
+            }
+        }
+        let noun = p.noun.as_ref()?;
         if !class.institutions {
             return None;
         }
-        let noun = p.noun.as_ref()?;
         if class.office && self.owned_institution(a, np) {
             // Written as in the text: "northwind's board", not "northwind 's board".
             let words = phrase_words(a, np)
@@ -1707,6 +1750,11 @@ impl Classes {
             (None, None)
         };
         let unnamed = raw.unnamed && agents.is_empty() && agent_text.is_none();
+        let figure = if class.figure {
+            figure(a, mentions, raw.np.clone().unwrap_or(raw.tokens.clone()))
+        } else {
+            None
+        };
         let e = Event {
             class: ci,
             unnamed,
@@ -1729,6 +1777,7 @@ impl Classes {
             price,
             per_share,
             quantity: raw.quantity.filter(|_| class.quantity),
+            figure,
         };
         if !out.contains(&e) {
             out.push(e);
@@ -1881,6 +1930,28 @@ fn counted(a: &Analysis, mentions: &[Mention], np: usize) -> Option<String> {
             .collect::<Vec<_>>()
             .join(" ")
     })
+}
+
+/// The first percentage or sum in a range of tokens, with the words that
+/// make it approximate ("about 10%").
+fn figure(a: &Analysis, mentions: &[Mention], range: std::ops::Range<usize>) -> Option<String> {
+    let (k, m) = range
+        .clone()
+        .filter(|&k| k < a.tokens.len())
+        .find_map(|k| match a.tokens[k].pos {
+            Pos::Literal(m) => mentions
+                .get(m as usize)
+                .filter(|m| matches!(m.tag, Tag::Percent | Tag::Money))
+                .map(|m| (k, m)),
+            _ => None,
+        })?;
+    let mut b = k;
+    while b > range.start && APPROXIMATE.contains(&a.tokens[b - 1].lower.as_str()) {
+        b -= 1;
+    }
+    let mut words: Vec<&str> = (b..k).map(|i| a.tokens[i].lower.as_str()).collect();
+    words.push(&m.text);
+    Some(words.join(" "))
 }
 
 /// Words that make a figure approximate ("about $20 billion").

@@ -1217,7 +1217,7 @@ impl Extractor {
                     qualifiers.insert(key.key().to_string(), v.clone());
                 }
             }
-            if let Some(p) = &e.price {
+            if let Some(p) = e.price.as_ref().or(e.figure.as_ref()) {
                 qualifiers.insert(Qualifier::Value.key().to_string(), p.clone());
             }
             let attribution = attribution
