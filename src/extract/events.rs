@@ -949,6 +949,10 @@ impl Classes {
                     // What was sold or bought: the object, or the passive's subject.
                     quantity: if c.verb.passive { c.subject } else { c.object }
                         .and_then(|n| counted(a, mentions, n)),
+                    figure_tokens: agent_np
+                        .map(|n| a.phrases[n].tokens.start)
+                        .filter(|&s| s < c.verb.tokens.start)
+                        .map(|s| s..c.tokens.end.max(c.verb.tokens.end)),
                 },
                 mentions,
             );
@@ -1649,6 +1653,11 @@ impl Classes {
                 .then(|| t.lower.strip_suffix('s').unwrap_or(&t.lower).to_string())
         };
         if let Some(noun) = p.noun.clone().or_else(opening) {
+            // "59% of the members approved it": the members did.
+            if !class.agent_nouns.is_empty() && SHARE_NOUNS.contains(&noun.as_str()) {
+                let of = p.pps.iter().find(|(w, _)| w == "of").map(|x| x.1)?;
+                return self.institution(a, of, class);
+            }
             if class.agent_nouns.contains(&noun) {
                 // Written as in the text: "Globex's nurses".
                 return Some(phrase_words(a, np).replace(" 's", "'s").replace(" ’s", "’s"));
@@ -1751,7 +1760,17 @@ impl Classes {
         };
         let unnamed = raw.unnamed && agents.is_empty() && agent_text.is_none();
         let figure = if class.figure {
-            figure(a, mentions, raw.np.clone().unwrap_or(raw.tokens.clone()))
+            let range = raw.np.clone().or(raw.figure_tokens.clone());
+            figure(a, mentions, range.unwrap_or(raw.tokens.clone())).or_else(|| {
+                // "Fifty-nine percent of the members", in words.
+                let r = raw.figure_tokens.clone()?;
+                a.phrases
+                    .iter()
+                    .find(|p| {
+                        p.tokens.start == r.start && p.noun.as_deref() == Some("percent")
+                    })
+                    .map(|p| joined_words(a, p.tokens.clone()))
+            })
         } else {
             None
         };
@@ -1820,6 +1839,9 @@ struct Raw {
     np: Option<std::ops::Range<usize>>,
     /// The patient counted ("413 stores").
     quantity: Option<String>,
+    /// Where the clause's figure may be, from its subject on ("64% of
+    /// those voting", "Fifty-nine percent of the members approved").
+    figure_tokens: Option<std::ops::Range<usize>>,
 }
 
 /// Marks a phrase and the phrases hanging from it as arguments of a clause.
@@ -1935,9 +1957,15 @@ fn counted(a: &Analysis, mentions: &[Mention], np: usize) -> Option<String> {
 /// The first percentage or sum in a range of tokens, with the words that
 /// make it approximate ("about 10%").
 fn figure(a: &Analysis, mentions: &[Mention], range: std::ops::Range<usize>) -> Option<String> {
+    // Not a figure that modifies a noun ("a 38% raise", "a 35% offer").
+    let modifier = |k: usize| {
+        a.tokens
+            .get(k + 1)
+            .is_some_and(|t| matches!(t.pos, Pos::Noun | Pos::Plural | Pos::Adj))
+    };
     let (k, m) = range
         .clone()
-        .filter(|&k| k < a.tokens.len())
+        .filter(|&k| k < a.tokens.len() && !modifier(k))
         .find_map(|k| match a.tokens[k].pos {
             Pos::Literal(m) => mentions
                 .get(m as usize)
@@ -1953,6 +1981,9 @@ fn figure(a: &Analysis, mentions: &[Mention], range: std::ops::Range<usize>) -> 
     words.push(&m.text);
     Some(words.join(" "))
 }
+
+/// Nouns of a share of a group ("59 percent of the members").
+const SHARE_NOUNS: &[&str] = &["percent", "majority", "minority", "share", "proportion", "third", "half"];
 
 /// Words that make a figure approximate ("about $20 billion").
 const APPROXIMATE: &[&str] = &[

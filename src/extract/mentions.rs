@@ -335,6 +335,8 @@ impl Tagger {
     /// Records capitalised words seen inside sentences: a lone capitalised
     /// word opening a sentence is a name only if the corpus also writes it
     /// capitalised mid-sentence ("Contoso shares fell" after "with Contoso").
+    /// A word inside a longer gazetteer name ("Workers" in "Aerospace
+    /// Workers") is no evidence that the word alone is a name.
     pub fn learn_words(&self, norm: &str, learnt: &mut Learnt) {
         let words = self.words(norm);
         // A word of a longer name ("Bank" in "Signature Bank") is no name
@@ -353,11 +355,26 @@ impl Tagger {
                 .flatten()
                 .any(|(s, e)| is_capitalised(clean_word(&norm[s..e])))
         };
+        // Nor is a word inside a longer gazetteer name joined by small
+        // words ("Machinists" in "Association of Machinists and Aerospace
+        // Workers").
+        let inside_names: Vec<(usize, usize)> = self
+            .aliases
+            .as_ref()
+            .map(|re| {
+                re.find_iter(norm)
+                    .filter(|m| m.as_str().contains(' '))
+                    .map(|m| (m.start(), m.end()))
+                    .collect()
+            })
+            .unwrap_or_default();
         for (k, &(start, end)) in words.iter().enumerate() {
             let raw = &norm[start..end];
             let w = clean_word(raw);
             let opener = k == 0 || norm[..start].trim_end().ends_with(['"', ':', '.']);
+            let in_gazetteer_name = inside_names.iter().any(|&(s, e)| s <= start && end <= e);
             if opener
+                || in_gazetteer_name
                 || !is_capitalised(w)
                 || (in_name(k) && crate::language::tagger::common_word(&w.to_lowercase()))
                 || is_compound_adjective(w)

@@ -416,7 +416,11 @@ fn phrases(g: &Grammar, a: &mut Analysis) -> Vec<Option<usize>> {
             // billion deal"), and nothing joins a phrase that is one.
             // A count before a named thing counts it too ("171 Gizmo jets").
             let count = |k: usize| t[k].lower.bytes().all(|b| b.is_ascii_digit() || b == b',');
+            // A date opened by a preposition ("on Thursday night") is an
+            // adverbial, never a modifier of the noun after it.
+            let adverbial = is_time(&t[j]);
             let literal_mod = matches!(q, Pos::Literal(_))
+                && !adverbial
                 && (t
                     .get(j + 1)
                     .is_some_and(|x| matches!(x.pos, Pos::Noun | Pos::Plural | Pos::Adj))
@@ -882,10 +886,14 @@ fn clauses(
     let n = t.len();
     // The phrase a phrase hangs from ("X" in "talks with X" hangs from
     // "talks"), so that a subject is the top of its chain.
+    // A subordinator opens a clause, not a modifier: in "hours after
+    // members of the union rejected the offer" the members reject it.
     let mut parent = vec![None; phrases.len()];
     for (i, np) in phrases.iter().enumerate() {
-        for &(_, c) in &np.pps {
-            parent[c] = Some(i);
+        for (p, c) in &np.pps {
+            if !matches!(p.as_str(), "after" | "before" | "until" | "while") {
+                parent[*c] = Some(i);
+            }
         }
     }
     let top = |mut i: usize| {
@@ -958,6 +966,20 @@ fn clauses(
                             continue;
                         }
                         subject = Some(top(o));
+                        // "members who cast ballots approved the deal": the
+                        // object of a relative clause just before is not
+                        // the subject; the relative's own subject is.
+                        if let Some(rel) = out.last().filter(|c| {
+                            c.object == subject
+                                && c.verb.tokens.start > 0
+                                && c.verb.tokens.end <= k
+                                && matches!(
+                                    t[c.verb.tokens.start - 1].lower.as_str(),
+                                    "who" | "which" | "that"
+                                )
+                        }) {
+                            subject = rel.subject;
+                        }
                     }
                     break;
                 }
