@@ -936,7 +936,7 @@ impl Classes {
                         .map(|n| phrase_all_words(a, n)),
                     patient_text: patient_np
                         .filter(|&n| a.phrases[n].noun.is_some())
-                        .map(|n| phrase_words(a, n)),
+                        .map(|n| phrase_words(a, n).replace(" 's", "'s").replace(" ’s", "’s")),
                     negated: c.verb.negated || negative_subject,
                     modal: (c.verb.modal && !reported_would) || c.speculative,
                     planned: c.verb.planned || reported_would,
@@ -1248,6 +1248,11 @@ impl Classes {
                 for (p, o) in &np.pps {
                     if Some(p) == prep {
                         let m = &a.phrases[*o].mentions;
+                        // "weeks of mediation by Dana Roe": who acts.
+                        if p == "by" {
+                            agents.extend(self.agents_of(a, *o));
+                            continue;
+                        }
                         if p == "between" && m.len() >= 2 && agents.is_empty() {
                             agents.push(m[0]);
                             objects.extend(m[1..].iter().copied());
@@ -1259,7 +1264,11 @@ impl Classes {
                 // The noun needs its preposition ("complaint against"), and a
                 // named object unless the class has a default one.
                 let has_pp = prep.map_or(true, |p| np.pps.iter().any(|(q, _)| q == p));
-                if !has_pp || (prep.is_some() && objects.is_empty() && class.object.is_none()) {
+                let by_agent = prep.is_some_and(|p| p == "by");
+                if !has_pp
+                    || (prep.is_some() && !by_agent && objects.is_empty() && class.object.is_none())
+                    || (by_agent && agents.is_empty())
+                {
                     continue;
                 }
                 // "the Globex takeover of Initech": a name before the event
@@ -1957,11 +1966,15 @@ fn counted(a: &Analysis, mentions: &[Mention], np: usize) -> Option<String> {
 /// The first percentage or sum in a range of tokens, with the words that
 /// make it approximate ("about 10%").
 fn figure(a: &Analysis, mentions: &[Mention], range: std::ops::Range<usize>) -> Option<String> {
-    // Not a figure that modifies a noun ("a 38% raise", "a 35% offer").
+    // Not a figure that modifies a noun ("a 38% raise", "a 35% offer"):
+    // one followed by a preposition, a determiner, punctuation or nothing.
     let modifier = |k: usize| {
-        a.tokens
-            .get(k + 1)
-            .is_some_and(|t| matches!(t.pos, Pos::Noun | Pos::Plural | Pos::Adj))
+        a.tokens.get(k + 1).is_some_and(|t| {
+            !matches!(
+                t.pos,
+                Pos::Prep | Pos::To | Pos::Det | Pos::Punct | Pos::Conj | Pos::Adv | Pos::Literal(_)
+            )
+        })
     };
     let (k, m) = range
         .clone()

@@ -293,3 +293,11 @@ mod tests {
         assert_eq!(tied_event("how much did globex shares fall"), None);
     }
 }
+
+/// Whether a question asks for a share or a margin ("what percentage",
+/// "by what margin", "what share of").
+pub fn asks_share(lower: &str) -> bool {
+    ["what percent", "what share", "what proportion", "what fraction", "what margin", "how many percent"]
+        .iter()
+        .any(|k| lower.contains(k))
+}

@@ -522,7 +522,7 @@ impl Answerer {
                 };
                 // "How many stores were sold?": no figure fact, but the
                 // event the question's words name may count its patient.
-                match figures::counted_noun(lower) {
+                let ans = match figures::counted_noun(lower) {
                     Some(noun) if !ans.answered => {
                         // Without "how many", which asks for figures of any kind.
                         let rest = lower.replacen("how many", "", 1);
@@ -530,6 +530,24 @@ impl Answerer {
                         figures::quantity(ctx, &events, u, Some(noun))
                     }
                     _ => ans,
+                };
+                // "What percentage of members voted for the deal?": no
+                // figure fact, but the event the question names may carry
+                // its share.
+                if ans.answered || !figures::asks_share(lower) {
+                    return ans;
+                }
+                let events: Vec<String> = self
+                    .lexicon
+                    .choose_relations(ctx.config, lower)
+                    .into_iter()
+                    .filter(|r| !rel.contains(r))
+                    .collect();
+                let valued = respond::valued(ctx, u, &events);
+                if valued.answered {
+                    valued
+                } else {
+                    ans
                 }
             }
             AnswerKind::About => {

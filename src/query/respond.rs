@@ -273,6 +273,21 @@ pub fn list(ctx: &Ctx<'_>, relations: &[String], u: &Understanding, want_subject
             break;
         }
     }
+    // "Who mediated between Globex and its pilots?": the parties after
+    // "between" place the event; a fact naming neither still answers.
+    let between = u.lower.find(" between ");
+    if facts.is_empty()
+        && !u.entities.is_empty()
+        && between.is_some_and(|b| u.entities.iter().all(|e| e.span.0 > b))
+    {
+        for r in &relations {
+            facts = facts_of(ctx, std::slice::from_ref(r), u);
+            if !facts.is_empty() {
+                used = Some(r);
+                break;
+            }
+        }
+    }
     // Offices change hands: the newest appointment first.
     let newest_first = used.is_some_and(|r| *r == appointed);
     if facts.iter().any(|f| !f.negated) {
@@ -1202,9 +1217,23 @@ fn contrary(ctx: &Ctx<'_>, relations: &[String]) -> Vec<String> {
 
 /// Figures: metric facts about the question's entities and words.
 pub fn numbers(ctx: &Ctx<'_>, u: &Understanding, relations: &[String]) -> Answer {
+    numbers_of(ctx, u, relations, false)
+}
+
+/// "What share of members voted for the deal?": the figures the events
+/// the question names carry ("accepted the agreement (59%)"), whatever
+/// the words of their objects.
+pub fn valued(ctx: &Ctx<'_>, u: &Understanding, relations: &[String]) -> Answer {
+    numbers_of(ctx, u, relations, true)
+}
+
+fn numbers_of(ctx: &Ctx<'_>, u: &Understanding, relations: &[String], valued: bool) -> Answer {
     let mut ans = ctx.answer("numbers");
     let names = named(u);
-    let all = facts_of(ctx, relations, u);
+    let mut all = facts_of(ctx, relations, u);
+    if valued {
+        all.retain(|f| !f.negated && !f.values(Qualifier::Value).is_empty());
+    }
     let mut facts = all.clone();
     if !names.is_empty() {
         facts.retain(|f| {
@@ -1231,7 +1260,7 @@ pub fn numbers(ctx: &Ctx<'_>, u: &Understanding, relations: &[String]) -> Answer
                 .collect();
         }
     }
-    if !u.terms.is_empty() {
+    if !u.terms.is_empty() && !valued {
         // Figures about what the question names ("stock", "revenue"):
         // a word of the question must be in the figure's own object, not
         // merely nearby, or it is another figure altogether.
