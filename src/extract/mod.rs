@@ -799,6 +799,10 @@ impl Extractor {
         // The first entity of each kind in the previous sentence: what a
         // reference opening the next sentence most likely points at.
         let mut prev_subjects: Vec<(String, String)> = Vec::new();
+        // The previous sentence opened with a thing, not a name ("The
+        // contract raises wages ... It does not restore the pension"):
+        // "it" opening the next one is that thing, no organisation.
+        let mut prev_thing = false;
         // How often each entity has been mentioned so far, and the entities
         // of the last few sentences: a description opening a sentence ("The
         // carmaker ...") means the most talked-about of those.
@@ -829,10 +833,15 @@ impl Extractor {
             // Only references need resolving (and the window copied).
             if mentions.iter().any(|m| matches!(m.tag, Tag::Pronoun(_))) {
                 let window: Vec<(String, String)> = recent.iter().flatten().cloned().collect();
+                let prev: Vec<(String, String)> = prev_subjects
+                    .iter()
+                    .filter(|(_, k)| !(prev_thing && matches!(k.as_str(), "ORG" | "NAME")))
+                    .cloned()
+                    .collect();
                 resolve_pronouns(
                     &s.norm,
                     &mut mentions,
-                    &prev_subjects,
+                    &prev,
                     &window,
                     &salience,
                     &self.institutions,
@@ -940,6 +949,12 @@ impl Extractor {
                 }
             }
             if !s.heading {
+                let mut words = s.norm.split_whitespace();
+                prev_thing = matches!(words.next(), Some("The" | "This" | "That"))
+                    && words
+                        .next()
+                        .is_some_and(|w| w.starts_with(|c: char| c.is_ascii_lowercase()))
+                    && !mentions.iter().any(|m| m.start == 0);
                 let mut firsts: Vec<(String, String)> = Vec::new();
                 for m in &mentions {
                     if let Tag::Entity { name, kind } = &m.tag {
