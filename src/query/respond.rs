@@ -857,6 +857,11 @@ fn by_institution<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) ->
         kind == Some(noun.to_uppercase().as_str())
             || (kind == Some("REGULATOR") && !members)
             || f.subject.to_lowercase().contains(noun)
+            // "the union" asked, a union named by an alias ("Machinists union").
+            || name_words(&f.subject)
+                .iter()
+                .skip(f.subject.split_whitespace().count())
+                .any(|w| w.trim_end_matches('s') == noun)
     };
     let candidates: Vec<&Fact> = facts_of(ctx, relations, u)
         .into_iter()
@@ -943,16 +948,22 @@ pub fn yesno(ctx: &Ctx<'_>, relations: &[String], u: &Understanding) -> Answer {
     if names.is_empty() {
         // "Did US regulators look at the deal?": institutions the question
         // names by a common noun and where they are from.
+        // The contrary outcome answers too, first when it is about more of
+        // what the question names ("did the union accept the first
+        // agreement?" with "the union turned down the proposed agreement").
+        let against = by_institution(ctx, &contrary(ctx, relations), u).filter(|f| !f.negated);
         if let Some(f) = by_institution(ctx, relations, u) {
+            if let Some(c) = against.filter(|c| ctx.relevance(c, u) > ctx.relevance(f, u)) {
+                yesno_fact(ctx, &mut ans, "No", c);
+                return ans.settle(Basis::Facts);
+            }
             let word = if f.negated { "No" } else { "Yes" };
             yesno_fact(ctx, &mut ans, word, f);
             return ans.settle(Basis::Facts);
         }
-        if let Some(f) = by_institution(ctx, &contrary(ctx, relations), u) {
-            if !f.negated {
-                yesno_fact(ctx, &mut ans, "No", f);
-                return ans.settle(Basis::Facts);
-            }
+        if let Some(f) = against {
+            yesno_fact(ctx, &mut ans, "No", f);
+            return ans.settle(Basis::Facts);
         }
         // "Did the deal close?": the deal itself, by whoever did it; else
         // its contrary outcome ("No: Globex called off the deal").
