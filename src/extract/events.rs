@@ -1736,6 +1736,18 @@ impl Classes {
         if objects.is_empty() && topic.is_none() && (class.object.is_none() || raw.other_patient) {
             return;
         }
+        // "Globex turned down Globex's offer": a misread agent, never a fact.
+        let own = |m: &u16| match mentions.get(*m as usize).map(|x| &x.tag) {
+            Some(Tag::Entity { name, .. }) => topic.as_ref().is_some_and(|t| {
+                let t = t.to_lowercase();
+                let n = name.to_lowercase();
+                t.starts_with(&format!("{n}'s")) || t.starts_with(&format!("{n}’s"))
+            }),
+            _ => false,
+        };
+        if objects.is_empty() && agents.iter().any(own) {
+            return;
+        }
         if raw.future && !class.future {
             return;
         }
