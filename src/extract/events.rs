@@ -936,7 +936,7 @@ impl Classes {
                         .map(|n| phrase_all_words(a, n)),
                     patient_text: patient_np
                         .filter(|&n| a.phrases[n].noun.is_some())
-                        .map(|n| phrase_words(a, n).replace(" 's", "'s").replace(" ’s", "’s")),
+                        .map(|n| patient_words(a, n).replace(" 's", "'s").replace(" ’s", "’s")),
                     negated: c.verb.negated || negative_subject,
                     modal: (c.verb.modal && !reported_would) || c.speculative,
                     planned: c.verb.planned || reported_would,
@@ -2097,6 +2097,30 @@ fn phrase_words(a: &Analysis, np: usize) -> String {
     let skip = r.start
         + usize::from(matches!(a.tokens[r.start].pos, Pos::Det | Pos::PossPron) && r.len() > 1);
     joined_words(a, skip..r.end)
+}
+
+/// A patient's words, a quantity with what it counts: "tens of
+/// thousands of staff", "a large number of its executives", not "tens".
+fn patient_words(a: &Analysis, np: usize) -> String {
+    let mut out = phrase_words(a, np);
+    let mut at = np;
+    for _ in 0..3 {
+        let p = &a.phrases[at];
+        let quantity = p.noun.as_deref().is_some_and(|n| {
+            matches!(
+                n,
+                "ten" | "tens" | "hundred" | "hundreds" | "thousand" | "thousands" | "million"
+                    | "millions" | "dozen" | "dozens" | "number" | "percent" | "share" | "majority"
+                    | "third" | "half" | "part" | "portion" | "fraction"
+            )
+        });
+        let Some(&(_, of)) = p.pps.iter().find(|(w, _)| w == "of").filter(|_| quantity) else {
+            break;
+        };
+        out = format!("{out} of {}", phrase_all_words(a, of));
+        at = of;
+    }
+    out
 }
 
 /// A phrase's words, its determiner too ("its challenge").

@@ -1004,6 +1004,18 @@ fn clauses(
                 subject = Some(o);
                 planned_noun = true;
             }
+            // A headline's "Globex to cut 900 jobs": the name opening the
+            // sentence plans what follows "to".
+            if let Some(o) = owner[start - 2].filter(|&o| {
+                phrases[o].tokens.start == 0
+                    && phrases[o].tokens.end == start - 1
+                    && !phrases[o].mentions.is_empty()
+            }) {
+                if subject.is_none() {
+                    subject = Some(o);
+                    planned_noun = true;
+                }
+            }
         }
         // "signed an order clearing X": the instrument's issuer acts.
         if let Some(sj) = subject {
