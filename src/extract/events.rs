@@ -936,7 +936,11 @@ impl Classes {
                         .map(|n| phrase_all_words(a, n)),
                     patient_text: patient_np
                         .filter(|&n| a.phrases[n].noun.is_some())
-                        .map(|n| patient_words(a, n).replace(" 's", "'s").replace(" ’s", "’s")),
+                        .map(|n| {
+                            patient_words(a, n)
+                                .replace(" 's", "'s")
+                                .replace(" ’s", "’s")
+                        }),
                     negated: c.verb.negated || negative_subject,
                     modal: (c.verb.modal && !reported_would) || c.speculative,
                     planned: c.verb.planned || reported_would,
@@ -1669,7 +1673,11 @@ impl Classes {
             }
             if class.agent_nouns.contains(&noun) {
                 // Written as in the text: "Globex's nurses".
-                return Some(phrase_words(a, np).replace(" 's", "'s").replace(" ’s", "’s"));
+                return Some(
+                    phrase_words(a, np)
+                        .replace(" 's", "'s")
+                        .replace(" ’s", "’s"),
+                );
             }
         }
         let noun = p.noun.as_ref()?;
@@ -1787,9 +1795,7 @@ impl Classes {
                 let r = raw.figure_tokens.clone()?;
                 a.phrases
                     .iter()
-                    .find(|p| {
-                        p.tokens.start == r.start && p.noun.as_deref() == Some("percent")
-                    })
+                    .find(|p| p.tokens.start == r.start && p.noun.as_deref() == Some("percent"))
                     .map(|p| joined_words(a, p.tokens.clone()))
             })
         } else {
@@ -1984,7 +1990,13 @@ fn figure(a: &Analysis, mentions: &[Mention], range: std::ops::Range<usize>) -> 
         a.tokens.get(k + 1).is_some_and(|t| {
             !matches!(
                 t.pos,
-                Pos::Prep | Pos::To | Pos::Det | Pos::Punct | Pos::Conj | Pos::Adv | Pos::Literal(_)
+                Pos::Prep
+                    | Pos::To
+                    | Pos::Det
+                    | Pos::Punct
+                    | Pos::Conj
+                    | Pos::Adv
+                    | Pos::Literal(_)
             )
         })
     };
@@ -2008,7 +2020,15 @@ fn figure(a: &Analysis, mentions: &[Mention], range: std::ops::Range<usize>) -> 
 }
 
 /// Nouns of a share of a group ("59 percent of the members").
-const SHARE_NOUNS: &[&str] = &["percent", "majority", "minority", "share", "proportion", "third", "half"];
+const SHARE_NOUNS: &[&str] = &[
+    "percent",
+    "majority",
+    "minority",
+    "share",
+    "proportion",
+    "third",
+    "half",
+];
 
 /// Words that make a figure approximate ("about $20 billion").
 const APPROXIMATE: &[&str] = &[
@@ -2109,9 +2129,25 @@ fn patient_words(a: &Analysis, np: usize) -> String {
         let quantity = p.noun.as_deref().is_some_and(|n| {
             matches!(
                 n,
-                "ten" | "tens" | "hundred" | "hundreds" | "thousand" | "thousands" | "million"
-                    | "millions" | "dozen" | "dozens" | "number" | "percent" | "share" | "majority"
-                    | "third" | "half" | "part" | "portion" | "fraction"
+                "ten"
+                    | "tens"
+                    | "hundred"
+                    | "hundreds"
+                    | "thousand"
+                    | "thousands"
+                    | "million"
+                    | "millions"
+                    | "dozen"
+                    | "dozens"
+                    | "number"
+                    | "percent"
+                    | "share"
+                    | "majority"
+                    | "third"
+                    | "half"
+                    | "part"
+                    | "portion"
+                    | "fraction"
             )
         });
         let Some(&(_, of)) = p.pps.iter().find(|(w, _)| w == "of").filter(|_| quantity) else {

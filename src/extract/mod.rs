@@ -1193,6 +1193,28 @@ impl Extractor {
             if date.is_none() {
                 date = self.only_date_outside_events(s, mentions, analysis, e);
             }
+            // "Globex said on Friday that it would cut 900 jobs": a plan its
+            // own maker announces is dated by the announcement.
+            if date.is_none() && effective.is_none() {
+                let said_by_agent = e
+                    .reported_by
+                    .and_then(|r| mentions.get(r as usize))
+                    .is_some_and(|r| {
+                        let who = entity_name(r);
+                        who.is_some()
+                            && e.agents
+                                .iter()
+                                .any(|&m| mentions.get(m as usize).and_then(entity_name) == who)
+                    });
+                let planned = analysis
+                    .clauses
+                    .iter()
+                    .find(|c| c.tokens == e.tokens)
+                    .is_some_and(|c| c.verb.future || c.verb.planned || c.verb.modal);
+                if said_by_agent && planned {
+                    date = reporting_date(s, mentions, analysis, e);
+                }
+            }
             if let (None, Some(from)) = (date, effective) {
                 // "Globex said on Monday that its board had named Dana Roe
                 // chief executive, effective March 18": named on Monday,

@@ -297,7 +297,14 @@ mod tests {
 /// Whether a question asks for a share or a margin ("what percentage",
 /// "by what margin", "what share of").
 pub fn asks_share(lower: &str) -> bool {
-    ["what percent", "what share", "what proportion", "what fraction", "what margin", "how many percent"]
-        .iter()
-        .any(|k| lower.contains(k))
+    [
+        "what percent",
+        "what share",
+        "what proportion",
+        "what fraction",
+        "what margin",
+        "how many percent",
+    ]
+    .iter()
+    .any(|k| lower.contains(k))
 }
