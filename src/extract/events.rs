@@ -934,7 +934,11 @@ impl Classes {
                     side_event: patient_np
                         .filter(|&n| self.side_event(a, n, class))
                         .map(|n| phrase_all_words(a, n)),
-                    patient_text: patient_np
+                    // "pays each worker a $12,000 bonus": what is given.
+                    patient_text: c
+                        .second
+                        .filter(|_| !c.verb.passive && patient.is_none())
+                        .or(patient_np)
                         .filter(|&n| a.phrases[n].noun.is_some())
                         .map(|n| {
                             patient_words(a, n)
@@ -954,9 +958,9 @@ impl Classes {
                     quantity: if c.verb.passive { c.subject } else { c.object }
                         .and_then(|n| counted(a, mentions, n)),
                     figure_tokens: agent_np
-                        .map(|n| a.phrases[n].tokens.start)
-                        .filter(|&s| s < c.verb.tokens.start)
-                        .map(|s| s..c.tokens.end.max(c.verb.tokens.end)),
+                        .map(|n| a.phrases[n].tokens.clone())
+                        .filter(|r| r.end <= c.verb.tokens.start),
+                    figure_from: Some(c.verb.tokens.start),
                 },
                 mentions,
             );
@@ -1789,8 +1793,15 @@ impl Classes {
         };
         let unnamed = raw.unnamed && agents.is_empty() && agent_text.is_none();
         let figure = if class.figure {
-            let range = raw.np.clone().or(raw.figure_tokens.clone());
-            figure(a, mentions, range.unwrap_or(raw.tokens.clone())).or_else(|| {
+            // The clause from its verb on (a coordinated clause's range may
+            // reach back over the one before it).
+            let own = raw.np.clone().unwrap_or_else(|| {
+                raw.tokens.start.max(raw.figure_from.unwrap_or(0))..raw.tokens.end
+            });
+            let subject = raw.figure_tokens.clone();
+            figure(a, mentions, own)
+                .or_else(|| figure(a, mentions, subject.clone()?))
+                .or_else(|| {
                 // "Fifty-nine percent of the members", in words.
                 let r = raw.figure_tokens.clone()?;
                 a.phrases
@@ -1800,7 +1811,9 @@ impl Classes {
             })
         } else {
             None
-        };
+        }
+        // "provides for a $12,000 bonus": a figure the object already shows.
+        .filter(|v| !topic.as_ref().is_some_and(|t| t.contains(v.as_str())));
         let e = Event {
             class: ci,
             unnamed,
@@ -1866,9 +1879,11 @@ struct Raw {
     np: Option<std::ops::Range<usize>>,
     /// The patient counted ("413 stores").
     quantity: Option<String>,
-    /// Where the clause's figure may be, from its subject on ("64% of
-    /// those voting", "Fifty-nine percent of the members approved").
+    /// The subject's tokens, where the clause's figure may be when the
+    /// clause has none ("Fifty-nine percent of the members approved").
     figure_tokens: Option<std::ops::Range<usize>>,
+    /// Where the clause's own figure may start: its verb.
+    figure_from: Option<usize>,
 }
 
 /// Marks a phrase and the phrases hanging from it as arguments of a clause.
