@@ -1802,13 +1802,13 @@ impl Classes {
             figure(a, mentions, own)
                 .or_else(|| figure(a, mentions, subject.clone()?))
                 .or_else(|| {
-                // "Fifty-nine percent of the members", in words.
-                let r = raw.figure_tokens.clone()?;
-                a.phrases
-                    .iter()
-                    .find(|p| p.tokens.start == r.start && p.noun.as_deref() == Some("percent"))
-                    .map(|p| joined_words(a, p.tokens.clone()))
-            })
+                    // "Fifty-nine percent of the members", in words.
+                    let r = raw.figure_tokens.clone()?;
+                    a.phrases
+                        .iter()
+                        .find(|p| p.tokens.start == r.start && p.noun.as_deref() == Some("percent"))
+                        .map(|p| joined_words(a, p.tokens.clone()))
+                })
         } else {
             None
         }

@@ -1130,13 +1130,14 @@ fn clauses(
                     .is_some_and(|o| phrases[o].tokens.start == k)
             };
             // "walked out on Tuesday": a date is no particle's object.
-            let date_after_particle = !matches!(tok.lower.as_str(), "on" | "in" | "over" | "through")
-                && g.particles.contains(&tok.lower)
-                && owner
-                    .get(j + 1)
-                    .copied()
-                    .flatten()
-                    .is_some_and(|o| phrases[o].tokens.len() == 1 && is_time(&t[j + 1]));
+            let date_after_particle =
+                !matches!(tok.lower.as_str(), "on" | "in" | "over" | "through")
+                    && g.particles.contains(&tok.lower)
+                    && owner
+                        .get(j + 1)
+                        .copied()
+                        .flatten()
+                        .is_some_and(|o| phrases[o].tokens.len() == 1 && is_time(&t[j + 1]));
             let follows_np = follows_np_at(j + 1) && !date_after_particle;
             // "takes over as Globex hires Dana Roe": a conjunction before a
             // clause of its own, not a preposition.
