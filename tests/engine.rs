@@ -1129,7 +1129,7 @@ fn with_no_gazetteer_names_found_in_the_text_carry_the_story() {
         ("google-search-ruling", 21),
         ("ftx-collapse", 16),
         // 17 before the labour classes.
-        ("boeing-strike", 30),
+        ("boeing-strike", 32),
     ] {
         let fixture = root().join("tests/fixtures/stories").join(story);
         let engine =

@@ -911,6 +911,10 @@ impl Classes {
                                 found.extend(at);
                                 found.truncate(1);
                                 found
+                            } else if named.is_empty() && self.members_of_named(a, n, class) {
+                                // "Members of the Northwind pilots' union
+                                // rejected it": the union did.
+                                referents(a, n)
                             } else {
                                 named
                             }
@@ -1651,6 +1655,18 @@ impl Classes {
             && p.noun
                 .as_ref()
                 .is_some_and(|n| self.institutions.contains(n))
+    }
+
+    /// "Members of Initech's union": a group the class's agent nouns name,
+    /// of a named body, which acts for it.
+    fn members_of_named(&self, a: &Analysis, np: usize, class: &Class) -> bool {
+        let p = &a.phrases[np];
+        p.mentions.is_empty()
+            && p.possessor.is_none()
+            && p.noun.as_ref().is_some_and(|n| class.agent_nouns.contains(n))
+            && p.pps
+                .iter()
+                .any(|(w, o)| w == "of" && !a.phrases[*o].mentions.is_empty())
     }
 
     /// A common-noun agent the class accepts ("the federal judge").
