@@ -1595,3 +1595,76 @@ fn offices_change_hands_and_questions_follow_them() {
     assert!(when.headline.contains("2025-06-02"), "{}", when.headline);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A labour dispute, in made-up words: a strike, votes on offers, job cuts,
+/// mediation and a ratified contract are facts; a share question reads the
+/// vote's figure, a yes/no question the contrary vote, a "between" question
+/// the mediator, and "it" after a sentence about the contract is no company.
+#[test]
+fn a_labour_dispute_is_read_in_general_words() {
+    let story = "[story]\ntitle = \"The Northwind pilots' strike\"\nactor = \"Northwind\"\n\n\
+                 [[entity]]\nname = \"Northwind\"\nkind = \"org\"\n\n\
+                 [[entity]]\nname = \"Pilots Association\"\nkind = \"org\"\n\
+                 aliases = [\"pilots union\"]\n\n\
+                 [[entity]]\nname = \"Dana Roe\"\nkind = \"person\"\n";
+    let (dir, engine) = temp_story(
+        "labour",
+        story,
+        &[
+            (
+                "01.txt",
+                "title: Northwind pilots walk out\ndate: 2025-03-07\n\n\
+                 About 4,000 Northwind pilots went on strike on Friday.\n\
+                 Members of the Pilots Association voted 88% against the proposed agreement on Thursday night.\n\
+                 Northwind said on Friday that it would reduce its workforce by about 5% in the coming months.\n",
+            ),
+            (
+                "02.txt",
+                "title: Pilots ratify contract\ndate: 2025-04-15\n\n\
+                 Seventy percent of the Pilots Association members who cast ballots approved the agreement on Monday.\n\
+                 The contract raises wages by 30% over four years.\n\
+                 It does not restore the old pension plan.\n\
+                 The agreement followed weeks of mediation by Dana Roe.\n",
+            ),
+        ],
+    );
+    let struck = ask(&engine, "When did the strike start?");
+    assert!(
+        struck.headline.contains("2025-03-07"),
+        "{}",
+        struck.body_text()
+    );
+    let share = ask(
+        &engine,
+        "What percentage of members voted for the agreement?",
+    );
+    assert!(
+        share.body_text().to_lowercase().contains("seventy percent"),
+        "{}",
+        share.body_text()
+    );
+    let first = ask(&engine, "Did the union accept the proposed agreement?");
+    assert!(first.headline.starts_with("No"), "{}", first.body_text());
+    assert!(first.body_text().contains("88%"), "{}", first.body_text());
+    let mediator = ask(&engine, "Who mediated between Northwind and the union?");
+    assert!(
+        mediator.headline.contains("Dana Roe"),
+        "{}",
+        mediator.body_text()
+    );
+    let cuts = ask(&engine, "/numbers");
+    assert!(
+        cuts.body_text().contains("about 5%"),
+        "{}",
+        cuts.body_text()
+    );
+    let when = ask(&engine, "When did Northwind announce the job cuts?");
+    assert!(when.headline.contains("2025-03-07"), "{}", when.body_text());
+    let status = ask(&engine, "/status");
+    assert!(
+        !status.body_text().contains("not resumed"),
+        "{}",
+        status.body_text()
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1663,7 +1663,9 @@ impl Classes {
         let p = &a.phrases[np];
         p.mentions.is_empty()
             && p.possessor.is_none()
-            && p.noun.as_ref().is_some_and(|n| class.agent_nouns.contains(n))
+            && p.noun
+                .as_ref()
+                .is_some_and(|n| class.agent_nouns.contains(n))
             && p.pps
                 .iter()
                 .any(|(w, o)| w == "of" && !a.phrases[*o].mentions.is_empty())

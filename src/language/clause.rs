@@ -1841,4 +1841,34 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn subordinate_phrases_relatives_dates_and_particles_keep_their_places() {
+        // "hours after X rejected": X is the subject, not "hours".
+        assert_eq!(
+            clauses("Hours after members of the union rejected the offer, the nurses walked out."),
+            [
+                "[members] <reject> [the offer]",
+                "[the nurses] <walk out> -"
+            ]
+        );
+        // A restrictive relative's object is not the next verb's subject.
+        assert_eq!(
+            clauses("Sixty percent of the members who cast ballots approved the agreement."),
+            [
+                "[Sixty percent] <cast> [ballots]",
+                "[Sixty percent] <approve> [the agreement]"
+            ]
+        );
+        // A date opened by a preposition modifies no noun after it.
+        assert_eq!(
+            clauses("The members voted 71% against the proposed agreement on Thursday night."),
+            ["[The members] <vote> [71%] against:[the proposed agreement]"]
+        );
+        // A headline's "X to V": X plans it.
+        assert_eq!(
+            clauses("Globex to cut 900 jobs as sales slump."),
+            ["[Globex] <cut> [900 jobs] (planned)", "[sales] <slump> -"]
+        );
+    }
 }
