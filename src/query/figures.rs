@@ -266,6 +266,21 @@ pub fn counted_noun(lower: &str) -> Option<&str> {
         .filter(|w| !w.is_empty())
 }
 
+/// Whether a question asks for a share or a margin ("what percentage",
+/// "by what margin", "what share of").
+pub fn asks_share(lower: &str) -> bool {
+    [
+        "what percent",
+        "what share",
+        "what proportion",
+        "what fraction",
+        "what margin",
+        "how many percent",
+    ]
+    .iter()
+    .any(|k| lower.contains(k))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,19 +307,4 @@ mod tests {
         );
         assert_eq!(tied_event("how much did globex shares fall"), None);
     }
-}
-
-/// Whether a question asks for a share or a margin ("what percentage",
-/// "by what margin", "what share of").
-pub fn asks_share(lower: &str) -> bool {
-    [
-        "what percent",
-        "what share",
-        "what proportion",
-        "what fraction",
-        "what margin",
-        "how many percent",
-    ]
-    .iter()
-    .any(|k| lower.contains(k))
 }
