@@ -941,7 +941,11 @@ impl Classes {
                     // "pays each worker a $12,000 bonus": what is given.
                     patient_text: c
                         .second
-                        .filter(|_| !c.verb.passive && patient.is_none())
+                        .filter(|_| {
+                            !c.verb.passive
+                                && patient.is_none()
+                                && GIVING.contains(&c.verb.lemma.as_str())
+                        })
                         .or(patient_np)
                         .filter(|&n| a.phrases[n].noun.is_some())
                         .map(|n| {
@@ -2051,6 +2055,20 @@ fn figure(a: &Analysis, mentions: &[Mention], range: std::ops::Range<usize>) -> 
     words.push(&m.text);
     Some(words.join(" "))
 }
+
+/// Verbs of giving, whose second object is the thing given ("pays each
+/// worker a $12,000 bonus").
+const GIVING: &[&str] = &[
+    "pay",
+    "give",
+    "grant",
+    "offer",
+    "award",
+    "send",
+    "hand",
+    "promise",
+    "guarantee",
+];
 
 /// Nouns of a share of a group ("59 percent of the members").
 const SHARE_NOUNS: &[&str] = &[

@@ -886,18 +886,19 @@ fn clauses(
     let n = t.len();
     // The phrase a phrase hangs from ("X" in "talks with X" hangs from
     // "talks"), so that a subject is the top of its chain.
-    // A subordinator opens a clause, not a modifier: in "hours after
-    // members of the union rejected the offer" the members reject it.
     let mut parent = vec![None; phrases.len()];
+    // Whether the link to the parent is a subordinator ("after").
+    let mut subordinate = vec![false; phrases.len()];
     for (i, np) in phrases.iter().enumerate() {
         for (p, c) in &np.pps {
-            if !matches!(p.as_str(), "after" | "before" | "until" | "while") {
-                parent[*c] = Some(i);
-            }
+            parent[*c] = Some(i);
+            subordinate[*c] = matches!(p.as_str(), "after" | "before" | "until" | "while");
         }
     }
-    let top = |mut i: usize| {
-        while let Some(p) = parent[i] {
+    // A verb's subject climbs no subordinator: in "hours after members of
+    // the union rejected the offer" the members reject it.
+    let top_subject = |mut i: usize| {
+        while let Some(p) = parent[i].filter(|_| !subordinate[i]) {
             i = p;
         }
         i
@@ -965,7 +966,7 @@ fn clauses(
                             k = phrases[o].tokens.start;
                             continue;
                         }
-                        subject = Some(top(o));
+                        subject = Some(top_subject(o));
                         // "members who cast ballots approved the deal": the
                         // object of a relative clause just before is not
                         // the subject; the relative's own subject is.
