@@ -947,7 +947,7 @@ impl Classes {
                                 && GIVING.contains(&c.verb.lemma.as_str())
                         })
                         .or(patient_np)
-                        .filter(|&n| a.phrases[n].noun.is_some())
+                        .filter(|&n| a.phrases[n].noun.is_some() && !per_share_unit(a, mentions, n))
                         .map(|n| {
                             patient_words(a, n)
                                 .replace(" 's", "'s")
@@ -2054,6 +2054,15 @@ fn figure(a: &Analysis, mentions: &[Mention], range: std::ops::Range<usize>) -> 
     let mut words: Vec<&str> = (b..k).map(|i| a.tokens[i].lower.as_str()).collect();
     words.push(&m.text);
     Some(words.join(" "))
+}
+
+/// "$95 a share": the unit of a price, not what is paid for.
+fn per_share_unit(a: &Analysis, mentions: &[Mention], np: usize) -> bool {
+    let p = &a.phrases[np];
+    p.noun.as_deref() == Some("share")
+        && p.tokens.start > 0
+        && matches!(a.tokens[p.tokens.start - 1].pos, Pos::Literal(m)
+            if mentions.get(m as usize).is_some_and(|m| m.tag == Tag::Money))
 }
 
 /// Verbs of giving, whose second object is the thing given ("pays each
