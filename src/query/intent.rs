@@ -289,8 +289,6 @@ pub fn need_of(lower: &str) -> Need {
         || lower.contains("what percent")
         || lower.starts_with("how big")
         || lower.starts_with("how large")
-        || lower.starts_with("how long")
-        || lower.starts_with("for how long")
     {
         if cost.iter().any(|c| word(c)) {
             Need::Money
@@ -510,7 +508,6 @@ mod tests {
     fn needs_follow_the_question_word() {
         assert_eq!(need_of("when did it launch"), Need::Date);
         assert_eq!(need_of("how much does it cost"), Need::Money);
-        assert_eq!(need_of("how long did the strike last"), Need::Figure);
         assert_eq!(need_of("why was globex dropped"), Need::Reason);
         assert_eq!(need_of("who did acme pick"), Need::Entity);
         assert!(asks_what_happened("who did acme pick"));
