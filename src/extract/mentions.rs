@@ -339,7 +339,7 @@ impl Tagger {
     /// Workers") is no evidence that the word alone is a name.
     pub fn learn_words(&self, norm: &str, learnt: &mut Learnt) {
         let words = self.words(norm);
-        // A word of a longer name ("Bank" in "Signature Bank") is no name
+        // A word of a longer name ("Bank" in "Harbor Bank") is no name
         // of its own: "Bank shares fell" is about banks.
         let in_name = |k: usize| {
             let (start, end) = words[k];
@@ -356,8 +356,8 @@ impl Tagger {
                 .any(|(s, e)| is_capitalised(clean_word(&norm[s..e])))
         };
         // Nor is a word inside a longer gazetteer name joined by small
-        // words ("Machinists" in "Association of Machinists and Aerospace
-        // Workers").
+        // words ("Pilots" in "Association of Pilots and Flight
+        // Engineers").
         let inside_names: Vec<(usize, usize)> = self
             .aliases
             .as_ref()

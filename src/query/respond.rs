@@ -857,7 +857,7 @@ fn by_institution<'f>(ctx: &Ctx<'f>, relations: &[String], u: &Understanding) ->
         kind == Some(noun.to_uppercase().as_str())
             || (kind == Some("REGULATOR") && !members)
             || f.subject.to_lowercase().contains(noun)
-            // "the union" asked, a union named by an alias ("Machinists union").
+            // "the union" asked, a union named by an alias ("Pilots union").
             || name_words(&f.subject)
                 .iter()
                 .skip(f.subject.split_whitespace().count())
