@@ -131,6 +131,7 @@ pub struct Reader {
     outlet_names: Vec<(String, String)>,
     link: Regex,
     date_words: Regex,
+    lede_date_words: Regex,
     dateline: Option<Regex>,
 }
 
@@ -166,6 +167,11 @@ impl Reader {
                 None => None,
             },
             link: Regex::new(r"^\[([^\]]+)\]\((https?://[^)\s]+)\)\s*$").expect("static regex"),
+            // "on Thursday, Nov. 2, 2023": a weekday marks the day of the news.
+            lede_date_words: Regex::new(
+                r"(?i)\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),? (jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.? (\d{1,2}),? (\d{4})\b",
+            )
+            .expect("static regex"),
             date_words: Regex::new(
                 r"(?i)\b(\d{1,2}) (January|February|March|April|May|June|July|August|September|October|November|December) (\d{4})\b|\b(January|February|March|April|May|June|July|August|September|October|November|December) (\d{1,2}), (\d{4})\b",
             )
@@ -562,6 +568,18 @@ impl Reader {
     }
 
     fn find_date(&self, text: &str) -> Option<Date> {
+        const LEDE_BYTES: usize = 400;
+        // A weekday date in the lede is the news's day ("found guilty on
+        // Thursday, Nov. 2, 2023"), whatever later dates the text gives
+        // ("sentencing was set for March 28, 2024").
+        let lede = text.get(..LEDE_BYTES).unwrap_or(text);
+        if let Some(c) = self.lede_date_words.captures(lede) {
+            return Date::ymd(
+                c[3].parse().ok()?,
+                month_from_name(&c[1])?,
+                c[2].parse().ok()?,
+            );
+        }
         let c = self.date_words.captures(text)?;
         if let Some(d) = c.get(1) {
             Date::ymd(
@@ -1095,6 +1113,19 @@ mod tests {
 #[cfg(test)]
 mod dateline_tests {
     use super::*;
+
+    #[test]
+    fn an_undated_article_takes_its_first_full_date_abbreviated_or_not() {
+        let r = Reader::new(&CorpusConfig::default()).unwrap();
+        let a = r
+            .parse(
+                "a.txt",
+                "Globex convicted\n\nDana Roe was found guilty on Thursday, Nov. 2, 2023. Sentencing was set for March 28, 2024.\n",
+            )
+            .unwrap();
+        assert_eq!(a.date, Date::ymd(2023, 11, 2));
+        assert!(a.date_estimated);
+    }
 
     #[test]
     fn an_undated_wire_story_takes_its_datelines_day_in_the_nearest_year() {
