@@ -358,28 +358,33 @@ impl Tagger {
         // Nor is a word inside a longer gazetteer name joined by small
         // words ("Pilots" in "Association of Pilots and Flight
         // Engineers").
-        let inside_names: Vec<(usize, usize)> = self
-            .aliases
-            .as_ref()
-            .map(|re| {
-                re.find_iter(norm)
-                    .filter(|m| m.as_str().contains(' '))
-                    .map(|m| (m.start(), m.end()))
-                    .collect()
-            })
-            .unwrap_or_default();
+        // Searched once, and only if a word gets that far: most sentences
+        // have no capitalised word left to learn.
+        let mut inside_names: Option<Vec<(usize, usize)>> = None;
         for (k, &(start, end)) in words.iter().enumerate() {
             let raw = &norm[start..end];
             let w = clean_word(raw);
             let opener = k == 0 || norm[..start].trim_end().ends_with(['"', ':', '.']);
-            let in_gazetteer_name = inside_names.iter().any(|&(s, e)| s <= start && end <= e);
             if opener
-                || in_gazetteer_name
                 || !is_capitalised(w)
                 || (in_name(k) && crate::language::tagger::common_word(&w.to_lowercase()))
                 || is_compound_adjective(w)
                 || contains_folded(&self.not_names, w)
             {
+                continue;
+            }
+            let spans = inside_names.get_or_insert_with(|| {
+                self.aliases
+                    .as_ref()
+                    .map(|re| {
+                        re.find_iter(norm)
+                            .filter(|m| m.as_str().contains(' '))
+                            .map(|m| (m.start(), m.end()))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            });
+            if spans.iter().any(|&(s, e)| s <= start && end <= e) {
                 continue;
             }
             if !learnt.contains_key(w) {
